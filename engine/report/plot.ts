@@ -1,0 +1,106 @@
+// The one plot module: scenarios describe charts as data + axes; this module builds the vega-lite
+// specs and renders them headless to SVG and PNG.
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import * as vl from 'vega-lite';
+import type { TopLevelSpec } from 'vega-lite';
+
+export interface Axis {
+  field: string;
+  title: string;
+  log?: boolean;
+  /** 'quantitative' by default; 'ordinal' for categories such as process counts */
+  type?: 'quantitative' | 'ordinal' | 'nominal';
+}
+
+export interface LineChart {
+  /** file name stem: `<name>.svg`, `<name>.png` */
+  name: string;
+  title: string;
+  /** one line under the title: what was measured where (cores, simulated or measured) */
+  subtitle?: string;
+  rows: Record<string, string | number>[];
+  x: Axis;
+  y: Axis;
+  /** one line per value of this field */
+  series?: Axis;
+  /** dashed lines for rows whose `strokeDashField` value differs (e.g. measured vs paper) */
+  strokeDashField?: string;
+  /** horizontal reference lines, e.g. link speeds */
+  rules?: { y: number; label: string }[];
+}
+
+export interface Plot {
+  name: string;
+  title: string;
+  spec: TopLevelSpec;
+}
+
+function encodingFor(axis: Axis) {
+  return {
+    field: axis.field,
+    type: axis.type ?? 'quantitative',
+    title: axis.title,
+    ...(axis.log ? { scale: { type: 'log' as const } } : {}),
+  };
+}
+
+export function lineChart(chart: LineChart): Plot {
+  const line = {
+    mark: { type: 'line' as const, point: true },
+    encoding: {
+      x: encodingFor(chart.x),
+      y: encodingFor(chart.y),
+      ...(chart.series ? { color: { ...encodingFor(chart.series), type: chart.series.type ?? 'ordinal', scale: { scheme: 'tableau10' } } } : {}),
+      ...(chart.strokeDashField ? { strokeDash: { field: chart.strokeDashField, type: 'nominal' as const } } : {}),
+      tooltip: [
+        { field: chart.x.field, type: chart.x.type ?? 'quantitative' },
+        { field: chart.y.field, type: chart.y.type ?? 'quantitative' },
+        ...(chart.series ? [{ field: chart.series.field, type: chart.series.type ?? 'ordinal' }] : []),
+      ],
+    },
+  };
+  const layers: unknown[] = [line];
+  if (chart.rules && chart.rules.length > 0) {
+    layers.push({
+      data: { values: chart.rules },
+      mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
+      encoding: { y: { field: 'y', type: 'quantitative' } },
+    });
+    layers.push({
+      data: { values: chart.rules },
+      mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'gray' },
+      encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' }, x: { value: 0 } },
+    });
+  }
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: { text: chart.title, ...(chart.subtitle ? { subtitle: chart.subtitle } : {}) },
+    width: 520,
+    height: 320,
+    background: 'white',
+    data: { values: chart.rows },
+    layer: layers,
+  } as unknown as TopLevelSpec;
+  return { name: chart.name, title: chart.title, spec };
+}
+
+export async function renderSvg(plot: Plot): Promise<string> {
+  const compiled = vl.compile(plot.spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** PNG from the SVG; only DejaVu fonts are installed here, so name it or text comes out wrong. */
+export function svgToPng(svg: string): Buffer {
+  const resvg = new Resvg(svg, {
+    background: 'white',
+    fitTo: { mode: 'zoom', value: 1.5 },
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}

@@ -1,0 +1,71 @@
+// The one result record every scenario produces and the one writer exports (CSV, JSON, Markdown,
+// HTML). Numeric names carry their unit (`wallMs`, `sizeBytes`, `throughputGbps`); values are
+// converted only for display.
+
+/** Where a figure comes from. A simulated or paper figure never stands in for a measured one. */
+export type Source = 'measured' | 'simulated' | 'paper';
+
+/** `errored` rows keep their parameters and the error text so that a failed point is visible. */
+export type Status = 'completed' | 'errored';
+
+export type ParamValue = string | number | boolean;
+
+/** Summary of the repetitions of one metric. Missing fields are written empty, never as 0. */
+export interface Stats {
+  samples: number;
+  median: number;
+  mean?: number;
+  sd?: number;
+  min?: number;
+  max?: number;
+  q1?: number;
+  q3?: number;
+  iqr?: number;
+  /** median absolute deviation */
+  mad?: number;
+  p99?: number;
+  /** 95 % confidence interval of the mean (Student's t) */
+  ci95Low?: number;
+  ci95High?: number;
+  /** samples whose modified z-score (median/MAD based, as hyperfine) exceeds 3.5 */
+  outliers?: number;
+}
+
+export interface ResultRecord {
+  scenario: string;
+  /** the paper's figure or table this row belongs to, e.g. `fig1-encrypt` */
+  experiment: string;
+  source: Source;
+  parameters: Record<string, ParamValue>;
+  /** metric name (with unit) -> statistics over repetitions */
+  metrics: Record<string, Stats>;
+  /** threads or processes the row used (for paper/simulated rows: the modelled process count) */
+  threads: number;
+  status: Status;
+  error?: string;
+}
+
+export interface RunEnvironment {
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  platform: string;
+  nodeVersion: string;
+  opensslVersion: string;
+  gitCommit: string;
+  topologyFile: string;
+  launcher: string;
+  hostname: string;
+}
+
+/** Everything one scenario run produced; results.json is exactly this object. */
+export interface RunResult {
+  runId: string;
+  scenario: string;
+  quick: boolean;
+  seed: string;
+  startedAt: string;
+  finishedAt: string;
+  environment: RunEnvironment;
+  records: ResultRecord[];
+}

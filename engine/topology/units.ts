@@ -1,0 +1,36 @@
+// Units in config values, converted once at load (as SimGrid's platform files do):
+// bandwidth to bytes per second, time to seconds, sizes to bytes.
+
+const BANDWIDTH: Record<string, number> = {
+  'bit/s': 1 / 8, bps: 1 / 8,
+  'kbit/s': 1e3 / 8, kbps: 1e3 / 8,
+  'mbit/s': 1e6 / 8, mbps: 1e6 / 8,
+  'gbit/s': 1e9 / 8, gbps: 1e9 / 8,
+  'b/s': 1, 'kb/s': 1e3, 'mb/s': 1e6, 'gb/s': 1e9,
+  'kib/s': 2 ** 10, 'mib/s': 2 ** 20, 'gib/s': 2 ** 30,
+};
+const TIME: Record<string, number> = { ns: 1e-9, us: 1e-6, ms: 1e-3, s: 1 };
+const SIZE: Record<string, number> = {
+  b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30,
+};
+
+function parseWithUnit(text: string, table: Record<string, number>, kind: string, caseSensitiveBits: boolean): number {
+  const m = /^\s*([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\s*([A-Za-z/]+)\s*$/.exec(text);
+  if (!m) throw new Error(`"${text}" is not a ${kind} (a number followed by a unit, e.g. ${example(kind)})`);
+  let unit = m[2];
+  // "MB/s" is bytes and "Mb/s" bits, as network people write them; other units ignore case.
+  if (caseSensitiveBits && /^[kMG]?b\/s$/.test(unit)) unit = unit.replace('b/s', 'bit/s');
+  const factor = table[unit.toLowerCase()];
+  if (factor === undefined) {
+    throw new Error(`"${text}" has an unknown ${kind} unit "${m[2]}" (known: ${Object.keys(table).join(', ')})`);
+  }
+  return Number(m[1]) * factor;
+}
+
+function example(kind: string): string {
+  return kind === 'bandwidth' ? '"100Mbit/s" or "12.5MB/s"' : kind === 'duration' ? '"100us" or "2ms"' : '"8GiB"';
+}
+
+export const parseBandwidthBytesPerS = (text: string) => parseWithUnit(text, BANDWIDTH, 'bandwidth', true);
+export const parseDurationS = (text: string) => parseWithUnit(text, TIME, 'duration', false);
+export const parseSizeBytes = (text: string) => parseWithUnit(text, SIZE, 'size', false);
