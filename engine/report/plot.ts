@@ -17,8 +17,8 @@ export interface LineChart {
   /** file name stem: `<name>.svg`, `<name>.png` */
   name: string;
   title: string;
-  /** one line under the title: what was measured where (cores, simulated or measured) */
-  subtitle?: string;
+  /** lines under the title: what was measured where (cores, simulated or measured); keep each short */
+  subtitle?: string | string[];
   rows: Record<string, string | number>[];
   x: Axis;
   y: Axis;
@@ -41,7 +41,7 @@ function encodingFor(axis: Axis) {
     field: axis.field,
     type: axis.type ?? 'quantitative',
     title: axis.title,
-    ...(axis.log ? { scale: { type: 'log' as const } } : {}),
+    ...(axis.log ? { scale: { type: 'log' as const, nice: false } } : {}),
   };
 }
 

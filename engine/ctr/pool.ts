@@ -1,0 +1,53 @@
+// A Piscina pool with one worker thread a rank: n concurrent tasks land on n distinct threads, the
+// shape of the paper's n MPI processes. Scenarios keep pools across repetitions so that thread
+// start-up (and ts-node's compile of the worker) is not timed.
+import { Piscina } from 'piscina';
+import type { CtrTask, DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
+
+export class RankPool {
+  private readonly piscina: Piscina;
+
+  constructor(readonly ranks: number) {
+    this.piscina = new Piscina({
+      filename: new URL('./worker.ts', import.meta.url).href,
+      minThreads: ranks,
+      maxThreads: ranks,
+      concurrentTasksPerWorker: 1,
+      idleTimeout: 60_000,
+    });
+  }
+
+  run(task: EncryptPartTask | DecryptPartTask): Promise<PartResult> {
+    return this.piscina.run(task satisfies CtrTask) as Promise<PartResult>;
+  }
+
+  /** Starts every thread (and compiles the worker) so that the first timed run does not pay it. */
+  async warm(): Promise<void> {
+    const task: CtrTask = { kind: 'warm' };
+    await Promise.all(Array.from({ length: this.ranks }, () => this.piscina.run(task)));
+  }
+
+  /** Threads that have started so far. */
+  get threads(): number {
+    return this.piscina.threads.length;
+  }
+
+  destroy(): Promise<void> {
+    return this.piscina.destroy();
+  }
+}
+
+/** Runs `use` with the given pool, or with a temporary one of `ranks` threads destroyed afterwards. */
+export async function withPool<T>(ranks: number, pool: RankPool | undefined, use: (p: RankPool) => Promise<T>): Promise<T> {
+  if (pool) {
+    if (pool.ranks < ranks) throw new RangeError(`the pool has ${pool.ranks} threads but ${ranks} ranks were asked for`);
+    return use(pool);
+  }
+  const own = new RankPool(ranks);
+  try {
+    await own.warm();
+    return await use(own);
+  } finally {
+    await own.destroy();
+  }
+}

@@ -1,0 +1,95 @@
+// One rank: encrypts or decrypts its own part. Synchronous file I/O on purpose: it blocks only this
+// worker thread, and keeps a dozen ranks from queueing behind libuv's four shared pool threads.
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import { threadId } from 'node:worker_threads';
+import { encodeTagFile, IV_BYTES, tagHeader } from './layout.js';
+import type { CtrTask, DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
+
+function writeAll(fd: number, data: Uint8Array, position: number | null): void {
+  for (let off = 0; off < data.length; ) {
+    off += fs.writeSync(fd, data, off, data.length - off, position === null ? null : position + off);
+  }
+}
+
+function encryptPart(t: EncryptPartTask): PartResult {
+  const started = performance.now();
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-128-ctr', t.encKey, iv);
+  const mac = createHmac('sha256', t.macKey).update(tagHeader(t.index, t.procs, t.originalBytes, iv));
+  const buf = Buffer.alloc(t.chunkBytes);
+  const inFd = fs.openSync(t.inputPath, 'r');
+  const outFd = fs.openSync(t.bodyPath, 'w');
+  try {
+    for (let done = 0; done < t.partBytes; ) {
+      const want = Math.min(t.chunkBytes, t.partBytes - done);
+      const fromFile = Math.max(0, Math.min(want, t.end - (t.start + done)));
+      let got = 0;
+      while (got < fromFile) {
+        const n = fs.readSync(inFd, buf, got, fromFile - got, t.start + done + got);
+        if (n === 0) throw new Error(`rank ${t.index}: ${t.inputPath} ended early at byte ${t.start + done + got} (was it changed while running?)`);
+        got += n;
+      }
+      buf.fill(0, fromFile, want); // the paper's padding, only in the last parts
+      const ct = cipher.update(buf.subarray(0, want));
+      mac.update(ct);
+      writeAll(outFd, ct, null);
+      done += want;
+    }
+    const tail = cipher.final();
+    if (tail.length) throw new Error('AES-CTR produced trailing bytes'); // a stream mode never does
+  } finally {
+    fs.closeSync(inFd);
+    fs.closeSync(outFd);
+  }
+  fs.writeFileSync(t.ivPath, iv);
+  fs.writeFileSync(t.tagPath, encodeTagFile(t.originalBytes, mac.digest()));
+  return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: iv.toString('hex') };
+}
+
+function decryptPart(t: DecryptPartTask): PartResult {
+  const started = performance.now();
+  const decipher = createDecipheriv('aes-128-ctr', t.encKey, t.iv);
+  const mac = createHmac('sha256', t.macKey).update(tagHeader(t.index, t.procs, t.originalBytes, t.iv));
+  const buf = Buffer.alloc(t.chunkBytes);
+  const inFd = fs.openSync(t.bodyPath, 'r');
+  const outFd = fs.openSync(t.outputPath, 'r+');
+  try {
+    for (let done = 0; done < t.partBytes; ) {
+      const want = Math.min(t.chunkBytes, t.partBytes - done);
+      let got = 0;
+      while (got < want) {
+        const n = fs.readSync(inFd, buf, got, want - got, done + got);
+        if (n === 0) throw new Error(`part ${t.index} of ${t.procs} is truncated: it ended at byte ${done + got} of ${t.partBytes}`);
+        got += n;
+      }
+      const ct = buf.subarray(0, want);
+      mac.update(ct);
+      const pt = decipher.update(ct);
+      // Only plaintext is written: the padding after the original length is dropped here.
+      const keep = Math.max(0, Math.min(want, t.plainBytes - done));
+      if (keep > 0) writeAll(outFd, pt.subarray(0, keep), t.outputOffset + done);
+      done += want;
+    }
+  } finally {
+    fs.closeSync(inFd);
+    fs.closeSync(outFd);
+  }
+  if (!timingSafeEqual(mac.digest(), t.tag)) {
+    throw new Error(
+      `part ${t.index} of ${t.procs} failed its integrity check (HMAC-SHA-256): its body, IV or tag was tampered with or corrupted`,
+    );
+  }
+  return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: t.iv.toString('hex') };
+}
+
+export default function run(task: CtrTask): PartResult | number {
+  switch (task.kind) {
+    case 'encrypt':
+      return encryptPart(task);
+    case 'decrypt':
+      return decryptPart(task);
+    case 'warm':
+      return threadId;
+  }
+}
