@@ -2,7 +2,9 @@
 // and printed as ratios. Benchmarks are not tests: nothing here fails on a slow machine.
 import type { Benchmark } from './benchmark.js';
 
-const benchmarks: Record<string, () => Promise<Benchmark>> = {};
+const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  ctr: async () => (await import('../ctr/bench.js')).ctrBenchmark,
+};
 
 const [name, ...rest] = process.argv.slice(2);
 if (!name || name === '--help' || !benchmarks[name]) {

@@ -35,10 +35,15 @@ function indexFolder(dir: string): Map<string, string> {
   return files;
 }
 
-export function locateParts(dir: string, namesKey: Buffer, inputName: string, procs: number): LocatedPart[] {
+/**
+ * `only` restricts the search to some part indices: an MPI rank on its own host holds only the
+ * parts it wrote (engine/mpi).
+ */
+export function locateParts(dir: string, namesKey: Buffer, inputName: string, procs: number, only?: number[]): LocatedPart[] {
   const files = indexFolder(dir);
   const find = (i: number, kind: PartFileKind) => files.get(partFileName(namesKey, inputName, procs, i, kind));
-  const anyFound = Array.from({ length: procs }, (_, i) => i).some((i) => find(i, 'body') || find(i, 'iv') || find(i, 'tag'));
+  const indices = only ?? Array.from({ length: procs }, (_, i) => i);
+  const anyFound = indices.some((i) => find(i, 'body') || find(i, 'iv') || find(i, 'tag'));
   if (!anyFound) {
     for (let other = 1; other <= MAX_PROCS; other++) {
       if (other !== procs && files.has(partFileName(namesKey, inputName, other, 0, 'tag'))) {
@@ -52,7 +57,7 @@ export function locateParts(dir: string, namesKey: Buffer, inputName: string, pr
     );
   }
   const parts: LocatedPart[] = [];
-  for (let i = 0; i < procs; i++) {
+  for (const i of indices) {
     const missing = (['body', 'iv', 'tag'] as const).filter((k) => !find(i, k));
     if (missing.length) {
       throw new CtrFormatError(
@@ -71,7 +76,7 @@ export function locateParts(dir: string, namesKey: Buffer, inputName: string, pr
   const partBytes = Math.ceil(originalBytes / procs);
   for (const p of parts) {
     // A differing length is itself tampering; the HMAC would catch it too, but this names it.
-    if (p.originalBytes !== originalBytes) throw new CtrFormatError(`part ${p.index} of ${procs} records an original length of ${p.originalBytes}, part 0 records ${originalBytes}: tampered tag file`);
+    if (p.originalBytes !== originalBytes) throw new CtrFormatError(`part ${p.index} of ${procs} records an original length of ${p.originalBytes}, part ${parts[0].index} records ${originalBytes}: tampered tag file`);
     if (p.bodyBytes < partBytes) throw new CtrFormatError(`part ${p.index} of ${procs} is truncated: ${p.bodyBytes} bytes, expected ${partBytes} (${p.bodyPath})`);
     if (p.bodyBytes > partBytes) throw new CtrFormatError(`part ${p.index} of ${procs} is ${p.bodyBytes - partBytes} bytes too long: ${p.bodyBytes}, expected ${partBytes} (${p.bodyPath})`);
   }

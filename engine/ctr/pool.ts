@@ -4,12 +4,32 @@
 import { Piscina } from 'piscina';
 import type { CtrTask, DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
 
+/**
+ * The parent's flags minus the TypeScript loader (the worker is plain ESM; the loader would cost each
+ * thread about 65 MB) and minus --openssl-legacy-provider, which a worker may not be given: the
+ * provider is process-wide and the worker has it anyway.
+ */
+export function plainWorkerExecArgv(): string[] {
+  const out: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--import' || argv[i] === '--loader') {
+      i++;
+      continue;
+    }
+    if (/^--(import|loader)=/.test(argv[i]) || argv[i] === '--openssl-legacy-provider') continue;
+    out.push(argv[i]);
+  }
+  return out;
+}
+
 export class RankPool {
   private readonly piscina: Piscina;
 
   constructor(readonly ranks: number) {
     this.piscina = new Piscina({
-      filename: new URL('./worker.ts', import.meta.url).href,
+      filename: new URL('./worker.mjs', import.meta.url).href,
+      execArgv: plainWorkerExecArgv(),
       minThreads: ranks,
       maxThreads: ranks,
       concurrentTasksPerWorker: 1,

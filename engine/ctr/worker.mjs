@@ -1,18 +1,43 @@
+// @ts-check
 // One rank: encrypts or decrypts its own part. Synchronous file I/O on purpose: it blocks only this
 // worker thread, and keeps a dozen ranks from queueing behind libuv's four shared pool threads.
+// Plain JavaScript (type-checked through JSDoc) so that worker threads need no TypeScript loader.
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { threadId } from 'node:worker_threads';
-import { encodeTagFile, IV_BYTES, tagHeader } from './layout.js';
-import type { CtrTask, DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
+import { encodeTagFile, IV_BYTES, tagHeader } from './tag-format.mjs';
 
-function writeAll(fd: number, data: Uint8Array, position: number | null): void {
+// Cipher.update allocates every output chunk off the V8 heap, and V8 collects that garbage only once
+// an isolate has gathered some 64 MB of it: with a dozen ranks that alone is most of a 512 MB budget.
+// A young-generation collection every few MB keeps each rank's garbage small (it costs well under a
+// millisecond: the JS heap here is tiny). --expose-gc cannot be a worker flag, hence this route to it.
+v8.setFlagsFromString('--expose-gc');
+const collect = /** @type {(opts?: { type: 'minor' | 'major' }) => void} */ (vm.runInNewContext('gc'));
+const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+
+/** @typedef {import('./messages.js').CtrTask} CtrTask */
+/** @typedef {import('./messages.js').EncryptPartTask} EncryptPartTask */
+/** @typedef {import('./messages.js').DecryptPartTask} DecryptPartTask */
+/** @typedef {import('./messages.js').PartResult} PartResult */
+
+/**
+ * @param {number} fd
+ * @param {Uint8Array} data
+ * @param {number | null} position
+ */
+function writeAll(fd, data, position) {
   for (let off = 0; off < data.length; ) {
     off += fs.writeSync(fd, data, off, data.length - off, position === null ? null : position + off);
   }
 }
 
-function encryptPart(t: EncryptPartTask): PartResult {
+/**
+ * @param {EncryptPartTask} t
+ * @returns {PartResult}
+ */
+function encryptPart(t) {
   const started = performance.now();
   const iv = randomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-128-ctr', t.encKey, iv);
@@ -35,6 +60,7 @@ function encryptPart(t: EncryptPartTask): PartResult {
       mac.update(ct);
       writeAll(outFd, ct, null);
       done += want;
+      if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'major' });
     }
     const tail = cipher.final();
     if (tail.length) throw new Error('AES-CTR produced trailing bytes'); // a stream mode never does
@@ -47,7 +73,11 @@ function encryptPart(t: EncryptPartTask): PartResult {
   return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: iv.toString('hex') };
 }
 
-function decryptPart(t: DecryptPartTask): PartResult {
+/**
+ * @param {DecryptPartTask} t
+ * @returns {PartResult}
+ */
+function decryptPart(t) {
   const started = performance.now();
   const decipher = createDecipheriv('aes-128-ctr', t.encKey, t.iv);
   const mac = createHmac('sha256', t.macKey).update(tagHeader(t.index, t.procs, t.originalBytes, t.iv));
@@ -70,6 +100,7 @@ function decryptPart(t: DecryptPartTask): PartResult {
       const keep = Math.max(0, Math.min(want, t.plainBytes - done));
       if (keep > 0) writeAll(outFd, pt.subarray(0, keep), t.outputOffset + done);
       done += want;
+      if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'major' });
     }
   } finally {
     fs.closeSync(inFd);
@@ -83,7 +114,11 @@ function decryptPart(t: DecryptPartTask): PartResult {
   return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: t.iv.toString('hex') };
 }
 
-export default function run(task: CtrTask): PartResult | number {
+/**
+ * @param {CtrTask} task
+ * @returns {PartResult | number}
+ */
+export default function run(task) {
   switch (task.kind) {
     case 'encrypt':
       return encryptPart(task);

@@ -1,0 +1,135 @@
+// `npm run bench -- ctr`: the cryptosystem against its peers, measured side by side in one run.
+// (a) one thread's in-memory AES-128-CTR at 16 KiB vs `openssl speed -evp aes-128-ctr`;
+// (b) end-to-end encryption of the 1 GiB dataset with n = cores vs `openssl enc` and `cp` of the same
+// file, and peak RSS with n = cores and n = 12. Each end-to-end run is its own child process, so its
+// peak RSS is its own.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Bench } from 'tinybench';
+import { ensureDataset } from '../../datasets/generator.js';
+import type { Benchmark } from '../bench/benchmark.js';
+import { summarize } from '../report/stats.js';
+import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../runner/args.js';
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
+import { encrypt } from './cryptosystem.js';
+
+const GiB = 1024 ** 3;
+const FLAGS: FlagSpec[] = [
+  { name: 'size', value: 'BYTES', description: 'end-to-end file size (default 1 GiB, the paper\'s largest)' },
+  { name: 'reps', value: 'N', description: 'end-to-end repetitions of each contender (default 3)' },
+  { name: 'help', description: 'this help' },
+];
+const REGISTER = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../register.mjs');
+
+/** Bytes per second of `openssl speed` for one block size, from its table (in 1000s of bytes/s). */
+function opensslSpeed(blockBytes: number, seconds: number): number {
+  const out = execFileSync('openssl', ['speed', '-evp', 'aes-128-ctr', '-bytes', String(blockBytes), '-seconds', String(seconds)], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).toString();
+  const m = /^aes-128-ctr\s+([0-9.]+)k\s*$/im.exec(out);
+  if (!m) throw new Error(`cannot read openssl speed's output:\n${out}`);
+  return Number(m[1]) * 1000;
+}
+
+async function nodeSpeed(blockBytes: number): Promise<number> {
+  const cipher = createCipheriv('aes-128-ctr', randomBytes(16), randomBytes(16));
+  const block = randomBytes(blockBytes);
+  const bench = new Bench({ time: 2000, warmup: true });
+  bench.add(`aes-128-ctr ${blockBytes} B`, () => {
+    cipher.update(block);
+  });
+  await bench.run();
+  const result = bench.tasks[0].result as { latency?: { p50?: number } } | undefined;
+  const medianMs = result?.latency?.p50;
+  if (!medianMs) throw new Error('tinybench returned no latency');
+  return blockBytes / (medianMs / 1000);
+}
+
+function timeCommand(cmd: string, args: string[]): number {
+  const started = performance.now();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString()}`);
+  return performance.now() - started;
+}
+
+/** Runs one encryption in a child process; returns its wall time and that process's peak RSS. */
+function childEncrypt(input: string, procs: number, outDir: string): { wallMs: number; maxRssBytes: number } {
+  const r = spawnSync(process.execPath, ['--import', REGISTER, new URL(import.meta.url).pathname, '--child', input, String(procs), outDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (r.status !== 0) throw new Error(`child encryption with n = ${procs} failed (exit ${r.status})`);
+  return JSON.parse(r.stdout.toString()) as { wallMs: number; maxRssBytes: number };
+}
+
+async function child(input: string, procs: number, outDir: string): Promise<void> {
+  const report = await encrypt(input, { procs, key: randomBytes(16), outDir, topology: loadTopology(DEFAULT_TOPOLOGY_FILE) });
+  process.stdout.write(JSON.stringify({ wallMs: report.wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+}
+
+const fmt = (x: number, digits = 2) => x.toFixed(digits);
+
+async function run(argv: string[]): Promise<number> {
+  if (argv[0] === '--child') {
+    await child(argv[1], Number(argv[2]), argv[3]);
+    return 0;
+  }
+  const { flags } = parseArgs(argv, FLAGS);
+  if (flags.help) {
+    process.stdout.write(`usage: npm run bench -- ctr [flags]\n\n${flagHelp(FLAGS)}\n`);
+    return 0;
+  }
+  const sizeBytes = intFlag(flags, 'size', GiB);
+  const reps = intFlag(flags, 'reps', 3);
+  const cores = os.availableParallelism();
+  process.stdout.write(`ctr benchmark on ${os.cpus()[0]?.model.trim()}, ${cores} cores, Node ${process.version}, OpenSSL ${process.versions.openssl}\n\n`);
+
+  process.stdout.write('(a) in-memory AES-128-CTR, 16 KiB blocks, one thread\n');
+  const ours = await nodeSpeed(16384);
+  const theirs = opensslSpeed(16384, 3);
+  process.stdout.write(`    node:crypto Cipher.update  ${fmt(ours / 1e9)} GB/s\n    openssl speed -evp         ${fmt(theirs / 1e9)} GB/s\n`);
+  process.stdout.write(`    ratio node/openssl         ${fmt(ours / theirs)}   (target >= 0.4)\n\n`);
+
+  const input = await ensureDataset(sizeBytes);
+  const scratch = fs.mkdtempSync(path.join(path.dirname(input), '.bench-'));
+  try {
+    const key = randomBytes(16).toString('hex');
+    const iv = randomBytes(16).toString('hex');
+    const times = { cp: [] as number[], openssl: [] as number[], ours: [] as number[] };
+    const rss: number[] = [];
+    process.stdout.write(`(b) end to end, ${fmt(sizeBytes / GiB, 3)} GiB file (page cache warm), ${reps} repetitions each, interleaved\n`);
+    timeCommand('cp', [input, path.join(scratch, 'warm')]);
+    for (let rep = 0; rep < reps; rep++) {
+      times.cp.push(timeCommand('cp', [input, path.join(scratch, 'cp.out')]));
+      times.openssl.push(timeCommand('openssl', ['enc', '-aes-128-ctr', '-K', key, '-iv', iv, '-in', input, '-out', path.join(scratch, 'enc.out')]));
+      fs.rmSync(path.join(scratch, 'ours'), { recursive: true, force: true });
+      const r = childEncrypt(input, cores, path.join(scratch, 'ours'));
+      times.ours.push(r.wallMs);
+      rss.push(r.maxRssBytes);
+      process.stdout.write(`    rep ${rep + 1}: cp ${fmt(times.cp[rep], 0)} ms, openssl enc ${fmt(times.openssl[rep], 0)} ms, ours (n = ${cores}) ${fmt(r.wallMs, 0)} ms\n`);
+    }
+    const med = (xs: number[]) => summarize(xs).median;
+    process.stdout.write(
+      `    medians: cp ${fmt(med(times.cp), 0)} ms, openssl enc ${fmt(med(times.openssl), 0)} ms, ours ${fmt(med(times.ours), 0)} ms (${fmt((sizeBytes * 8) / 1e9 / (med(times.ours) / 1000))} Gbit/s)\n` +
+        `    speedup over openssl enc   ${fmt(med(times.openssl) / med(times.ours))}x   (target >= 1.3)\n` +
+        `    ours / cp                  ${fmt(med(times.ours) / med(times.cp))}x   (target <= 1.5)\n` +
+        `    openssl enc and cp are whole commands (process start included); ours is the engine's wall time after its pool is up\n\n`,
+    );
+    fs.rmSync(path.join(scratch, 'ours'), { recursive: true, force: true });
+    const twelve = childEncrypt(input, 12, path.join(scratch, 'ours12'));
+    process.stdout.write(
+      `(c) peak RSS of the whole process: n = ${cores}: ${fmt(Math.max(...rss) / 2 ** 20, 0)} MiB; n = 12: ${fmt(twelve.maxRssBytes / 2 ** 20, 0)} MiB` +
+        ` (target < 512 MiB; n = 12 took ${fmt(twelve.wallMs, 0)} ms)\n`,
+    );
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  return 0;
+}
+
+export const ctrBenchmark: Benchmark = { description: 'AES-128-CTR engine vs openssl speed, openssl enc and cp', run };
+
+// The child mode runs this file directly.
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await run(process.argv.slice(2));
