@@ -15,7 +15,7 @@ import { encodeTagFile, IV_BYTES, tagHeader } from './tag-format.mjs';
 // millisecond: the JS heap here is tiny). --expose-gc cannot be a worker flag, hence this route to it.
 v8.setFlagsFromString('--expose-gc');
 const collect = /** @type {(opts?: { type: 'minor' | 'major' }) => void} */ (vm.runInNewContext('gc'));
-const COLLECT_EVERY_BYTES = 8 * 1024 * 1024;
+const COLLECT_EVERY_BYTES = 2 * 1024 * 1024;
 
 /** @typedef {import('./messages.js').CtrTask} CtrTask */
 /** @typedef {import('./messages.js').EncryptPartTask} EncryptPartTask */
@@ -60,7 +60,7 @@ function encryptPart(t) {
       mac.update(ct);
       writeAll(outFd, ct, null);
       done += want;
-      if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'major' });
+      if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'minor' });
     }
     const tail = cipher.final();
     if (tail.length) throw new Error('AES-CTR produced trailing bytes'); // a stream mode never does
@@ -100,7 +100,7 @@ function decryptPart(t) {
       const keep = Math.max(0, Math.min(want, t.plainBytes - done));
       if (keep > 0) writeAll(outFd, pt.subarray(0, keep), t.outputOffset + done);
       done += want;
-      if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'major' });
+      if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'minor' });
     }
   } finally {
     fs.closeSync(inFd);
