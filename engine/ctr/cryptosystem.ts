@@ -41,7 +41,8 @@ export interface EncryptReport {
   ranks: RankReport[];
 }
 
-async function settleAll<T>(jobs: Promise<T>[]): Promise<T[]> {
+/** Waits for every job, so none still writes when the caller cleans up, then throws the first failure. */
+export async function settleAll<T>(jobs: Promise<T>[]): Promise<T[]> {
   const settled = await Promise.allSettled(jobs);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));

@@ -24,7 +24,8 @@ function parseWithUnit(text: string, table: Record<string, number>, kind: string
   if (factor === undefined) {
     throw new Error(`"${text}" has an unknown ${kind} unit "${m[2]}" (known: ${Object.keys(table).join(', ')})`);
   }
-  return Number(m[1]) * factor;
+  // Dividing by the inverse keeps 100us exactly 1e-4 s (100 * 1e-6 is not).
+  return factor < 1 ? Number(m[1]) / Math.round(1 / factor) : Number(m[1]) * factor;
 }
 
 function example(kind: string): string {

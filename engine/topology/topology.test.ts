@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CLUSTER_CONFIG_DIR, loadTopology, nodeOfRank, parseTopology, placement } from './topology.js';
+import { parseBandwidthBytesPerS, parseDurationS, parseSizeBytes } from './units.js';
+
+test('units convert once to base units; bits and bytes are told apart', () => {
+  assert.equal(parseBandwidthBytesPerS('100Mbit/s'), 12.5e6);
+  assert.equal(parseBandwidthBytesPerS('100Mbps'), 12.5e6);
+  assert.equal(parseBandwidthBytesPerS('100Mb/s'), 12.5e6);
+  assert.equal(parseBandwidthBytesPerS('35MB/s'), 35e6);
+  assert.equal(parseBandwidthBytesPerS('2 Gbit/s'), 250e6);
+  assert.equal(parseDurationS('100us'), 1e-4);
+  assert.equal(parseDurationS('2ms'), 0.002);
+  assert.equal(parseSizeBytes('8GiB'), 8 * 2 ** 30);
+  assert.throws(() => parseBandwidthBytesPerS('fast'), /"fast" is not a bandwidth/);
+  assert.throws(() => parseDurationS('3 fortnights'), /unknown duration unit "fortnights"/);
+});
+
+test('every shipped cluster-config file loads', () => {
+  for (const f of fs.readdirSync(CLUSTER_CONFIG_DIR).filter((f) => f.endsWith('.json'))) {
+    const t = loadTopology(path.join(CLUSTER_CONFIG_DIR, f));
+    assert.ok(t.nodes.length >= 1, f);
+  }
+  const beowulf = loadTopology(path.join(CLUSTER_CONFIG_DIR, 'paper-000-beowulf.json'));
+  assert.equal(beowulf.nodes.length, 3);
+  assert.equal(beowulf.processesPerNode, 4);
+  assert.equal(beowulf.links[0].bandwidthBytesPerS, 12.5e6);
+  assert.deepEqual(beowulf.links[0].nodes, ['node1', 'node2', 'node3']);
+  const local = loadTopology(path.join(CLUSTER_CONFIG_DIR, 'local.json'));
+  assert.equal(local.detected, true);
+  assert.equal(local.nodes[0].cores, os.availableParallelism());
+});
+
+test('ranks fill nodes in order, 4 a node, and wrap when oversubscribed', () => {
+  const beowulf = loadTopology(path.join(CLUSTER_CONFIG_DIR, 'paper-000-beowulf.json'));
+  assert.deepEqual(
+    Array.from({ length: 6 }, (_, r) => nodeOfRank(beowulf, r).name),
+    ['node1', 'node1', 'node1', 'node1', 'node2', 'node2'],
+  );
+  assert.equal(placement(beowulf, 12).oversubscribed, false);
+  assert.deepEqual(placement(beowulf, 5).nodesUsed.map((n) => n.name), ['node1', 'node2']);
+  const over = placement(beowulf, 13);
+  assert.equal(over.oversubscribed, true);
+  assert.equal(over.rankNodes[12], 'node1');
+});
+
+const valid = () => ({
+  name: 'x',
+  nodes: [
+    { name: 'a', cores: 4, cpu: 'c' },
+    { name: 'b', cores: 4, cpu: 'c' },
+  ],
+  processesPerNode: 4,
+  links: [{ name: 'l', nodes: ['a', 'b'], bandwidth: '1Gbit/s', latency: '50us' }],
+});
+
+test('validation messages name the file and the field', () => {
+  const cases: [(o: ReturnType<typeof valid>) => unknown, RegExp][] = [
+    [(o) => ({ ...o, name: '' }), /f\.json: field "name" must be a non-empty string/],
+    [(o) => ({ ...o, processesPerNode: 0 }), /field "processesPerNode" must be a positive integer, got 0/],
+    [(o) => ({ ...o, nodes: [{ ...o.nodes[0], cores: 2.5 }] }), /field "nodes\[0\]\.cores" must be a positive integer, got 2\.5/],
+    [(o) => ({ ...o, nodes: [o.nodes[0], { ...o.nodes[1], name: 'a' }] }), /field "nodes\[1\]\.name" repeats the node name "a"/],
+    [(o) => ({ ...o, links: [{ ...o.links[0], bandwidth: '1 furlong' }] }), /field "links\[0\]\.bandwidth" .*unknown bandwidth unit "furlong"/],
+    [(o) => ({ ...o, links: [{ ...o.links[0], nodes: ['a', 'z'] }] }), /field "links\[0\]\.nodes\[1\]" names "z", which is not a declared node/],
+    [(o) => ({ ...o, links: undefined }), /field "links" must declare at least one link/],
+    [(o) => ({ ...o, colour: 'red' }), /field "colour" is not a known field/],
+    [(o) => ({ ...o, detect: true }), /field "nodes" must be absent when "detect" is true/],
+    [() => [], /field "\(top level\)" must be an object/],
+  ];
+  for (const [mutate, message] of cases) assert.throws(() => parseTopology(mutate(valid()), 'f.json'), message);
+  assert.equal(parseTopology(valid(), 'f.json').links[0].latencyS, 50e-6);
+});
+
+test('an unreadable or malformed file is named', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'topo-'));
+  try {
+    assert.throws(() => loadTopology(path.join(dir, 'none.json')), /none\.json: cannot read the cluster-config file \(ENOENT\)/);
+    fs.writeFileSync(path.join(dir, 'bad.json'), '{ nodes: ');
+    assert.throws(() => loadTopology(path.join(dir, 'bad.json')), /bad\.json: not valid JSON/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
