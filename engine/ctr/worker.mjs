@@ -34,6 +34,22 @@ function writeAll(fd, data, position) {
 }
 
 /**
+ * Reads exactly `length` bytes at `position` into the start of `buf`.
+ * @param {number} fd
+ * @param {Buffer} buf
+ * @param {number} length
+ * @param {number} position
+ * @param {(at: number) => string} whyShort the error message when the file ends first
+ */
+function readExactly(fd, buf, length, position, whyShort) {
+  for (let got = 0; got < length; ) {
+    const n = fs.readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) throw new Error(whyShort(position + got));
+    got += n;
+  }
+}
+
+/**
  * @param {EncryptPartTask} t
  * @returns {PartResult}
  */
@@ -49,12 +65,7 @@ function encryptPart(t) {
     for (let done = 0; done < t.partBytes; ) {
       const want = Math.min(t.chunkBytes, t.partBytes - done);
       const fromFile = Math.max(0, Math.min(want, t.end - (t.start + done)));
-      let got = 0;
-      while (got < fromFile) {
-        const n = fs.readSync(inFd, buf, got, fromFile - got, t.start + done + got);
-        if (n === 0) throw new Error(`rank ${t.index}: ${t.inputPath} ended early at byte ${t.start + done + got} (was it changed while running?)`);
-        got += n;
-      }
+      readExactly(inFd, buf, fromFile, t.start + done, (at) => `rank ${t.index}: ${t.inputPath} ended early at byte ${at} (was it changed while running?)`);
       buf.fill(0, fromFile, want); // the paper's padding, only in the last parts
       const ct = cipher.update(buf.subarray(0, want));
       mac.update(ct);
@@ -87,12 +98,7 @@ function decryptPart(t) {
   try {
     for (let done = 0; done < t.partBytes; ) {
       const want = Math.min(t.chunkBytes, t.partBytes - done);
-      let got = 0;
-      while (got < want) {
-        const n = fs.readSync(inFd, buf, got, want - got, done + got);
-        if (n === 0) throw new Error(`part ${t.index} of ${t.procs} is truncated: it ended at byte ${done + got} of ${t.partBytes}`);
-        got += n;
-      }
+      readExactly(inFd, buf, want, done, (at) => `part ${t.index} of ${t.procs} is truncated: it ended at byte ${at} of ${t.partBytes}`);
       const ct = buf.subarray(0, want);
       mac.update(ct);
       const pt = decipher.update(ct);
