@@ -3,13 +3,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { decrypt, encrypt, type DecryptReport, type EncryptReport } from '../engine/ctr/cryptosystem.js';
-import { RankPool } from '../engine/ctr/pool.js';
+import { LAUNCHERS, localRunner, mpirunRunner, type LauncherName, type SweepRunner } from '../engine/mpi/sweep.js';
 import { lineChart } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type ReportTable } from '../engine/report/table.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { intFlag, intListFlag, UsageError } from '../engine/runner/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { ensureDataset, PAPER_000_SIZES } from '../datasets/generator.js';
 
@@ -19,6 +18,8 @@ const MiB = 1024 * 1024;
 export const SWEEP = {
   full: { maxSizeBytes: Infinity, procs: [1, 2, 3, 4, 6, 8, 12], repetitions: 3 },
   quick: { maxSizeBytes: 10 * MiB, procs: [1, 2, 4, 12], repetitions: 5 },
+  /** every mpirun job starts Node (and ts-node) once a rank: quick keeps to a few jobs */
+  mpirunQuick: { maxSizeBytes: 10 * MiB, procs: [1, 4], repetitions: 1, sizeLabels: ['1 MB', '10 MB'] },
   /** 16 random key bytes are drawn per run; the key does not change the cost of AES */
   operations: ['encrypt', 'decrypt'] as const,
 };
@@ -35,42 +36,46 @@ interface Point {
   procs: number;
   wallMs: number[];
   syncMs: number[];
+  /** mpirun only: each job from starting mpirun to its exit */
+  launchMs: number[];
   nodes: string;
   oversubscribed: boolean;
   error?: string;
 }
 
-function nodesSummary(ranks: { node: string }[]): string {
+function nodesSummary(rankNodes: string[]): string {
   const counts = new Map<string, number>();
-  for (const r of ranks) counts.set(r.node, (counts.get(r.node) ?? 0) + 1);
+  for (const node of rankNodes) counts.set(node, (counts.get(node) ?? 0) + 1);
   return [...counts].map(([n, c]) => `${n}x${c}`).join(' ');
 }
 
-async function measure(ctx: ScenarioContext, procs: number, sizes: typeof PAPER_000_SIZES, reps: number, key: Buffer): Promise<Point[]> {
-  const pool = new RankPool(procs);
+async function measure(ctx: ScenarioContext, procs: number, sizes: typeof PAPER_000_SIZES, reps: number, runner: SweepRunner): Promise<Point[]> {
   const points: Point[] = [];
   try {
-    await pool.warm();
     for (const { label, sizeBytes } of sizes) {
       const input = await ensureDataset(sizeBytes, ctx.seed);
-      const enc: Point = { op: 'encrypt', sizeBytes, sizeLabel: label, procs, wallMs: [], syncMs: [], nodes: '', oversubscribed: false };
-      const dec: Point = { ...enc, op: 'decrypt', wallMs: [], syncMs: [] };
+      const enc: Point = { op: 'encrypt', sizeBytes, sizeLabel: label, procs, wallMs: [], syncMs: [], launchMs: [], nodes: '', oversubscribed: false };
+      const dec: Point = { ...enc, op: 'decrypt', wallMs: [], syncMs: [], launchMs: [] };
       try {
-        // One untimed warm-up round, then the repetitions.
-        for (let rep = 0; rep <= reps; rep++) {
+        // Untimed warm-up rounds (one on a pool, none for mpirun), then the repetitions.
+        for (let rep = 1 - runner.warmups; rep <= reps; rep++) {
           const outDir = path.join(ctx.scratchDir, `parts-${procs}-${sizeBytes}`);
           const back = path.join(ctx.scratchDir, `back-${procs}-${sizeBytes}`);
-          const e: EncryptReport = await encrypt(input, { procs, key, outDir, topology: ctx.topology, pool });
-          const d: DecryptReport = await decrypt(path.basename(input), { procs, key, fromDir: outDir, outFile: back, topology: ctx.topology, pool });
+          const e = await runner.encrypt(input, outDir);
+          const d = await runner.decrypt(path.basename(input), outDir, back);
           if (fs.statSync(back).size !== sizeBytes) throw new Error(`decrypted ${fs.statSync(back).size} bytes, expected ${sizeBytes}`);
           fs.rmSync(outDir, { recursive: true });
           fs.rmSync(back);
-          enc.nodes = dec.nodes = nodesSummary(e.ranks);
+          enc.nodes = dec.nodes = nodesSummary(e.rankNodes);
           enc.oversubscribed = dec.oversubscribed = e.oversubscribed;
-          if (rep === 0) continue;
+          if (rep <= 0) continue;
           enc.wallMs.push(e.wallMs);
           enc.syncMs.push(e.syncMs);
           dec.wallMs.push(d.wallMs);
+          if (e.launchMs !== undefined && d.launchMs !== undefined) {
+            enc.launchMs.push(e.launchMs);
+            dec.launchMs.push(d.launchMs);
+          }
         }
       } catch (err) {
         enc.error = dec.error = err instanceof Error ? err.message : String(err);
@@ -79,7 +84,7 @@ async function measure(ctx: ScenarioContext, procs: number, sizes: typeof PAPER_
       ctx.progress.step(`${label} x ${procs} procs: encrypt ${enc.wallMs.length ? summarize(enc.wallMs).median.toFixed(1) : '-'} ms`);
     }
   } finally {
-    await pool.destroy();
+    await runner.close();
   }
   return points;
 }
@@ -92,6 +97,10 @@ function toRecord(p: Point, baseline: Point | undefined, topologyName: string): 
     metrics.throughputGbps = summarize(p.wallMs.map((ms) => gbps(p.sizeBytes, ms)));
     if (p.op === 'encrypt') metrics.syncMs = summarize(p.syncMs);
     if (baseline && baseline.wallMs.length) metrics.speedupX = single(summarize(baseline.wallMs).median / metrics.wallMs.median);
+    if (p.launchMs.length) {
+      metrics.launchMs = summarize(p.launchMs);
+      metrics.launcherOverheadMs = summarize(p.launchMs.map((ms, i) => ms - p.wallMs[i]));
+    }
   }
   return {
     scenario: 'ctr-sweep',
@@ -114,6 +123,32 @@ function paperRecords(): ResultRecord[] {
   ];
 }
 
+function overheadTable(points: Point[], processesPerNode: number): ReportTable {
+  const median = (xs: number[]) => (xs.length ? summarize(xs).median : undefined);
+  return {
+    title: 'mpirun: the job inside vs the job as launched (ms, median)',
+    columns: ['operation', 'size', 'processes', 'MPI ranks', 'in-job ms (wallMs)', 'whole job ms (launchMs)', 'launcher overhead ms'],
+    rows: points.filter((p) => p.launchMs.length).map((p) => [
+      p.op, p.sizeLabel, p.procs, Math.min(p.procs, Math.ceil(p.procs / processesPerNode)),
+      median(p.wallMs), median(p.launchMs), median(p.launchMs.map((ms, i) => ms - p.wallMs[i])),
+    ]),
+  };
+}
+
+function mpirunNotes(points: Point[], reps: number, launcher: string, processesPerNode: number): string[] {
+  const jobs = points.flatMap((p) => p.launchMs.map((ms, i) => ({ launchMs: ms, overheadMs: ms - p.wallMs[i] })));
+  const median = (xs: number[]) => (xs.length ? summarize(xs).median.toFixed(0) : 'n/a');
+  return [
+    `Each point: ${reps} timed repetition${reps > 1 ? 's' : ''}, each a fresh job under ${launcher} (nothing to warm up), median shown. ` +
+      `A job has ceil(procs / ${processesPerNode}) MPI ranks (one a cluster-config node), each with a pool of up to ${processesPerNode} threads.`,
+    `wallMs is rank 0's time from the start barrier to the last file in place, the same span the local engine's wallMs covers. ` +
+      `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs))} ms; the launcher's own overhead ` +
+      `(mpirun, Node and ts-node start in every rank, pool warm-up, the TCP join) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`,
+    'The input is read in place by every rank (no sync copy: on several hosts it must be at the same path on each), so syncMs is 0. ' +
+      'Decryption streams each rank\'s verified plaintext over TCP to rank 0, which stitches it; rank 0\'s own parts are written in place.',
+  ];
+}
+
 export const ctrSweep: Scenario = {
   name: 'ctr-sweep',
   paper: '000',
@@ -123,22 +158,31 @@ export const ctrSweep: Scenario = {
     { name: 'procs', value: 'LIST', description: 'process counts, comma-separated (default 1,2,3,4,6,8,12; quick 1,2,4,12)' },
     { name: 'reps', value: 'N', description: 'timed repetitions per point, after one warm-up (default 3)' },
     { name: 'max-size', value: 'BYTES', description: 'largest file size to run (default 1 GiB; quick 10 MiB)' },
+    { name: 'launcher', value: 'local|mpirun', description: 'local: one Piscina pool (default); mpirun: each job under mpirun, one process a node (quick: 1 and 10 MB, 1 and 4 procs, 1 rep)' },
   ],
   async run(ctx) {
-    const plan = ctx.quick ? SWEEP.quick : SWEEP.full;
+    const launcher = (ctx.flags.launcher ?? 'local') as LauncherName;
+    if (!LAUNCHERS.includes(launcher)) throw new UsageError(`--launcher must be ${LAUNCHERS.join(' or ')}, got "${launcher}"`);
+    const plan = !ctx.quick ? SWEEP.full : launcher === 'mpirun' ? SWEEP.mpirunQuick : SWEEP.quick;
     const procsList = intListFlag(ctx.flags, 'procs', plan.procs);
     const reps = intFlag(ctx.flags, 'reps', plan.repetitions);
     const maxSize = intFlag(ctx.flags, 'max-size', Number.isFinite(plan.maxSizeBytes) ? plan.maxSizeBytes : Number.MAX_SAFE_INTEGER);
-    const sizes = PAPER_000_SIZES.filter((s) => s.sizeBytes <= maxSize);
+    const labels = (plan as { sizeLabels?: string[] }).sizeLabels;
+    const sizes = PAPER_000_SIZES.filter((s) => s.sizeBytes <= maxSize && (!labels || labels.includes(s.label)));
     const key = (await import('node:crypto')).randomBytes(16);
     ctx.progress.begin('ctr-sweep', procsList.length * sizes.length);
     const points: Point[] = [];
-    for (const procs of procsList) points.push(...(await measure(ctx, procs, sizes, reps, key)));
+    let launcherName = 'piscina';
+    for (const procs of procsList) {
+      const runner = launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir) : await localRunner(procs, key, ctx.topology);
+      launcherName = runner.describe;
+      points.push(...(await measure(ctx, procs, sizes, reps, runner)));
+    }
 
     const baselineOf = (p: Point) => points.find((b) => b.op === p.op && b.sizeBytes === p.sizeBytes && b.procs === 1);
     const records = [...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)), ...paperRecords()];
     const cores = os.availableParallelism();
-    const where = `measured here: ${cores} cores, topology ${ctx.topology.name}, ranks above ${cores} oversubscribed`;
+    const where = `measured here${launcher === 'mpirun' ? ` under mpirun, ${reps} job${reps > 1 ? 's' : ''} a point` : ''}: ${cores} cores, topology ${ctx.topology.name}, ranks above ${cores} oversubscribed`;
 
     const rows = records
       .filter((r) => r.source === 'measured' && r.status === 'completed')
@@ -211,11 +255,12 @@ export const ctrSweep: Scenario = {
     return {
       records,
       plots,
-      tables: [headline, timesTable],
-      notes: [
+      tables: launcher === 'mpirun' ? [headline, timesTable, overheadTable(points, ctx.topology.processesPerNode)] : [headline, timesTable],
+      notes: launcher === 'mpirun' ? mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode) : [
         `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do.`,
         'Decryption here writes each rank\'s plaintext straight to its offset in the output (the stitch without a second copy), so it does not pay the paper\'s stitching cost.',
       ],
+      launcher: launcherName,
     };
   },
 };

@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { flagHelp, intFlag, parseArgs, UsageError, type FlagSpec } from '../runner/args.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
+import { decryptMpi, encryptMpi, type MpiOptions } from '../mpi/launch.js';
 import { decrypt, encrypt } from './cryptosystem.js';
 import { readKeyFile, writeNewKeyFile } from './key.js';
 
@@ -14,6 +15,29 @@ interface Command {
 
 const topologyFlag: FlagSpec = { name: 'topology', value: 'FILE', description: 'cluster-config file placing the ranks (default cluster-config/local.json)' };
 const help: FlagSpec = { name: 'help', description: 'this help' };
+const launchFlags: FlagSpec[] = [
+  { name: 'launcher', value: 'local|mpirun', description: 'local: one Piscina pool here (default); mpirun: one process a rank under mpirun/mpiexec (engine/mpi/README.md)' },
+  { name: 'hostfile', value: 'FILE', description: 'with --launcher mpirun: the hosts to run on (rank 0 on the first)' },
+  { name: 'np', value: 'N', description: 'with --launcher mpirun: MPI ranks, each a node running processesPerNode threads (default ceil(procs / processesPerNode))' },
+];
+/** The mpirun options when `--launcher mpirun` is given, undefined for the local engine. */
+function mpiOptions(flags: Record<string, string | true>): MpiOptions | undefined {
+  const launcher = flags.launcher ?? 'local';
+  if (launcher !== 'local' && launcher !== 'mpirun') throw new UsageError(`--launcher must be local or mpirun, got "${launcher}"`);
+  if (launcher === 'local') {
+    const stray = ['hostfile', 'np'].filter((f) => flags[f] !== undefined);
+    if (stray.length) throw new UsageError(`${stray.map((f) => `--${f}`).join(', ')} only apply with --launcher mpirun`);
+    return undefined;
+  }
+  return {
+    procs: intFlag(flags, 'procs', 1),
+    keyFile: str(flags, 'key'),
+    topologyFile: path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE),
+    ...(flags.np !== undefined ? { np: intFlag(flags, 'np', 1) } : {}),
+    ...(typeof flags.hostfile === 'string' ? { hostfile: flags.hostfile } : {}),
+  };
+}
+const placedOn = (ranks: { mpiRank: number; host: string }[]) => [...new Set(ranks.map((r) => `rank ${r.mpiRank}@${r.host}`))].join(', ');
 const str = (flags: Record<string, string | true>, name: string) => flags[name] as string;
 const topologyOf = (flags: Record<string, string | true>) => loadTopology(path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE));
 const mbps = (bytes: number, ms: number) => (ms > 0 ? (bytes / 1e6 / (ms / 1000)).toFixed(1) : 'n/a');
@@ -36,11 +60,22 @@ const commands: Record<string, Command> = {
       { name: 'key', value: 'KEYFILE', description: '16 raw bytes or 32 hex characters' },
       { name: 'out', value: 'DIR', description: 'folder for the parts (one sub-folder per node)' },
       topologyFlag,
+      ...launchFlags,
       help,
     ],
     required: ['in', 'procs', 'key', 'out'],
     async run(flags) {
       const input = str(flags, 'in');
+      const mpi = mpiOptions(flags);
+      if (mpi) {
+        const r = await encryptMpi(input, str(flags, 'out'), mpi);
+        process.stdout.write(
+          `encrypted ${r.originalBytes} bytes of ${r.inputName} into ${r.procs} parts of ${r.partBytes} bytes under ${r.launcher} with ${r.np} ranks ` +
+            `in ${r.wallMs.toFixed(1)} ms (${mbps(r.originalBytes, r.wallMs)} MB/s; ${r.launchMs.toFixed(0)} ms with the launcher)\n` +
+            `ranks: ${placedOn(r.ranks)}; decrypt with the same key, --name ${r.inputName} and --procs ${r.procs}\n`,
+        );
+        return;
+      }
       const r = await encrypt(input, { procs: intFlag(flags, 'procs', 1), key: readKeyFile(str(flags, 'key')), outDir: str(flags, 'out'), topology: topologyOf(flags) });
       process.stdout.write(
         `encrypted ${r.originalBytes} bytes of ${r.inputName} into ${r.procs} parts of ${r.partBytes} bytes in ${r.wallMs.toFixed(1)} ms ` +
@@ -58,10 +93,20 @@ const commands: Record<string, Command> = {
       { name: 'from', value: 'DIR', description: 'folder holding the parts (searched with its node sub-folders)' },
       { name: 'out', value: 'FILE', description: 'the decrypted file to create (never overwritten)' },
       topologyFlag,
+      ...launchFlags,
       help,
     ],
     required: ['name', 'procs', 'key', 'from', 'out'],
     async run(flags) {
+      const mpi = mpiOptions(flags);
+      if (mpi) {
+        const r = await decryptMpi(path.basename(str(flags, 'name')), str(flags, 'from'), str(flags, 'out'), mpi);
+        process.stdout.write(
+          `decrypted ${r.originalBytes} bytes from ${r.procs} parts under ${r.launcher} with ${r.np} ranks in ${r.wallMs.toFixed(1)} ms ` +
+            `(${mbps(r.originalBytes, r.wallMs)} MB/s; ${r.launchMs.toFixed(0)} ms with the launcher) -> ${str(flags, 'out')}\n`,
+        );
+        return;
+      }
       const r = await decrypt(path.basename(str(flags, 'name')), {
         procs: intFlag(flags, 'procs', 1),
         key: readKeyFile(str(flags, 'key')),

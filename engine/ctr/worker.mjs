@@ -117,7 +117,7 @@ function decryptPart(t) {
       `part ${t.index} of ${t.procs} failed its integrity check (HMAC-SHA-256): its body, IV or tag was tampered with or corrupted`,
     );
   }
-  return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: t.iv.toString('hex') };
+  return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: Buffer.from(t.iv).toString('hex') };
 }
 
 /**

@@ -1,0 +1,85 @@
+// One transfer of the cipher experiment: seeder A (its own process) shares the file, downloader B
+// (another process) fetches it, decrypts, hash-checks and writes it; optionally through a tap proxy
+// that records what crosses the wire. Used by the cipher-transfer scenario and the tests.
+import { sha256File } from '../../../datasets/generator.js';
+import type { DownloadReport } from './download.js';
+import { PeerProcess } from './launcher.js';
+import type { CastMember, Swarm } from './swarm.js';
+import { startTapProxy, type TapOptions, type TapStats } from './tap-proxy.js';
+import type { TorrentMeta } from './torrent.js';
+
+/** The cipher experiment's cast: seeder A and downloader B. */
+export const PAIR_CAST: CastMember[] = [
+  { username: 'A', authority: 1 },
+  { username: 'B', authority: 1 },
+];
+
+export interface TransferSetup {
+  meta: TorrentMeta;
+  torrentFile: string;
+  sourceFile: string;
+  outFile: string;
+  encrypted: boolean;
+  /** with a swarm, A and B log in, announce and getcipher as users "A" and "B" */
+  swarm?: Swarm;
+  /** without a swarm: the file key, hex, given to both */
+  keyHex?: string;
+  /** put a tap proxy between B and A (A announces the proxy's port) */
+  tap?: Omit<TapOptions, 'targetPort'>;
+  /** B's attempts per piece before it gives up (default 3) */
+  maxPieceAttempts?: number;
+  timeoutMs: number;
+}
+
+export interface TransferOutcome {
+  report: DownloadReport;
+  /** CPU time of B during the download, and of A while serving it */
+  downloaderCpuMs: number;
+  uploaderCpuMs: number;
+  uploadedBytes: number;
+  /** B's file has the SHA-256 of A's */
+  sha256Equal: boolean;
+  tap?: TapStats;
+}
+
+export async function transferAtoB(s: TransferSetup): Promise<TransferOutcome> {
+  const proxy = s.tap ? await startTapProxy(s.tap) : undefined;
+  const common = { torrentFile: s.torrentFile, encrypted: s.encrypted, keyHex: s.keyHex };
+  let a: PeerProcess | undefined;
+  let b: PeerProcess | undefined;
+  try {
+    a = await PeerProcess.start('A', {
+      ...common,
+      role: 'seeder',
+      dataFile: s.sourceFile,
+      tracker: s.swarm?.identity('A'),
+      announcePort: proxy?.port,
+    });
+    proxy?.setTarget(a.port);
+    const before = await a.stats();
+    const direct = [{ ip: '127.0.0.1', port: proxy?.port ?? a.port }];
+    b = await PeerProcess.start('B', {
+      ...common,
+      role: 'leecher',
+      dataFile: s.outFile,
+      tracker: s.swarm?.identity('B'),
+      peers: s.swarm ? undefined : direct,
+      maxPieceAttempts: s.maxPieceAttempts,
+    });
+    const { report, cpuMs } = await b.downloaded(s.timeoutMs);
+    const after = await a.stats();
+    if (s.swarm) await a.leave();
+    const [got, want] = await Promise.all([sha256File(s.outFile), sha256File(s.sourceFile)]);
+    return {
+      report,
+      downloaderCpuMs: cpuMs,
+      uploaderCpuMs: after.cpuUserMs + after.cpuSystemMs - before.cpuUserMs - before.cpuSystemMs,
+      uploadedBytes: after.uploadedBytes - before.uploadedBytes,
+      sha256Equal: got === want,
+      tap: proxy?.stats(),
+    };
+  } finally {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await proxy?.close();
+  }
+}

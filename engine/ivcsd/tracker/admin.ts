@@ -1,0 +1,55 @@
+// The administrator's operations (the paper's "administrator resets the authority of torrent /
+// of peer", plus adding peers and authority.xml import/export). One class used in-process by
+// scenarios, by the admin HTTP interface and by the admin CLI, each naming itself as the source.
+import { authorityFromXml, authorityToXml } from './authority-xml.js';
+import { hashPassword, type ScryptParams, DEFAULT_SCRYPT } from './password.js';
+import { HEX_INFO_HASH_RE, USERNAME_RE } from './protocol.js';
+import type { AuthorityStore, PeerRole } from './store.js';
+import type { TrackerLog } from './log.js';
+
+export class TrackerAdmin {
+  constructor(
+    readonly store: AuthorityStore,
+    private readonly log: TrackerLog,
+    private readonly scrypt: ScryptParams = DEFAULT_SCRYPT,
+  ) {}
+
+  async addPeer(username: string, password: string, ip: string, authority: number, role: PeerRole = 'peer', source = 'admin'): Promise<void> {
+    if (!USERNAME_RE.test(username)) throw new Error(`username "${username}" must be 1-64 characters of A-Z a-z 0-9 _ . -`);
+    if (ip.length === 0 || ip.length > 45) throw new Error(`ip "${ip}" of ${username} is not an IP address`);
+    if (role !== 'peer' && role !== 'intermediary') throw new Error(`role of ${username} must be peer or intermediary, got "${role}"`);
+    await this.store.putPeer({ username, ip, password: await hashPassword(password, this.scrypt), authority, role, updatedMs: Date.now() });
+    this.log.write({ route: 'admin/add-peer', decision: 'admin', sourceIp: source, username, peerLevel: authority, detail: role });
+  }
+
+  async setPeerLevel(username: string, level: number, source = 'admin'): Promise<void> {
+    await this.store.setPeerLevel(username, level);
+    this.log.write({ route: 'admin/peer-level', decision: 'admin', sourceIp: source, username, peerLevel: level });
+  }
+
+  async setTorrentLevel(infoHashHex: string, level: number, source = 'admin'): Promise<void> {
+    if (!HEX_INFO_HASH_RE.test(infoHashHex)) throw new Error(`info hash "${infoHashHex}" must be 40 lower-case hex characters`);
+    await this.store.setTorrentLevel(infoHashHex, level);
+    this.log.write({ route: 'admin/torrent-level', decision: 'admin', sourceIp: source, infoHash: infoHashHex, torrentLevel: level });
+  }
+
+  /** Adds or replaces every peer of an authority.xml text; `file` names it in errors. */
+  async importXml(text: string, file: string, source = 'admin'): Promise<number> {
+    const peers = authorityFromXml(text, file);
+    for (const p of peers) await this.store.putPeer(p);
+    this.log.write({ route: 'admin/import', decision: 'admin', sourceIp: source, detail: `${peers.length} peers from ${file}` });
+    return peers.length;
+  }
+
+  exportXml(): string {
+    return authorityToXml(this.store.listPeers());
+  }
+
+  /** What the admin sees: peers and torrents with levels, never hashes or keys. */
+  summary(): { peers: { username: string; ip: string; authority: number; role: PeerRole }[]; torrents: { infoHash: string; name: string; authority: number }[] } {
+    return {
+      peers: this.store.listPeers().map((p) => ({ username: p.username, ip: p.ip, authority: p.authority, role: p.role })),
+      torrents: this.store.listTorrents().map((t) => ({ infoHash: t.infoHashHex, name: t.name, authority: t.authority })),
+    };
+  }
+}

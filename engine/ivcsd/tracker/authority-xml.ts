@@ -1,0 +1,78 @@
+// The paper's authority.xml (its Fig. 3):
+//   <peerAuthority><peer><ip/><username/><psw_hash/><authority/><updated/></peer>...</peerAuthority>
+// psw_hash holds our scrypt hash string; an optional <role>intermediary</role> marks a peer that is
+// admitted but never given keys (absent for ordinary peers, so the paper's layout stays valid).
+// The format is this flat, so a strict reader of exactly these elements is safer than a general
+// XML parser: anything else is an error naming the file and the element.
+import { formatPasswordHash, parsePasswordHash } from './password.js';
+import { checkLevel, type PeerEntry } from './store.js';
+
+const FIELDS = ['ip', 'username', 'psw_hash', 'authority', 'updated'] as const;
+
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+export function authorityToXml(peers: PeerEntry[]): string {
+  const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<peerAuthority>'];
+  for (const p of peers) {
+    lines.push('   <peer>');
+    lines.push(`      <ip>${escapeXml(p.ip)}</ip>`);
+    lines.push(`      <username>${escapeXml(p.username)}</username>`);
+    lines.push(`      <psw_hash>${escapeXml(formatPasswordHash(p.password))}</psw_hash>`);
+    lines.push(`      <authority>${p.authority}</authority>`);
+    lines.push(`      <updated>${p.updatedMs}</updated>`);
+    if (p.role === 'intermediary') lines.push('      <role>intermediary</role>');
+    lines.push('   </peer>');
+  }
+  lines.push('</peerAuthority>', '');
+  return lines.join('\n');
+}
+
+/** Reads authority.xml text; `file` names the source in every error. */
+export function authorityFromXml(text: string, file: string): PeerEntry[] {
+  const body = text.replace(/^\s*<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '').trim();
+  const root = /^<peerAuthority>([\s\S]*)<\/peerAuthority>$/.exec(body);
+  if (!root) throw new Error(`${file}: the root element must be <peerAuthority>`);
+  const peers: PeerEntry[] = [];
+  const rest = root[1].replace(/<peer>([\s\S]*?)<\/peer>/g, (_whole, inner: string) => {
+    peers.push(readPeer(inner, `${file}: peer #${peers.length + 1}`));
+    return '';
+  });
+  if (rest.trim() !== '') throw new Error(`${file}: unexpected content inside <peerAuthority>: "${rest.trim().slice(0, 60)}"`);
+  const seen = new Set<string>();
+  for (const p of peers) {
+    if (seen.has(p.username)) throw new Error(`${file}: username "${p.username}" appears twice`);
+    seen.add(p.username);
+  }
+  return peers;
+}
+
+function readPeer(inner: string, where: string): PeerEntry {
+  const values = new Map<string, string>();
+  const rest = inner.replace(/<([a-z_]+)>([^<]*)<\/\1>/g, (_whole, tag: string, value: string) => {
+    if (values.has(tag)) throw new Error(`${where}: <${tag}> appears twice`);
+    values.set(tag, unescapeXml(value.trim()));
+    return '';
+  });
+  if (rest.trim() !== '') throw new Error(`${where}: unexpected content "${rest.trim().slice(0, 60)}"`);
+  for (const tag of values.keys()) {
+    if (!(FIELDS as readonly string[]).includes(tag) && tag !== 'role') throw new Error(`${where}: unknown element <${tag}>`);
+  }
+  for (const f of FIELDS) if (!values.has(f)) throw new Error(`${where}: <${f}> is missing`);
+  const username = values.get('username')!;
+  const at = `${where} (${username})`;
+  const authority = Number(values.get('authority'));
+  checkLevel(authority, `${at} <authority>`);
+  const updatedMs = Number(values.get('updated'));
+  if (!Number.isInteger(updatedMs) || updatedMs < 0) throw new Error(`${at} <updated> must be milliseconds since 1970, got "${values.get('updated')}"`);
+  const role = values.get('role') ?? 'peer';
+  if (role !== 'peer' && role !== 'intermediary') throw new Error(`${at} <role> must be peer or intermediary, got "${role}"`);
+  return {
+    username,
+    ip: values.get('ip')!,
+    password: parsePasswordHash(values.get('psw_hash')!, `${at} <psw_hash>`),
+    authority,
+    role,
+    updatedMs,
+  };
+}

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { checkBitIdentical } from '../../../scenarios/climate.js';
+import { ClimateCluster, type ClimateResult, type ClimateRun } from './cluster.js';
+import { initialSlab, mirrorHalo, packRow, slabRows, step, unpackHalo } from './model.js';
+
+describe('the coupled model across security modes', () => {
+  let cluster: ClimateCluster;
+  const grid = { nx: 16, ny: 9, levels: 3 };
+  before(() => {
+    cluster = new ClimateCluster(
+      { grid, ranks: 3, diffusivity: 0.1, coupling: 0.05, physicsSweeps: 1 },
+      { grid: { ...grid, levels: 4 }, ranks: 2, diffusivity: 0.05, coupling: 0.02, physicsSweeps: 1 },
+    );
+  });
+  after(async () => {
+    await cluster.stop();
+  });
+
+  test('fields are bit-identical whatever the transport and the security', async () => {
+    const runs: ClimateRun[] = [
+      { intra: 'shm', mode: 'none', mechanism: 'none', atmosphereSteps: 6 },
+      { intra: 'shm', mode: 'all', mechanism: 'des-ecb', atmosphereSteps: 6 },
+      { intra: 'tcp', mode: 'coupler', mechanism: 'aes-128-gcm', atmosphereSteps: 6 },
+      { intra: 'tcp', mode: 'all', mechanism: 'chacha20-poly1305', atmosphereSteps: 6 },
+    ];
+    const results: (ClimateResult & { label: string })[] = [];
+    for (const run of runs) results.push({ label: `${run.intra} ${run.mode} ${run.mechanism}`, ...(await cluster.run(run)) });
+    assert.equal(checkBitIdentical(results), results[0].stateHash);
+    assert.ok(results.every((r) => r.sentBytes === results[0].sentBytes && r.sentBytes > 0));
+    // More steps give a different state: the hash does see the science.
+    const longer = await cluster.run({ ...runs[0], atmosphereSteps: 8 });
+    assert.notEqual(longer.stateHash, results[0].stateHash);
+  });
+
+  test('a mismatch is reported naming both runs', () => {
+    const a = { label: 'tcp none', stateHash: 'a'.repeat(64), couplingHash: 'c'.repeat(64) };
+    const b = { label: 'shm all des-ecb', stateHash: 'b'.repeat(64), couplingHash: 'c'.repeat(64) };
+    assert.throws(() => checkBitIdentical([a, b]), /shm all des-ecb ended with state bbbb.*but tcp none with aaaa.*security changed the science/);
+  });
+});
+
+describe('model numerics', () => {
+  test('slabs cover the rows exactly, larger ones first', () => {
+    assert.deepEqual([0, 1, 2].map((r) => slabRows(10, 3, r)), [{ row0: 0, rows: 4 }, { row0: 4, rows: 3 }, { row0: 7, rows: 3 }]);
+  });
+
+  test('two slabs with exchanged halos step exactly as one slab', () => {
+    const grid = { nx: 8, ny: 6, levels: 2 };
+    const whole = initialSlab(grid, 1, 0, 0);
+    const parts = [initialSlab(grid, 2, 0, 0), initialSlab(grid, 2, 1, 0)];
+    const surface = (rows: number) => new Float64Array(rows * grid.nx).fill(280);
+    for (let s = 0; s < 3; s++) {
+      mirrorHalo(whole, 0);
+      mirrorHalo(whole, whole.rows + 1);
+      step(whole, 0.1, surface(whole.rows), 0.05, 2);
+      mirrorHalo(parts[0], 0);
+      mirrorHalo(parts[1], parts[1].rows + 1);
+      unpackHalo(parts[0], parts[0].rows + 1, packRow(parts[1], 1));
+      unpackHalo(parts[1], 0, packRow(parts[0], parts[0].rows));
+      for (const p of parts) step(p, 0.1, surface(p.rows), 0.05, 2);
+    }
+    for (let r = 1; r <= 6; r++) {
+      const part = r <= 3 ? parts[0] : parts[1];
+      assert.deepEqual(packRow(part, r <= 3 ? r : r - 3), packRow(whole, r));
+    }
+  });
+
+  test('a halo of the wrong size is named', () => {
+    const s = initialSlab({ nx: 4, ny: 2, levels: 2 }, 1, 0, 0);
+    assert.throws(() => unpackHalo(s, 0, new Float64Array(3)), /halo message has 3 values, expected 8/);
+  });
+});

@@ -1,0 +1,178 @@
+// The driver of the coupled model: it creates the ranks (worker threads, by secure process
+// creation), and for each run grants every rank its links with fresh contexts, starts them
+// together and collects their hashes. Plain Workers rather than piscina: ranks are long-lived,
+// stateful and talk to each other, not independent tasks.
+import { createHash } from 'node:crypto';
+import type { Worker } from 'node:worker_threads';
+import { LinkError } from '../frame.js';
+import { Endpoint, type Duplex } from '../link.js';
+import { contextToJson, newContext, type Mechanism, type SecurityConfig } from '../mechanism.js';
+import { createSecureWorker, FIRST_GRANTED_CONTEXT_ID } from '../process.js';
+import { createShmPair } from '../shm.js';
+import type { GridSpec } from './model.js';
+import { decode, encode, type DriverRequest, type LinkPlan, type ModelName, type RankReply, type RunPlan } from './protocol.js';
+
+/** The paper's three security modes: nothing, only the link between the models, every link. */
+export type SecurityMode = 'none' | 'coupler' | 'all';
+export const SECURITY_MODES: SecurityMode[] = ['none', 'coupler', 'all'];
+
+export interface ModelSpec {
+  grid: GridSpec;
+  ranks: number;
+  diffusivity: number;
+  coupling: number;
+  /** column-physics passes a step (see model.ts step) */
+  physicsSweeps: number;
+}
+
+export interface ClimateRun {
+  intra: 'shm' | 'tcp';
+  mode: SecurityMode;
+  mechanism: Mechanism;
+  atmosphereSteps: number;
+}
+
+export interface ClimateResult {
+  wallMs: number;
+  /** SHA-256 over every rank's final prognostic state, in rank order */
+  stateHash: string;
+  /** SHA-256 over every coupling field each rank received, in rank order */
+  couplingHash: string;
+  /** payload bytes all ranks sent (halos, gathers, scatters, coupling) */
+  sentBytes: number;
+}
+
+interface Rank {
+  model: ModelName;
+  rank: number;
+  name: string;
+  worker: Worker;
+  link: Duplex;
+  nextContextId: number;
+}
+
+const CONTROL: SecurityConfig = { mechanism: 'aes-128-gcm', applyTo: 'all' };
+const RANK_FILE = new URL('./rank.ts', import.meta.url);
+
+async function expect<T extends RankReply['op']>(rank: Rank, op: T): Promise<Extract<RankReply, { op: T }>> {
+  const reply = decode<RankReply>((await rank.link.receive()).body);
+  if (reply.op === 'failed') throw new LinkError(`${rank.name} failed: ${reply.error}`);
+  if (reply.op !== op) throw new LinkError(`${rank.name} answered ${reply.op}, expected ${op}`);
+  return reply as Extract<RankReply, { op: T }>;
+}
+
+export class ClimateCluster {
+  private readonly endpoint = new Endpoint();
+  private readonly ranks: Rank[] = [];
+  private runCount = 0;
+
+  constructor(
+    readonly atmosphere: ModelSpec,
+    readonly ocean: ModelSpec,
+  ) {
+    if (atmosphere.grid.nx !== ocean.grid.nx || atmosphere.grid.ny !== ocean.grid.ny) {
+      throw new Error(`atmosphere and ocean must share the horizontal grid (no regridding here): ${atmosphere.grid.nx}x${atmosphere.grid.ny} vs ${ocean.grid.nx}x${ocean.grid.ny}`);
+    }
+    for (const [model, spec] of [['atmosphere', atmosphere], ['ocean', ocean]] as const) {
+      if (spec.ranks > spec.grid.ny) throw new Error(`${model}: ${spec.ranks} ranks for ${spec.grid.ny} latitude rows`);
+      for (let rank = 0; rank < spec.ranks; rank++) {
+        const { worker, link } = createSecureWorker(RANK_FILE, this.endpoint, CONTROL);
+        this.ranks.push({ model, rank, name: `${model}/${rank}`, worker, link, nextContextId: FIRST_GRANTED_CONTEXT_ID });
+      }
+    }
+  }
+
+  get threads(): number {
+    return this.ranks.length;
+  }
+
+  private find(name: string): Rank {
+    const r = this.ranks.find((x) => x.name === name);
+    if (!r) throw new Error(`no rank ${name}`);
+    return r;
+  }
+
+  /** The links of one run: neighbours and coupler-to-rank pairs inside each partition, and the coupler link. */
+  private pairs(run: ClimateRun): { a: string; b: string; transport: 'shm' | 'tcp'; secured: boolean; peerA: string; peerB: string }[] {
+    const out: ReturnType<ClimateCluster['pairs']> = [];
+    for (const [model, spec] of [['atmosphere', this.atmosphere], ['ocean', this.ocean]] as const) {
+      const seen = new Set<string>();
+      for (let r = 1; r < spec.ranks; r++) {
+        for (const other of [r - 1, 0]) {
+          const key = `${other}-${r}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const a = `${model}/${other}`;
+          const b = `${model}/${r}`;
+          out.push({ a, b, transport: run.intra, secured: run.mode === 'all', peerA: b, peerB: a });
+        }
+      }
+    }
+    out.push({ a: 'atmosphere/0', b: 'ocean/0', transport: 'tcp', secured: run.mode !== 'none', peerA: 'coupler', peerB: 'coupler' });
+    return out;
+  }
+
+  async run(run: ClimateRun): Promise<ClimateResult> {
+    const id = this.runCount++;
+    const pairs = this.pairs(run);
+    const listenIds = new Map<string, string[]>();
+    pairs.forEach((p, i) => {
+      if (p.transport === 'tcp') listenIds.set(p.a, [...(listenIds.get(p.a) ?? []), `run${id}-link${i}`]);
+    });
+    const ports: Record<string, number> = {};
+    await Promise.all(
+      [...listenIds].map(async ([name, ids]) => {
+        const rank = this.find(name);
+        await rank.link.send('control', encode({ op: 'listen', ids }));
+        Object.assign(ports, (await expect(rank, 'ports')).ports);
+      }),
+    );
+    const plans = new Map<string, LinkPlan[]>(this.ranks.map((r) => [r.name, []]));
+    pairs.forEach((p, i) => {
+      const config: SecurityConfig = { mechanism: p.secured ? run.mechanism : 'none', applyTo: 'all' };
+      const rankA = this.find(p.a);
+      const rankB = this.find(p.b);
+      const toB = newContext(rankB.nextContextId++, config);
+      const toA = newContext(rankA.nextContextId++, config);
+      const common = { transport: p.transport };
+      const listenId = `run${id}-link${i}`;
+      const ringsId = `run${id}-rings${i}`;
+      if (p.transport === 'shm') {
+        const pair = createShmPair(1 << 20).a;
+        rankA.worker.postMessage({ ringsId, rings: pair });
+        rankB.worker.postMessage({ ringsId, rings: pair });
+      }
+      const shm = (side: 'a' | 'b') => (p.transport === 'shm' ? { ringsId, ringSide: side } : {});
+      plans.get(p.a)?.push({ ...common, ...shm('a'), ...(p.transport === 'tcp' ? { listenId } : {}), peer: p.peerA, send: contextToJson(toB), recv: contextToJson(toA) });
+      plans.get(p.b)?.push({ ...common, ...shm('b'), ...(p.transport === 'tcp' ? { port: ports[listenId] } : {}), peer: p.peerB, send: contextToJson(toA), recv: contextToJson(toB) });
+    });
+    await Promise.all(
+      this.ranks.map(async (r) => {
+        const spec = r.model === 'atmosphere' ? this.atmosphere : this.ocean;
+        const plan: RunPlan = {
+          op: 'run', model: r.model, rank: r.rank, ranks: spec.ranks, grid: spec.grid, atmosphereSteps: run.atmosphereSteps,
+          diffusivity: spec.diffusivity, coupling: spec.coupling, physicsSweeps: spec.physicsSweeps, links: plans.get(r.name) ?? [],
+        };
+        await r.link.send('control', encode(plan));
+        await expect(r, 'ready');
+      }),
+    );
+    const t0 = process.hrtime.bigint();
+    await Promise.all(this.ranks.map((r) => r.link.send('control', encode({ op: 'go' } satisfies DriverRequest))));
+    const done = await Promise.all(this.ranks.map((r) => expect(r, 'done')));
+    const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const combine = (field: 'stateHash' | 'couplingHash') => createHash('sha256').update(done.map((d) => d[field]).join('\n')).digest('hex');
+    return { wallMs, stateHash: combine('stateHash'), couplingHash: combine('couplingHash'), sentBytes: done.reduce((s, d) => s + d.sentBytes, 0) };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.ranks.map(async (r) => {
+        const exited = new Promise((resolve) => r.worker.once('exit', resolve));
+        await r.link.send('control', encode({ op: 'exit' }));
+        await exited;
+        await r.link.transport.close();
+      }),
+    );
+  }
+}

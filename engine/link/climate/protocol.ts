@@ -1,0 +1,52 @@
+// Control messages between the climate driver (main thread) and its rank workers, sent as JSON
+// inside `control` messages on each rank's secured first link: the keys of every rank-to-rank
+// link travel there. Shared-memory rings cannot be serialised, so they go by postMessage under an
+// id the plan names (rings hold no secrets).
+import type { ContextJson } from '../mechanism.js';
+import type { GridSpec } from './model.js';
+
+export type ModelName = 'atmosphere' | 'ocean';
+
+export interface LinkPlan {
+  /** the other rank, e.g. `atmosphere/1`, or `coupler` for the link between the partitions */
+  peer: string;
+  transport: 'shm' | 'tcp';
+  /** shm: the ring pair posted under this id, and which side of it this rank takes */
+  ringsId?: string;
+  ringSide?: 'a' | 'b';
+  /** tcp: accept on the listener opened for this id, or dial this port */
+  listenId?: string;
+  port?: number;
+  /** this rank's startpoint to the peer */
+  send: ContextJson;
+  /** registered on this rank's endpoint for the peer's messages */
+  recv: ContextJson;
+}
+
+export interface RunPlan {
+  op: 'run';
+  model: ModelName;
+  rank: number;
+  ranks: number;
+  grid: GridSpec;
+  /** atmosphere steps; the models couple every two of them */
+  atmosphereSteps: number;
+  diffusivity: number;
+  coupling: number;
+  physicsSweeps: number;
+  links: LinkPlan[];
+}
+
+export type DriverRequest = { op: 'listen'; ids: string[] } | RunPlan | { op: 'go' } | { op: 'exit' };
+export type RankReply =
+  | { op: 'ports'; ports: Record<string, number> }
+  | { op: 'ready' }
+  | { op: 'done'; stateHash: string; couplingHash: string; sentBytes: number }
+  | { op: 'failed'; error: string };
+
+export const encode = (m: DriverRequest | RankReply): Uint8Array => Buffer.from(JSON.stringify(m));
+export const decode = <T>(body: Uint8Array): T => JSON.parse(Buffer.from(body).toString('utf8')) as T;
+
+/** Atmosphere steps between two couplings (the paper: every two atmosphere steps). */
+export const STEPS_PER_COUPLING = 2;
+

@@ -1,0 +1,57 @@
+// The echo side of the ping-pong, as a worker thread (createSecureWorker) or a child process
+// (createSecureChild). It waits for grants on its first link; each grant opens one echo link, which
+// bounces `data` messages back until a `control` message ends it.
+import { isMainThread } from 'node:worker_threads';
+import { LinkError } from './frame.js';
+import { decodeRequest, encodeControl, type EchoGrant } from './grant.js';
+import { Startpoint, type Duplex } from './link.js';
+import { initSecureChild, initSecureWorker } from './process.js';
+import { connectTcp } from './tcp.js';
+import { connectTls } from './tls.js';
+import type { FrameTransport } from './transport.js';
+
+async function dial(grant: EchoGrant, first: Duplex): Promise<FrameTransport> {
+  if (grant.transport === 'shm') return first.transport;
+  if (grant.port === undefined) throw new Error(`${grant.transport} echo grant has no port`);
+  if (grant.transport === 'tcp') return connectTcp(grant.port);
+  if (!grant.caPem) throw new Error('tls echo grant has no certificate to pin');
+  return connectTls(grant.port, grant.caPem);
+}
+
+async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
+  const transport = await dial(grant, first);
+  const endpoint = first.endpoint;
+  endpoint.register(grant.toWorker);
+  const back = new Startpoint(grant.toCreator, transport, grant.placement);
+  await first.send('control', encodeControl({ op: 'ready' }));
+  let echoed = 0;
+  try {
+    for (;;) {
+      let m;
+      try {
+        m = await endpoint.receive(transport);
+      } catch (err) {
+        if (!(err instanceof LinkError) || /closed/.test(err.message)) throw err;
+        // A rejected message leaves the link usable: report it and keep serving.
+        await first.send('control', encodeControl({ op: 'rejected', error: err.message }));
+        continue;
+      }
+      if (m.tag === 'control') break;
+      await back.send('data', m.body);
+      echoed++;
+    }
+  } finally {
+    endpoint.unbind(grant.toWorker.contextId);
+    if (transport !== first.transport) await transport.close();
+  }
+  return echoed;
+}
+
+const first = isMainThread ? await initSecureChild() : await initSecureWorker();
+for (;;) {
+  const request = decodeRequest((await first.receive()).body);
+  if (request.op === 'exit') break;
+  const echoed = await echo(request, first);
+  await first.send('control', encodeControl({ op: 'done', echoed }));
+}
+await first.transport.close();

@@ -1,0 +1,226 @@
+// The launching side of an MPI job: picks rank 0's address, starts mpirun (or mpiexec) with one
+// rank.ts process per rank, follows rank 0's events, and on any failure reports the rank and host
+// at fault and sweeps every file the job wrote, so no partial output is left.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { DEFAULT_CHUNK_BYTES } from '../ctr/cryptosystem.js';
+import { deriveSubkeys, readKeyFile } from '../ctr/key.js';
+import { partFileName, planPartition } from '../ctr/layout.js';
+import { CtrFormatError } from '../ctr/locate.js';
+import { loadTopology, placement } from '../topology/topology.js';
+import { parseEvent, type JobEvent, type MpiJobResult } from './events.js';
+import { encodeJob, JOB_VARIABLE, RENDEZVOUS_VARIABLE, type DecryptJob, type EncryptJob, type MpiJob } from './job.js';
+import { checkRunAsRoot, detectLauncher, firstHost, freePort, launchArgs, type AppContext, type Launcher, type LaunchPlan } from './launcher.js';
+import { jobTemporary } from './parts.js';
+
+export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+export const RANK_SCRIPT = path.join(REPO_ROOT, 'engine/mpi/rank.ts');
+const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
+const STDERR_KEEP_BYTES = 16 * 1024;
+
+export class MpiJobError extends Error {}
+
+/** How a Node rank process is started (the same on every host: README). */
+export function nodeArgv(script: string): string[] {
+  return [process.execPath, '--openssl-legacy-provider', '--import', path.join(REPO_ROOT, 'engine/register.mjs'), script];
+}
+
+export interface MpiOptions {
+  procs: number;
+  keyFile: string;
+  topologyFile: string;
+  /** MPI ranks; default one a cluster-config node's worth of parts: ceil(procs / processesPerNode) */
+  np?: number;
+  hostfile?: string;
+  chunkBytes?: number;
+  joinTimeoutMs?: number;
+  launcher?: Launcher;
+  onEvent?: (event: JobEvent) => void;
+  /** the MPMD layout; default every rank runs rank.ts (tests swap one rank for a failing one) */
+  apps?: (np: number, rankArgv: string[]) => AppContext[];
+}
+
+export interface MpiReport extends MpiJobResult {
+  /** mpirun started to mpirun exited: the job as a user waits for it */
+  launchMs: number;
+  launcher: string;
+}
+
+export function defaultNp(procs: number, topologyFile: string): number {
+  return Math.min(procs, Math.ceil(procs / loadTopology(topologyFile).processesPerNode));
+}
+
+/** Turns what mpirun printed into the clearest error available. */
+export function explainFailure(code: number | null, signal: string | null, events: JobEvent[], stderr: string, launcherName: string): string {
+  const error = events.find((e): e is Extract<JobEvent, { e: 'error' }> => e.e === 'error');
+  if (error) return `rank ${error.rank} on ${error.host} failed: ${error.message}`;
+  const hosts = new Map<number, string>();
+  const pids = new Map<number, number>();
+  for (const e of events) if (e.e === 'joined') (hosts.set(e.rank, e.host), pids.set(e.pid, e.rank));
+  const hostOf = (rank: number, fallback = 'unknown host') => hosts.get(rank) ?? fallback;
+  const own = (rank: number) => stderr.split('\n').find((l) => l.startsWith(`rank ${rank} on `));
+  const said = (rank: number) => (own(rank) ? `; it said: ${own(rank)}` : '');
+  // OpenMPI: a non-zero exit, or a signal.
+  const exited = /Process name: \[\[\d+,\d+\],(\d+)\]\s+Exit code:\s+(\d+)/.exec(stderr);
+  if (exited) {
+    const rank = Number(exited[1]);
+    return `rank ${rank} on ${hostOf(rank)} exited early with code ${exited[2]} before the job finished${said(rank)}`;
+  }
+  const signalled = /process rank (\d+) with PID \d+ on node (\S+) exited on signal (\d+)(?: \(([^)]+)\))?/.exec(stderr);
+  if (signalled) {
+    const rank = Number(signalled[1]);
+    return `rank ${rank} on ${hostOf(rank, signalled[2])} was killed by signal ${signalled[3]}${signalled[4] ? ` (${signalled[4]})` : ''} before the job finished`;
+  }
+  // MPICH's Hydra names the PID and host.
+  const hydra = /PID (\d+) RUNNING AT (\S+)\s+=\s+EXIT CODE: (\d+)/.exec(stderr);
+  if (hydra) {
+    const rank = pids.get(Number(hydra[1]));
+    return `${rank === undefined ? `a rank (PID ${hydra[1]})` : `rank ${rank}`} on ${hydra[2]} exited early with code ${hydra[3]} before the job finished`;
+  }
+  const tail = stderr.trim().split('\n').slice(-8).join('\n');
+  return `${launcherName} exited with ${signal ? `signal ${signal}` : `code ${code}`} and rank 0 gave no result${tail ? `:\n${tail}` : ''}`;
+}
+
+/** Every file of `dir` and its node sub-folders whose name starts with `prefix`. */
+function filesStartingWith(dir: string, prefix: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile() && e.name.startsWith(prefix)) out.push(path.join(dir, e.name));
+    else if (e.isDirectory()) for (const f of fs.readdirSync(path.join(dir, e.name))) if (f.startsWith(prefix)) out.push(path.join(dir, e.name, f));
+  }
+  return out;
+}
+
+/** `dir` and its sub-folders that exist now: the ones a failed job must not remove. */
+function existingFolders(dir: string): Set<string> {
+  if (!fs.existsSync(dir)) return new Set();
+  return new Set([dir, ...fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => path.join(dir, e.name))]);
+}
+
+/** Removes the node sub-folders (then `dir`) that the job created and left empty. */
+function removeNewEmptyFolders(dir: string, before: Set<string>): void {
+  for (const d of [...existingFolders(dir)].reverse()) {
+    if (!before.has(d) && fs.readdirSync(d).length === 0) fs.rmdirSync(d);
+  }
+}
+
+/** The final part files this job would create, which did not exist before it. */
+function newPartFiles(job: EncryptJob, topologyFile: string): string[] {
+  const { namesKey } = deriveSubkeys(readKeyFile(job.keyFile));
+  const { rankNodes } = placement(loadTopology(topologyFile), job.procs);
+  return rankNodes.flatMap((node, i) =>
+    (['body', 'iv', 'tag'] as const).map((k) => path.join(job.outDir, node, partFileName(namesKey, job.inputName, job.procs, i, k))),
+  ).filter((f) => !fs.existsSync(f));
+}
+
+/** The launcher to use: the given one, or the one on PATH; fails early when OpenMPI would refuse root. */
+export function readyLauncher(given?: Launcher): Launcher {
+  const launcher = given ?? detectLauncher();
+  checkRunAsRoot(launcher);
+  return launcher;
+}
+
+export interface LauncherRun {
+  code: number | null;
+  signal: string | null;
+  /** rank 0's events, in order */
+  events: JobEvent[];
+  /** the last 16 KiB mpirun printed on stderr (its own messages and the ranks') */
+  stderr: string;
+  launchMs: number;
+}
+
+/** Runs the launcher to its exit, following rank 0's event lines. */
+export async function runUnderLauncher(launcher: Launcher, plan: LaunchPlan, onEvent?: (event: JobEvent) => void): Promise<LauncherRun> {
+  const started = performance.now();
+  const child = spawn(launcher.path, launchArgs(launcher, plan), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const events: JobEvent[] = [];
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-STDERR_KEEP_BYTES)));
+  readline.createInterface({ input: child.stdout }).on('line', (line) => {
+    const event = parseEvent(line);
+    if (!event) return;
+    events.push(event);
+    onEvent?.(event);
+  });
+  const [code, signal] = await new Promise<[number | null, string | null]>((resolve, reject) => {
+    child.once('error', (err) => reject(new MpiJobError(`cannot start ${launcher.path}: ${err.message}`)));
+    child.once('close', (c, s) => resolve([c, s]));
+  });
+  return { code, signal, events, stderr, launchMs: performance.now() - started };
+}
+
+/** Rank 0's address: the first host of the hostfile (where mpirun puts rank 0), else this host. */
+export async function rendezvousFor(hostfile: string | undefined): Promise<string> {
+  return `${hostfile ? firstHost(hostfile) : '127.0.0.1'}:${await freePort()}`;
+}
+
+async function runJob(job: MpiJob, opts: MpiOptions): Promise<MpiReport> {
+  const launcher = readyLauncher(opts.launcher);
+  const np = opts.np ?? defaultNp(opts.procs, opts.topologyFile);
+  if (!Number.isInteger(np) || np < 1 || np > opts.procs) throw new MpiJobError(`--np must be an integer from 1 to the number of parts (${opts.procs}), got ${np}`);
+  const hostfile = opts.hostfile && path.resolve(opts.hostfile);
+  const rankArgv = nodeArgv(RANK_SCRIPT);
+  const sweep = job.op === 'encrypt' ? newPartFiles(job, opts.topologyFile) : [];
+  const folders = existingFolders(job.op === 'encrypt' ? job.outDir : path.dirname(job.outFile));
+  const { code, signal, events, stderr, launchMs } = await runUnderLauncher(
+    launcher,
+    {
+      apps: opts.apps ? opts.apps(np, rankArgv) : [{ np, argv: rankArgv }],
+      env: { [JOB_VARIABLE]: encodeJob(job), [RENDEZVOUS_VARIABLE]: await rendezvousFor(hostfile) },
+      workDir: REPO_ROOT,
+      hostfile,
+    },
+    opts.onEvent,
+  );
+  const result = events.find((e): e is Extract<JobEvent, { e: 'result' }> => e.e === 'result');
+  if (result && code === 0) return { ...result.result, launchMs, launcher: launcher.version };
+
+  // Sweep what the job wrote here (all of it, on one host or a shared folder; ranks elsewhere clean their own).
+  const prefix = `.tmp-${job.jobId}-`;
+  const leftovers = [
+    ...filesStartingWith(os.tmpdir(), prefix),
+    ...(job.op === 'encrypt' ? [...filesStartingWith(job.outDir, prefix), ...sweep] : [job.tmpOutFile]),
+  ];
+  for (const f of leftovers) fs.rmSync(f, { force: true });
+  removeNewEmptyFolders(job.op === 'encrypt' ? job.outDir : path.dirname(job.outFile), folders);
+  throw new MpiJobError(explainFailure(code, signal, events, stderr, launcher.command));
+}
+
+function common(opts: MpiOptions, inputName: string) {
+  return {
+    jobId: randomBytes(6).toString('hex'),
+    token: randomBytes(16).toString('hex'),
+    procs: planPartition(0, opts.procs).procs,
+    keyFile: path.resolve(opts.keyFile),
+    topologyFile: path.resolve(opts.topologyFile),
+    inputName,
+    listenHost: opts.hostfile ? '0.0.0.0' : '127.0.0.1',
+    chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    joinTimeoutMs: opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS,
+  };
+}
+
+/** Encrypts `inputFile` as `procs` parts under mpirun; the files are the local engine's, byte for byte in layout. */
+export async function encryptMpi(inputFile: string, outDir: string, opts: MpiOptions & { inputName?: string }): Promise<MpiReport> {
+  const input = path.resolve(inputFile);
+  if (!fs.existsSync(input) || !fs.statSync(input).isFile()) throw new CtrFormatError(`${inputFile}: the input is not a readable regular file`);
+  readKeyFile(opts.keyFile); // a bad key file is reported here, once, not by every rank
+  const job: EncryptJob = { op: 'encrypt', ...common(opts, opts.inputName ?? path.basename(input)), inputFile: input, outDir: path.resolve(outDir) };
+  return runJob(job, opts);
+}
+
+/** Decrypts the `procs` parts of `inputName` found under `fromDir` (on each rank's host) into `outFile` on rank 0's. */
+export async function decryptMpi(inputName: string, fromDir: string, outFile: string, opts: MpiOptions): Promise<MpiReport> {
+  const out = path.resolve(outFile);
+  if (fs.existsSync(out)) throw new CtrFormatError(`${outFile}: already exists; decrypt never overwrites a file`);
+  readKeyFile(opts.keyFile);
+  const base = common(opts, inputName);
+  const job: DecryptJob = { op: 'decrypt', ...base, fromDir: path.resolve(fromDir), outFile: out, tmpOutFile: jobTemporary(base.jobId, out) };
+  return runJob(job, opts);
+}

@@ -1,0 +1,166 @@
+// Paper 001's ping-pong over TCP as a 2-rank MPI job, so that the latency between two real hosts
+// can be measured: rank 0 pings, rank 1 echoes. The frames are engine/link's TCP frames
+// (StreamTransport), sealed and checked by its link core (Startpoint/Endpoint), and timed by the
+// same measureLatencyUs as the local scenario.
+//
+// Keys: the local ping-pong grants them over a link secured at process creation; two hosts have no
+// such link, so the ranks agree on them: X25519 over the connection, then HKDF with the job token
+// (which only the launcher's environment carries) as salt; rank 1 proves it holds the same keys
+// before anything is measured, so a stranger without the token cannot take rank 1's place.
+import { createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, timingSafeEqual } from 'node:crypto';
+import net from 'node:net';
+import os from 'node:os';
+import { SeededBytes } from '../../datasets/generator.js';
+import { Duplex, Endpoint, Startpoint, type Placement } from '../link/link.js';
+import { checkMechanism, contextFromJson, mechanismSpec, type Mechanism, type SecurityContext } from '../link/mechanism.js';
+import { EchoLink, measureLatencyUs } from '../link/pingpong.js';
+import { StreamTransport } from '../link/stream.js';
+import { emit } from './events.js';
+import { rendezvousFromEnv } from './job.js';
+import { rankFromEnv } from './rank-env.js';
+import { connectSocketRetrying } from './wire.js';
+
+export const PINGPONG_VARIABLE = 'CTR_MPI_PINGPONG';
+
+export interface PingpongJob {
+  token: string;
+  listenHost: string;
+  /** tcp configurations: `tcp` or `tcp+<mechanism>` */
+  configurations: string[];
+  sizes: number[];
+  small: { warmup: number; iterations: number };
+  large: { warmup: number; iterations: number };
+  /** sizes above this use `large` (OSU's switch at 8 KiB) */
+  largeAboveBytes: number;
+  placement: Placement;
+  seed: string;
+  joinTimeoutMs: number;
+}
+
+/** `tcp+aes-128-gcm` -> `aes-128-gcm`; only tcp configurations run between hosts. */
+export function mechanismOf(configuration: string): Mechanism {
+  const [transport, mechanism = 'none', ...rest] = configuration.split('+');
+  if (transport !== 'tcp' || rest.length) throw new Error(`configuration "${configuration}": only tcp configurations (tcp, tcp+MECHANISM) run as an MPI job; shm needs one host, tls its own certificates`);
+  return checkMechanism(mechanism, `configuration "${configuration}"`);
+}
+
+function derive(secret: Buffer, token: string, info: string, bytes: number): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.from(token), info, Math.max(bytes, 1))).subarray(0, bytes);
+}
+
+/** The context of configuration i in one direction, the same on both ranks. */
+function contextFor(secret: Buffer, token: string, i: number, direction: 'ping' | 'echo', mechanism: Mechanism): SecurityContext {
+  const info = (what: string) => `ctr-v1 mpi pingpong|${i}|${direction}|${what}`;
+  return contextFromJson(
+    {
+      contextId: 2 * i + (direction === 'ping' ? 1 : 2),
+      mechanism,
+      applyTo: 'all',
+      cipherKey: derive(secret, token, info('cipher'), mechanismSpec(mechanism).keyBytes).toString('base64'),
+      macKey: derive(secret, token, info('mac'), mechanism === 'des-ecb-mac' ? 32 : 0).toString('base64'),
+      nonceSalt: derive(secret, token, info('salt'), 4).toString('base64'),
+    },
+    `configuration ${i}`,
+  );
+}
+
+/** X25519 over the transport; rank 1 then proves it derived the same secret under the job token. */
+async function agree(transport: StreamTransport, token: string, rank: number): Promise<Buffer> {
+  const { publicKey, privateKey } = generateKeyPairSync('x25519');
+  await transport.send([publicKey.export({ type: 'spki', format: 'der' })]);
+  const peer = createPublicKey({ key: Buffer.from(await transport.receive()), format: 'der', type: 'spki' });
+  const secret = diffieHellman({ privateKey, publicKey: peer });
+  const proof = createHmac('sha256', derive(secret, token, 'ctr-v1 mpi pingpong|confirm', 32)).update('rank 1').digest();
+  if (rank === 1) await transport.send([proof]);
+  else if (!timingSafeEqual(Buffer.from(await transport.receive()), proof)) throw new Error('rank 1 did not prove the job token: not this job\'s rank');
+  return secret;
+}
+
+function payloadOf(sizeBytes: number, seed: string): Uint8Array {
+  const buf = new Uint8Array(Math.ceil(sizeBytes / 4) * 4);
+  new SeededBytes(`${seed}/pingpong/${sizeBytes}`).fill(buf);
+  return buf.subarray(0, sizeBytes);
+}
+
+async function ping(transport: StreamTransport, secret: Buffer, job: PingpongJob): Promise<void> {
+  for (const [i, configuration] of job.configurations.entries()) {
+    const mechanism = mechanismOf(configuration);
+    const endpoint = new Endpoint();
+    endpoint.register(contextFor(secret, job.token, i, 'echo', mechanism));
+    const startpoint = new Startpoint(contextFor(secret, job.token, i, 'ping', mechanism), transport, job.placement);
+    const link = new EchoLink(startpoint, endpoint, new Duplex(endpoint, startpoint), undefined);
+    for (const sizeBytes of job.sizes) {
+      const { warmup, iterations } = sizeBytes > job.largeAboveBytes ? job.large : job.small;
+      const latencyUs = await measureLatencyUs(link, payloadOf(sizeBytes, job.seed), warmup, iterations);
+      emit({ e: 'latency', configuration, sizeBytes, latencyUs, details: transport.details });
+    }
+    await startpoint.send('control', new Uint8Array(0)); // rank 1 moves on to the next configuration
+  }
+}
+
+async function echo(transport: StreamTransport, secret: Buffer, job: PingpongJob): Promise<void> {
+  for (const [i, configuration] of job.configurations.entries()) {
+    const mechanism = mechanismOf(configuration);
+    const endpoint = new Endpoint();
+    endpoint.register(contextFor(secret, job.token, i, 'ping', mechanism));
+    const back = new Startpoint(contextFor(secret, job.token, i, 'echo', mechanism), transport, job.placement);
+    for (let n = 0; n < Number.MAX_SAFE_INTEGER; n++) {
+      const m = await endpoint.receive(transport);
+      if (m.tag === 'control') break;
+      await back.send('data', m.body);
+    }
+  }
+}
+
+async function connect(rank: number, job: PingpongJob, rendezvous: { host: string; port: number }): Promise<net.Socket> {
+  const deadline = performance.now() + job.joinTimeoutMs;
+  if (rank === 1) return connectSocketRetrying(rendezvous.host, rendezvous.port, deadline);
+  const server = net.createServer();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) => reject(new Error(`cannot listen on ${job.listenHost}:${rendezvous.port} (${(err as NodeJS.ErrnoException).code ?? err.message})`)));
+      server.listen(rendezvous.port, job.listenHost, resolve);
+    });
+    return await new Promise<net.Socket>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`rank 1 did not connect within ${job.joinTimeoutMs} ms`)), job.joinTimeoutMs);
+      server.once('connection', (socket) => {
+        clearTimeout(timer);
+        resolve(socket);
+      });
+    });
+  } finally {
+    server.close();
+  }
+}
+
+async function main(): Promise<number> {
+  const host = os.hostname();
+  const id = rankFromEnv();
+  try {
+    if (id.size !== 2) throw new Error(`the ping-pong is a 2-rank job, this one has ${id.size} ranks`);
+    const text = process.env[PINGPONG_VARIABLE];
+    if (!text) throw new Error(`${PINGPONG_VARIABLE} is not set: start the ping-pong with engine/mpi/cli.ts`);
+    const job = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as PingpongJob;
+    const rendezvous = rendezvousFromEnv();
+    const socket = await connect(id.rank, job, rendezvous);
+    const transport = new StreamTransport('tcp', socket, { peer: `${socket.remoteAddress}:${socket.remotePort}` });
+    const secret = await agree(transport, job.token, id.rank);
+    if (id.rank === 0) {
+      const hosts = [host, Buffer.from(await transport.receive()).toString('utf8')];
+      await ping(transport, secret, job);
+      emit({ e: 'pingpong-done', hosts });
+    } else {
+      await transport.send([Buffer.from(host)]);
+      await echo(transport, secret, job);
+    }
+    await transport.close();
+    return 0;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    if (id.rank === 0) emit({ e: 'error', rank: 0, host, message });
+    else process.stderr.write(`rank ${id.rank} on ${host}: ${message}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) process.exit(await main());

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import os from 'node:os';
+import { describe, test } from 'node:test';
+import { Progress } from '../engine/report/progress.js';
+import type { ScenarioContext } from '../engine/runner/scenario.js';
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../engine/topology/topology.js';
+import { climate } from './climate.js';
+import { pingpong } from './pingpong.js';
+import { Writable } from 'node:stream';
+
+function context(flags: Record<string, string>): ScenarioContext {
+  const quiet = Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: false }) as unknown as NodeJS.WriteStream;
+  return { quick: true, seed: 'test', topology: loadTopology(DEFAULT_TOPOLOGY_FILE), flags, progress: new Progress(quiet, false), scratchDir: os.tmpdir() };
+}
+
+describe('paper 001 scenarios, shortened', () => {
+  test('pingpong measures every configuration and fills its tables', async () => {
+    const out = await pingpong.run(context({ sizes: '10,1024', iterations: '20' }));
+    const measured = out.records.filter((r) => r.experiment === 'fig4-5' && r.source === 'measured');
+    assert.equal(measured.length, 8 * 2);
+    assert.ok(measured.every((r) => r.status === 'completed' && r.metrics.oneWayLatencyUs.median > 0));
+    assert.equal(out.records.filter((r) => r.source === 'paper').length, 5);
+    assert.deepEqual(out.plots.map((p) => p.name), ['fig4-small-messages', 'fig5-all-sizes']);
+    const tenByte = out.tables[0];
+    assert.equal(tenByte.rows.length, 8);
+    assert.ok(tenByte.rows.every((r) => typeof r[4] === 'number'));
+    assert.ok(out.records.some((r) => r.experiment === 'placement' && r.parameters.placement === 'encrypt-per-put'));
+  });
+
+  test('climate runs every Table 1 cell and its fields match across modes', async () => {
+    const out = await climate.run(context({ steps: '4', reps: '1' }));
+    const measured = out.records.filter((r) => r.source === 'measured');
+    assert.equal(measured.length, 10);
+    assert.equal(new Set(measured.map((r) => r.parameters.stateHash)).size, 1);
+    assert.equal(out.tables[0].rows.length, 3);
+    assert.ok(out.notes.some((n) => n.startsWith('Bit-identical')));
+  });
+});
