@@ -45,6 +45,24 @@ function encodingFor(axis: Axis) {
   };
 }
 
+const SUBTITLE_LINE_CHARS = 90;
+
+/** Breaks long subtitle lines at word boundaries: vega sizes the chart to its longest title line. */
+export function wrapLines(text: string | string[] | undefined, width = SUBTITLE_LINE_CHARS): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text === undefined ? [] : Array.isArray(text) ? text : [text]) {
+    let line = '';
+    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
+  }
+  return lines;
+}
+
 export function lineChart(chart: LineChart): Plot {
   const line = {
     mark: { type: 'line' as const, point: true },
@@ -52,7 +70,9 @@ export function lineChart(chart: LineChart): Plot {
       x: encodingFor(chart.x),
       y: encodingFor(chart.y),
       ...(chart.series ? { color: { ...encodingFor(chart.series), type: chart.series.type ?? 'ordinal', scale: { scheme: 'tableau10' } } } : {}),
-      ...(chart.strokeDashField ? { strokeDash: { field: chart.strokeDashField, type: 'nominal' as const } } : {}),
+      ...(chart.strokeDashField
+        ? { strokeDash: { field: chart.strokeDashField, type: 'nominal' as const, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: '#444' } } } } } } }
+        : {}),
       tooltip: [
         { field: chart.x.field, type: chart.x.type ?? 'quantitative' },
         { field: chart.y.field, type: chart.y.type ?? 'quantitative' },
@@ -75,7 +95,7 @@ export function lineChart(chart: LineChart): Plot {
   }
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: chart.title, ...(chart.subtitle ? { subtitle: chart.subtitle } : {}) },
+    title: { text: chart.title, ...(chart.subtitle ? { subtitle: wrapLines(chart.subtitle) } : {}) },
     width: 520,
     height: 320,
     background: 'white',

@@ -82,3 +82,10 @@ test('the run folder appears whole, with every file, or not at all', async () =>
     fs.rmSync(parent, { recursive: true, force: true });
   }
 });
+
+test('long plot subtitles wrap at word boundaries', async () => {
+  const { wrapLines } = await import('./plot.js');
+  assert.deepEqual(wrapLines('aaa bbb ccc ddd', 7), ['aaa bbb', 'ccc ddd']);
+  assert.deepEqual(wrapLines(['one', 'two three'], 5), ['one', 'two', 'three']);
+  assert.deepEqual(wrapLines(undefined), []);
+});
