@@ -152,6 +152,27 @@ describe('decryption detects what the paper turns into junk', () => {
       b[15] ^= 0x80;
       fs.writeFileSync(p, b);
     }, /part 0 of 4 failed its integrity check/));
+  test('tampered nonce', () =>
+    onCopy((c) => {
+      const p = inCopy(c, partPath(2, 'iv'));
+      const b = fs.readFileSync(p);
+      b[0] ^= 0x01;
+      fs.writeFileSync(p, b);
+    }, /part 2 of 4 failed its integrity check/));
+  test('tampered tag', () =>
+    onCopy((c) => {
+      const p = inCopy(c, partPath(3, 'tag'));
+      const b = fs.readFileSync(p);
+      b[b.length - 1] ^= 0x01;
+      fs.writeFileSync(p, b);
+    }, /part 3 of 4 failed its integrity check/));
+  test('tampered length in a tag file', () =>
+    onCopy((c) => {
+      const p = inCopy(c, partPath(1, 'tag'));
+      const b = fs.readFileSync(p);
+      b[7] ^= 0x01;
+      fs.writeFileSync(p, b);
+    }, /part 1 of 4 records an original length of .* tampered tag file/));
   test('swapped parts', () =>
     onCopy((c) => {
       const a = inCopy(c, partPath(0, 'body'));

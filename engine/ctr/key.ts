@@ -1,6 +1,6 @@
-// Key files and the subkeys derived from the one 16-byte AES key. The part bodies are encrypted with
-// the key itself (so `openssl enc -aes-128-ctr -K <key hex>` decrypts them); names and integrity tags
-// use HKDF-derived subkeys so that no key is used for two jobs.
+// Key files and the subkeys derived from the one 16-byte AES key. The part bodies are encrypted (and
+// tagged, by AES-GCM) with the key itself, so `openssl enc -aes-128-ctr -K <key hex>` decrypts them;
+// the names use an HKDF-derived subkey so that no key is used for two jobs.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { writeFileAtomic } from '../report/atomic.js';
@@ -40,16 +40,14 @@ export async function writeNewKeyFile(file: string): Promise<Buffer> {
 }
 
 export interface Subkeys {
-  /** encrypts the part bodies: the user's key itself */
+  /** encrypts and tags the part bodies: the user's key itself */
   encKey: Buffer;
   /** HMAC key of the file names */
   namesKey: Buffer;
-  /** HMAC key of the per-part integrity tags */
-  macKey: Buffer;
 }
 
 export function deriveSubkeys(key: Buffer): Subkeys {
   if (key.length !== KEY_BYTES) throw new KeyFileError(`an AES-128 key has ${KEY_BYTES} bytes, got ${key.length}`);
   const derive = (info: string) => Buffer.from(hkdfSync('sha256', key, Buffer.alloc(0), info, 32));
-  return { encKey: key, namesKey: derive('ctr-v1 names'), macKey: derive('ctr-v1 part tags') };
+  return { encKey: key, namesKey: derive('ctr-v1 names') };
 }

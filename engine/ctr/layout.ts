@@ -1,13 +1,15 @@
 // The on-disk layout of one encrypted input: n parts, each three files with unrelated names.
 //
 //   <out>/<node>/<body name>  exactly AES-128-CTR(key, IV_i) of plaintext range i (padding included)
-//   <out>/<node>/<iv name>    IV_i, 16 raw bytes
-//   <out>/<node>/<tag name>   40 bytes: original length || HMAC-SHA-256 tag (see tag-format.mjs)
+//   <out>/<node>/<iv name>    IV_i, 16 raw bytes: a random 96-bit GCM nonce || 00000002
+//   <out>/<node>/<tag name>   24 bytes: original length || AES-GCM tag (see tag-format.mjs)
 //
 // name = first 32 hex chars of HMAC-SHA-256(namesKey, "ctr-v1|<kind>|<input name>|<n>|<i>"), kind one
 // of body, iv, tag. Without the key the names neither link to each other nor to the input; with the
 // key, (input name, n) finds them all again.
 import { createHmac } from 'node:crypto';
+
+import { MAX_PART_BYTES } from './tag-format.mjs';
 
 export { decodeTagFile, IV_BYTES, TAG_FILE_BYTES } from './tag-format.mjs';
 export const MAX_PROCS = 1024;
@@ -27,6 +29,9 @@ export function planPartition(originalBytes: number, procs: number): PartitionPl
     throw new RangeError(`procs must be an integer from 1 to ${MAX_PROCS}, got ${procs}`);
   }
   const partBytes = Math.ceil(originalBytes / procs);
+  if (partBytes > MAX_PART_BYTES) {
+    throw new RangeError(`a part would hold ${partBytes} bytes, more than AES-GCM's ${MAX_PART_BYTES} a part: use more processes`);
+  }
   return { procs, originalBytes, partBytes, paddedBytes: partBytes * procs };
 }
 

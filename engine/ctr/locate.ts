@@ -75,7 +75,7 @@ export function locateParts(dir: string, namesKey: Buffer, inputName: string, pr
   const originalBytes = parts[0].originalBytes;
   const partBytes = Math.ceil(originalBytes / procs);
   for (const p of parts) {
-    // A differing length is itself tampering; the HMAC would catch it too, but this names it.
+    // A differing length is itself tampering; the GCM tag would catch it too, but this names it.
     if (p.originalBytes !== originalBytes) throw new CtrFormatError(`part ${p.index} of ${procs} records an original length of ${p.originalBytes}, part ${parts[0].index} records ${originalBytes}: tampered tag file`);
     if (p.bodyBytes < partBytes) throw new CtrFormatError(`part ${p.index} of ${procs} is truncated: ${p.bodyBytes} bytes, expected ${partBytes} (${p.bodyPath})`);
     if (p.bodyBytes > partBytes) throw new CtrFormatError(`part ${p.index} of ${procs} is ${p.bodyBytes - partBytes} bytes too long: ${p.bodyBytes}, expected ${partBytes} (${p.bodyPath})`);

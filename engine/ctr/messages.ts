@@ -12,7 +12,6 @@ export interface EncryptPartTask {
   partBytes: number;
   originalBytes: number;
   encKey: Buffer;
-  macKey: Buffer;
   /** temporary names; the main thread renames them once every rank has succeeded */
   bodyPath: string;
   ivPath: string;
@@ -30,7 +29,6 @@ export interface DecryptPartTask {
   partBytes: number;
   originalBytes: number;
   encKey: Buffer;
-  macKey: Buffer;
   /** the shared temporary output file; this rank writes [outputOffset, outputOffset + plainBytes) */
   outputPath: string;
   outputOffset: number;

@@ -2,12 +2,12 @@
 // One rank: encrypts or decrypts its own part. Synchronous file I/O on purpose: it blocks only this
 // worker thread, and keeps a dozen ranks from queueing behind libuv's four shared pool threads.
 // Plain JavaScript (type-checked through JSDoc) so that worker threads need no TypeScript loader.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { threadId } from 'node:worker_threads';
-import { encodeTagFile, IV_BYTES, tagHeader } from './tag-format.mjs';
+import { ctrIvOfNonce, encodeTagFile, NONCE_BYTES, nonceOfCtrIv, partAad } from './tag-format.mjs';
 
 // Cipher.update allocates every output chunk off the V8 heap, and V8 collects that garbage only once
 // an isolate has gathered some 64 MB of it: with a dozen ranks that alone is most of a 512 MB budget.
@@ -55,9 +55,9 @@ function readExactly(fd, buf, length, position, whyShort) {
  */
 function encryptPart(t) {
   const started = performance.now();
-  const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-128-ctr', t.encKey, iv);
-  const mac = createHmac('sha256', t.macKey).update(tagHeader(t.index, t.procs, t.originalBytes, iv));
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv('aes-128-gcm', t.encKey, nonce);
+  cipher.setAAD(partAad(t.index, t.procs, t.originalBytes));
   const buf = Buffer.alloc(t.chunkBytes);
   const inFd = fs.openSync(t.inputPath, 'r');
   const outFd = fs.openSync(t.bodyPath, 'w');
@@ -67,20 +67,18 @@ function encryptPart(t) {
       const fromFile = Math.max(0, Math.min(want, t.end - (t.start + done)));
       readExactly(inFd, buf, fromFile, t.start + done, (at) => `rank ${t.index}: ${t.inputPath} ended early at byte ${at} (was it changed while running?)`);
       buf.fill(0, fromFile, want); // the paper's padding, only in the last parts
-      const ct = cipher.update(buf.subarray(0, want));
-      mac.update(ct);
-      writeAll(outFd, ct, null);
+      writeAll(outFd, cipher.update(buf.subarray(0, want)), null);
       done += want;
       if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'minor' });
     }
-    const tail = cipher.final();
-    if (tail.length) throw new Error('AES-CTR produced trailing bytes'); // a stream mode never does
+    if (cipher.final().length) throw new Error('AES-GCM produced trailing bytes'); // a stream mode never does
   } finally {
     fs.closeSync(inFd);
     fs.closeSync(outFd);
   }
+  const iv = ctrIvOfNonce(nonce);
   fs.writeFileSync(t.ivPath, iv);
-  fs.writeFileSync(t.tagPath, encodeTagFile(t.originalBytes, mac.digest()));
+  fs.writeFileSync(t.tagPath, encodeTagFile(t.originalBytes, cipher.getAuthTag()));
   return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: iv.toString('hex') };
 }
 
@@ -90,8 +88,13 @@ function encryptPart(t) {
  */
 function decryptPart(t) {
   const started = performance.now();
-  const decipher = createDecipheriv('aes-128-ctr', t.encKey, t.iv);
-  const mac = createHmac('sha256', t.macKey).update(tagHeader(t.index, t.procs, t.originalBytes, t.iv));
+  const integrityError = () =>
+    new Error(`part ${t.index} of ${t.procs} failed its integrity check (AES-GCM tag): its body, IV or tag was tampered with or corrupted`);
+  const nonce = nonceOfCtrIv(t.iv);
+  if (!nonce) throw integrityError();
+  const decipher = createDecipheriv('aes-128-gcm', t.encKey, nonce);
+  decipher.setAAD(partAad(t.index, t.procs, t.originalBytes));
+  decipher.setAuthTag(t.tag);
   const buf = Buffer.alloc(t.chunkBytes);
   const inFd = fs.openSync(t.bodyPath, 'r');
   const outFd = fs.openSync(t.outputPath, 'r+');
@@ -99,9 +102,7 @@ function decryptPart(t) {
     for (let done = 0; done < t.partBytes; ) {
       const want = Math.min(t.chunkBytes, t.partBytes - done);
       readExactly(inFd, buf, want, done, (at) => `part ${t.index} of ${t.procs} is truncated: it ended at byte ${at} of ${t.partBytes}`);
-      const ct = buf.subarray(0, want);
-      mac.update(ct);
-      const pt = decipher.update(ct);
+      const pt = decipher.update(buf.subarray(0, want));
       // Only plaintext is written: the padding after the original length is dropped here.
       const keep = Math.max(0, Math.min(want, t.plainBytes - done));
       if (keep > 0) writeAll(outFd, pt.subarray(0, keep), t.outputOffset + done);
@@ -112,10 +113,10 @@ function decryptPart(t) {
     fs.closeSync(inFd);
     fs.closeSync(outFd);
   }
-  if (!timingSafeEqual(mac.digest(), t.tag)) {
-    throw new Error(
-      `part ${t.index} of ${t.procs} failed its integrity check (HMAC-SHA-256): its body, IV or tag was tampered with or corrupted`,
-    );
+  try {
+    decipher.final(); // verifies the tag; the caller discards the output file if it throws
+  } catch {
+    throw integrityError();
   }
   return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: Buffer.from(t.iv).toString('hex') };
 }
