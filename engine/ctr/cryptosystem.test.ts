@@ -138,41 +138,19 @@ describe('decryption detects what the paper turns into junk', () => {
   test('missing part', () => onCopy((c) => fs.rmSync(inCopy(c, partPath(2, 'body'))), /part 2 of 4 is missing its body file/));
   test('missing IV', () => onCopy((c) => fs.rmSync(inCopy(c, partPath(1, 'iv'))), /part 1 of 4 is missing its iv file/));
   test('truncated part', () => onCopy((c) => fs.truncateSync(inCopy(c, partPath(3, 'body')), 100), /part 3 of 4 is truncated: 100 bytes/));
-  test('tampered body', () =>
-    onCopy((c) => {
-      const p = inCopy(c, partPath(1, 'body'));
-      const b = fs.readFileSync(p);
-      b[b.length >> 1] ^= 0x01;
-      fs.writeFileSync(p, b);
-    }, /part 1 of 4 failed its integrity check/));
-  test('tampered IV', () =>
-    onCopy((c) => {
-      const p = inCopy(c, partPath(0, 'iv'));
-      const b = fs.readFileSync(p);
-      b[15] ^= 0x80;
-      fs.writeFileSync(p, b);
-    }, /part 0 of 4 failed its integrity check/));
-  test('tampered nonce', () =>
-    onCopy((c) => {
-      const p = inCopy(c, partPath(2, 'iv'));
-      const b = fs.readFileSync(p);
-      b[0] ^= 0x01;
-      fs.writeFileSync(p, b);
-    }, /part 2 of 4 failed its integrity check/));
-  test('tampered tag', () =>
-    onCopy((c) => {
-      const p = inCopy(c, partPath(3, 'tag'));
-      const b = fs.readFileSync(p);
-      b[b.length - 1] ^= 0x01;
-      fs.writeFileSync(p, b);
-    }, /part 3 of 4 failed its integrity check/));
-  test('tampered length in a tag file', () =>
-    onCopy((c) => {
-      const p = inCopy(c, partPath(1, 'tag'));
-      const b = fs.readFileSync(p);
-      b[7] ^= 0x01;
-      fs.writeFileSync(p, b);
-    }, /part 1 of 4 records an original length of .* tampered tag file/));
+  /** Flips one bit of one part file, in a copy; a negative byte counts from the end. */
+  const flip = (part: number, kind: 'body' | 'iv' | 'tag', byte: number | 'middle', mask: number) => (c: string) => {
+    const p = inCopy(c, partPath(part, kind));
+    const b = fs.readFileSync(p);
+    const at = byte === 'middle' ? b.length >> 1 : byte < 0 ? b.length + byte : byte;
+    b[at] ^= mask;
+    fs.writeFileSync(p, b);
+  };
+  test('tampered body', () => onCopy(flip(1, 'body', 'middle', 0x01), /part 1 of 4 failed its integrity check/));
+  test('tampered IV counter', () => onCopy(flip(0, 'iv', 15, 0x80), /part 0 of 4 failed its integrity check/));
+  test('tampered nonce', () => onCopy(flip(2, 'iv', 0, 0x01), /part 2 of 4 failed its integrity check/));
+  test('tampered tag', () => onCopy(flip(3, 'tag', -1, 0x01), /part 3 of 4 failed its integrity check/));
+  test('tampered length in a tag file', () => onCopy(flip(1, 'tag', 7, 0x01), /part 1 of 4 records an original length of .* tampered tag file/));
   test('swapped parts', () =>
     onCopy((c) => {
       const a = inCopy(c, partPath(0, 'body'));
