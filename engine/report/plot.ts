@@ -42,6 +42,8 @@ function encodingFor(axis: Axis) {
     type: axis.type ?? 'quantitative',
     title: axis.title,
     ...(axis.log ? { scale: { type: 'log' as const, nice: false } } : {}),
+    // Category labels read horizontally; vega-lite's default turns them on their side.
+    ...(axis.type && axis.type !== 'quantitative' ? { axis: { labelAngle: 0 } } : {}),
   };
 }
 
