@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { temporaryName } from '../engine/report/atomic.js';
+import { projectPath } from '../engine/runtime/project.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -29,8 +30,8 @@ export const PAPER_000_SIZES: { label: string; sizeBytes: number }[] = [
 ];
 
 export const DEFAULT_SEED = 'harness';
-export const CACHE_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'cache');
-const CHECKSUMS_FILE = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'checksums.json');
+export const CACHE_DIR = projectPath('datasets', 'cache');
+export const CHECKSUMS_FILE = projectPath('datasets', 'checksums.json');
 const CHUNK_BYTES = 1 * MiB;
 
 /** A stream of pseudo-random bytes; `fill` continues where the last call stopped. */

@@ -12,6 +12,7 @@ import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison } from '../engine/report/table.js';
 import { intFlag } from '../engine/runner/args.js';
 import type { Scenario } from '../engine/runner/scenario.js';
+import { siblingModule } from '../engine/runtime/project.js';
 
 const BLOCK_BYTES = 16 * 1024;
 /** 64 blocks = 1 MiB a task: long enough that the ~35 us task round trip is noise. */
@@ -64,7 +65,7 @@ export const speedBound: Scenario = {
     const maxK = intFlag(ctx.flags, 'max-parallels', plan.maxParallels);
     const reps = intFlag(ctx.flags, 'reps', plan.repetitions);
     const cores = os.availableParallelism();
-    const pool = new Piscina({ filename: new URL('../engine/ivcsd/rc4plus-worker.ts', import.meta.url).href, minThreads: maxK, maxThreads: maxK, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
+    const pool = new Piscina({ filename: siblingModule(import.meta.url, '../engine/ivcsd/rc4plus-worker').href, minThreads: maxK, maxThreads: maxK, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
     const records: ResultRecord[] = [];
     const curve: { k: number; mbps: number }[] = [];
     ctx.progress.begin('speed-bound', maxK * reps);

@@ -8,11 +8,13 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { ensureDataset } from '../../datasets/generator.js';
-import type { Benchmark } from '../bench/benchmark.js';
+import { flushDirtyPages, timeCommand, type Benchmark } from '../bench/benchmark.js';
 import { summarize } from '../report/stats.js';
 import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../runner/args.js';
+import { nodeCommand } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { encrypt } from './cryptosystem.js';
 
@@ -22,7 +24,6 @@ const FLAGS: FlagSpec[] = [
   { name: 'reps', value: 'N', description: 'end-to-end repetitions of each contender (default 3)' },
   { name: 'help', description: 'this help' },
 ];
-const REGISTER = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../register.mjs');
 
 /** Bytes per second of `openssl speed` for one block size, from its table (in 1000s of bytes/s). */
 function opensslSpeed(blockBytes: number, seconds: number): number {
@@ -48,23 +49,17 @@ async function nodeSpeed(blockBytes: number): Promise<number> {
   return blockBytes / (medianMs / 1000);
 }
 
-/** Flushes dirty pages so that no contender pays for the previous one's writes. */
+/** Removes the previous contender's outputs and flushes its dirty pages. */
 function settle(scratch: string): void {
   for (const f of ['cp.out', 'enc.out']) fs.rmSync(path.join(scratch, f), { force: true });
   fs.rmSync(path.join(scratch, 'ours'), { recursive: true, force: true });
-  execFileSync('sync');
-}
-
-function timeCommand(cmd: string, args: string[]): number {
-  const started = performance.now();
-  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr?.toString()}`);
-  return performance.now() - started;
+  flushDirtyPages();
 }
 
 /** Runs one encryption in a child process; returns its wall time and that process's peak RSS. */
 function childEncrypt(input: string, procs: number, outDir: string): { wallMs: number; maxRssBytes: number } {
-  const r = spawnSync(process.execPath, ['--import', REGISTER, new URL(import.meta.url).pathname, '--child', input, String(procs), outDir], {
+  const [node, ...flags] = nodeCommand(fileURLToPath(import.meta.url));
+  const r = spawnSync(node, [...flags, '--child', input, String(procs), outDir], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error(`child encryption with n = ${procs} failed (exit ${r.status})`);
@@ -142,4 +137,4 @@ async function run(argv: string[]): Promise<number> {
 export const ctrBenchmark: Benchmark = { description: 'AES-128-CTR engine vs openssl speed, openssl enc and cp', run };
 
 // The child mode runs this file directly.
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await run(process.argv.slice(2));
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await run(process.argv.slice(2));

@@ -34,6 +34,8 @@ export class RankPool {
       maxThreads: ranks,
       concurrentTasksPerWorker: 1,
       idleTimeout: 60_000,
+      // the engine times its ranks itself; piscina's histograms cost each thread start-up time
+      recordTiming: false,
     });
   }
 

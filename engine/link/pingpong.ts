@@ -4,6 +4,7 @@
 // than a piscina pool: the peer is one stateful partner holding sockets and shm rings for the
 // whole run, not a pool of interchangeable task runners.
 import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { LinkError } from './frame.js';
 import { decodeReply, encodeControl, type ControlReply } from './grant.js';
@@ -14,6 +15,7 @@ import { listenTcp, type Listener } from './tcp.js';
 import { listenTls, makeCertificate, type Certificate } from './tls.js';
 import type { FrameTransport, TransportKind } from './transport.js';
 import type { StreamTransport } from './stream.js';
+import { siblingModule } from '../runtime/project.js';
 
 export interface LinkConfig {
   /** label used in plots and tables, e.g. `tcp+des-ecb` */
@@ -38,7 +40,7 @@ export const ALL_CONFIGS = [...PAPER_CONFIGS, ...MODERN_CONFIGS];
 
 /** The first link's protection: the grants it carries hold keys. */
 const CONTROL_CONFIG: SecurityConfig = { mechanism: 'aes-128-gcm', applyTo: 'all' };
-const PEER_FILE = new URL('./peer.ts', import.meta.url);
+const PEER_FILE = siblingModule(import.meta.url, './peer');
 
 async function expectReply(first: Duplex, op: ControlReply['op']): Promise<ControlReply> {
   const reply = decodeReply((await first.receive()).body);
@@ -95,7 +97,7 @@ export class EchoPeer {
 
   static async childProcess(): Promise<EchoPeer> {
     const endpoint = new Endpoint();
-    const { child, link } = await createSecureChild(new URL(PEER_FILE).pathname, endpoint, CONTROL_CONFIG);
+    const { child, link } = await createSecureChild(fileURLToPath(PEER_FILE), endpoint, CONTROL_CONFIG);
     return new EchoPeer(endpoint, link, child);
   }
 

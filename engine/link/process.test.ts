@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { describe, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { decodeReply } from './grant.js';
 import { Startpoint } from './link.js';
@@ -11,6 +11,7 @@ import { EchoPeer } from './pingpong.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REGISTER = path.resolve(here, '../register.mjs');
+const REGISTER_URL = pathToFileURL(REGISTER).href;
 
 describe('secure process creation', () => {
   test('a worker talks only over links derived from its initial context', async () => {
@@ -39,7 +40,8 @@ describe('secure process creation', () => {
     const peer = await EchoPeer.childProcess();
     try {
       const args = 'spawnargs' in peer.handle ? peer.handle.spawnargs : [];
-      assert.deepEqual(args.slice(1), ['--openssl-legacy-provider', '--import', REGISTER, path.join(here, 'peer.ts')]);
+      // nothing but the flags and the file: the contexts never appear where `ps` shows them
+      assert.deepEqual(args.slice(1), ['--openssl-legacy-provider', '--import', REGISTER_URL, path.join(here, 'peer.ts')]);
       const link = await peer.open({ name: 'tcp+des-ecb-mac', transport: 'tcp', mechanism: 'des-ecb-mac' });
       assert.deepEqual(Buffer.from(await link.bounce(Buffer.from('hello child'))), Buffer.from('hello child'));
       await link.close();

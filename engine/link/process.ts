@@ -7,9 +7,8 @@
 // never on a command line or in a file); a child process gets them over its private IPC pipe
 // (not its argv or environment, which other local users can read in /proc).
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isMainThread, Worker, workerData } from 'node:worker_threads';
+import { childNodeFlags } from '../runtime/project.js';
 import { LinkError } from './frame.js';
 import { Duplex, Endpoint, Startpoint } from './link.js';
 import { contextFromJson, contextToJson, newContext, type SecurityConfig, type SecurityContext } from './mechanism.js';
@@ -26,7 +25,6 @@ interface Bootstrap {
   tcpPort?: number;
 }
 
-const REGISTER_MJS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../register.mjs');
 /** context ids a worker's endpoint uses for links granted by its creator start here; 1 is the first link */
 export const FIRST_GRANTED_CONTEXT_ID = 2;
 
@@ -40,7 +38,7 @@ export interface CreatedWorker {
   link: Duplex;
 }
 
-/** Starts a worker thread (a .ts file loads unbuilt: it inherits the parent's --import flag). */
+/** Starts a worker thread (from source, a .ts file loads unbuilt: it inherits the parent's --import flag). */
 export function createSecureWorker(file: URL, creator: Endpoint, config: SecurityConfig, extra: Record<string, unknown> = {}): CreatedWorker {
   const rings = createShmPair();
   const { toCreator, fromCreator } = firstLinkContexts(creator, config);
@@ -79,14 +77,14 @@ export interface CreatedChild {
 }
 
 /**
- * Starts a child process running `file` (TypeScript, unbuilt). The legacy provider and the loader
- * go on its own command line; the contexts go over the IPC pipe; the first link is TCP.
+ * Starts a child process running `file`. The legacy provider (and from source the loader) go on its
+ * own command line; the contexts go over the IPC pipe; the first link is TCP.
  */
 export async function createSecureChild(file: string, creator: Endpoint, config: SecurityConfig): Promise<CreatedChild> {
   const listener = await listenTcp();
   const { toCreator, fromCreator } = firstLinkContexts(creator, config);
   const child = fork(file, [], {
-    execArgv: ['--openssl-legacy-provider', '--import', REGISTER_MJS],
+    execArgv: childNodeFlags(),
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

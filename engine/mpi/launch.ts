@@ -16,18 +16,16 @@ import { parseEvent, type JobEvent, type MpiJobResult } from './events.js';
 import { encodeJob, JOB_VARIABLE, RENDEZVOUS_VARIABLE, type DecryptJob, type EncryptJob, type MpiJob } from './job.js';
 import { checkRunAsRoot, detectLauncher, firstHost, freePort, launchArgs, type AppContext, type Launcher, type LaunchPlan } from './launcher.js';
 import { jobTemporary } from './parts.js';
+import { nodeCommand, PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
 
-export const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-export const RANK_SCRIPT = path.join(REPO_ROOT, 'engine/mpi/rank.ts');
+const RANK_SCRIPT = siblingModulePath(import.meta.url, './rank');
 const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
 const STDERR_KEEP_BYTES = 16 * 1024;
 
 export class MpiJobError extends Error {}
 
-/** How a Node rank process is started (the same on every host: README). */
-export function nodeArgv(script: string): string[] {
-  return [process.execPath, '--openssl-legacy-provider', '--import', path.join(REPO_ROOT, 'engine/register.mjs'), script];
-}
+/** How a Node rank process is started (the same on every host: README): compiled JS, or from source under the loader. */
+export const nodeArgv = nodeCommand;
 
 export interface MpiOptions {
   procs: number;
@@ -173,7 +171,7 @@ async function runJob(job: MpiJob, opts: MpiOptions): Promise<MpiReport> {
     {
       apps: opts.apps ? opts.apps(np, rankArgv) : [{ np, argv: rankArgv }],
       env: { [JOB_VARIABLE]: encodeJob(job), [RENDEZVOUS_VARIABLE]: await rendezvousFor(hostfile) },
-      workDir: REPO_ROOT,
+      workDir: PROJECT_ROOT,
       hostfile,
     },
     opts.onEvent,

@@ -13,7 +13,8 @@ import { deriveSubkeys } from '../ctr/key.js';
 import { partFileName } from '../ctr/layout.js';
 import { loadTopology } from '../topology/topology.js';
 import type { JobEvent } from './events.js';
-import { decryptMpi, encryptMpi, nodeArgv, REPO_ROOT, type MpiOptions } from './launch.js';
+import { decryptMpi, encryptMpi, nodeArgv, type MpiOptions } from './launch.js';
+import { PROJECT_ROOT } from '../runtime/project.js';
 import { checkRunAsRoot, detectLauncher, type Launcher } from './launcher.js';
 
 const KiB = 1024;
@@ -136,7 +137,7 @@ test('a tampered part fails the decryption naming the rank that holds it and the
 test('the ctr CLI: --launcher mpirun --np runs the job; --hostfile/--np without it, or an unknown launcher, are usage errors', () => {
   const input = seededFile('cli.bin', 10 * KiB + 1);
   const cli = (...args: string[]) =>
-    spawnSync(process.execPath, ['--openssl-legacy-provider', '--import', './engine/register.mjs', 'engine/ctr/cli.ts', ...args], { cwd: REPO_ROOT, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--openssl-legacy-provider', '--import', './engine/register.mjs', 'commands/harness.ts', 'ctr', ...args], { cwd: PROJECT_ROOT, encoding: 'utf8' });
   const common = ['--in', input, '--procs', '4', '--key', keyFile, '--out', path.join(dir, 'cli-parts')];
   const ok = cli('encrypt', ...common, '--launcher', 'mpirun', '--np', '2');
   assert.equal(ok.status, 0, ok.stderr);

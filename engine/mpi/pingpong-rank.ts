@@ -139,7 +139,7 @@ async function main(): Promise<number> {
   try {
     if (id.size !== 2) throw new Error(`the ping-pong is a 2-rank job, this one has ${id.size} ranks`);
     const text = process.env[PINGPONG_VARIABLE];
-    if (!text) throw new Error(`${PINGPONG_VARIABLE} is not set: start the ping-pong with engine/mpi/cli.ts`);
+    if (!text) throw new Error(`${PINGPONG_VARIABLE} is not set: start the ping-pong with npm run mpi -- pingpong`);
     const job = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as PingpongJob;
     const rendezvous = rendezvousFromEnv();
     const socket = await connect(id.rank, job, rendezvous);

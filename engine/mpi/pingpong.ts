@@ -5,7 +5,8 @@ import path from 'node:path';
 import { ALL_CONFIGS } from '../link/pingpong.js';
 import type { JobEvent } from './events.js';
 import { RENDEZVOUS_VARIABLE } from './job.js';
-import { explainFailure, MpiJobError, nodeArgv, readyLauncher, rendezvousFor, REPO_ROOT, runUnderLauncher } from './launch.js';
+import { explainFailure, MpiJobError, nodeArgv, readyLauncher, rendezvousFor, runUnderLauncher } from './launch.js';
+import { PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
 import type { Launcher } from './launcher.js';
 import { mechanismOf, PINGPONG_VARIABLE, type PingpongJob } from './pingpong-rank.js';
 
@@ -49,9 +50,9 @@ export async function pingpongMpi(opts: PingpongMpiOptions): Promise<PingpongMpi
   const run = await runUnderLauncher(
     launcher,
     {
-      apps: [{ np: 2, argv: nodeArgv(path.join(REPO_ROOT, 'engine/mpi/pingpong-rank.ts')) }],
+      apps: [{ np: 2, argv: nodeArgv(siblingModulePath(import.meta.url, './pingpong-rank')) }],
       env: { [PINGPONG_VARIABLE]: Buffer.from(JSON.stringify(job)).toString('base64url'), [RENDEZVOUS_VARIABLE]: await rendezvousFor(hostfile) },
-      workDir: REPO_ROOT,
+      workDir: PROJECT_ROOT,
       hostfile,
     },
     opts.onEvent,

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { projectPath } from '../runtime/project.js';
 import { parseBandwidthBytesPerS, parseDurationS, parseSizeBytes } from './units.js';
 
 export interface TopologyNode {
@@ -169,5 +170,5 @@ export function linkBetween(t: Topology, a: string, b: string): TopologyLink | u
   return t.links.find((l) => l.nodes.includes(a) && l.nodes.includes(b));
 }
 
-export const CLUSTER_CONFIG_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../cluster-config');
+export const CLUSTER_CONFIG_DIR = projectPath('cluster-config');
 export const DEFAULT_TOPOLOGY_FILE = path.join(CLUSTER_CONFIG_DIR, 'local.json');

@@ -1,16 +1,13 @@
 // The parent side of a peer process: forks process.ts with the flags a child needs (the legacy
-// OpenSSL provider and the TypeScript loader are per process), and turns its messages into promises.
+// OpenSSL provider, and from source the TypeScript loader, are per process), and turns its messages
+// into promises.
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { childNodeFlags, PROJECT_ROOT, siblingModulePath } from '../../runtime/project.js';
 import type { DownloadReport, PeerAddress } from './download.js';
 import type { FromPeer, PeerConfig, PeerStats, ToPeer } from './messages.js';
 import type { HeldPiece } from './stores.js';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
-const PROJECT_ROOT = path.resolve(HERE, '../../..');
-const ENTRY = path.join(HERE, 'process.ts');
-const REGISTER = pathToFileURL(path.join(PROJECT_ROOT, 'engine/register.mjs')).href;
+const ENTRY = siblingModulePath(import.meta.url, './process');
 
 /** Starting a peer (Node, the TypeScript loader, login, announce) should take seconds, not this. */
 const START_TIMEOUT_MS = 60_000;
@@ -54,7 +51,7 @@ export class PeerProcess {
   static async start(label: string, config: PeerConfig): Promise<PeerProcess> {
     const child = fork(ENTRY, [], {
       cwd: PROJECT_ROOT,
-      execArgv: ['--openssl-legacy-provider', '--import', REGISTER],
+      execArgv: childNodeFlags(),
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

@@ -9,6 +9,7 @@ import { Endpoint, type Duplex } from '../link.js';
 import { contextToJson, newContext, type Mechanism, type SecurityConfig } from '../mechanism.js';
 import { createSecureWorker, FIRST_GRANTED_CONTEXT_ID } from '../process.js';
 import { createShmPair } from '../shm.js';
+import { siblingModule } from '../../runtime/project.js';
 import type { GridSpec } from './model.js';
 import { decode, encode, type DriverRequest, type LinkPlan, type ModelName, type RankReply, type RunPlan } from './protocol.js';
 
@@ -52,7 +53,7 @@ interface Rank {
 }
 
 const CONTROL: SecurityConfig = { mechanism: 'aes-128-gcm', applyTo: 'all' };
-const RANK_FILE = new URL('./rank.ts', import.meta.url);
+const RANK_FILE = siblingModule(import.meta.url, './rank');
 
 async function expect<T extends RankReply['op']>(rank: Rank, op: T): Promise<Extract<RankReply, { op: T }>> {
   const reply = decode<RankReply>((await rank.link.receive()).body);

@@ -1,11 +1,11 @@
-// `node --openssl-legacy-provider --import ./engine/register.mjs engine/mpi/cli.ts pingpong [flags]`:
+// `npm run mpi -- pingpong [flags]`:
 // paper 001's tcp ping-pong as a 2-rank MPI job, between two hosts when given a hostfile of two.
 // (The cryptosystem's MPI form is `npm run ctr -- encrypt|decrypt --launcher mpirun`.)
-import { writeFileAtomic } from '../report/atomic.js';
-import { summarize } from '../report/stats.js';
-import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../runner/args.js';
-import { PLAN } from '../../scenarios/pingpong.js';
-import { MPI_PINGPONG_CONFIGS, pingpongMpi } from './pingpong.js';
+import { MPI_PINGPONG_CONFIGS, pingpongMpi } from '../engine/mpi/pingpong.js';
+import { writeFileAtomic } from '../engine/report/atomic.js';
+import { summarize } from '../engine/report/stats.js';
+import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { PLAN } from '../scenarios/pingpong.js';
 
 /** OSU's osu_latency runs fewer iterations above 8 KiB, as scenarios/pingpong.ts does */
 const LARGE_ABOVE_BYTES = 8 * 1024;
@@ -17,7 +17,7 @@ const flags: FlagSpec[] = [
   { name: 'out', value: 'FILE.json', description: 'also write every sample here' },
   { name: 'help', description: 'this help' },
 ];
-const usage = () => `usage: ... engine/mpi/cli.ts pingpong [flags]\n\nPaper 001's tcp ping-pong as a 2-rank mpirun job: one-way latency = round trip / 2.\n\n${flagHelp(flags)}\n`;
+const usage = () => `usage: npm run mpi -- pingpong [flags]\n\nPaper 001's tcp ping-pong as a 2-rank mpirun job: one-way latency = round trip / 2.\n\n${flagHelp(flags)}\n`;
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -55,5 +55,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));

@@ -2,16 +2,15 @@
 // data folder's tracker is running (its admin.json names a live process), commands go through its
 // loopback admin HTTP interface, since the running tracker holds the store in memory; otherwise
 // they open the store file directly.
-//   node --openssl-legacy-provider --import ./engine/register.mjs engine/ivcsd/tracker/admin-cli.ts --help
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../../runner/args.js';
-import { writeFileAtomic } from '../../report/atomic.js';
-import { TrackerAdmin } from './admin.js';
-import { TrackerLog } from './log.js';
-import { ADMIN_FILE, LOG_FILE, startTracker, STORE_FILE } from './server.js';
-import { AuthorityStore, type PeerRole } from './store.js';
+import { TrackerAdmin } from '../engine/ivcsd/tracker/admin.js';
+import { TrackerLog } from '../engine/ivcsd/tracker/log.js';
+import { ADMIN_FILE, LOG_FILE, startTracker, STORE_FILE } from '../engine/ivcsd/tracker/server.js';
+import { AuthorityStore, type PeerRole } from '../engine/ivcsd/tracker/store.js';
+import { writeFileAtomic } from '../engine/report/atomic.js';
+import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
 
 /** What every admin command needs, whether the tracker runs or not. */
 interface AdminOps {
@@ -144,7 +143,7 @@ async function serve(dataDir: string, flags: Record<string, string | true>): Pro
   await t.close();
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function runCommand(argv: string[]): Promise<number> {
   const { positional, flags } = parseArgs(argv, FLAGS);
   const command = positional[0];
   if (flags.help || !command) {
@@ -195,11 +194,11 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === new URL(import.meta.url).pathname) {
+export async function main(argv: string[]): Promise<number> {
   try {
-    process.exitCode = await main(process.argv.slice(2));
+    return await runCommand(argv);
   } catch (err) {
-    process.stderr.write(`admin-cli: ${(err as Error).message}\n`);
-    process.exitCode = err instanceof UsageError ? 2 : 1;
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    return err instanceof UsageError ? 2 : 1;
   }
 }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from './cli.js';
-import { parseKey } from './key.js';
+import { main } from './ctr.js';
+import { parseKey } from '../engine/ctr/key.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctr-cli-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

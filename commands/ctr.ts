@@ -1,10 +1,8 @@
 // `npm run ctr -- keygen|encrypt|decrypt ...`: the cryptosystem of paper 000 from the command line.
 import path from 'node:path';
-import { flagHelp, intFlag, parseArgs, UsageError, type FlagSpec } from '../runner/args.js';
-import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
-import { decryptMpi, encryptMpi, type MpiOptions } from '../mpi/launch.js';
-import { decrypt, encrypt } from './cryptosystem.js';
-import { readKeyFile, writeNewKeyFile } from './key.js';
+import type { MpiOptions } from '../engine/mpi/launch.js';
+import { flagHelp, intFlag, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../engine/topology/topology.js';
 
 interface Command {
   summary: string;
@@ -39,6 +37,9 @@ function mpiOptions(flags: Record<string, string | true>): MpiOptions | undefine
 }
 const placedOn = (ranks: { mpiRank: number; host: string }[]) => [...new Set(ranks.map((r) => `rank ${r.mpiRank}@${r.host}`))].join(', ');
 const str = (flags: Record<string, string | true>, name: string) => flags[name] as string;
+// The engines load when a command runs, not for --help or a usage error.
+const ctrEngine = async () => ({ ...(await import('../engine/ctr/cryptosystem.js')), ...(await import('../engine/ctr/key.js')) });
+const mpiLauncher = () => import('../engine/mpi/launch.js');
 const topologyOf = (flags: Record<string, string | true>) => loadTopology(path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE));
 const mbps = (bytes: number, ms: number) => (ms > 0 ? (bytes / 1e6 / (ms / 1000)).toFixed(1) : 'n/a');
 
@@ -48,6 +49,7 @@ const commands: Record<string, Command> = {
     flags: [{ name: 'out', value: 'KEYFILE', description: 'the key file to create (never overwritten)' }, help],
     required: ['out'],
     async run(flags) {
+      const { writeNewKeyFile } = await ctrEngine();
       await writeNewKeyFile(str(flags, 'out'));
       process.stdout.write(`wrote a new 128-bit key to ${str(flags, 'out')}\n`);
     },
@@ -68,6 +70,7 @@ const commands: Record<string, Command> = {
       const input = str(flags, 'in');
       const mpi = mpiOptions(flags);
       if (mpi) {
+        const { encryptMpi } = await mpiLauncher();
         const r = await encryptMpi(input, str(flags, 'out'), mpi);
         process.stdout.write(
           `encrypted ${r.originalBytes} bytes of ${r.inputName} into ${r.procs} parts of ${r.partBytes} bytes under ${r.launcher} with ${r.np} ranks ` +
@@ -76,6 +79,7 @@ const commands: Record<string, Command> = {
         );
         return;
       }
+      const { encrypt, readKeyFile } = await ctrEngine();
       const r = await encrypt(input, { procs: intFlag(flags, 'procs', 1), key: readKeyFile(str(flags, 'key')), outDir: str(flags, 'out'), topology: topologyOf(flags) });
       process.stdout.write(
         `encrypted ${r.originalBytes} bytes of ${r.inputName} into ${r.procs} parts of ${r.partBytes} bytes in ${r.wallMs.toFixed(1)} ms ` +
@@ -100,6 +104,7 @@ const commands: Record<string, Command> = {
     async run(flags) {
       const mpi = mpiOptions(flags);
       if (mpi) {
+        const { decryptMpi } = await mpiLauncher();
         const r = await decryptMpi(path.basename(str(flags, 'name')), str(flags, 'from'), str(flags, 'out'), mpi);
         process.stdout.write(
           `decrypted ${r.originalBytes} bytes from ${r.procs} parts under ${r.launcher} with ${r.np} ranks in ${r.wallMs.toFixed(1)} ms ` +
@@ -107,6 +112,7 @@ const commands: Record<string, Command> = {
         );
         return;
       }
+      const { decrypt, readKeyFile } = await ctrEngine();
       const r = await decrypt(path.basename(str(flags, 'name')), {
         procs: intFlag(flags, 'procs', 1),
         key: readKeyFile(str(flags, 'key')),
@@ -161,5 +167,3 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   }
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv.slice(2));

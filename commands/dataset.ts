@@ -1,0 +1,53 @@
+// `npm run dataset -- [--up-to BYTES] [--seed TEXT] [--record]`: makes paper 000's seeded files in the
+// cache and prints their SHA-256; --record writes them to datasets/checksums.json (default seed only).
+import fs from 'node:fs';
+import path from 'node:path';
+import { CACHE_DIR, CHECKSUMS_FILE, DEFAULT_SEED, ensureDataset, PAPER_000_SIZES, sha256File, writeDataset } from '../datasets/generator.js';
+import { writeFileAtomic } from '../engine/report/atomic.js';
+import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'up-to', value: 'BYTES', description: 'only sizes up to this many bytes (default: all 13, up to 1 GiB)' },
+  { name: 'seed', value: 'TEXT', description: `seed (default "${DEFAULT_SEED}")` },
+  { name: 'record', description: 'record the SHA-256 of each size in datasets/checksums.json (default seed only)' },
+  { name: 'help', description: 'this help' },
+];
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const { flags } = parseArgs(argv, FLAGS);
+    if (flags.help) {
+      process.stdout.write(`usage: npm run dataset -- [flags]\n\nMakes the paper 000 datasets in ${path.relative(process.cwd(), CACHE_DIR)}/.\n\n${flagHelp(FLAGS)}\n`);
+      return 0;
+    }
+    const upTo = flags['up-to'] === undefined ? Infinity : Number(flags['up-to']);
+    if (!(upTo > 0)) throw new UsageError(`--up-to must be a positive number of bytes, got "${flags['up-to']}"`);
+    const seed = typeof flags.seed === 'string' ? flags.seed : DEFAULT_SEED;
+    if (flags.record && seed !== DEFAULT_SEED) throw new UsageError('--record records the default seed only');
+    const recorded: Record<string, string> = {};
+    for (const { label, sizeBytes } of PAPER_000_SIZES.filter((s) => s.sizeBytes <= upTo)) {
+      const started = performance.now();
+      let file: string;
+      if (flags.record) {
+        // Recording must not trust the recorded value it is about to replace.
+        file = path.join(CACHE_DIR, `record-${sizeBytes}.bin`);
+        fs.mkdirSync(CACHE_DIR, { recursive: true });
+        recorded[`${seed}:${sizeBytes}`] = await writeDataset(file, sizeBytes, seed);
+        fs.rmSync(file);
+      } else {
+        file = await ensureDataset(sizeBytes, seed);
+      }
+      const ms = performance.now() - started;
+      const sha = flags.record ? recorded[`${seed}:${sizeBytes}`] : await sha256File(file);
+      process.stdout.write(`${label.padEnd(7)} ${String(sizeBytes).padStart(10)} B  ${sha}  ${(sizeBytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s\n`);
+    }
+    if (flags.record) {
+      await writeFileAtomic(CHECKSUMS_FILE, `${JSON.stringify(recorded, null, 2)}\n`);
+      process.stdout.write('recorded in datasets/checksums.json\n');
+    }
+  } catch (err) {
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return err instanceof UsageError ? 2 : 1;
+  }
+  return 0;
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env -S node --openssl-legacy-provider
+// `harness COMMAND [args]`: the one entry of every command (`npx harness ...`; every npm script runs
+// it). A command's modules load only when it is chosen, so `--help` costs one command's imports.
+import { ensureBuilt } from '../engine/runtime/build.js';
+import { FROM_SOURCE } from '../engine/runtime/project.js';
+
+interface Command {
+  summary: string;
+  load(): Promise<{ main(argv: string[]): Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  scenario: { summary: 'run scenarios and write their reports (npm run scenario)', load: () => import('./scenario.js') },
+  ctr: { summary: "paper 000's distributed AES-128-CTR cryptosystem: keygen, encrypt, decrypt", load: () => import('./ctr.js') },
+  tracker: { summary: "paper 003's IVCSD tracker: serve and administer", load: () => import('./tracker.js') },
+  mpi: { summary: "paper 001's ping-pong as an mpirun job", load: () => import('./mpi.js') },
+  bench: { summary: 'benchmarks: speed and memory as ratios to a peer measured in the same run', load: () => import('./bench.js') },
+  dataset: { summary: "paper 000's seeded datasets", load: () => import('./dataset.js') },
+};
+
+const usage = () =>
+  `usage: harness COMMAND [args]   (harness COMMAND --help for its flags)\n\n${Object.entries(COMMANDS)
+    .map(([name, c]) => `  ${name.padEnd(9)} ${c.summary}`)
+    .join('\n')}\n`;
+
+async function run(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h') {
+    process.stdout.write(usage());
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`error: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  if (!FROM_SOURCE) ensureBuilt();
+  return (await command.load()).main(rest);
+}
+
+process.exitCode = await run(process.argv.slice(2));
