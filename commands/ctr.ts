@@ -1,22 +1,20 @@
 // `npm run ctr -- keygen|encrypt|decrypt ...`: the cryptosystem of paper 000 from the command line.
 import path from 'node:path';
 import type { MpiOptions } from '../engine/mpi/launch.js';
-import { flagHelp, intFlag, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { HELP_FLAG, intFlag, UsageError, type FlagSpec } from '../engine/runner/args.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../engine/topology/topology.js';
+import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
-interface Command {
-  summary: string;
-  flags: FlagSpec[];
-  required: string[];
+interface Command extends Subcommand {
   run(flags: Record<string, string | true>): Promise<void>;
 }
 
 const topologyFlag: FlagSpec = { name: 'topology', value: 'FILE', description: 'cluster-config file placing the ranks (default cluster-config/local.json)' };
-const help: FlagSpec = { name: 'help', description: 'this help' };
+const help = HELP_FLAG;
 const launchFlags: FlagSpec[] = [
-  { name: 'launcher', value: 'local|mpirun', description: 'local: one Piscina pool here (default); mpirun: one process a rank under mpirun/mpiexec (engine/mpi/README.md)' },
+  { name: 'launcher', value: 'local|mpirun', choices: ['local', 'mpirun'], description: 'local: one Piscina pool here (default); mpirun: one process a rank under mpirun/mpiexec (engine/mpi/README.md)' },
   { name: 'hostfile', value: 'FILE', description: 'with --launcher mpirun: the hosts to run on (rank 0 on the first)' },
-  { name: 'np', value: 'N', description: 'with --launcher mpirun: MPI ranks, each a node running processesPerNode threads (default ceil(procs / processesPerNode))' },
+  { name: 'np', value: 'N', kind: 'int', description: 'with --launcher mpirun: MPI ranks, each a node running processesPerNode threads (default ceil(procs / processesPerNode))' },
 ];
 /** The mpirun options when `--launcher mpirun` is given, undefined for the local engine. */
 function mpiOptions(flags: Record<string, string | true>): MpiOptions | undefined {
@@ -58,7 +56,7 @@ const commands: Record<string, Command> = {
     summary: 'pad, split into N parts and encrypt each on its own rank with its own IV',
     flags: [
       { name: 'in', value: 'FILE', description: 'the input file (never modified)' },
-      { name: 'procs', value: 'N', description: 'number of ranks n (part of the secret: decryption needs the same n)' },
+      { name: 'procs', value: 'N', kind: 'int', description: 'number of ranks n (part of the secret: decryption needs the same n)' },
       { name: 'key', value: 'KEYFILE', description: '16 raw bytes or 32 hex characters' },
       { name: 'out', value: 'DIR', description: 'folder for the parts (one sub-folder per node)' },
       topologyFlag,
@@ -92,7 +90,7 @@ const commands: Record<string, Command> = {
     summary: 'check, decrypt and stitch the N parts of NAME back into one file',
     flags: [
       { name: 'name', value: 'NAME', description: "the input's file name as it was encrypted (its base name)" },
-      { name: 'procs', value: 'N', description: 'the n used to encrypt' },
+      { name: 'procs', value: 'N', kind: 'int', description: 'the n used to encrypt' },
       { name: 'key', value: 'KEYFILE', description: 'the key used to encrypt' },
       { name: 'from', value: 'DIR', description: 'folder holding the parts (searched with its node sub-folders)' },
       { name: 'out', value: 'FILE', description: 'the decrypted file to create (never overwritten)' },
@@ -125,45 +123,15 @@ const commands: Record<string, Command> = {
   },
 };
 
-function usage(): string {
-  return [
-    'usage: npm run ctr -- COMMAND [flags]   (npm run ctr -- COMMAND --help for its flags)',
-    '',
-    "Paper 000's distributed AES-128-CTR cryptosystem on a Piscina pool, one worker thread a rank.",
-    '',
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`),
-  ].join('\n');
-}
+const CTR: CommandSet<Command> = {
+  program: 'npm run ctr --',
+  description: "Paper 000's distributed AES-128-CTR cryptosystem on a Piscina pool, one worker thread a rank.",
+  commands,
+};
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
-    return name ? 0 : 2;
-  }
-  const command = commands[name];
-  if (!command) {
-    process.stderr.write(`error: unknown command "${name}"\n\n${usage()}\n`);
-    return 2;
-  }
-  const commandHelp = () => `usage: npm run ctr -- ${name} ${command.required.map((r) => `--${r} ${command.flags.find((f) => f.name === r)?.value}`).join(' ')}\n\n${command.summary}\n\n${flagHelp(command.flags)}\n`;
-  try {
-    const { positional, flags } = parseArgs(rest, command.flags);
-    if (flags.help) {
-      process.stdout.write(commandHelp());
-      return 0;
-    }
-    if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
-    const missing = command.required.filter((r) => flags[r] === undefined);
-    if (missing.length) throw new UsageError(`missing ${missing.map((m) => `--${m}`).join(', ')}`);
-    await command.run(flags);
-    return 0;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n\n${commandHelp()}`);
-      return 2;
-    }
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
+  const chosen = chooseCommand(CTR, argv);
+  if (typeof chosen === 'number') return chosen;
+  // the flags are checked; what is left to fail is the work (or a flag combination, exit 2)
+  return runReportingErrors(() => chosen.command.run(chosen.flags), shortUsage(CTR, chosen.name));
 }

@@ -1,27 +1,29 @@
-// `npm run dataset -- [--up-to BYTES] [--seed TEXT] [--record]`: makes paper 000's seeded files in the
+// `npm run dataset -- [--up-to SIZE] [--seed TEXT] [--record]`: makes paper 000's seeded files in the
 // cache and prints their SHA-256; --record writes them to datasets/checksums.json (default seed only).
 import fs from 'node:fs';
 import path from 'node:path';
 import { CACHE_DIR, CHECKSUMS_FILE, DEFAULT_SEED, ensureDataset, PAPER_000_SIZES, sha256File, writeDataset } from '../datasets/generator.js';
 import { writeFileAtomic } from '../engine/report/atomic.js';
-import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { formatBytes } from '../engine/report/format.js';
+import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
 
 const FLAGS: FlagSpec[] = [
-  { name: 'up-to', value: 'BYTES', description: 'only sizes up to this many bytes (default: all 13, up to 1 GiB)' },
+  { name: 'up-to', value: 'SIZE', kind: 'size', description: 'only sizes up to this, e.g. 10MiB (default: all 13, up to 1 GiB)' },
   { name: 'seed', value: 'TEXT', description: `seed (default "${DEFAULT_SEED}")` },
   { name: 'record', description: 'record the SHA-256 of each size in datasets/checksums.json (default seed only)' },
-  { name: 'help', description: 'this help' },
+  HELP_FLAG,
 ];
+const SHORT_USAGE = 'usage: npm run dataset -- [flags]   (npm run dataset -- --help for every flag)';
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    const { flags } = parseArgs(argv, FLAGS);
+    const { positional, flags } = parseArgs(argv, FLAGS);
+    if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
     if (flags.help) {
       process.stdout.write(`usage: npm run dataset -- [flags]\n\nMakes the paper 000 datasets in ${path.relative(process.cwd(), CACHE_DIR)}/.\n\n${flagHelp(FLAGS)}\n`);
       return 0;
     }
     const upTo = flags['up-to'] === undefined ? Infinity : Number(flags['up-to']);
-    if (!(upTo > 0)) throw new UsageError(`--up-to must be a positive number of bytes, got "${flags['up-to']}"`);
     const seed = typeof flags.seed === 'string' ? flags.seed : DEFAULT_SEED;
     if (flags.record && seed !== DEFAULT_SEED) throw new UsageError('--record records the default seed only');
     const recorded: Record<string, string> = {};
@@ -39,15 +41,16 @@ export async function main(argv: string[]): Promise<number> {
       }
       const ms = performance.now() - started;
       const sha = flags.record ? recorded[`${seed}:${sizeBytes}`] : await sha256File(file);
-      process.stdout.write(`${label.padEnd(7)} ${String(sizeBytes).padStart(10)} B  ${sha}  ${(sizeBytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s\n`);
+      process.stdout.write(`${formatBytes(sizeBytes).padEnd(9)} (paper: ${label.padEnd(6)}) ${String(sizeBytes).padStart(10)} B  ${sha}  ${(sizeBytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s\n`);
     }
     if (flags.record) {
       await writeFileAtomic(CHECKSUMS_FILE, `${JSON.stringify(recorded, null, 2)}\n`);
       process.stdout.write('recorded in datasets/checksums.json\n');
     }
   } catch (err) {
+    if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);
     process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return err instanceof UsageError ? 2 : 1;
+    return 1;
   }
   return 0;
 }

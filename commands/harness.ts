@@ -1,6 +1,7 @@
 #!/usr/bin/env -S node --openssl-legacy-provider
 // `harness COMMAND [args]`: the one entry of every command (`npx harness ...`; every npm script runs
 // it). A command's modules load only when it is chosen, so `--help` costs one command's imports.
+import { didYouMean, usageFailure } from '../engine/runner/args.js';
 import { ensureBuilt } from '../engine/runtime/build.js';
 import { FROM_SOURCE } from '../engine/runtime/project.js';
 
@@ -25,14 +26,15 @@ const usage = () =>
 
 async function run(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h') {
+  if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
-    return name ? 0 : 2;
+    return 0;
   }
+  if (name === undefined) return usageFailure('missing the command', usage());
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`error: unknown command "${name}"\n\n${usage()}`);
-    return 2;
+    const what = name.startsWith('-') ? `unknown flag ${name}${didYouMean(name.replace(/^-+/, ''), ['help'])}` : `unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS), 'word')}`;
+    return usageFailure(what, usage());
   }
   if (!FROM_SOURCE) ensureBuilt();
   return (await command.load()).main(rest);

@@ -1,42 +1,46 @@
 // `npm run mpi -- pingpong [flags]`:
 // paper 001's tcp ping-pong as a 2-rank MPI job, between two hosts when given a hostfile of two.
 // (The cryptosystem's MPI form is `npm run ctr -- encrypt|decrypt --launcher mpirun`.)
-import { MPI_PINGPONG_CONFIGS, pingpongMpi } from '../engine/mpi/pingpong.js';
 import { writeFileAtomic } from '../engine/report/atomic.js';
-import { summarize } from '../engine/report/stats.js';
-import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
-import { PLAN } from '../scenarios/pingpong.js';
+import { HELP_FLAG, UsageError } from '../engine/runner/args.js';
+import { LARGE_MESSAGE_BYTES, PLAN } from '../scenarios/pingpong.meta.js';
+import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
-/** OSU's osu_latency runs fewer iterations above 8 KiB, as scenarios/pingpong.ts does */
-const LARGE_ABOVE_BYTES = 8 * 1024;
-
-const flags: FlagSpec[] = [
-  { name: 'hostfile', value: 'FILE', description: 'two hosts, one rank each (rank 0, the pinger, on the first); default both on this host' },
-  { name: 'configs', value: 'LIST', description: `comma-separated, default ${MPI_PINGPONG_CONFIGS.join(',')}` },
-  { name: 'full', description: "the paper's sizes (10 B, 16 B doubling to 1 MiB) and OSU's iterations; default the quick plan" },
-  { name: 'out', value: 'FILE.json', description: 'also write every sample here' },
-  { name: 'help', description: 'this help' },
-];
-const usage = () => `usage: npm run mpi -- pingpong [flags]\n\nPaper 001's tcp ping-pong as a 2-rank mpirun job: one-way latency = round trip / 2.\n\n${flagHelp(flags)}\n`;
+const MPI: CommandSet<Subcommand> = {
+  program: 'npm run mpi --',
+  description: "Paper 001's ping-pong as an mpirun job (the cryptosystem runs under mpirun with npm run ctr -- encrypt --launcher mpirun).",
+  commands: {
+    pingpong: {
+      summary: "paper 001's tcp ping-pong as a 2-rank mpirun job: one-way latency = round trip / 2",
+      flags: [
+        { name: 'hostfile', value: 'FILE', description: 'two hosts, one rank each (rank 0, the pinger, on the first); default both on this host' },
+        { name: 'configs', value: 'LIST', description: 'comma-separated tcp configurations of the ping-pong, e.g. tcp,tcp+des-ecb (default: every tcp one)' },
+        { name: 'full', description: "the paper's sizes (10 B, 16 B doubling to 1 MiB) and OSU's iterations; default the quick plan" },
+        { name: 'out', value: 'FILE.json', description: 'also write every sample here' },
+        HELP_FLAG,
+      ],
+    },
+  },
+};
 
 export async function main(argv: string[]): Promise<number> {
-  try {
-    const [command, ...rest] = argv;
-    if (command !== 'pingpong') throw new UsageError(command ? `unknown command "${command}"` : 'missing the command (pingpong)');
-    const { positional, flags: f } = parseArgs(rest, flags);
-    if (f.help) {
-      process.stdout.write(usage());
-      return 0;
-    }
-    if (positional.length) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  const chosen = chooseCommand(MPI, argv);
+  if (typeof chosen === 'number') return chosen;
+  const f = chosen.flags;
+  return runReportingErrors(async () => {
+    const { MPI_PINGPONG_CONFIGS, pingpongMpi } = await import('../engine/mpi/pingpong.js');
+    const configurations = typeof f.configs === 'string' ? f.configs.split(',').map((c) => c.trim()) : undefined;
+    const unknown = configurations?.filter((c) => !MPI_PINGPONG_CONFIGS.includes(c));
+    if (unknown?.length) throw new UsageError(`--configs: unknown configuration "${unknown[0]}" (known: ${MPI_PINGPONG_CONFIGS.join(', ')})`);
+    const { summarize } = await import('../engine/report/stats.js');
     const plan = f.full ? PLAN.full : PLAN.quick;
     const r = await pingpongMpi({
       ...(typeof f.hostfile === 'string' ? { hostfile: f.hostfile } : {}),
-      ...(typeof f.configs === 'string' ? { configurations: f.configs.split(',').map((c) => c.trim()) } : {}),
+      ...(configurations ? { configurations } : {}),
       sizes: plan.sizes,
       small: plan.small,
       large: plan.large,
-      largeAboveBytes: LARGE_ABOVE_BYTES,
+      largeAboveBytes: LARGE_MESSAGE_BYTES,
     });
     process.stdout.write(`ping-pong under ${r.launcher}: rank 0 on ${r.hosts[0]}, rank 1 on ${r.hosts[1]} (${(r.launchMs / 1000).toFixed(1)} s)\n`);
     process.stdout.write(`${'configuration'.padEnd(24)} ${'bytes'.padStart(8)} ${'median us'.padStart(10)} ${'p99 us'.padStart(10)} ${'samples'.padStart(8)}\n`);
@@ -45,13 +49,5 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${c.configuration.padEnd(24)} ${String(c.sizeBytes).padStart(8)} ${s.median.toFixed(1).padStart(10)} ${(s.p99?.toFixed(1) ?? '').padStart(10)} ${String(s.samples).padStart(8)}\n`);
     }
     if (typeof f.out === 'string') await writeFileAtomic(f.out, `${JSON.stringify(r, null, 2)}\n`);
-    return 0;
-  } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`error: ${err.message}\n\n${usage()}`);
-      return 2;
-    }
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 1;
-  }
+  }, shortUsage(MPI, chosen.name));
 }

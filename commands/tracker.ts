@@ -5,12 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { TrackerAdmin } from '../engine/ivcsd/tracker/admin.js';
-import { TrackerLog } from '../engine/ivcsd/tracker/log.js';
-import { ADMIN_FILE, LOG_FILE, startTracker, STORE_FILE } from '../engine/ivcsd/tracker/server.js';
-import { AuthorityStore, type PeerRole } from '../engine/ivcsd/tracker/store.js';
+import type { PeerRole } from '../engine/ivcsd/tracker/store.js';
 import { writeFileAtomic } from '../engine/report/atomic.js';
-import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { HELP_FLAG, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
 /** What every admin command needs, whether the tracker runs or not. */
 interface AdminOps {
@@ -23,34 +21,54 @@ interface AdminOps {
   close(): Promise<void>;
 }
 
-const FLAGS: FlagSpec[] = [
-  { name: 'data', value: 'DIR', description: 'the tracker data folder (authority.sqlite, tracker-log.jsonl); required' },
-  { name: 'host', value: 'HOST', description: 'serve: address to listen on (default 127.0.0.1)' },
-  { name: 'port', value: 'PORT', description: 'serve: port (default 6969; 0 for any)' },
-  { name: 'username', value: 'NAME', description: 'add-peer, peer-level: the peer' },
-  { name: 'ip', value: 'IP', description: 'add-peer: the IP the peer connects from' },
-  { name: 'level', value: 'N', description: 'add-peer, peer-level, torrent-level: authority (0 highest)' },
-  { name: 'intermediary', description: 'add-peer: admitted, but never given file keys' },
-  { name: 'info-hash', value: 'HEX', description: 'torrent-level: the torrent (40 hex characters)' },
-  { name: 'file', value: 'FILE', description: 'import: authority.xml to read; export: where to write (default stdout)' },
-  { name: 'help', description: 'this text' },
-];
+const data: FlagSpec = { name: 'data', value: 'DIR', description: 'the tracker data folder (authority.sqlite, tracker-log.jsonl)' };
+const level: FlagSpec = { name: 'level', value: 'N', kind: 'count', description: 'authority level (0 highest)' };
+const username: FlagSpec = { name: 'username', value: 'NAME', description: 'the peer' };
 
-const USAGE = `usage: npm run tracker -- COMMAND --data DIR [flags]
+/** Each command with its own flags, every value checked before anything is opened. */
+const COMMANDS: Record<string, Subcommand> = {
+  serve: {
+    summary: 'run the tracker (Ctrl-C stops it)',
+    flags: [
+      data,
+      { name: 'host', value: 'HOST', description: 'address to listen on (default 127.0.0.1)' },
+      { name: 'port', value: 'PORT', kind: 'port', description: 'port (default 6969; 0 for any)' },
+      HELP_FLAG,
+    ],
+    required: ['data'],
+  },
+  list: { summary: 'peers and torrents with their levels', flags: [data, HELP_FLAG], required: ['data'] },
+  'add-peer': {
+    summary: 'add or replace a peer; the password is read from $IVCSD_PASSWORD or one stdin line',
+    flags: [
+      data,
+      username,
+      { name: 'ip', value: 'IP', description: 'the IP the peer connects from' },
+      level,
+      { name: 'intermediary', description: 'admitted, but never given file keys' },
+      HELP_FLAG,
+    ],
+    required: ['data', 'username', 'ip', 'level'],
+  },
+  'peer-level': { summary: "reset a peer's authority", flags: [data, username, level, HELP_FLAG], required: ['data', 'username', 'level'] },
+  'torrent-level': {
+    summary: "reset a torrent's authority",
+    flags: [data, { name: 'info-hash', value: 'HEX', description: 'the torrent (40 hex characters)' }, level, HELP_FLAG],
+    required: ['data', 'info-hash', 'level'],
+  },
+  import: { summary: 'read peers from an authority.xml', flags: [data, { name: 'file', value: 'FILE', description: 'the authority.xml to read' }, HELP_FLAG], required: ['data', 'file'] },
+  export: { summary: 'write the peers as authority.xml', flags: [data, { name: 'file', value: 'FILE', description: 'where to write (default stdout)' }, HELP_FLAG], required: ['data'] },
+  log: { summary: 'print the tracker log (JSON lines)', flags: [data, HELP_FLAG], required: ['data'] },
+};
 
-commands:
-  serve           run the tracker (Ctrl-C stops it)
-  list            peers and torrents with their levels
-  add-peer        add or replace a peer; the password is read from $IVCSD_PASSWORD or one stdin line
-  peer-level      reset a peer's authority
-  torrent-level   reset a torrent's authority
-  import          read peers from an authority.xml
-  export          write the peers as authority.xml
-  log             print the tracker log (JSON lines)
+const TRACKER: CommandSet<Subcommand> = {
+  program: 'npm run tracker --',
+  description: "Paper 003's IVCSD tracker: serve it, or administer the one in a data folder (through its admin interface when it runs).",
+  commands: COMMANDS,
+};
 
-flags:
-${flagHelp(FLAGS)}
-`;
+/** The tracker's modules (HTTP server, SQLite store) load when a command runs, not for --help. */
+const trackerServer = () => import('../engine/ivcsd/tracker/server.js');
 
 function isAlive(pid: number): boolean {
   try {
@@ -82,6 +100,12 @@ function remoteOps(url: string, token: string): AdminOps {
 }
 
 async function localOps(dataDir: string): Promise<AdminOps> {
+  const [{ AuthorityStore }, { TrackerAdmin }, { TrackerLog }, { LOG_FILE, STORE_FILE }] = await Promise.all([
+    import('../engine/ivcsd/tracker/store.js'),
+    import('../engine/ivcsd/tracker/admin.js'),
+    import('../engine/ivcsd/tracker/log.js'),
+    trackerServer(),
+  ]);
   const store = await AuthorityStore.open(path.join(dataDir, STORE_FILE));
   const admin = new TrackerAdmin(store, new TrackerLog(path.join(dataDir, LOG_FILE)));
   const source = 'admin-cli';
@@ -98,6 +122,7 @@ async function localOps(dataDir: string): Promise<AdminOps> {
 
 /** `mayCreate`: import may start a store from nothing; other commands need an existing one. */
 async function opsFor(dataDir: string, mayCreate: boolean): Promise<AdminOps> {
+  const { ADMIN_FILE, STORE_FILE } = await trackerServer();
   const adminFile = path.join(dataDir, ADMIN_FILE);
   if (fs.existsSync(adminFile)) {
     const { url, token, pid } = JSON.parse(fs.readFileSync(adminFile, 'utf8')) as { url: string; token: string; pid: number };
@@ -108,18 +133,7 @@ async function opsFor(dataDir: string, mayCreate: boolean): Promise<AdminOps> {
   return localOps(dataDir);
 }
 
-function need(flags: Record<string, string | true>, name: string): string {
-  const v = flags[name];
-  if (typeof v !== 'string') throw new UsageError(`--${name} is required for this command`);
-  return v;
-}
-
-function level(flags: Record<string, string | true>): number {
-  const n = Number(need(flags, 'level'));
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--level must be a non-negative integer, got "${flags.level}"`);
-  return n;
-}
-
+const str = (flags: Record<string, string | true>, name: string) => flags[name] as string;
 async function readPassword(): Promise<string> {
   if (process.env.IVCSD_PASSWORD) return process.env.IVCSD_PASSWORD;
   const rl = readline.createInterface({ input: process.stdin });
@@ -133,7 +147,7 @@ async function readPassword(): Promise<string> {
 
 async function serve(dataDir: string, flags: Record<string, string | true>): Promise<void> {
   const port = flags.port === undefined ? 6969 : Number(flags.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${flags.port}"`);
+  const { startTracker } = await trackerServer();
   const t = await startTracker({ dataDir, host: typeof flags.host === 'string' ? flags.host : undefined, port });
   process.stdout.write(`tracker: ${t.announceUrl}\nadmin (127.0.0.1 only): ${t.adminUrl}\nlog: ${t.logFile}\n`);
   await new Promise<void>((resolve) => {
@@ -143,21 +157,13 @@ async function serve(dataDir: string, flags: Record<string, string | true>): Pro
   await t.close();
 }
 
-async function runCommand(argv: string[]): Promise<number> {
-  const { positional, flags } = parseArgs(argv, FLAGS);
-  const command = positional[0];
-  if (flags.help || !command) {
-    process.stdout.write(USAGE);
-    return flags.help ? 0 : 2;
-  }
-  const dataDir = need(flags, 'data');
-  if (command === 'serve') {
-    await serve(dataDir, flags);
-    return 0;
-  }
+async function runCommand(command: string, flags: Record<string, string | true>): Promise<void> {
+  const dataDir = str(flags, 'data');
+  if (command === 'serve') return serve(dataDir, flags);
   if (command === 'log') {
+    const { LOG_FILE } = await trackerServer();
     process.stdout.write(fs.existsSync(path.join(dataDir, LOG_FILE)) ? fs.readFileSync(path.join(dataDir, LOG_FILE), 'utf8') : '');
-    return 0;
+    return;
   }
   const ops = await opsFor(dataDir, command === 'import');
   try {
@@ -166,16 +172,16 @@ async function runCommand(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(await ops.summary(), null, 2)}\n`);
         break;
       case 'add-peer':
-        await ops.addPeer(need(flags, 'username'), await readPassword(), need(flags, 'ip'), level(flags), flags.intermediary ? 'intermediary' : 'peer');
+        await ops.addPeer(str(flags, 'username'), await readPassword(), str(flags, 'ip'), Number(flags.level), flags.intermediary ? 'intermediary' : 'peer');
         break;
       case 'peer-level':
-        await ops.setPeerLevel(need(flags, 'username'), level(flags));
+        await ops.setPeerLevel(str(flags, 'username'), Number(flags.level));
         break;
       case 'torrent-level':
-        await ops.setTorrentLevel(need(flags, 'info-hash'), level(flags));
+        await ops.setTorrentLevel(str(flags, 'info-hash'), Number(flags.level));
         break;
       case 'import': {
-        const file = need(flags, 'file');
+        const file = str(flags, 'file');
         process.stdout.write(`imported ${await ops.importXml(fs.readFileSync(file, 'utf8'), file)} peers from ${file}\n`);
         break;
       }
@@ -185,20 +191,16 @@ async function runCommand(argv: string[]): Promise<number> {
         else process.stdout.write(xml);
         break;
       }
-      default:
-        throw new UsageError(`unknown command "${command}" (see --help)`);
     }
   } finally {
     await ops.close();
   }
-  return 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  try {
-    return await runCommand(argv);
-  } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
-    return err instanceof UsageError ? 2 : 1;
-  }
+  const chosen = chooseCommand(TRACKER, argv);
+  if (typeof chosen === 'number') return chosen;
+  const hash = chosen.flags['info-hash'];
+  if (typeof hash === 'string' && !/^[0-9a-f]{40}$/.test(hash)) return usageFailure(`--info-hash must be 40 lower-case hex characters, got "${hash}"`, shortUsage(TRACKER, chosen.name));
+  return runReportingErrors(() => runCommand(chosen.name, chosen.flags), shortUsage(TRACKER, chosen.name));
 }

@@ -16,9 +16,9 @@ import { flushDirtyPages, interleaved, median, timeCommand, type Benchmark } fro
 
 const GiB = 2 ** 30;
 const FLAGS: FlagSpec[] = [
-  { name: 'reps', value: 'N', description: 'repetitions of each contender in the short rows (default 7)' },
-  { name: 'big-reps', value: 'N', description: 'repetitions of the 1 GiB row (default 3)' },
-  { name: 'size', value: 'BYTES', description: 'the large file (default 1 GiB)' },
+  { name: 'reps', value: 'N', kind: 'int', description: 'repetitions of each contender in the short rows (default 7)' },
+  { name: 'big-reps', value: 'N', kind: 'int', description: 'repetitions of the 1 GiB row (default 3)' },
+  { name: 'size', value: 'SIZE', kind: 'size', description: 'the large file (default 1 GiB)' },
   { name: 'help', description: 'this help' },
 ];
 

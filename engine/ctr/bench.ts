@@ -20,8 +20,8 @@ import { encrypt } from './cryptosystem.js';
 
 const GiB = 1024 ** 3;
 const FLAGS: FlagSpec[] = [
-  { name: 'size', value: 'BYTES', description: 'end-to-end file size (default 1 GiB, the paper\'s largest)' },
-  { name: 'reps', value: 'N', description: 'end-to-end repetitions of each contender (default 3)' },
+  { name: 'size', value: 'SIZE', kind: 'size', description: 'end-to-end file size (default 1 GiB, the paper\'s largest)' },
+  { name: 'reps', value: 'N', kind: 'int', description: 'end-to-end repetitions of each contender (default 3)' },
   { name: 'help', description: 'this help' },
 ];
 

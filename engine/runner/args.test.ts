@@ -1,22 +1,59 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { intFlag, intListFlag, parseArgs, UsageError } from './args.js';
+import { checkValue, closest, didYouMean, intFlag, intListFlag, parseArgs, UsageError, type FlagSpec } from './args.js';
 
-const specs = [
+const specs: FlagSpec[] = [
   { name: 'quick', description: 'q' },
   { name: 'out', value: 'DIR', description: 'o' },
+  { name: 'reps', value: 'N', kind: 'int', description: 'r' },
+  { name: 'max-size', value: 'SIZE', kind: 'size', description: 's' },
+  { name: 'sizes', value: 'SIZE,...', kind: 'sizes', description: 's' },
+  { name: 'launcher', value: 'local|mpirun', choices: ['local', 'mpirun'], description: 'l' },
+  { name: 'help', description: 'h' },
 ];
 
-test('flags, values and positionals', () => {
+test('flags, values and positionals; -h is --help', () => {
   assert.deepEqual(parseArgs(['a', '--quick', '--out', 'x', 'b', '--out=y'], specs), { positional: ['a', 'b'], flags: { quick: true, out: 'y' } });
+  assert.deepEqual(parseArgs(['-h'], specs).flags, { help: true });
+  assert.throws(() => parseArgs(['-h'], specs.filter((s) => s.name !== 'help')), /unknown flag -h/);
 });
 
-test('errors name the flag', () => {
-  assert.throws(() => parseArgs(['--qiuck'], specs), (e: Error) => e instanceof UsageError && /unknown flag --qiuck/.test(e.message));
+test('values are checked as they are parsed, sizes converted to bytes', () => {
+  assert.equal(parseArgs(['--max-size', '10MiB'], specs).flags['max-size'], String(10 * 2 ** 20));
+  assert.equal(parseArgs(['--max-size=1.5KiB'], specs).flags['max-size'], '1536');
+  assert.equal(parseArgs(['--max-size', '100KB'], specs).flags['max-size'], '100000');
+  assert.equal(parseArgs(['--max-size', '4096'], specs).flags['max-size'], '4096');
+  assert.equal(parseArgs(['--sizes', '10,1KiB, 1MiB'], specs).flags.sizes, `10,1024,${2 ** 20}`);
+  assert.throws(() => parseArgs(['--reps', 'abc'], specs), (e: Error) => e instanceof UsageError && e.message === '--reps must be a positive integer, got "abc"');
+  assert.throws(() => parseArgs(['--reps', '2.5'], specs), /--reps must be a positive integer, got "2\.5"/);
+  assert.throws(() => parseArgs(['--max-size', '10 furlongs'], specs), /--max-size: "10 furlongs" has an unknown size unit "furlongs"/);
+  assert.throws(() => parseArgs(['--max-size', '0.3B'], specs), /--max-size: "0\.3B" is not a whole, positive number of bytes/);
+  assert.throws(() => parseArgs(['--sizes', '10,,1KiB'], specs), /--sizes: "" is not a size/);
+  assert.throws(() => parseArgs(['--launcher', 'mpirn'], specs), /--launcher must be local or mpirun, got "mpirn" \(did you mean "mpirun"\?\)/);
+  assert.equal(checkValue({ name: 'port', kind: 'port', description: '' }, '0'), '0');
+  assert.throws(() => checkValue({ name: 'port', kind: 'port', description: '' }, '65536'), /--port must be a port, 0\.\.65535/);
+  assert.equal(checkValue({ name: 'level', kind: 'count', description: '' }, '0'), '0');
+  assert.throws(() => checkValue({ name: 'level', kind: 'count', description: '' }, '-1'), /--level must be a non-negative integer/);
+});
+
+test('errors name the flag, and the closest one that exists', () => {
+  assert.throws(() => parseArgs(['--qiuck'], specs), (e: Error) => e instanceof UsageError && e.message === 'unknown flag --qiuck (did you mean --quick?)');
+  assert.throws(() => parseArgs(['--max-szie', '1'], specs), /unknown flag --max-szie \(did you mean --max-size\?\)/);
+  assert.throws(() => parseArgs(['--zzzzzz'], specs), (e: Error) => e.message === 'unknown flag --zzzzzz');
   assert.throws(() => parseArgs(['--out'], specs), /--out needs a value \(DIR\)/);
   assert.throws(() => parseArgs(['--quick=1'], specs), /--quick is a switch/);
   assert.throws(() => intFlag({ reps: '0' }, 'reps', 3), /--reps must be a positive integer, got "0"/);
   assert.throws(() => intListFlag({ procs: '1,x' }, 'procs', []), /--procs: "x" is not a positive integer/);
   assert.deepEqual(intListFlag({ procs: '1, 2,12' }, 'procs', []), [1, 2, 12]);
   assert.equal(intFlag({}, 'reps', 3), 3);
+});
+
+test('did you mean: typos, swapped letters, parts of a name, scoped names', () => {
+  assert.equal(closest('scenari', ['scenario', 'ctr', 'tracker']), 'scenario');
+  assert.equal(closest('encrpyt', ['keygen', 'encrypt', 'decrypt']), 'encrypt');
+  assert.equal(closest('pong', ['pingpong']), 'pingpong');
+  assert.equal(closest('steps', ['ctr-sweep.reps', 'climate.steps']), 'climate.steps');
+  assert.equal(closest('xyz', ['scenario', 'ctr']), undefined);
+  assert.equal(didYouMean('scenari', ['scenario'], 'word'), ' (did you mean "scenario"?)');
+  assert.equal(didYouMean('qiuck', ['quick']), ' (did you mean --quick?)');
 });

@@ -1,38 +1,145 @@
-// A small argv parser shared by every CLI of the harness: `--name value`, `--name=value` and
-// switches, checked against a declared list so a typo is an error that names the flag.
+// The argv parser shared by every command of the harness: `--name value`, `--name=value`, switches
+// and `-h`, checked against a declared list. Each value is checked (and sizes converted to bytes)
+// as it is parsed, so a bad value stops a command before it starts any work, and a typo is an
+// error that names the flag and the closest one that exists.
+import { parseSizeBytes } from '../topology/units.js';
+
+/**
+ * How a flag's value is read: `text` as given; `int` a positive integer; `count` a non-negative
+ * integer; `ints` a comma-separated list of positive integers; `size` a number of bytes with an
+ * optional unit (`10MiB`, `1.5KiB`, `100KB`, `4096`); `sizes` a list of those; `port` 0..65535.
+ */
+export type FlagKind = 'text' | 'int' | 'count' | 'ints' | 'size' | 'sizes' | 'port';
 
 export interface FlagSpec {
   name: string;
-  /** takes a value when set; a switch otherwise */
+  /** the value's placeholder in help (`N`, `FILE`); a switch when absent */
   value?: string;
   description: string;
+  /** how the value is checked; `text` when absent */
+  kind?: FlagKind;
+  /** the only values allowed */
+  choices?: readonly string[];
 }
 
 export interface ParsedArgs {
   positional: string[];
+  /** switches as `true`; values as given, except sizes, which are whole numbers of bytes */
   flags: Record<string, string | true>;
 }
 
 export class UsageError extends Error {}
+
+/** Edit distance with transpositions (optimal string alignment): `qiuck` is one edit from `quick`. */
+export function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate closest to `word` when it is close enough to be a likely typo, else undefined. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of candidates) {
+    // a scoped name (`ctr-sweep.reps`) is also matched by its last part
+    const distance = Math.min(editDistance(word, name), name.includes('.') ? editDistance(word, name.slice(name.lastIndexOf('.') + 1)) : Infinity);
+    if (!best || distance < best.distance) best = { name, distance };
+  }
+  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
+  if (best && best.distance <= allowed) return best.name;
+  // a part of a name (`pong` for `pingpong`) is as likely a slip as a typo
+  return word.length >= 3 ? candidates.find((name) => name.includes(word)) : undefined;
+}
+
+/** ` (did you mean --quick?)` for a flag, ` (did you mean "scenario"?)` for a word, or nothing. */
+export function didYouMean(word: string, candidates: readonly string[], kind: 'flag' | 'word' = 'flag'): string {
+  const hit = closest(word, candidates);
+  return hit ? ` (did you mean ${kind === 'flag' ? `--${hit}` : `"${hit}"`}?)` : '';
+}
+
+const INT = /^[0-9]+$/;
+
+function sizeBytes(text: string, flag: string): number {
+  const t = text.trim();
+  let bytes: number;
+  try {
+    bytes = INT.test(t) ? Number(t) : parseSizeBytes(t);
+  } catch (err) {
+    throw new UsageError(`--${flag}: ${(err as Error).message}`);
+  }
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`--${flag}: "${text}" is not a whole, positive number of bytes`);
+  return bytes;
+}
+
+function positiveInt(text: string, flag: string): number {
+  const t = text.trim();
+  const n = Number(t);
+  if (!INT.test(t) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+/** Checks one flag value against its spec and returns its canonical text (sizes in bytes). */
+export function checkValue(spec: FlagSpec, raw: string, shownName = spec.name): string {
+  if (spec.choices && !spec.choices.includes(raw)) {
+    throw new UsageError(`--${shownName} must be ${spec.choices.join(' or ')}, got "${raw}"${didYouMean(raw, spec.choices, 'word')}`);
+  }
+  switch (spec.kind ?? 'text') {
+    case 'text':
+      return raw;
+    case 'int':
+      return String(positiveInt(raw, shownName));
+    case 'count': {
+      const t = raw.trim();
+      if (!INT.test(t) || !Number.isSafeInteger(Number(t))) throw new UsageError(`--${shownName} must be a non-negative integer, got "${raw}"`);
+      return String(Number(t));
+    }
+    case 'port': {
+      const t = raw.trim();
+      if (!INT.test(t) || Number(t) > 65535) throw new UsageError(`--${shownName} must be a port, 0..65535, got "${raw}"`);
+      return String(Number(t));
+    }
+    case 'ints':
+      return raw
+        .split(',')
+        .map((part) => {
+          const t = part.trim();
+          if (!INT.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < 1) throw new UsageError(`--${shownName}: "${part}" is not a positive integer`);
+          return String(Number(t));
+        })
+        .join(',');
+    case 'size':
+      return String(sizeBytes(raw, shownName));
+    case 'sizes':
+      return raw.split(',').map((part) => String(sizeBytes(part, shownName))).join(',');
+  }
+}
 
 export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (!arg.startsWith('--')) {
+    const arg = argv[i] === '-h' && byName.has('help') ? '--help' : argv[i];
+    if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
       continue;
     }
+    if (!arg.startsWith('--')) throw new UsageError(`unknown flag ${arg}${didYouMean(arg.replace(/^-+/, ''), [...byName.keys()])}`);
     const eq = arg.indexOf('=');
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const spec = byName.get(name);
-    if (!spec) throw new UsageError(`unknown flag --${name} (known: ${specs.map((s) => `--${s.name}`).join(', ')})`);
+    if (!spec) throw new UsageError(`unknown flag --${name}${didYouMean(name, [...byName.keys()])}`);
     if (spec.value) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`--${name} needs a value (${spec.value})`);
-      flags[name] = value;
+      flags[name] = checkValue(spec, value);
     } else {
       if (eq >= 0) throw new UsageError(`--${name} is a switch and takes no value`);
       flags[name] = true;
@@ -42,18 +149,29 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
 }
 
 export function flagHelp(specs: FlagSpec[]): string {
-  const lefts = specs.map((s) => `  --${s.name}${s.value ? ` ${s.value}` : ''}`);
+  const lefts = specs.map((s) => `  ${s.name === 'help' ? '-h, ' : ''}--${s.name}${s.value ? ` ${s.value}` : ''}`);
   const width = Math.max(...lefts.map((l) => l.length)) + 2;
   return specs.map((s, i) => `${lefts[i].padEnd(width)}${s.description}`).join('\n');
+}
+
+/** The help flag every command declares. */
+export const HELP_FLAG: FlagSpec = { name: 'help', description: 'this help' };
+
+/**
+ * The one way a command reports a usage error: one `error:` line, then its short usage, on
+ * stderr; the exit code is 2 (as getopt-style tools do).
+ */
+export function usageFailure(message: string, shortUsage: string): 2 {
+  process.stderr.write(`error: ${message}\n${shortUsage.trimEnd()}\n`);
+  return 2;
 }
 
 /** Reads a flag as a positive integer, naming the flag in the error. */
 export function intFlag(flags: Record<string, string | true>, name: string, fallback: number): number {
   const v = flags[name];
   if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${v}"`);
-  return n;
+  if (typeof v !== 'string') throw new UsageError(`--${name} must be a positive integer`);
+  return positiveInt(v, name);
 }
 
 /** Reads a comma-separated list of positive integers, naming the flag in the error. */
@@ -61,9 +179,5 @@ export function intListFlag(flags: Record<string, string | true>, name: string, 
   const v = flags[name];
   if (v === undefined) return fallback;
   if (typeof v !== 'string') throw new UsageError(`--${name} needs a comma-separated list`);
-  return v.split(',').map((part) => {
-    const n = Number(part.trim());
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: "${part}" is not a positive integer`);
-    return n;
-  });
+  return checkValue({ name, kind: 'ints', description: '' }, v).split(',').map(Number);
 }
