@@ -18,7 +18,13 @@ const local = loadTopology(new URL('../../cluster-config/local.json', import.met
 const beowulf = loadTopology(new URL('../../cluster-config/paper-000-beowulf.json', import.meta.url).pathname);
 const key = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
 let dir: string;
-let pool: RankPool;
+let ranks: RankPool | undefined;
+/**
+ * The pool, started by the first test that needs it: threads started in a top-level before() come
+ * before the test runner pipes its reporter to stdout, and their stdio pipes then make that one
+ * look like a leak (MaxListenersExceededWarning).
+ */
+const pool = (): RankPool => (ranks ??= new RankPool(12));
 
 function seededFile(name: string, sizeBytes: number): string {
   const buf = new Uint8Array(Math.ceil(sizeBytes / 4) * 4);
@@ -33,10 +39,9 @@ const listFiles = (d: string): string[] =>
 
 before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctr-test-'));
-  pool = new RankPool(12);
 });
 after(async () => {
-  await pool.destroy();
+  await ranks?.destroy();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,12 +54,12 @@ describe('round trip', () => {
       const before = sha(input);
       for (let n = 1; n <= 12; n++) {
         const out = path.join(dir, `enc-${size}-${n}`);
-        const report = await encrypt(input, { procs: n, key, outDir: out, topology: local, pool });
+        const report = await encrypt(input, { procs: n, key, outDir: out, topology: local, pool: pool() });
         assert.equal(report.ranks.length, n);
         assert.equal(report.originalBytes, size);
         assert.equal(report.partBytes * n >= size && report.partBytes * n - size < n, true, 'padding is less than n bytes');
         const back = path.join(dir, `dec-${size}-${n}`);
-        await decrypt(path.basename(input), { procs: n, key, fromDir: out, outFile: back, topology: local, pool });
+        await decrypt(path.basename(input), { procs: n, key, fromDir: out, outFile: back, topology: local, pool: pool() });
         assert.equal(sha(back), before, `n = ${n}`);
         fs.rmSync(out, { recursive: true });
         fs.rmSync(back);
@@ -67,7 +72,7 @@ describe('round trip', () => {
 test('every part body is plain AES-128-CTR: openssl enc -d decrypts it', async () => {
   const input = seededFile('interop', 300 * KiB + 1);
   const out = path.join(dir, 'interop-out');
-  const report = await encrypt(input, { procs: 3, key, outDir: out, topology: local, pool });
+  const report = await encrypt(input, { procs: 3, key, outDir: out, topology: local, pool: pool() });
   const { namesKey } = deriveSubkeys(key);
   const plain = fs.readFileSync(input);
   for (const rank of report.ranks) {
@@ -83,7 +88,7 @@ describe('names', () => {
   test('are unrelated to each other and to the input, yet found again from (key, name, n)', async () => {
     const input = seededFile('quarterly-report.csv', 10 * KiB);
     const out = path.join(dir, 'names');
-    await encrypt(input, { procs: 4, key, outDir: out, topology: local, pool });
+    await encrypt(input, { procs: 4, key, outDir: out, topology: local, pool: pool() });
     const names = listFiles(out).map((f) => path.basename(f));
     assert.equal(names.length, 12, 'three files (body, IV, tag) per part');
     assert.equal(new Set(names).size, 12);
@@ -109,7 +114,7 @@ describe('decryption detects what the paper turns into junk', () => {
   before(async () => {
     input = seededFile(name, 64 * KiB + 3);
     out = path.join(dir, 'victim-parts');
-    await encrypt(input, { procs: n, key, outDir: out, topology: local, pool });
+    await encrypt(input, { procs: n, key, outDir: out, topology: local, pool: pool() });
   });
   const partPath = (i: number, kind: 'body' | 'iv' | 'tag') => {
     const file = partFileName(deriveSubkeys(key).namesKey, name, n, i, kind);
@@ -118,7 +123,7 @@ describe('decryption detects what the paper turns into junk', () => {
   async function expectError(pattern: RegExp, opts: { procs?: number; key?: Buffer; from?: string } = {}) {
     const target = path.join(dir, `never-${randomBytes(4).toString('hex')}`);
     await assert.rejects(
-      decrypt(name, { procs: opts.procs ?? n, key: opts.key ?? key, fromDir: opts.from ?? out, outFile: target, topology: local, pool }),
+      decrypt(name, { procs: opts.procs ?? n, key: opts.key ?? key, fromDir: opts.from ?? out, outFile: target, topology: local, pool: pool() }),
       pattern,
     );
     assert.equal(fs.existsSync(target), false, 'no output file');
@@ -163,7 +168,7 @@ describe('decryption detects what the paper turns into junk', () => {
   test('an existing output file is never overwritten', async () => {
     const existing = path.join(dir, 'existing');
     fs.writeFileSync(existing, 'keep me');
-    await assert.rejects(decrypt(name, { procs: n, key, fromDir: out, outFile: existing, topology: local, pool }), /already exists/);
+    await assert.rejects(decrypt(name, { procs: n, key, fromDir: out, outFile: existing, topology: local, pool: pool() }), /already exists/);
     assert.equal(fs.readFileSync(existing, 'utf8'), 'keep me');
   });
 });
@@ -171,13 +176,13 @@ describe('decryption detects what the paper turns into junk', () => {
 test('the paper topology places 4 ranks a node, syncs the input to each node, and leaves no sync copy', async () => {
   const input = seededFile('beowulf', 120 * KiB + 5);
   const out = path.join(dir, 'beowulf-out');
-  const report = await encrypt(input, { procs: 12, key, outDir: out, topology: beowulf, pool });
+  const report = await encrypt(input, { procs: 12, key, outDir: out, topology: beowulf, pool: pool() });
   assert.deepEqual(report.ranks.map((r) => r.node), [...Array(4).fill('node1'), ...Array(4).fill('node2'), ...Array(4).fill('node3')]);
   assert.equal(report.oversubscribed, false);
   assert.ok(report.syncMs >= 0);
   for (const node of ['node1', 'node2', 'node3']) assert.equal(fs.readdirSync(path.join(out, node)).length, 12, `${node}: 4 ranks x 3 files, no sync copy`);
   const back = path.join(dir, 'beowulf-back');
-  await decrypt('beowulf', { procs: 12, key, fromDir: out, outFile: back, topology: beowulf, pool });
+  await decrypt('beowulf', { procs: 12, key, fromDir: out, outFile: back, topology: beowulf, pool: pool() });
   assert.equal(sha(back), sha(input));
   const bigPool = new RankPool(14);
   try {

@@ -1,33 +1,110 @@
-// The one plot module: scenarios describe charts as data + axes; this module builds the vega-lite
-// specs and renders them headless to SVG and PNG.
-import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+// The one plot module. A scenario declares what a chart shows (the measured series and their
+// spread, the paper's figures, models, reference lines, what kind of axis each quantity needs) and
+// this module draws it the same way everywhere: measured points are filled circles joined by solid
+// lines with their spread as error bars; the paper's figures are hollow diamonds (dashed when
+// joined); models are triangles on dotted lines; one colour a series. Specs are vega-lite; vega,
+// vega-lite and resvg load only when a chart is rendered, so declaring a chart costs nothing.
 import type { TopLevelSpec } from 'vega-lite';
+import type { Stats } from './record.js';
+import { summarize } from './stats.js';
+
+/**
+ * `linear` (the default), `log` (sizes, rates spanning decades) or `ordinal`: one equally spaced
+ * tick a value, for process counts and other small sets of numbers, and for categories.
+ */
+export type Scale = 'linear' | 'log' | 'ordinal';
 
 export interface Axis {
   field: string;
   title: string;
-  log?: boolean;
-  /** 'quantitative' by default; 'ordinal' for categories such as process counts */
-  type?: 'quantitative' | 'ordinal' | 'nominal';
+  scale?: Scale;
+  /** `bytes`: values are bytes, ticks read 10 B, 1 KiB, 16 KiB, 1 MiB and sit on the values present */
+  format?: 'bytes';
+  /** a linear axis starts at 0 unless told otherwise (times, rates); `false` lets it fit the data */
+  zero?: boolean;
 }
 
-export interface LineChart {
-  /** file name stem: `<name>.svg`, `<name>.png` */
+export interface Series {
+  field: string;
+  title: string;
+  /** the series in this order (legend and colours); the order of appearance otherwise */
+  order?: (string | number)[];
+}
+
+/** The spread drawn on every measured point, from two fields of its row. */
+export interface Spread {
+  low: string;
+  high: string;
+  /** what the bars are, shown under the chart, e.g. `interquartile range of 5 runs` */
+  label: string;
+  /** `y` (default): vertical bars; `x`: horizontal ones (a spread in time, on a timeline) */
+  axis?: 'x' | 'y';
+}
+
+/** Figures that are not measured here, drawn in the same axes: the paper's, or a model's. */
+export interface Reference {
+  /** `paper`: hollow diamonds; `model`: triangles; both joined when `line` */
+  kind: 'paper' | 'model';
+  /** legend text, e.g. `paper (IBM SP2), 10 B` */
+  label: string;
+  /** the chart's x and y fields (and its series field, to share a series' colour) */
+  rows: Row[];
+  line?: boolean;
+  /** a field whose text is written beside each point, e.g. `paper: 6.7x at 1 GB, 12 processes` */
+  textField?: string;
+}
+
+/** A horizontal line across the chart (a link's speed, a bound), labelled above its right end. */
+export interface Rule {
+  y: number;
+  label: string;
+}
+
+export type Row = Record<string, string | number | undefined>;
+
+export interface Chart {
+  /** file name stem: `<name>.svg`, `<name>.png`, `<name>.vl.json` */
   name: string;
   title: string;
   /** lines under the title: what was measured where (cores, simulated or measured); keep each short */
   subtitle?: string | string[];
-  rows: Record<string, string | number>[];
+  /** `line` (default): a line a series; `bar`: bars grouped by series along a category x axis */
+  kind?: 'line' | 'bar';
+  /** the measured rows */
+  rows: Row[];
   x: Axis;
   y: Axis;
-  /** one line per value of this field */
-  series?: Axis;
-  /** dashed lines for rows whose `strokeDashField` value differs (e.g. measured vs paper) */
-  strokeDashField?: string;
-  /** horizontal reference lines, e.g. link speeds */
-  rules?: { y: number; label: string }[];
+  series?: Series;
+  spread?: Spread;
+  references?: Reference[];
+  rules?: Rule[];
+}
+
+/**
+ * One metric as the fields of a measured row: `{ [field]: median, [field]Low: q1, [field]High: q3 }`,
+ * each multiplied by `scale` (e.g. 1/1000 for ms to s); the quartiles are absent for one sample.
+ */
+export function withQuartiles(field: string, stats: Stats, scale = 1): Row {
+  return { [field]: stats.median * scale, [`${field}Low`]: stats.q1 === undefined ? undefined : stats.q1 * scale, [`${field}High`]: stats.q3 === undefined ? undefined : stats.q3 * scale };
+}
+
+/** The spread `withQuartiles` wrote for `field`. */
+export function quartiles(field: string, of: string, axis: 'x' | 'y' = 'y'): Spread {
+  return { low: `${field}Low`, high: `${field}High`, label: `interquartile range (q1 to q3) of ${of}`, axis };
+}
+
+/**
+ * Rows of a progress timeline over several runs (bytes in place against time): the k-th point is
+ * the time the k-th step was reached, median over the runs with its quartiles (`timeMs`,
+ * `timeMsLow`, `timeMsHigh`), against `receivedMiB`; at most about `maxPoints` points.
+ */
+export function timelineRows(timelines: { atMs: number; receivedBytes: number }[][], maxPoints = 200): Row[] {
+  const length = Math.min(...timelines.map((t) => t.length));
+  if (!Number.isFinite(length) || length === 0) return [];
+  const stride = Math.max(1, Math.floor(length / maxPoints));
+  return Array.from({ length }, (_, i) => i)
+    .filter((i) => i % stride === 0 || i === length - 1)
+    .map((i) => ({ receivedMiB: timelines[0][i].receivedBytes / 2 ** 20, ...withQuartiles('timeMs', summarize(timelines.map((t) => t[i].atMs))) }));
 }
 
 export interface Plot {
@@ -36,18 +113,17 @@ export interface Plot {
   spec: TopLevelSpec;
 }
 
-function encodingFor(axis: Axis) {
-  return {
-    field: axis.field,
-    type: axis.type ?? 'quantitative',
-    title: axis.title,
-    ...(axis.log ? { scale: { type: 'log' as const, nice: false } } : {}),
-    // Category labels read horizontally; vega-lite's default turns them on their side.
-    ...(axis.type && axis.type !== 'quantitative' ? { axis: { labelAngle: 0 } } : {}),
-  };
-}
+/** Ten colours that stay apart from each other (no pink beside a red), in the order series get them. */
+export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#17becf', '#7f7f7f', '#bcbd22', '#e377c2'];
+const NO_SERIES_COLOUR = '#1f77b4';
+const PAPER_ONLY_COLOUR = '#222222';
+const WIDTH = 640;
+const HEIGHT = 360;
+/** the field naming a row's source in the drawn data */
+const SOURCE = '_source';
+const MEASURED = 'measured here';
 
-const SUBTITLE_LINE_CHARS = 90;
+const SUBTITLE_LINE_CHARS = 100;
 
 /** Breaks long subtitle lines at word boundaries: vega sizes the chart to its longest title line. */
 export function wrapLines(text: string | string[] | undefined, width = SUBTITLE_LINE_CHARS): string[] {
@@ -65,49 +141,262 @@ export function wrapLines(text: string | string[] | undefined, width = SUBTITLE_
   return lines;
 }
 
-export function lineChart(chart: LineChart): Plot {
-  const line = {
-    mark: { type: 'line' as const, point: true },
-    encoding: {
-      x: encodingFor(chart.x),
-      y: encodingFor(chart.y),
-      ...(chart.series ? { color: { ...encodingFor(chart.series), type: chart.series.type ?? 'ordinal', scale: { scheme: 'tableau10' } } } : {}),
-      ...(chart.strokeDashField
-        ? { strokeDash: { field: chart.strokeDashField, type: 'nominal' as const, legend: { symbolType: 'stroke', symbolStrokeWidth: 2, symbolSize: 400, encode: { symbols: { update: { stroke: { value: '#444' } } } } } } }
-        : {}),
-      tooltip: [
-        { field: chart.x.field, type: chart.x.type ?? 'quantitative' },
-        { field: chart.y.field, type: chart.y.type ?? 'quantitative' },
-        ...(chart.series ? [{ field: chart.series.field, type: chart.series.type ?? 'ordinal' }] : []),
-      ],
+/** A vega expression writing a byte count as `10 B`, `1 KiB`, `2.5 MiB`, `1 GiB`. */
+const BYTES_LABEL = ['GiB', 'MiB', 'KiB'].reduceRight(
+  (rest, unit, i) => {
+    const div = 1024 ** (3 - i);
+    return `datum.value >= ${div} ? format(datum.value / ${div}, '.3~g') + ' ${unit}' : ${rest}`;
+  },
+  "format(datum.value, '.3~g') + ' B'",
+);
+
+function numbersOf(rows: Row[], field: string): number[] {
+  return [...new Set(rows.map((r) => r[field]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v)))].sort((a, b) => a - b);
+}
+
+/** a vega-lite position channel */
+interface Position {
+  field: string;
+  type: 'quantitative' | 'ordinal' | 'nominal';
+  title: string;
+  [property: string]: unknown;
+}
+
+function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, orient: 'x' | 'y'): Position {
+  const scale = axis.scale ?? 'linear';
+  const axisProps: Record<string, unknown> = { labelOverlap: 'greedy' };
+  if (axis.format === 'bytes') {
+    axisProps.labelExpr = BYTES_LABEL;
+    if (scale !== 'ordinal') {
+      axisProps.values = numbersOf(allRows, axis.field);
+      // a tick at every size present: slanted, so neighbours on a log axis do not hide each other
+      if (orient === 'x' && (axisProps.values as number[]).length > 5) Object.assign(axisProps, { labelAngle: -35, labelAlign: 'right', labelBaseline: 'top', labelOverlap: false });
+    }
+  }
+  if (scale === 'ordinal' || isBarCategory) {
+    axisProps.labelAngle = 0;
+    return {
+      field: axis.field,
+      type: (isBarCategory ? 'nominal' : 'ordinal') as 'nominal' | 'ordinal',
+      title: axis.title,
+      // numbers keep their numeric order; categories the order of their first appearance
+      sort: isBarCategory ? null : ('ascending' as const),
+      scale: isBarCategory ? { paddingInner: 0.25 } : { type: 'point' as const, padding: 0.6 },
+      axis: axisProps,
+    };
+  }
+  return {
+    field: axis.field,
+    type: 'quantitative' as const,
+    title: axis.title,
+    // pixels kept free at both ends, so no point sits on the frame
+    scale:
+      scale === 'log'
+        ? { type: 'log' as const, nice: false, padding: 14 }
+        : { zero: axis.zero ?? orient === 'y', padding: orient === 'x' && !axis.zero ? 14 : 0, nice: true },
+    axis: axisProps,
+  };
+}
+
+function seriesValues(chart: Chart, rows: Row[]): (string | number)[] {
+  if (!chart.series) return [];
+  const seen = new Set<string | number>(chart.series.order ?? []);
+  for (const r of rows) {
+    const v = r[chart.series.field];
+    if (v !== undefined && v !== '') seen.add(v);
+  }
+  return [...seen];
+}
+
+/** the field holding a row's position on an ordinal axis drawn by index */
+const POSITION = '_position';
+
+/**
+ * An ordinal axis of a line chart, drawn as positions 0..n-1 labelled with the values (numbers in
+ * numeric order): each measured series sits a little to one side of the tick (dodged), so the error
+ * bars of series with close values do not hide each other; the paper's points sit on the tick.
+ */
+function ordinalPositions(c: Chart, rows: Row[], seriesDomain: (string | number)[]): { rows: Row[]; x: Position } {
+  const values = [...new Set(rows.map((r) => r[c.x.field]).filter((v): v is string | number => v !== undefined))];
+  if (values.every((v) => typeof v === 'number')) values.sort((a, b) => (a as number) - (b as number));
+  const step = seriesDomain.length > 1 ? Math.min(0.07, 0.36 / seriesDomain.length) : 0;
+  const dodge = (r: Row) => {
+    const i = c.series && r[SOURCE] === MEASURED ? seriesDomain.indexOf(r[c.series.field] as string | number) : -1;
+    return i < 0 ? 0 : (i - (seriesDomain.length - 1) / 2) * step;
+  };
+  return {
+    rows: rows.map((r) => ({ ...r, [POSITION]: values.indexOf(r[c.x.field] as string | number) + dodge(r) })),
+    x: {
+      field: POSITION,
+      type: 'quantitative' as const,
+      title: c.x.title,
+      scale: { domain: [-0.5, values.length - 0.5], nice: false, zero: false },
+      axis: { values: values.map((_, i) => i), labelExpr: `${JSON.stringify(values.map(String))}[datum.value]`, labelAngle: 0, grid: false, tickCount: values.length },
     },
   };
-  const layers: unknown[] = [line];
-  if (chart.rules && chart.rules.length > 0) {
+}
+
+/** Builds the vega-lite spec of a chart. */
+export function chart(c: Chart): Plot {
+  const kind = c.kind ?? 'line';
+  const references = c.references ?? [];
+  const measured = c.rows.map((r) => ({ ...r, [SOURCE]: MEASURED }));
+  const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label })));
+  let allRows: Row[] = [...measured, ...refRows];
+  const seriesDomain = seriesValues(c, allRows);
+  let x = positionEncoding(c.x, allRows, kind === 'bar', 'x');
+  if (kind === 'line' && c.x.scale === 'ordinal') ({ rows: allRows, x } = ordinalPositions(c, allRows, seriesDomain));
+  const y = positionEncoding(c.y, allRows, false, 'y');
+  const colour = c.series
+    ? {
+        field: c.series.field,
+        type: 'nominal' as const,
+        title: c.series.title,
+        scale: { domain: seriesDomain, range: PALETTE.slice(0, Math.max(1, seriesDomain.length)) },
+        legend: { labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3, orient: 'bottom', direction: 'horizontal', columns: Math.min(4, seriesDomain.length) },
+      }
+    : undefined;
+  const colourOf = (ownColour: string) => (c.series ? { color: colour } : { color: { value: ownColour } });
+  // bars of a group side by side
+  const offset = kind === 'bar' && c.series && seriesDomain.length > 1 ? { xOffset: { field: c.series.field, type: 'nominal' as const, scale: { domain: seriesDomain, paddingInner: 0.1 } } } : {};
+  // the shape legend says which marks are measured, which the paper's, which a model's
+  const sources = [MEASURED, ...references.map((r) => r.label)];
+  const shapes = [kind === 'bar' ? 'square' : 'circle', ...references.map((r) => (r.kind === 'paper' ? 'diamond' : 'triangle-up'))];
+  const shape = {
+    field: SOURCE,
+    type: 'nominal' as const,
+    title: 'source',
+    scale: { domain: sources, range: shapes },
+    // hollow, dark symbols: the shape tells the source, the colour legend the series
+    legend: references.length
+      ? { labelLimit: 0, orient: 'bottom', direction: 'vertical', encode: { symbols: { update: { fill: { value: 'white' }, stroke: { value: '#333' }, strokeWidth: { value: 1.5 } } } } }
+      : null,
+  };
+  const tooltip = [
+    { field: c.x.field, type: (c.x.scale === 'ordinal' || kind === 'bar' ? 'nominal' : 'quantitative') as 'nominal' | 'quantitative', title: c.x.title },
+    { field: c.y.field, type: 'quantitative' as const, title: c.y.title },
+    ...(c.series ? [{ field: c.series.field, type: 'nominal' as const, title: c.series.title }] : []),
+    { field: SOURCE, type: 'nominal' as const, title: 'source' },
+  ];
+  const bySource = (label: string) => ({ filter: { field: SOURCE, equal: label } });
+  const layers: unknown[] = [];
+
+  if (kind === 'bar') {
     layers.push({
-      data: { values: chart.rules },
-      mark: { type: 'rule', strokeDash: [4, 4], color: 'gray' },
-      encoding: { y: { field: 'y', type: 'quantitative' } },
+      transform: [bySource(MEASURED)],
+      mark: { type: 'bar' },
+      encoding: { x, y, ...offset, ...colourOf(NO_SERIES_COLOUR), tooltip },
+    });
+  } else {
+    layers.push({
+      transform: [bySource(MEASURED)],
+      mark: { type: 'line', strokeWidth: 2 },
+      encoding: { x, y, ...offset, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourOf(NO_SERIES_COLOUR) },
     });
     layers.push({
-      data: { values: chart.rules },
-      mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: 'gray' },
-      encoding: { y: { field: 'y', type: 'quantitative' }, text: { field: 'label' }, x: { value: 0 } },
+      transform: [bySource(MEASURED)],
+      mark: { type: 'point', filled: true, size: 45, opacity: 1 },
+      encoding: { x, y, ...offset, ...colourOf(NO_SERIES_COLOUR), shape, tooltip },
     });
   }
+  if (c.spread) {
+    const along = c.spread.axis ?? 'y';
+    const lowHigh =
+      along === 'y'
+        ? { x, y: { ...y, field: c.spread.low }, y2: { field: c.spread.high } }
+        : { y, x: { ...x, field: c.spread.low }, x2: { field: c.spread.high } };
+    const withSpread = { filter: `isValid(datum['${c.spread.low}']) && isValid(datum['${c.spread.high}'])` };
+    // over a bar of its own colour an error bar would vanish: there it is dark
+    const spreadColour = kind === 'bar' ? { color: { value: '#333333' } } : colourOf(NO_SERIES_COLOUR);
+    layers.push({ transform: [bySource(MEASURED), withSpread], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { ...lowHigh, ...offset, ...spreadColour } });
+    for (const end of [c.spread.low, c.spread.high]) {
+      layers.push({
+        transform: [bySource(MEASURED), withSpread],
+        mark: { type: 'tick', orient: along === 'y' ? 'horizontal' : 'vertical', size: 9, thickness: 1.5 },
+        encoding: { ...(along === 'y' ? { x, y: { ...y, field: end } } : { y, x: { ...x, field: end } }), ...offset, ...spreadColour },
+      });
+    }
+  }
+  for (const ref of references) {
+    const ownColour = ref.kind === 'paper' ? PAPER_ONLY_COLOUR : '#555555';
+    // a reference row without a series value (or one no measured series has) is drawn in black
+    const inSeries = c.series ? (r: Row) => seriesDomain.includes(r[c.series!.field] as string | number) : () => false;
+    // on bars a reference is dark, so that it shows against a bar of its own series' colour
+    const colourFor = kind === 'line' && ref.rows.every(inSeries) ? colourOf(ownColour) : { color: { value: ownColour } };
+    if (ref.line) {
+      layers.push({
+        transform: [bySource(ref.label)],
+        mark: { type: 'line', strokeWidth: 2, strokeDash: ref.kind === 'paper' ? [7, 4] : [2, 3] },
+        encoding: { x, y, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourFor },
+      });
+    }
+    layers.push({
+      transform: [bySource(ref.label)],
+      mark: { type: 'point', filled: false, size: ref.kind === 'paper' ? 150 : 80, strokeWidth: 2, opacity: 1 },
+      encoding: { x, y, ...(kind === 'bar' ? offset : {}), ...colourFor, shape, tooltip },
+    });
+    if (ref.textField) {
+      layers.push({
+        transform: [bySource(ref.label)],
+        mark: { type: 'text', align: 'right', baseline: 'middle', dx: -12, fontSize: 11, color: ownColour },
+        encoding: { x, y, text: { field: ref.textField } },
+      });
+    }
+  }
+  for (const rule of c.rules ?? []) {
+    layers.push({ data: { values: [rule] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
+    // above the line, at its right end: the line never strikes through its label
+    layers.push({
+      data: { values: [rule] },
+      mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, dx: -2, color: '#444', fontSize: 11 },
+      encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: WIDTH }, text: { field: 'label' } },
+    });
+  }
+  const spreadDrawn = c.spread !== undefined && c.rows.some((r) => typeof r[c.spread!.low] === 'number' && typeof r[c.spread!.high] === 'number');
+  const subtitle = [...wrapLines(c.subtitle), ...(spreadDrawn ? wrapLines(`bars: ${c.spread!.label}`) : [])];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: chart.title, ...(chart.subtitle ? { subtitle: wrapLines(chart.subtitle) } : {}) },
-    width: 520,
-    height: 320,
+    title: { text: c.title, ...(subtitle.length ? { subtitle } : {}), anchor: 'start', offset: 12 },
+    width: WIDTH,
+    height: HEIGHT,
     background: 'white',
-    data: { values: chart.rows },
+    padding: 12,
+    config: {
+      font: 'DejaVu Sans, sans-serif',
+      legend: { labelLimit: 0, titleLimit: 0 },
+      axis: { titleFontSize: 12, labelFontSize: 11, labelLimit: 0 },
+      title: { subtitleFontSize: 12, subtitleColor: '#444' },
+    },
+    data: { values: allRows },
     layer: layers,
+    resolve: { scale: { color: 'shared', shape: 'shared' } },
   } as unknown as TopLevelSpec;
-  return { name: chart.name, title: chart.title, spec };
+  return { name: c.name, title: c.title, spec };
+}
+
+/** DejaVu Sans advance widths in em (the font the PNGs are drawn with), by character. */
+const ADVANCE_EM: Record<string, number> = {
+  ' ': 0.318, a: 0.613, b: 0.635, c: 0.55, d: 0.635, e: 0.615, f: 0.352, g: 0.635, h: 0.634, i: 0.278, j: 0.278, k: 0.579, l: 0.278, m: 0.974,
+  n: 0.634, o: 0.612, p: 0.635, q: 0.635, r: 0.411, s: 0.521, t: 0.392, u: 0.634, v: 0.592, w: 0.818, x: 0.592, y: 0.592, z: 0.525,
+  I: 0.295, J: 0.295, M: 0.863, W: 0.989, '.': 0.318, ',': 0.318, ':': 0.337, ';': 0.337, '(': 0.39, ')': 0.39, '-': 0.361, '/': 0.337,
+  "'": 0.275, '"': 0.46, '+': 0.838, '=': 0.838, '%': 0.95,
+};
+
+/**
+ * Text width for vega's layout. Without a canvas vega guesses 0.8 em a character, which makes every
+ * title and legend about a third too wide and leaves the figures with empty margins.
+ */
+function textWidthPx(item: { fontSize?: number; fontWeight?: string | number }, text: string): number {
+  let em = 0;
+  for (const ch of String(text)) em += ADVANCE_EM[ch] ?? (ch >= '0' && ch <= '9' ? 0.636 : ch >= 'A' && ch <= 'Z' ? 0.7 : 0.6);
+  const bold = /bold|[6-9]00/.test(String(item.fontWeight ?? ''));
+  return Math.ceil(em * (item.fontSize ?? 11) * (bold ? 1.1 : 1));
 }
 
 export async function renderSvg(plot: Plot): Promise<string> {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  // vega-scenegraph's documented hook for a text measurer of one's own (vega's typings omit it)
+  (vega as unknown as { textMetrics: { width: typeof textWidthPx } }).textMetrics.width = textWidthPx;
   const compiled = vl.compile(plot.spec).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
@@ -118,7 +407,8 @@ export async function renderSvg(plot: Plot): Promise<string> {
 }
 
 /** PNG from the SVG; only DejaVu fonts are installed here, so name it or text comes out wrong. */
-export function svgToPng(svg: string): Buffer {
+export async function svgToPng(svg: string): Promise<Buffer> {
+  const { Resvg } = await import('@resvg/resvg-js');
   const resvg = new Resvg(svg, {
     background: 'white',
     fitTo: { mode: 'zoom', value: 1.5 },

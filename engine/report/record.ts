@@ -58,9 +58,19 @@ export interface RunEnvironment {
   hostname: string;
 }
 
+/**
+ * The version of the results.json layout (engine/report/result.schema.json describes it). Raise it
+ * whenever a field is renamed, removed or changes meaning, so readers can tell old runs apart.
+ */
+export const SCHEMA_VERSION = 1;
+
 /** Everything one scenario run produced; results.json is exactly this object. */
 export interface RunResult {
+  schemaVersion: typeof SCHEMA_VERSION;
+  /** unique: start time to the millisecond, scenario, random suffix; also the run folder's name */
   runId: string;
+  /** shared by every run of one `npm run scenario` invocation, so a report can group them */
+  invocationId: string;
   scenario: string;
   quick: boolean;
   seed: string;

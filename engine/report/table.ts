@@ -5,6 +5,8 @@ export type Cell = string | number | undefined;
 
 export interface ReportTable {
   title: string;
+  /** file-name stem of its CSV and LaTeX exports (tables/<name>.csv); from the title when absent */
+  name?: string;
   columns: string[];
   rows: Cell[][];
   /** a sentence under the table (e.g. the cores this machine has) */

@@ -4,14 +4,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { lineChart } from './plot.js';
-import type { RunResult } from './record.js';
+import { chart } from './plot.js';
+import { SCHEMA_VERSION, type RunResult } from './record.js';
+import { schemaErrors } from './result-schema.js';
 import { single, summarize } from './stats.js';
-import { comparisonTable } from './table.js';
-import { tableToMarkdown, toCsv, writeRunFolder } from './writer.js';
+import { comparisonTable, type ReportTable } from './table.js';
+import { tableToLatex, tableToMarkdown, toCsv, writeRunFolder } from './writer.js';
 
 const run: RunResult = {
-  runId: 'r1',
+  schemaVersion: SCHEMA_VERSION,
+  runId: '20260101T000000.000Z-s-abcdef',
+  invocationId: '20260101T000000.000Z-1234',
   scenario: 's',
   quick: true,
   seed: 'seed',
@@ -22,7 +25,7 @@ const run: RunResult = {
     cores: 2,
     memoryBytes: 1024,
     platform: 'linux',
-    nodeVersion: 'v20',
+    nodeVersion: 'v20.0.0',
     opensslVersion: '3',
     gitCommit: 'abc',
     topologyFile: 'cluster-config/local.json',
@@ -30,50 +33,102 @@ const run: RunResult = {
     hostname: 'h',
   },
   records: [
-    { scenario: 's', experiment: 'fig1', source: 'measured', parameters: { sizeBytes: 10, procs: 2 }, metrics: { wallMs: summarize([1, 2, 3]), speedupX: single(1.5) }, threads: 2, status: 'completed' },
-    { scenario: 's', experiment: 'fig1', source: 'paper', parameters: { sizeBytes: 10, note: 'a "quoted" note' }, metrics: { speedupX: single(6.7) }, threads: 12, status: 'completed' },
+    {
+      scenario: 's', experiment: 'fig1', source: 'measured', threads: 2, status: 'completed',
+      parameters: { sizeBytes: 10, procs: 2, oversubscribed: false, cached: true, label: '', note: 'a "quoted", comma\nand a line break', tiny: 1e-7, negative: -3.5 },
+      metrics: { wallMs: summarize([1, 2, 3]), speedupX: single(1.5) },
+    },
+    { scenario: 's', experiment: 'fig1', source: 'paper', parameters: { sizeBytes: 10, note: 'paper' }, metrics: { speedupX: single(6.7) }, threads: 12, status: 'completed' },
     { scenario: 's', experiment: 'fig1', source: 'measured', parameters: { sizeBytes: 20 }, metrics: {}, threads: 1, status: 'errored', error: 'boom' },
   ],
 };
 
-type Row = Record<string, string>;
+type Row = Record<string, string | undefined>;
+/** Parses CSV telling a missing value (unquoted empty: undefined) from an empty text (quoted: ""). */
+const readCsv = (text: string) => parse(text, { columns: true, cast: (value, ctx) => (value === '' && !ctx.quoting ? undefined : value) }) as Row[];
 
-test('CSV: one row per (record, metric), parameter and environment columns, missing values empty', () => {
-  const rows = parse(toCsv(run), { columns: true }) as Row[];
+test('CSV: one row per (record, metric); every value type reads back as what it was', () => {
+  const rows = readCsv(toCsv(run));
   assert.equal(rows.length, 4);
-  const paper = rows.find((r) => r.source === 'paper')!;
-  assert.equal(paper.metric, 'speedupX');
-  assert.equal(paper.median, '6.7');
-  assert.equal(paper.sd, '', 'a missing spread is empty, never 0');
-  assert.equal(paper['param.procs'], '');
-  assert.equal(paper['param.note'], 'a "quoted" note');
-  assert.equal(paper['env.cpuModel'], 'cpu, with comma');
   const wall = rows.find((r) => r.metric === 'wallMs')!;
+  assert.equal(wall['param.oversubscribed'], 'false', 'false is false, not empty');
+  assert.equal(wall['param.cached'], 'true', 'true is true, not 1');
+  assert.equal(wall['param.label'], '', 'an empty text is "", not missing');
+  assert.equal(wall['param.note'], 'a "quoted", comma\nand a line break');
+  assert.equal(Number(wall['param.tiny']), 1e-7);
+  assert.equal(Number(wall['param.negative']), -3.5);
+  assert.equal(Number(wall['param.procs']), 2);
   assert.equal(wall.samples, '3');
   assert.equal(wall.median, '2');
   assert.equal(wall.q1, '1.5');
   assert.equal(wall.threads, '2');
+  assert.equal(wall.schemaVersion, String(SCHEMA_VERSION));
+  assert.equal(wall.invocationId, run.invocationId);
+  const paper = rows.find((r) => r.source === 'paper')!;
+  assert.equal(paper.metric, 'speedupX');
+  assert.equal(paper.median, '6.7');
+  assert.equal(paper.sd, undefined, 'a missing spread is missing, never 0');
+  assert.equal(paper['param.procs'], undefined);
+  assert.equal(paper['param.oversubscribed'], undefined, 'a parameter the record lacks is missing, not false');
+  assert.equal(paper['env.cpuModel'], 'cpu, with comma');
   const errored = rows.find((r) => r.status === 'errored')!;
   assert.equal(errored.error, 'boom');
-  assert.equal(errored.metric, '');
+  assert.equal(errored.metric, undefined);
 });
 
-test('Markdown tables show empty cells for absent figures', () => {
-  const md = tableToMarkdown(comparisonTable('T', [{ figure: 'speedup', unit: 'x', paper: 6.7, measured: 1.92345 }]));
+test('results.json follows the committed JSON Schema, and the schema catches what breaks it', () => {
+  assert.deepEqual(schemaErrors(run), []);
+  assert.deepEqual(schemaErrors(JSON.parse(JSON.stringify(run))), []);
+  const broken = structuredClone(run) as unknown as { schemaVersion: number; records: Record<string, unknown>[] };
+  broken.schemaVersion = 0;
+  delete broken.records[2].error;
+  (broken.records[0].metrics as Record<string, unknown>).wallMs = { samples: 3, median: null };
+  broken.records[1].source = 'guessed';
+  const errors = schemaErrors(broken).join('\n');
+  assert.match(errors, /\/schemaVersion must be equal to constant/);
+  assert.match(errors, /\/records\/2 must have required property 'error'/);
+  assert.match(errors, /\/records\/0\/metrics\/wallMs\/median must be number/);
+  assert.match(errors, /\/records\/1\/source must be equal to one of the allowed values/);
+});
+
+const wide: ReportTable = {
+  title: 'Speedup & 100% of_it',
+  columns: ['figure', 'unit', 'paper', 'measured here'],
+  rows: [['speed_up {x}', 'x', 6.7, 1.92345], ['missing', 'ms', undefined, 12]],
+  note: 'a note with $ and #',
+};
+
+test('tables: Markdown aligns text left and numbers right; LaTeX escapes and keeps empty cells empty', () => {
+  const md = tableToMarkdown(comparisonTable('T', [{ figure: 'speedup', unit: 'x', paper: 6.7, measured: 1.92345 }]), 't');
+  assert.match(md, /\| :--- \| :--- \| ---: \| :--- \| ---: \| :--- \|/);
   assert.match(md, /\| speedup \| x \| 6\.7 \|  \| 1\.923 \|  \|/);
+  assert.match(md, /\[CSV\]\(tables\/t\.csv\), \[LaTeX\]\(tables\/t\.tex\)/);
+  const tex = tableToLatex(wide);
+  assert.match(tex, /\\caption\{Speedup \\& 100\\% of\\_it\}/);
+  assert.match(tex, /\\begin\{tabular\}\{llrr\}/);
+  assert.match(tex, /speed\\_up \\\{x\\\} & x & 6\.7 & 1\.923 \\\\/);
+  assert.match(tex, /missing & ms &  & 12 \\\\/);
+  assert.match(tex, /a note with \\\$ and \\#/);
 });
 
 test('the run folder appears whole, with every file, or not at all', async () => {
   const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'writer-'));
   try {
-    const plot = lineChart({ name: 'p', title: 'P', rows: [{ x: 1, y: 2 }, { x: 2, y: 4 }], x: { field: 'x', title: 'x' }, y: { field: 'y', title: 'y' } });
-    await writeRunFolder(path.join(parent, 'ok'), run, { title: 'T', plots: [plot], tables: [], notes: ['n'] });
-    assert.deepEqual(fs.readdirSync(path.join(parent, 'ok')).sort(), ['index.html', 'p.png', 'p.svg', 'p.vl.json', 'report.md', 'results.csv', 'results.json']);
+    const plot = chart({ name: 'p', title: 'P', rows: [{ x: 1, y: 2 }, { x: 2, y: 4 }], x: { field: 'x', title: 'x' }, y: { field: 'y', title: 'y' } });
+    await writeRunFolder(path.join(parent, 'ok'), run, { title: 'T', plots: [plot], tables: [wide, wide], notes: ['n'] });
+    assert.deepEqual(fs.readdirSync(path.join(parent, 'ok')).sort(), ['index.html', 'p.png', 'p.svg', 'p.vl.json', 'report.md', 'results.csv', 'results.json', 'tables']);
+    assert.deepEqual(fs.readdirSync(path.join(parent, 'ok', 'tables')).sort(), ['speedup-100-of-it-2.csv', 'speedup-100-of-it-2.tex', 'speedup-100-of-it.csv', 'speedup-100-of-it.tex']);
+    const tableCsv = readCsv(fs.readFileSync(path.join(parent, 'ok', 'tables', 'speedup-100-of-it.csv'), 'utf8'));
+    assert.deepEqual(tableCsv[0], { figure: 'speed_up {x}', unit: 'x', paper: '6.7', 'measured here': '1.92345' }, 'the CSV keeps full precision');
+    assert.equal(tableCsv[1].paper, undefined);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(parent, 'ok', 'results.json'), 'utf8')), run);
     const png = fs.readFileSync(path.join(parent, 'ok', 'p.png'));
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
     const html = fs.readFileSync(path.join(parent, 'ok', 'index.html'), 'utf8');
-    assert.match(html, /<svg/);
+    assert.match(html, /<figure><svg/);
+    assert.match(html, /figure svg \{ width: 100%/);
+    assert.match(html, /<div class="scroll"><table>/);
+    assert.match(html, /<td>speed_up \{x\}<\/td><td>x<\/td><td class="num">6\.7<\/td>/);
     assert.match(html, /1 point\(s\) errored: fig1: boom/);
     const broken = { ...plot, spec: { mark: 'nonsense' } as never };
     await assert.rejects(writeRunFolder(path.join(parent, 'bad'), run, { title: 'T', plots: [broken], tables: [], notes: [] }));

@@ -1,12 +1,14 @@
-// The one exporter: results.csv, results.json, plots (SVG + PNG), report.md and index.html, all
-// from the same RunResult. CSV columns come from one field list; a missing value is written empty.
+// The one exporter: results.csv, results.json, plots (SVG, PNG, vega-lite spec), the tables (CSV and
+// LaTeX beside the Markdown), report.md and index.html, all from the same RunResult. CSV columns
+// come from one field list; a missing value is written empty, an empty text as "", a boolean as
+// true or false, so every value reads back as what it was.
 import { stringify } from 'csv-stringify/sync';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeDirAtomic } from './atomic.js';
 import { renderSvg, svgToPng, type Plot } from './plot.js';
 import type { ResultRecord, RunEnvironment, RunResult, Stats } from './record.js';
-import { formatCell, type ReportTable } from './table.js';
+import { formatCell, type Cell, type ReportTable } from './table.js';
 
 const STAT_FIELDS: (keyof Stats)[] = [
   'samples', 'median', 'mean', 'sd', 'min', 'max', 'q1', 'q3', 'iqr', 'mad', 'p99', 'ci95Low', 'ci95High', 'outliers',
@@ -15,52 +17,120 @@ const ENV_FIELDS: (keyof RunEnvironment)[] = [
   'cpuModel', 'cores', 'memoryBytes', 'nodeVersion', 'opensslVersion', 'gitCommit', 'topologyFile', 'launcher', 'hostname',
 ];
 
+/**
+ * csv-stringify's defaults write `false` as an empty cell and `true` as `1`, and an empty text as
+ * nothing, like a missing value. Here text is always quoted (so `""` is an empty text), numbers and
+ * `true`/`false` are not, and a missing value is an empty, unquoted cell.
+ */
+export function csv(rows: unknown[][]): string {
+  return stringify(rows, { cast: { boolean: (v) => (v ? 'true' : 'false') }, quoted_string: true });
+}
+
 /** One CSV row per (record, metric): the metric's name carries its unit. */
 export function toCsv(run: RunResult): string {
   const paramNames = [...new Set(run.records.flatMap((r) => Object.keys(r.parameters)))].sort();
   const header = [
-    'runId', 'scenario', 'experiment', 'source', 'status', 'error', 'threads',
+    'schemaVersion', 'invocationId', 'runId', 'scenario', 'experiment', 'source', 'status', 'error', 'threads',
     ...paramNames.map((p) => `param.${p}`),
     'metric', ...STAT_FIELDS, ...ENV_FIELDS.map((e) => `env.${e}`),
   ];
   const rows: unknown[][] = [];
-  const emit = (r: ResultRecord, metric: string, stats: Stats | undefined) => {
+  const emit = (r: ResultRecord, metric: string | undefined, stats: Stats | undefined) => {
     rows.push([
-      run.runId, r.scenario, r.experiment, r.source, r.status, r.error, r.threads,
+      run.schemaVersion, run.invocationId, run.runId, r.scenario, r.experiment, r.source, r.status, r.error, r.threads,
       ...paramNames.map((p) => r.parameters[p]),
       metric, ...STAT_FIELDS.map((f) => stats?.[f]), ...ENV_FIELDS.map((e) => run.environment[e]),
     ]);
   };
   for (const r of run.records) {
     const metrics = Object.entries(r.metrics);
-    if (metrics.length === 0) emit(r, '', undefined);
+    if (metrics.length === 0) emit(r, undefined, undefined);
     for (const [name, stats] of metrics) emit(r, name, stats);
   }
-  // csv-stringify writes undefined as an empty field: a missing value is never 0.
-  return stringify([header, ...rows]);
+  return csv([header, ...rows]);
 }
 
-export function tableToMarkdown(t: ReportTable): string {
+/** A file-name stem for a table: its `name`, or its title in lower case with dashes. */
+export function tableStem(t: ReportTable): string {
+  return (t.name ?? t.title).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'table';
+}
+
+/** Stems of every table, made unique within the run. */
+function tableStems(tables: ReportTable[]): string[] {
+  const seen = new Map<string, number>();
+  return tables.map((t) => {
+    const stem = tableStem(t);
+    const n = (seen.get(stem) ?? 0) + 1;
+    seen.set(stem, n);
+    return n === 1 ? stem : `${stem}-${n}`;
+  });
+}
+
+/** A column is numeric when every cell it has is a number: it is right-aligned, text left-aligned. */
+function numericColumns(t: ReportTable): boolean[] {
+  return t.columns.map((_, i) => {
+    const cells = t.rows.map((r) => r[i]).filter((c) => c !== undefined);
+    return cells.length > 0 && cells.every((c) => typeof c === 'number');
+  });
+}
+
+export function tableToMarkdown(t: ReportTable, stem?: string): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const numeric = numericColumns(t);
   const lines = [
     `### ${t.title}`,
     '',
     `| ${t.columns.map(esc).join(' | ')} |`,
-    `| ${t.columns.map(() => '---').join(' | ')} |`,
-    ...t.rows.map((r) => `| ${r.map((c) => esc(formatCell(c))).join(' | ')} |`),
+    `| ${numeric.map((n) => (n ? '---:' : ':---')).join(' | ')} |`,
+    ...t.rows.map((r) => `| ${t.columns.map((_, i) => esc(formatCell(r[i]))).join(' | ')} |`),
   ];
   if (t.note) lines.push('', t.note);
+  if (stem) lines.push('', `Table as [CSV](tables/${stem}.csv), [LaTeX](tables/${stem}.tex).`);
   return lines.join('\n');
+}
+
+/** The table's values as they are (full precision), with the same columns. */
+export function tableToCsv(t: ReportTable): string {
+  return csv([t.columns, ...t.rows.map((r) => t.columns.map((_, i) => r[i]))]);
+}
+
+const LATEX_SPECIALS: Record<string, string> = {
+  '\\': '\\textbackslash{}', '&': '\\&', '%': '\\%', $: '\\$', '#': '\\#', _: '\\_', '{': '\\{', '}': '\\}', '~': '\\textasciitilde{}', '^': '\\textasciicircum{}',
+};
+const latex = (s: string) => s.replace(/[\\&%$#_{}~^]/g, (c) => LATEX_SPECIALS[c]);
+
+/** A booktabs table (`\usepackage{booktabs}`), numbers as the report shows them. */
+export function tableToLatex(t: ReportTable): string {
+  const numeric = numericColumns(t);
+  const row = (cells: Cell[]) => `${cells.map((c) => latex(formatCell(c))).join(' & ')} \\\\`;
+  return [
+    '% generated by the harness; needs \\usepackage{booktabs}',
+    '\\begin{table}[htbp]',
+    '\\centering',
+    `\\caption{${latex(t.title)}}`,
+    `\\begin{tabular}{${numeric.map((n) => (n ? 'r' : 'l')).join('')}}`,
+    '\\toprule',
+    row(t.columns),
+    '\\midrule',
+    ...t.rows.map((r) => row(t.columns.map((_, i) => r[i]))),
+    '\\bottomrule',
+    '\\end{tabular}',
+    ...(t.note ? [`\\par\\smallskip{\\footnotesize ${latex(t.note)}}`] : []),
+    '\\end{table}',
+    '',
+  ].join('\n');
 }
 
 const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function tableToHtml(t: ReportTable): string {
-  const head = t.columns.map((c) => `<th>${html(c)}</th>`).join('');
-  const body = t.rows.map((r) => `<tr>${r.map((c) => `<td>${html(formatCell(c))}</td>`).join('')}</tr>`).join('\n');
-  return `<h3>${html(t.title)}</h3>\n<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${
+function tableToHtml(t: ReportTable, stem: string): string {
+  const numeric = numericColumns(t);
+  const cls = (i: number) => (numeric[i] ? ' class="num"' : '');
+  const head = t.columns.map((c, i) => `<th${cls(i)}>${html(c)}</th>`).join('');
+  const body = t.rows.map((r) => `<tr>${t.columns.map((_, i) => `<td${cls(i)}>${html(formatCell(r[i]))}</td>`).join('')}</tr>`).join('\n');
+  return `<h3>${html(t.title)}</h3>\n<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${
     t.note ? `\n<p class="note">${html(t.note)}</p>` : ''
-  }`;
+  }\n<p class="export">Table as <a href="tables/${stem}.csv">CSV</a>, <a href="tables/${stem}.tex">LaTeX</a>.</p>`;
 }
 
 function environmentLines(env: RunEnvironment): string[] {
@@ -78,42 +148,47 @@ export interface ReportContent {
   notes: string[];
 }
 
-function markdown(run: RunResult, content: ReportContent): string {
+const runLine = (run: RunResult) =>
+  `Run \`${run.runId}\`${run.quick ? ' (quick)' : ''} of invocation \`${run.invocationId}\`, seed \`${run.seed}\`, ${run.startedAt} to ${run.finishedAt}.`;
+
+function markdown(run: RunResult, content: ReportContent, stems: string[]): string {
   const parts = [
     `# ${content.title}`,
     '',
-    `Run \`${run.runId}\`${run.quick ? ' (quick)' : ''}, seed \`${run.seed}\`, ${run.startedAt} to ${run.finishedAt}.`,
+    runLine(run),
     '',
     ...environmentLines(run.environment).map((l) => `- ${l}`),
     '',
     ...content.notes.map((n) => `> ${n}\n`),
-    ...content.tables.flatMap((t) => [tableToMarkdown(t), '']),
+    ...content.tables.flatMap((t, i) => [tableToMarkdown(t, stems[i]), '']),
     ...content.plots.flatMap((p) => [`![${p.title}](${p.name}.png)`, '']),
-    `Data: [results.csv](results.csv), [results.json](results.json).`,
+    `Data: [results.csv](results.csv), [results.json](results.json) (schema version ${run.schemaVersion}).`,
     '',
   ];
   return parts.join('\n');
 }
 
-function indexHtml(run: RunResult, content: ReportContent, svgs: Map<string, string>): string {
+function indexHtml(run: RunResult, content: ReportContent, svgs: Map<string, string>, stems: string[]): string {
   const errored = run.records.filter((r) => r.status === 'errored');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${html(content.title)}</title>
 <style>
-body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2em auto; max-width: 1100px; color: #222; }
-table { border-collapse: collapse; margin: 0.5em 0 1.5em; } td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: right; }
-th { background: #f3f3f3; } td:first-child, th:first-child { text-align: left; }
-.env { color: #555; font-size: 0.9em; } .note { color: #555; } .errored { color: #b00; }
-figure { margin: 1.5em 0; } blockquote { border-left: 4px solid #ddd; margin: 1em 0; padding: 0.2em 1em; color: #444; }
+body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
+.scroll { overflow-x: auto; margin: 0.5em 0 0.3em; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } .num { text-align: right; white-space: nowrap; }
+.env, .note, .export { color: #555; font-size: 0.9em; } .errored { color: #b00; }
+figure { margin: 1.5em 0; } figure svg { width: 100%; height: auto; display: block; }
+blockquote { border-left: 4px solid #ddd; margin: 1em 0; padding: 0.2em 1em; color: #444; }
 </style></head><body>
 <h1>${html(content.title)}</h1>
-<p>Run <code>${html(run.runId)}</code>${run.quick ? ' (quick)' : ''}, seed <code>${html(run.seed)}</code>, ${html(run.startedAt)} to ${html(run.finishedAt)}.</p>
+<p>${html(runLine(run)).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>
 <ul class="env">${environmentLines(run.environment).map((l) => `<li>${html(l)}</li>`).join('')}</ul>
 ${errored.length ? `<p class="errored">${errored.length} point(s) errored: ${html(errored.map((r) => `${r.experiment}: ${r.error ?? ''}`).join('; '))}</p>` : ''}
 ${content.notes.map((n) => `<blockquote>${html(n)}</blockquote>`).join('\n')}
-${content.tables.map(tableToHtml).join('\n')}
+${content.tables.map((t, i) => tableToHtml(t, stems[i])).join('\n')}
 ${content.plots.map((p) => `<figure>${svgs.get(p.name) ?? ''}</figure>`).join('\n')}
-<p>Data: <a href="results.csv">results.csv</a>, <a href="results.json">results.json</a>, <a href="report.md">report.md</a>.</p>
+<p>Data: <a href="results.csv">results.csv</a>, <a href="results.json">results.json</a> (schema version ${run.schemaVersion}), <a href="report.md">report.md</a>.</p>
 </body></html>
 `;
 }
@@ -128,10 +203,16 @@ export async function writeRunFolder(dir: string, run: RunResult, content: Repor
       const svg = await renderSvg(plot);
       svgs.set(plot.name, svg);
       await fs.writeFile(path.join(tmp, `${plot.name}.svg`), svg);
-      await fs.writeFile(path.join(tmp, `${plot.name}.png`), svgToPng(svg));
+      await fs.writeFile(path.join(tmp, `${plot.name}.png`), await svgToPng(svg));
       await fs.writeFile(path.join(tmp, `${plot.name}.vl.json`), `${JSON.stringify(plot.spec, null, 2)}\n`);
     }
-    await fs.writeFile(path.join(tmp, 'report.md'), markdown(run, content));
-    await fs.writeFile(path.join(tmp, 'index.html'), indexHtml(run, content, svgs));
+    const stems = tableStems(content.tables);
+    if (content.tables.length) await fs.mkdir(path.join(tmp, 'tables'));
+    for (const [i, t] of content.tables.entries()) {
+      await fs.writeFile(path.join(tmp, 'tables', `${stems[i]}.csv`), tableToCsv(t));
+      await fs.writeFile(path.join(tmp, 'tables', `${stems[i]}.tex`), tableToLatex(t));
+    }
+    await fs.writeFile(path.join(tmp, 'report.md'), markdown(run, content, stems));
+    await fs.writeFile(path.join(tmp, 'index.html'), indexHtml(run, content, svgs, stems));
   });
 }
