@@ -73,6 +73,16 @@ export function datasetName(sizeBytes: number, seed: string): string {
   return `${seed.replace(/[^A-Za-z0-9_-]/g, '_')}-${sizeBytes}.bin`;
 }
 
+/** Bytes of the seeded datasets of these sizes that are not in the cache yet (what a run would generate). */
+export function missingDatasetBytes(sizesBytes: number[], seed: string, cacheDir = CACHE_DIR): number {
+  let missing = 0;
+  for (const sizeBytes of new Set(sizesBytes)) {
+    const file = path.join(cacheDir, datasetName(sizeBytes, seed));
+    if (!fs.existsSync(file) || fs.statSync(file).size !== sizeBytes) missing += sizeBytes;
+  }
+  return missing;
+}
+
 function recordedChecksums(): Record<string, string> {
   return JSON.parse(fs.readFileSync(CHECKSUMS_FILE, 'utf8')) as Record<string, string>;
 }

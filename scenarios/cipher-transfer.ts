@@ -9,24 +9,18 @@ import { auditBlocks, blocksInCapture, firstBytesHex, type BlockAudit } from '..
 import { startExperimentSwarm, type Swarm } from '../engine/ivcsd/peer/swarm.js';
 import { seededTorrent } from '../engine/ivcsd/peer/torrent.js';
 import { PAIR_CAST, transferAtoB, type TransferOutcome } from '../engine/ivcsd/peer/transfer.js';
-import { lineChart, type Plot } from '../engine/report/plot.js';
+import { formatBytes } from '../engine/report/format.js';
+import { chart, quartiles, timelineRows, type Plot } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type ReportTable } from '../engine/report/table.js';
-import { intFlag } from '../engine/runner/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
+import { CAPTURE_LIMIT_BYTES, cipherTransferInfo, cipherTransferPlan, FILES } from './cipher-transfer.meta.js';
 
 const MiB = 1024 * 1024;
 const NAME = 'cipher-transfer';
 
-/** The paper's two videos, as binary megabytes (what a file manager shows as "MB"). */
-export const FILES = [
-  { label: '3.82 MB', sizeBytes: Math.round(3.82 * MiB) },
-  { label: '959 MB', sizeBytes: 959 * MiB },
-];
 const PIECE_LENGTH_BYTES = 256 * 1024;
-/** enough of the stream to hold hundreds of blocks; a 959 MB capture need not be kept whole */
-const CAPTURE_LIMIT_BYTES = 8 * MiB;
 /** the paper's RC4+ "speed bound" for one encryptor (Section D): 3 200 16 KiB arrays a second */
 const PAPER_SPEED_BOUND_MiBps = 50;
 
@@ -68,7 +62,7 @@ async function measureFile(ctx: ScenarioContext, file: (typeof FILES)[number], r
       const captureFile = path.join(ctx.scratchDir, `capture-${file.sizeBytes}-${mode}.bin`);
       const t = await transferAtoB({ ...base, encrypted: mode === 'rc4plus', tap: { captureFile, captureLimitBytes: CAPTURE_LIMIT_BYTES } });
       const blocks = await blocksInCapture(captureFile);
-      if (blocks.length === 0) throw new Error(`the capture of the ${mode} transfer of ${file.label} holds no whole block`);
+      if (blocks.length === 0) throw new Error(`the capture of the ${mode} transfer of ${formatBytes(file.sizeBytes)} holds no whole block`);
       checks.push({
         file,
         mode,
@@ -78,7 +72,7 @@ async function measureFile(ctx: ScenarioContext, file: (typeof FILES)[number], r
         sha256Equal: t.sha256Equal,
         excerpt: await firstBytesHex(torrent.sourceFile, blocks[0], torrent.meta),
       });
-      ctx.progress.step(`${file.label} ${mode}: tapped transfer, ${blocks.length} blocks captured`);
+      ctx.progress.step(`${formatBytes(file.sizeBytes)} ${mode}: tapped transfer, ${blocks.length} blocks captured`);
     }
     // Timed transfers on direct connections, the two modes interleaved so drift hits both alike.
     for (let rep = 0; rep < reps; rep++) {
@@ -86,9 +80,9 @@ async function measureFile(ctx: ScenarioContext, file: (typeof FILES)[number], r
         if (p.error) continue;
         try {
           const t = await transferAtoB({ ...base, encrypted: p.mode === 'rc4plus' });
-          if (!t.sha256Equal) throw new Error(`B's copy of ${file.label} differs from A's (SHA-256)`);
+          if (!t.sha256Equal) throw new Error(`B's copy of ${formatBytes(file.sizeBytes)} differs from A's (SHA-256)`);
           p.runs.push(t);
-          ctx.progress.step(`${file.label} ${p.mode} #${rep + 1}: ${throughputMiBps(file.sizeBytes, t.report.wallMs).toFixed(1)} MiB/s`);
+          ctx.progress.step(`${formatBytes(file.sizeBytes)} ${p.mode} #${rep + 1}: ${throughputMiBps(file.sizeBytes, t.report.wallMs).toFixed(1)} MiB/s`);
         } catch (err) {
           p.error = (err as Error).message;
         }
@@ -140,38 +134,31 @@ function checkRecord(c: WireCheck): ResultRecord {
   };
 }
 
+/**
+ * Bytes B has verified and written against time, a line a mode: each point is the time the k-th
+ * piece was in place, median over the timed runs, with its spread across runs.
+ */
 function timelinePlot(points: Point[], file: (typeof FILES)[number], where: string): Plot {
   const rows = points
     .filter((p) => p.file === file && p.runs.length > 0)
-    .flatMap((p) => {
-      const timeline = p.runs[p.runs.length - 1].report.timeline;
-      // at most ~200 points a line: a 959 MB file has 3 836 pieces
-      const stride = Math.max(1, Math.floor(timeline.length / 200));
-      return timeline
-        .filter((_, i) => i % stride === 0 || i === timeline.length - 1)
-        .map((t) => ({ mode: p.mode === 'rc4plus' ? 'RC4+ encrypted' : 'unencrypted', timeMs: t.atMs, receivedMiB: t.receivedBytes / MiB }));
-    });
-  return lineChart({
+    .flatMap((p) => timelineRows(p.runs.map((r) => r.report.timeline)).map((r) => ({ ...r, mode: p.mode === 'rc4plus' ? 'RC4+ encrypted' : 'unencrypted' })));
+  const runs = Math.max(0, ...points.filter((p) => p.file === file).map((p) => p.runs.length));
+  return chart({
     name: `received-over-time-${file.sizeBytes}`,
-    title: `${file.label} from A to B: bytes verified and written over time`,
-    subtitle: `${where}; last timed run of each mode`,
+    title: `${formatBytes(file.sizeBytes)} (the paper's "${file.label}") from A to B: bytes verified and written over time`,
+    subtitle: `${where}; the paper gives no transfer times`,
     rows,
-    x: { field: 'timeMs', title: 'time since B connected (ms)' },
+    x: { field: 'timeMs', title: 'time since B connected (ms)', zero: true },
     y: { field: 'receivedMiB', title: 'received, decrypted and SHA-1-checked (MiB)' },
-    series: { field: 'mode', title: 'mode', type: 'nominal' },
+    series: { field: 'mode', title: 'mode', order: ['RC4+ encrypted', 'unencrypted'] },
+    spread: quartiles('timeMs', `the ${runs} timed runs of each mode`, 'x'),
   });
 }
 
 export const cipherTransfer: Scenario = {
-  name: NAME,
-  paper: '003',
-  title: 'IVCSD cipher system: RC4+-encrypted BitTorrent transfer A -> B vs unencrypted (Table III, Fig. 10)',
-  description:
-    'seeds the 3.82 MB and 959 MB files, A seeds to B over the real peer wire with the tracker giving peers and the file key, encrypted and plain; SHA-256 of the copy, captured wire bytes vs the file, throughput and CPU cost; --quick: the 3.82 MB file only',
-  flags: [{ name: 'reps', value: 'N', description: 'timed transfers per file and mode (default 3; 959 MB: 2)' }],
+  ...cipherTransferInfo,
   async run(ctx) {
-    const files = ctx.quick ? FILES.slice(0, 1) : FILES;
-    const repsOf = (f: (typeof FILES)[number]) => intFlag(ctx.flags, 'reps', f.sizeBytes > 100 * MiB ? 2 : 3);
+    const { files, repsOf } = cipherTransferPlan(ctx.quick, ctx.flags);
     ctx.progress.begin(NAME, files.reduce((n, f) => n + MODES.length * (1 + repsOf(f)), 0));
     const points: Point[] = [];
     const checks: WireCheck[] = [];
@@ -205,30 +192,30 @@ export const cipherTransfer: Scenario = {
       const wire = checks.find((c) => c.file === file && c.mode === 'rc4plus');
       const plainWire = checks.find((c) => c.file === file && c.mode === 'plain');
       return [
-        { figure: `${file.label}: B's file equals A's (SHA-256), encrypted`, unit: '1 = yes', paper: 1, measured: wire ? Number(wire.sha256Equal) : undefined, note: 'paper: the received video plays' },
+        { figure: `${formatBytes(file.sizeBytes)}: B's file equals A's (SHA-256), encrypted`, unit: '1 = yes', paper: 1, measured: wire ? Number(wire.sha256Equal) : undefined, note: 'paper: the received video plays' },
         {
-          figure: `${file.label}: captured blocks equal to the file, encrypted`,
+          figure: `${formatBytes(file.sizeBytes)}: captured blocks equal to the file, encrypted`,
           unit: 'blocks',
           paper: 0,
           measured: wire?.audit.plaintextAtPosition,
           note: wire ? `of ${wire.audit.blocks} captured; paper: "distinct differences" (Fig. 10)` : undefined,
         },
-        { figure: `${file.label}: captured blocks equal to the file, unencrypted`, unit: 'blocks', measured: plainWire?.audit.plaintextAtPosition, note: plainWire ? `of ${plainWire.audit.blocks} captured (control)` : undefined },
-        { figure: `${file.label}: throughput, RC4+ encrypted`, unit: 'MiB/s', measured: enc, note: 'paper gives no transfer speed, only "no obvious reductions"' },
-        { figure: `${file.label}: throughput, unencrypted`, unit: 'MiB/s', measured: plain },
+        { figure: `${formatBytes(file.sizeBytes)}: captured blocks equal to the file, unencrypted`, unit: 'blocks', measured: plainWire?.audit.plaintextAtPosition, note: plainWire ? `of ${plainWire.audit.blocks} captured (control)` : undefined },
+        { figure: `${formatBytes(file.sizeBytes)}: throughput, RC4+ encrypted`, unit: 'MiB/s', measured: enc, note: 'paper gives no transfer speed, only "no obvious reductions"' },
+        { figure: `${formatBytes(file.sizeBytes)}: throughput, unencrypted`, unit: 'MiB/s', measured: plain },
         {
-          figure: `${file.label}: throughput lost to encryption`,
+          figure: `${formatBytes(file.sizeBytes)}: throughput lost to encryption`,
           unit: '%',
           measured: enc !== undefined && plain !== undefined ? 100 * (1 - enc / plain) : undefined,
         },
         {
-          figure: `${file.label}: uploader CPU, encrypted vs plain`,
+          figure: `${formatBytes(file.sizeBytes)}: uploader CPU, encrypted vs plain`,
           unit: 'ms/MiB',
           measured: median(file, 'rc4plus', 'uploaderCpuMsPerMiB'),
           note: `plain: ${median(file, 'plain', 'uploaderCpuMsPerMiB')?.toFixed(2) ?? '-'} ms/MiB`,
         },
         {
-          figure: `${file.label}: downloader CPU, encrypted vs plain`,
+          figure: `${formatBytes(file.sizeBytes)}: downloader CPU, encrypted vs plain`,
           unit: 'ms/MiB',
           measured: median(file, 'rc4plus', 'downloaderCpuMsPerMiB'),
           note: `plain: ${median(file, 'plain', 'downloaderCpuMsPerMiB')?.toFixed(2) ?? '-'} ms/MiB (B also checks SHA-1 and writes)`,
@@ -245,7 +232,7 @@ export const cipherTransfer: Scenario = {
       unit: 'MiB/s',
       paper: PAPER_SPEED_BOUND_MiBps,
       measured: encCpu !== undefined && plainCpu !== undefined && encCpu > plainCpu ? 1000 / (encCpu - plainCpu) : undefined,
-      note: `derived, ${largest.label}: 1000 / A's extra CPU ms per MiB when encrypting; paper: Java, 16 KiB arrays (rc4plus-efficiency measures it directly)`,
+      note: `derived, ${formatBytes(largest.sizeBytes)}: 1000 / A's extra CPU ms per MiB when encrypting; paper: Java, 16 KiB arrays (rc4plus-efficiency measures it directly)`,
     });
     const headline = comparisonTable(
       'Cipher system: paper vs here',
@@ -255,7 +242,7 @@ export const cipherTransfer: Scenario = {
     const wireTable: ReportTable = {
       title: 'What crossed the wire (Fig. 10): first 16 bytes of the first captured block',
       columns: ['file', 'mode', 'file bytes (hex)', 'wire bytes (hex)', 'blocks captured', 'equal at position', 'equal anywhere in file', 'equal bytes'],
-      rows: checks.map((c) => [c.file.label, c.mode, c.excerpt.file, c.excerpt.wire, c.audit.blocks, c.audit.plaintextAtPosition, c.audit.plaintextAnywhere, `${(100 * c.audit.equalByteFraction).toFixed(2)} %`]),
+      rows: checks.map((c) => [formatBytes(c.file.sizeBytes), c.mode, c.excerpt.file, c.excerpt.wire, c.audit.blocks, c.audit.plaintextAtPosition, c.audit.plaintextAnywhere, `${(100 * c.audit.equalByteFraction).toFixed(2)} %`]),
       note: `A tap proxy between B and A recorded the first ${CAPTURE_LIMIT_BYTES / MiB} MiB of A's stream; each piece message's block was compared with the file. Equal bytes near 1/256 (0.39 %) is what a keystream gives.`,
     };
     return {
@@ -264,8 +251,8 @@ export const cipherTransfer: Scenario = {
       tables: [headline, wireTable],
       notes: [
         'Each transfer: A and B are fresh processes; both log in to the tracker, fetch the file key with getcipher (RSA-OAEP), announce; B gets A from the announce answer and downloads over the BitTorrent peer wire (bittorrent-protocol), 16 KiB blocks, each RC4+-encrypted by A with IV = (piece, offset) and decrypted by B, who checks the piece SHA-1 before writing.',
-        `Pieces of ${PIECE_LENGTH_BYTES / 1024} KiB; files are seeded datasets of the papers' sizes (binary MB), not videos.`,
-        'A small file is dominated by per-transfer latency (connection, handshake, the last piece) and by cold code in fresh processes: its throughput understates the steady rate that the 959 MB file shows.',
+        `Pieces of ${PIECE_LENGTH_BYTES / 1024} KiB; files are seeded datasets of the paper's sizes read as binary megabytes (3.82 MiB and 959 MiB), not videos.`,
+        'A small file is dominated by per-transfer latency (connection, handshake, the last piece) and by cold code in fresh processes: its throughput understates the steady rate that the 959 MiB file shows.',
         "Loopback moves plaintext at hundreds of MiB/s, so here RC4+ (CPU) is the bottleneck and encryption costs most of the throughput. The paper's \"no obvious reductions\" was on real links: where the encrypted throughput in the table is above the link (the paper's household link: 10 MB/s), encryption is not what limits a transfer.",
         'A, B and the tracker share 2 cores, with whatever else runs on the machine: the spread between runs is large (see the IQR columns of results.csv), and the encrypted transfer, which needs both cores, suffers most.',
       ],

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { Progress } from '../engine/report/progress.js';
+import { schemaErrors } from '../engine/report/result-schema.js';
 import { runScenario } from '../engine/runner/cli.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../engine/topology/topology.js';
 import { ctrSweep } from './ctr-sweep.js';
@@ -35,6 +36,8 @@ test('a small ctr-sweep writes the report folder with the expected rows', async 
     const rows = parse(fs.readFileSync(path.join(dir, 'results.csv')), { columns: true }) as Record<string, string>[];
     assert.ok(rows.some((r) => r.source === 'paper' && r.metric === 'throughputGbps' && r.median === '4.233'));
     assert.ok(rows.every((r) => r['env.nodeVersion'] === process.version));
+    assert.deepEqual(schemaErrors(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'))), [], 'results.json follows engine/report/result.schema.json');
+    assert.ok(rows.every((r) => r['param.oversubscribed'] === 'true' || r['param.oversubscribed'] === 'false' || (r.source === 'paper' && r['param.oversubscribed'] === '')), 'booleans are true or false');
     const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
     assert.match(md, /\| encryption speedup over 1 process \| x \| 6\.7 \|/);
     assert.match(md, /This machine has \d+ cores/);

@@ -4,25 +4,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { LAUNCHERS, localRunner, mpirunRunner, type LauncherName, type SweepRunner } from '../engine/mpi/sweep.js';
-import { lineChart } from '../engine/report/plot.js';
+import { formatBytes } from '../engine/report/format.js';
+import { chart, quartiles, withQuartiles, type Plot, type Reference, type Row, type Rule } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type ReportTable } from '../engine/report/table.js';
-import { intFlag, intListFlag, UsageError } from '../engine/runner/args.js';
+import { UsageError } from '../engine/runner/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { ensureDataset, PAPER_000_SIZES } from '../datasets/generator.js';
+import { ctrSweepInfo, sweepPlan } from './ctr-sweep.meta.js';
 
 const MiB = 1024 * 1024;
-
-/** The sweep, declared: the paper's 13 sizes and its process counts; quick keeps it under a minute. */
-export const SWEEP = {
-  full: { maxSizeBytes: Infinity, procs: [1, 2, 3, 4, 6, 8, 12], repetitions: 3 },
-  quick: { maxSizeBytes: 10 * MiB, procs: [1, 2, 4, 12], repetitions: 5 },
-  /** every mpirun job starts Node (and ts-node) once a rank: quick keeps to a few jobs */
-  mpirunQuick: { maxSizeBytes: 10 * MiB, procs: [1, 4], repetitions: 1, sizeLabels: ['1 MB', '10 MB'] },
-  /** 16 random key bytes are drawn per run; the key does not change the cost of AES */
-  operations: ['encrypt', 'decrypt'] as const,
-};
 
 /** Paper 000's headline, 1 GB with 12 processes on 3 nodes x 4 cores. */
 const PAPER = { speedupEncryptX: 6.7, throughputGbps: 4.233, speedupDecryptX: 6.378, procs: 12, sizeBytes: 1024 * MiB };
@@ -81,7 +73,7 @@ async function measure(ctx: ScenarioContext, procs: number, sizes: typeof PAPER_
         enc.error = dec.error = err instanceof Error ? err.message : String(err);
       }
       points.push(enc, dec);
-      ctx.progress.step(`${label} x ${procs} procs: encrypt ${enc.wallMs.length ? summarize(enc.wallMs).median.toFixed(1) : '-'} ms`);
+      ctx.progress.step(`${formatBytes(sizeBytes)} x ${procs} procs: encrypt ${enc.wallMs.length ? summarize(enc.wallMs).median.toFixed(1) : '-'} ms`);
     }
   } finally {
     await runner.close();
@@ -149,26 +141,88 @@ function mpirunNotes(points: Point[], reps: number, launcher: string, processesP
   ];
 }
 
+/** Fig. 1 and 2 (time against size, a line a process count), speedup and throughput against processes. */
+function sweepPlots(records: ResultRecord[], where: string, cores: number): Plot[] {
+  const measured = records.filter((r) => r.source === 'measured' && r.status === 'completed');
+  const point = (r: ResultRecord) => ({ sizeBytes: r.parameters.sizeBytes as number, size: formatBytes(r.parameters.sizeBytes as number), procs: r.parameters.procs as number });
+  const reps = Math.max(0, ...measured.map((r) => r.metrics.wallMs.samples));
+  // the paper gives no curve, only its headline: 1 GB in 8 Gbit / 4.233 Gbit/s with 12 processes, 6.7x that with one
+  const paperS12 = (PAPER.sizeBytes * 8) / (PAPER.throughputGbps * 1e9);
+  const paperTimes: Reference = {
+    kind: 'paper',
+    label: 'paper, from its headline (4.233 Gbit/s and 6.7x at 1 GB)',
+    rows: [
+      { sizeBytes: PAPER.sizeBytes, timeS: paperS12, procs: PAPER.procs, text: `12 processes: ${paperS12.toFixed(2)} s` },
+      { sizeBytes: PAPER.sizeBytes, timeS: paperS12 * PAPER.speedupEncryptX, procs: 1, text: `1 process: ${(paperS12 * PAPER.speedupEncryptX).toFixed(1)} s` },
+    ],
+    textField: 'text',
+  };
+  const timePlot = (op: string, name: string, title: string, paper: Reference[]) =>
+    chart({
+      name,
+      title,
+      subtitle: where,
+      rows: measured.filter((r) => r.parameters.operation === op).map((r) => ({ ...point(r), ...withQuartiles('timeS', r.metrics.wallMs, 1 / 1000) })),
+      x: { field: 'sizeBytes', title: 'file size (log)', scale: 'log', format: 'bytes' },
+      y: { field: 'timeS', title: `${op}ion time (s, median, log)`, scale: 'log' },
+      series: { field: 'procs', title: 'processes' },
+      spread: quartiles('timeS', `${reps} timed repetitions`),
+      references: paper,
+    });
+  // speedup and throughput at 1 MiB and above, where the work outweighs starting the ranks
+  const big = measured.filter((r) => r.parameters.operation === 'encrypt' && (r.parameters.sizeBytes as number) >= MiB);
+  const baselineMs = (r: ResultRecord) => big.find((b) => b.parameters.procs === 1 && b.parameters.sizeBytes === r.parameters.sizeBytes)?.metrics.wallMs.median;
+  const sizeOrder = [...new Set(big.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b).map(formatBytes);
+  const perProcess = (p: { name: string; title: string; field: string; axisTitle: string; rows: Row[]; paperValue: number; paperText: string; rules?: Rule[] }) =>
+    chart({
+      name: p.name,
+      title: p.title,
+      subtitle: where,
+      rows: p.rows,
+      x: { field: 'procs', title: 'processes', scale: 'ordinal' },
+      y: { field: p.field, title: p.axisTitle },
+      series: { field: 'size', title: 'file size', order: sizeOrder },
+      spread: quartiles(p.field, `${reps} timed repetitions`),
+      references: [{ kind: 'paper', label: 'paper: 1 GB, 12 processes on 3 x 4 cores', rows: [{ procs: PAPER.procs, [p.field]: p.paperValue, text: p.paperText }], textField: 'text' }],
+      rules: p.rules,
+    });
+  return [
+    timePlot('encrypt', 'fig1-encryption-time', 'Fig. 1: encryption time vs file size', [paperTimes]),
+    timePlot('decrypt', 'fig2-decryption-time', 'Fig. 2: decryption time vs file size', []),
+    perProcess({
+      name: 'speedup-vs-processes',
+      title: 'Encryption speedup over 1 process',
+      field: 'speedupX',
+      axisTitle: 'speedup over 1 process (x)',
+      rows: big.flatMap((r) => {
+        const base = baselineMs(r);
+        const w = r.metrics.wallMs;
+        if (base === undefined) return [];
+        // the spread of the speedup is the spread of this point's times against the 1-process median
+        return [{ ...point(r), speedupX: base / w.median, speedupXLow: w.q3 === undefined ? undefined : base / w.q3, speedupXHigh: w.q1 === undefined ? undefined : base / w.q1 }];
+      }),
+      paperValue: PAPER.speedupEncryptX,
+      paperText: 'paper: 6.7x',
+      rules: [{ y: cores, label: `${cores} cores here: the most speedup this machine can give` }],
+    }),
+    perProcess({
+      name: 'throughput-vs-processes',
+      title: 'Encryption throughput vs processes',
+      field: 'throughputGbps',
+      axisTitle: 'throughput (Gbit/s, median)',
+      rows: big.map((r) => ({ ...point(r), ...withQuartiles('throughputGbps', r.metrics.throughputGbps) })),
+      paperValue: PAPER.throughputGbps,
+      paperText: 'paper: 4.233 Gbit/s',
+    }),
+  ];
+}
+
 export const ctrSweep: Scenario = {
-  name: 'ctr-sweep',
-  paper: '000',
-  title: 'Distributed AES-128-CTR: encryption and decryption time over file size and process count (Fig. 1, Fig. 2)',
-  description: 'encrypts and decrypts the 13 seeded files (100 KB to 1 GB) with 1 to 12 ranks on a Piscina pool; --quick: up to 10 MB, 1/2/4/12 ranks',
-  flags: [
-    { name: 'procs', value: 'LIST', description: 'process counts, comma-separated (default 1,2,3,4,6,8,12; quick 1,2,4,12)' },
-    { name: 'reps', value: 'N', description: 'timed repetitions per point, after one warm-up (default 3)' },
-    { name: 'max-size', value: 'BYTES', description: 'largest file size to run (default 1 GiB; quick 10 MiB)' },
-    { name: 'launcher', value: 'local|mpirun', description: 'local: one Piscina pool (default); mpirun: each job under mpirun, one process a node (quick: 1 and 10 MB, 1 and 4 procs, 1 rep)' },
-  ],
+  ...ctrSweepInfo,
   async run(ctx) {
-    const launcher = (ctx.flags.launcher ?? 'local') as LauncherName;
+    const { launcher: given, procs: procsList, reps, sizes } = sweepPlan(ctx.quick, ctx.flags);
+    const launcher = given as LauncherName;
     if (!LAUNCHERS.includes(launcher)) throw new UsageError(`--launcher must be ${LAUNCHERS.join(' or ')}, got "${launcher}"`);
-    const plan = !ctx.quick ? SWEEP.full : launcher === 'mpirun' ? SWEEP.mpirunQuick : SWEEP.quick;
-    const procsList = intListFlag(ctx.flags, 'procs', plan.procs);
-    const reps = intFlag(ctx.flags, 'reps', plan.repetitions);
-    const maxSize = intFlag(ctx.flags, 'max-size', Number.isFinite(plan.maxSizeBytes) ? plan.maxSizeBytes : Number.MAX_SAFE_INTEGER);
-    const labels = (plan as { sizeLabels?: string[] }).sizeLabels;
-    const sizes = PAPER_000_SIZES.filter((s) => s.sizeBytes <= maxSize && (!labels || labels.includes(s.label)));
     const key = (await import('node:crypto')).randomBytes(16);
     ctx.progress.begin('ctr-sweep', procsList.length * sizes.length);
     const points: Point[] = [];
@@ -195,45 +249,13 @@ export const ctrSweep: Scenario = {
         throughputGbps: r.metrics.throughputGbps.median,
         speedupX: r.metrics.speedupX?.median ?? Number.NaN,
       }));
-    const timePlot = (op: string, name: string, title: string) =>
-      lineChart({
-        name,
-        title,
-        subtitle: where,
-        rows: rows.filter((r) => r.op === op),
-        x: { field: 'sizeMB', title: 'file size (MiB, log)', log: true },
-        y: { field: 'timeS', title: `${op}ion time (s, median, log)`, log: true },
-        series: { field: 'procs', title: 'processes' },
-      });
     const largest = sizes[sizes.length - 1];
-    const bigSizes = sizes.filter((s) => s.sizeBytes >= MiB).map((s) => s.label);
-    const plots = [
-      timePlot('encrypt', 'fig1-encryption-time', 'Fig. 1: encryption time vs file size'),
-      timePlot('decrypt', 'fig2-decryption-time', 'Fig. 2: decryption time vs file size'),
-      lineChart({
-        name: 'speedup-vs-processes',
-        title: 'Encryption speedup over 1 process',
-        subtitle: [where, 'paper: 6.7x at 1 GB with 12 processes on 3 x 4 cores'],
-        rows: rows.filter((r) => r.op === 'encrypt' && bigSizes.includes(r.size) && Number.isFinite(r.speedupX)),
-        x: { field: 'procs', title: 'processes' },
-        y: { field: 'speedupX', title: 'speedup (x)' },
-        series: { field: 'sizeMB', title: 'file size (MiB)' },
-      }),
-      lineChart({
-        name: 'throughput-vs-processes',
-        title: 'Encryption throughput vs processes',
-        subtitle: [where, 'paper: 4.233 Gbit/s at 1 GB with 12 processes on 3 x 4 cores'],
-        rows: rows.filter((r) => r.op === 'encrypt' && bigSizes.includes(r.size)),
-        x: { field: 'procs', title: 'processes' },
-        y: { field: 'throughputGbps', title: 'throughput (Gbit/s, median)' },
-        series: { field: 'sizeMB', title: 'file size (MiB)' },
-      }),
-    ];
+    const plots = sweepPlots(records, where, cores);
 
     const at = (op: string, procs: number) => rows.find((r) => r.op === op && r.size === largest.label && r.procs === procs);
     const maxProcs = Math.max(...procsList);
     const headline = comparisonTable(
-      `Headline figures: paper (1 GB, 12 processes on 3 x 4 cores) vs here (${largest.label}, ${maxProcs} processes on ${cores} cores)`,
+      `Headline figures: paper (1 GB, 12 processes on 3 x 4 cores) vs here (${formatBytes(largest.sizeBytes)}, ${maxProcs} processes on ${cores} cores)`,
       [
         { figure: 'encryption speedup over 1 process', unit: 'x', paper: PAPER.speedupEncryptX, measured: at('encrypt', maxProcs)?.speedupX, note: `${maxProcs} ranks on ${cores} cores` },
         { figure: 'encryption throughput', unit: 'Gbit/s', paper: PAPER.throughputGbps, measured: at('encrypt', maxProcs)?.throughputGbps },
@@ -241,10 +263,10 @@ export const ctrSweep: Scenario = {
         { figure: 'decryption speedup over 1 process', unit: 'x', paper: PAPER.speedupDecryptX, measured: at('decrypt', maxProcs)?.speedupX, note: 'paper: lower than encryption (stitching)' },
       ],
       `This machine has ${cores} cores (${os.cpus()[0]?.model.trim()}); the paper had 12. Speedup here is bounded by ${cores}: ranks beyond it share cores. No simulated figures yet (no model of the paper's cluster in this run).` +
-        (largest.sizeBytes < PAPER.sizeBytes ? ` This run stopped at ${largest.label}, not the paper's 1 GB.` : ''),
+        (largest.sizeBytes < PAPER.sizeBytes ? ` This run stopped at ${formatBytes(largest.sizeBytes)}, not the paper's 1 GB (1 GiB here).` : ''),
     );
     const timesTable: ReportTable = {
-      title: `Median times at ${largest.label} (ms)`,
+      title: `Median times at ${formatBytes(largest.sizeBytes)} (ms)`,
       columns: ['processes', 'encrypt ms', 'decrypt ms', 'encrypt Gbit/s', 'sync ms (apart)', 'rank placement'],
       rows: procsList.map((procs) => {
         const e = records.find((r) => r.experiment === 'fig1-encrypt' && r.source === 'measured' && r.parameters.procs === procs && r.parameters.sizeBytes === largest.sizeBytes);

@@ -8,6 +8,7 @@ import type { ResultRecord } from '../engine/report/record.js';
 import { summarize } from '../engine/report/stats.js';
 import type { ReportTable } from '../engine/report/table.js';
 import type { Scenario } from '../engine/runner/scenario.js';
+import { identityInfo } from './identity.meta.js';
 
 type Response = 'publish ok, download rejected' | 'rejected' | 'allowed' | 'no log (administrator)';
 
@@ -33,10 +34,7 @@ export const TABLE_II: TableIIEvent[] = [
 const describeLog = (e: LogEntry | undefined) => (e ? `${e.route} ${e.decision}${e.reason ? ` (${e.reason})` : ''}, from ${e.sourceIp}` : 'none');
 
 export const identity: Scenario = {
-  name: 'identity',
-  paper: '003',
-  title: "Identity verification: Table II's six events against a fresh tracker",
-  description: 'Publish, administrator level reset and downloads by peers of levels 1, 3, 5; expected vs got, with the tracker log.',
+  ...identityInfo,
   async run(ctx) {
     const cast = await startCast(ctx.scratchDir, ctx.seed, [
       { username: 'publisher', level: 3 },

@@ -7,13 +7,14 @@ import path from 'node:path';
 import { RELAY_CAST, runRelay, type RelayOutcome } from '../engine/ivcsd/peer/relay.js';
 import { startExperimentSwarm } from '../engine/ivcsd/peer/swarm.js';
 import { seededTorrent } from '../engine/ivcsd/peer/torrent.js';
-import { lineChart } from '../engine/report/plot.js';
+import { formatBytes } from '../engine/report/format.js';
+import { chart, quartiles, timelineRows } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type ReportTable } from '../engine/report/table.js';
-import { intFlag } from '../engine/runner/args.js';
 import type { Scenario } from '../engine/runner/scenario.js';
-import { FILES } from './cipher-transfer.js';
+import { FILES } from './cipher-transfer.meta.js';
+import { intermediaryInfo, intermediaryRuns } from './intermediary.meta.js';
 
 const MiB = 1024 * 1024;
 const NAME = 'intermediary';
@@ -49,15 +50,10 @@ function runRecord(o: RelayOutcome, file: (typeof FILES)[number], run: number): 
 }
 
 export const intermediary: Scenario = {
-  name: NAME,
-  paper: '003',
-  title: 'IVCSD intermediary: A seeds to keyless C, A is killed, B downloads from C alone (Fig. 11)',
-  description:
-    'three peer processes and the tracker: C (registered as an intermediary, refused the key) relays the encrypted pieces of the 3.82 MB file; B decrypts and hash-checks; C\'s memory and disk are audited for plaintext; --quick: one run',
-  flags: [{ name: 'runs', value: 'N', description: 'times the experiment is repeated (default 3; quick 1); the paper ran it "many times"' }],
+  ...intermediaryInfo,
   async run(ctx) {
     const file = FILES[0];
-    const runs = intFlag(ctx.flags, 'runs', ctx.quick ? 1 : 3);
+    const runs = intermediaryRuns(ctx.quick, ctx.flags);
     const torrent = await seededTorrent(ctx.scratchDir, file.sizeBytes, ctx.seed, { pieceLengthBytes: PIECE_LENGTH_BYTES });
     ctx.progress.begin(NAME, runs);
     const outcomes: RelayOutcome[] = [];
@@ -86,8 +82,8 @@ export const intermediary: Scenario = {
     const last = outcomes[outcomes.length - 1];
     const cores = os.availableParallelism();
     const rows = [
-      ...last.relayReport.timeline.map((t) => ({ leg: 'C from A', timeMs: t.atMs, receivedMiB: t.receivedBytes / MiB })),
-      ...last.targetReport.timeline.map((t) => ({ leg: 'B from C (A killed)', timeMs: t.atMs, receivedMiB: t.receivedBytes / MiB })),
+      ...timelineRows(outcomes.map((o) => o.relayReport.timeline)).map((r) => ({ ...r, leg: 'C from A' })),
+      ...timelineRows(outcomes.map((o) => o.targetReport.timeline)).map((r) => ({ ...r, leg: 'B from C (A killed)' })),
     ];
     const allEqual = outcomes.every((o) => o.sha256Equal);
     const plaintextAtC = outcomes.reduce((n, o) => n + o.memory.plaintextAnywhere + o.disk.plaintextAnywhere, 0);
@@ -102,7 +98,7 @@ export const intermediary: Scenario = {
         { figure: 'C download throughput', unit: 'MiB/s', measured: summarize(outcomes.map((o) => throughputMiBps(file.sizeBytes, o.relayReport.wallMs))).median },
         { figure: 'B download throughput (from C)', unit: 'MiB/s', measured: summarize(outcomes.map((o) => throughputMiBps(file.sizeBytes, o.targetReport.wallMs))).median, note: 'paper: "no obvious reductions in transmitting speed"' },
       ],
-      `${file.label} seeded file, ${PIECE_LENGTH_BYTES / 1024} KiB pieces; medians over ${runs} run(s) on ${cores} cores.`,
+      `${formatBytes(file.sizeBytes)} seeded file (the paper's ${file.label}), ${PIECE_LENGTH_BYTES / 1024} KiB pieces; medians over ${runs} run(s) on ${cores} cores.`,
     );
     const audit: ReportTable = {
       title: 'Audit of C after each run',
@@ -122,14 +118,15 @@ export const intermediary: Scenario = {
     return {
       records,
       plots: [
-        lineChart({
+        chart({
           name: 'relay-legs-over-time',
-          title: `Intermediary relay of ${file.label}: the two legs`,
-          subtitle: `measured here, ${cores} cores, loopback TCP, one process per peer; last run`,
+          title: `Intermediary relay of ${formatBytes(file.sizeBytes)} (the paper's "${file.label}"): the two legs`,
+          subtitle: `measured here, ${cores} cores, loopback TCP, one process per peer; ${runs === 1 ? 'one run, so no spread to draw (the full form runs 3)' : `${runs} runs`}; the paper gives no times`,
           rows,
-          x: { field: 'timeMs', title: 'time since the leg started (ms)' },
+          x: { field: 'timeMs', title: 'time since the leg started (ms)', zero: true },
           y: { field: 'receivedMiB', title: 'pieces held by the receiver (MiB)' },
-          series: { field: 'leg', title: 'leg', type: 'nominal' },
+          series: { field: 'leg', title: 'leg', order: ['C from A', 'B from C (A killed)'] },
+          spread: quartiles('timeMs', `the ${runs} runs`, 'x'),
         }),
       ],
       tables: [headline, audit],

@@ -6,17 +6,14 @@
 import { TrackerSession } from '../engine/ivcsd/tracker-client.js';
 import { infoHashOf, startCast, type CastMember } from '../engine/ivcsd/tracker/fixture.js';
 import { tryRefusals } from '../engine/ivcsd/tracker/refusals.js';
-import { lineChart } from '../engine/report/plot.js';
+import os from 'node:os';
+import { chart, quartiles, withQuartiles, type Row } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type ReportTable } from '../engine/report/table.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
 import type { Scenario } from '../engine/runner/scenario.js';
+import { keydistInfo, keydistPlan } from './keydist.meta.js';
 
-export const PLAN = {
-  full: { peers: 8, concurrency: [1, 2, 4, 8], repetitions: 10 },
-  quick: { peers: 3, concurrency: [1, 2, 3], repetitions: 3 },
-};
 const TORRENT_LEVEL = 3;
 
 const equalBytes = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((v, i) => v === b[i]);
@@ -28,18 +25,10 @@ async function timed<T>(f: () => Promise<T>): Promise<{ value: T; ms: number }> 
 }
 
 export const keydist: Scenario = {
-  name: 'keydist',
-  paper: '003',
-  title: 'Key distribution (getcipher): every peer decrypts the tracker key; forgeries, replays and low authority refused',
-  description: 'RSA key pairs, signed identity strings, RSA-OAEP-wrapped file keys; six refusal cases with their log lines.',
-  flags: [
-    { name: 'peers', value: 'N', description: `peers that fetch the key (quick ${PLAN.quick.peers}, full ${PLAN.full.peers})` },
-    { name: 'concurrency', value: 'C,...', description: 'peers asking at once in the round-trip sweep (each at most --peers)' },
-  ],
+  ...keydistInfo,
   async run(ctx) {
-    const plan = ctx.quick ? PLAN.quick : PLAN.full;
-    const nPeers = intFlag(ctx.flags, 'peers', plan.peers);
-    const concurrency = intListFlag(ctx.flags, 'concurrency', plan.concurrency).filter((c) => c <= nPeers);
+    const plan = keydistPlan(ctx.quick, ctx.flags);
+    const { peers: nPeers, concurrency } = plan;
     const peerNames = Array.from({ length: nPeers }, (_, i) => `peer-${i + 1}`);
     const members: CastMember[] = [
       { username: 'owner', level: 1 },
@@ -76,7 +65,7 @@ export const keydist: Scenario = {
         ctx.progress.step(`${name}: key ${same ? 'equals' : 'DIFFERS FROM'} the tracker's (${ms.toFixed(1)} ms)`);
       }
 
-      const sweepRows: Record<string, string | number>[] = [];
+      const sweepRows: Row[] = [];
       for (const c of concurrency) {
         const samples: number[] = [];
         for (let r = 0; r < plan.repetitions; r++) {
@@ -88,7 +77,7 @@ export const keydist: Scenario = {
         }
         const s = summarize(samples);
         records.push({ scenario: 'keydist', experiment: 'getcipher-concurrency', source: 'measured', threads: c, status: 'completed', parameters: { concurrentPeers: c, repetitions: plan.repetitions }, metrics: { getcipherRoundTripMs: s } });
-        sweepRows.push({ concurrentPeers: c, roundTripMs: s.median, line: 'median' }, { concurrentPeers: c, roundTripMs: s.p99 ?? s.median, line: 'p99' });
+        sweepRows.push({ concurrentPeers: c, statistic: 'median', ...withQuartiles('roundTripMs', s) }, { concurrentPeers: c, statistic: 'p99', roundTripMs: s.p99 ?? s.median });
         ctx.progress.step(`${c} at once: ${s.median.toFixed(1)} ms median`);
       }
 
@@ -116,14 +105,15 @@ export const keydist: Scenario = {
       return {
         records,
         plots: [
-          lineChart({
+          chart({
             name: 'getcipher-round-trip',
             title: 'getcipher round trip against peers asking at once',
-            subtitle: 'measured here on loopback, tracker and peers in one process on 2 cores; RSA-2048, OAEP-SHA-256',
+            subtitle: `measured here on loopback, tracker and peers in one process on ${os.availableParallelism()} cores; RSA-2048, OAEP-SHA-256; the paper gives no timing`,
             rows: sweepRows,
-            x: { field: 'concurrentPeers', title: 'peers asking at once', type: 'ordinal' },
+            x: { field: 'concurrentPeers', title: 'peers asking at once', scale: 'ordinal' },
             y: { field: 'roundTripMs', title: 'round trip (ms)' },
-            series: { field: 'line', title: 'statistic', type: 'nominal' },
+            series: { field: 'statistic', title: 'statistic over the round trips', order: ['median', 'p99'] },
+            spread: quartiles('roundTripMs', `the round trips of ${plan.repetitions} repetitions (median line)`),
           }),
         ],
         tables: [

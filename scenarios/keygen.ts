@@ -6,19 +6,15 @@ import { generateKeyPair, randomBytes } from 'node:crypto';
 import { OPS_PER_ROUND, roundSamplesMs } from '../engine/ivcsd/rc4plus-bench.js';
 import { infoHashOf, startCast } from '../engine/ivcsd/tracker/fixture.js';
 import { FILE_KEY_BYTES } from '../engine/ivcsd/tracker/routes.js';
-import { lineChart } from '../engine/report/plot.js';
+import os from 'node:os';
+import { chart, quartiles, withQuartiles, type Row } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison } from '../engine/report/table.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
 import type { Scenario } from '../engine/runner/scenario.js';
+import { keygenInfo, keygenPlan } from './keygen.meta.js';
 
 const PAPER = { keyBytes: 128, rounds: 10_000, msPerRound: 0.11 };
-
-export const PLAN = {
-  full: { rounds: PAPER.rounds, rsaBits: [1024, 2048, 3072, 4096], rsaRepetitions: 10, roundTrips: 50 },
-  quick: { rounds: 200, rsaBits: [1024, 2048], rsaRepetitions: 3, roundTrips: 10 },
-};
 
 function rsaKeyPairMs(bits: number): Promise<number> {
   const started = performance.now();
@@ -32,37 +28,32 @@ async function timedMs(f: () => Promise<unknown>): Promise<number> {
 }
 
 export const keygen: Scenario = {
-  name: 'keygen',
-  paper: '003',
-  title: 'Key generation: 128-byte random keys in rounds of 100, RSA key pairs, login and getcipher round trip',
-  description: "Paper 003's key-generation timing, plus the RSA and tracker round trips the key distribution needs.",
-  flags: [
-    { name: 'rounds', value: 'N', description: `rounds of ${OPS_PER_ROUND} keys (paper and full: ${PAPER.rounds}; quick: ${PLAN.quick.rounds})` },
-    { name: 'rsa-bits', value: 'BITS,...', description: 'RSA moduli to time' },
-  ],
+  ...keygenInfo,
   async run(ctx) {
-    const plan = ctx.quick ? PLAN.quick : PLAN.full;
-    const rounds = intFlag(ctx.flags, 'rounds', plan.rounds);
-    const rsaBits = intListFlag(ctx.flags, 'rsa-bits', plan.rsaBits);
+    const plan = keygenPlan(ctx.quick, ctx.flags);
+    const { rounds, rsaBits } = plan;
     const records: ResultRecord[] = [];
     const comparisons: Comparison[] = [];
     ctx.progress.begin('keygen', 2 + rsaBits.length + 2);
 
+    const keyLabel = (keyBytes: number) => (keyBytes === PAPER.keyBytes ? `${keyBytes} B key (the paper's test)` : `${keyBytes} B file key (the tracker's)`);
+    const keyRows: Row[] = [];
     for (const keyBytes of [PAPER.keyBytes, FILE_KEY_BYTES]) {
       const s = summarize(await roundSamplesMs(() => randomBytes(keyBytes), rounds));
       records.push({ scenario: 'keygen', experiment: 'random-key', source: 'measured', threads: 1, status: 'completed', parameters: { keyBytes, rounds, opsPerRound: OPS_PER_ROUND, engine: 'node:crypto randomBytes (OpenSSL CSPRNG)' }, metrics: { msPerRound: s } });
+      keyRows.push({ key: keyLabel(keyBytes), ...withQuartiles('msPerRound', s) });
       comparisons.push({ figure: `${keyBytes}-byte random key, round of ${OPS_PER_ROUND}`, unit: 'ms', paper: keyBytes === PAPER.keyBytes ? PAPER.msPerRound : undefined, measured: s.median, note: `${rounds} rounds${keyBytes === FILE_KEY_BYTES ? '; the file key the tracker makes per torrent' : ''}` });
       ctx.progress.step(`${keyBytes}-byte keys: ${s.median.toFixed(3)} ms/round`);
     }
     records.push({ scenario: 'keygen', experiment: 'random-key', source: 'paper', threads: 1, status: 'completed', parameters: { keyBytes: PAPER.keyBytes, rounds: PAPER.rounds, opsPerRound: OPS_PER_ROUND, engine: 'Java (paper 003)' }, metrics: { msPerRound: single(PAPER.msPerRound) } });
 
-    const rsaRows: Record<string, string | number>[] = [];
+    const rsaRows: Row[] = [];
     for (const bits of rsaBits) {
       const samples: number[] = [];
       for (let r = 0; r < plan.rsaRepetitions; r++) samples.push(await rsaKeyPairMs(bits));
       const s = summarize(samples);
       records.push({ scenario: 'keygen', experiment: 'rsa-keypair', source: 'measured', threads: 1, status: 'completed', parameters: { rsaBits: bits, repetitions: plan.rsaRepetitions }, metrics: { keyPairMs: s } });
-      rsaRows.push({ rsaBits: bits, keyPairMs: s.median, line: 'median' }, { rsaBits: bits, keyPairMs: s.max ?? s.median, line: 'slowest' });
+      rsaRows.push({ rsaBits: bits, statistic: 'median', ...withQuartiles('keyPairMs', s) }, { rsaBits: bits, statistic: 'slowest', keyPairMs: s.max ?? s.median });
       comparisons.push({ figure: `RSA-${bits} key pair`, unit: 'ms', measured: s.median, note: `median of ${plan.rsaRepetitions}; prime search makes the spread wide (max ${(s.max ?? s.median).toFixed(0)} ms)` });
       ctx.progress.step(`RSA-${bits}: ${s.median.toFixed(0)} ms`);
     }
@@ -94,14 +85,26 @@ export const keygen: Scenario = {
     return {
       records,
       plots: [
-        lineChart({
+        chart({
+          kind: 'bar',
+          name: 'random-key-rounds',
+          title: 'Random keys: ms per round of 100 (paper Sect. IV.C)',
+          subtitle: `measured here, node:crypto randomBytes (OpenSSL), one thread on ${os.availableParallelism()} cores, ${rounds} rounds`,
+          rows: keyRows,
+          x: { field: 'key', title: 'key' },
+          y: { field: 'msPerRound', title: 'ms per round of 100 keys' },
+          spread: quartiles('msPerRound', `${rounds} rounds`),
+          references: [{ kind: 'paper', label: 'paper: Java, 0.11 ms a round', rows: [{ key: keyLabel(PAPER.keyBytes), msPerRound: PAPER.msPerRound }] }],
+        }),
+        chart({
           name: 'rsa-keypair',
           title: 'RSA key-pair generation time by modulus',
-          subtitle: 'measured here, OpenSSL via node:crypto, one thread of a shared 2-core machine',
+          subtitle: `measured here, OpenSSL via node:crypto, one thread on ${os.availableParallelism()} cores; the paper gives no RSA timing`,
           rows: rsaRows,
-          x: { field: 'rsaBits', title: 'modulus (bits)', type: 'ordinal' },
-          y: { field: 'keyPairMs', title: 'key-pair generation (ms)', log: true },
-          series: { field: 'line', title: 'statistic', type: 'nominal' },
+          x: { field: 'rsaBits', title: 'modulus (bits)', scale: 'ordinal' },
+          y: { field: 'keyPairMs', title: 'key-pair generation (ms, log)', scale: 'log' },
+          series: { field: 'statistic', title: 'statistic', order: ['median', 'slowest'] },
+          spread: quartiles('keyPairMs', `${plan.rsaRepetitions} key pairs (median line)`),
         }),
       ],
       tables: [comparisonTable('Key generation (paper Sect. IV.C) and what key distribution adds', comparisons, 'Median; a round is 100 keys, as in the paper.')],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import os from 'node:os';
 import { describe, test } from 'node:test';
 import { Progress } from '../engine/report/progress.js';
+import { recordErrors } from '../engine/report/result-schema.js';
 import type { ScenarioContext } from '../engine/runner/scenario.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../engine/topology/topology.js';
 import { climate } from './climate.js';
@@ -25,6 +26,7 @@ describe('paper 001 scenarios, shortened', () => {
     assert.equal(tenByte.rows.length, 8);
     assert.ok(tenByte.rows.every((r) => typeof r[4] === 'number'));
     assert.ok(out.records.some((r) => r.experiment === 'placement' && r.parameters.placement === 'encrypt-per-put'));
+    assert.deepEqual(recordErrors(out.records), [], 'records follow engine/report/result.schema.json');
   });
 
   test('climate runs every Table 1 cell and its fields match across modes', async () => {
@@ -34,5 +36,6 @@ describe('paper 001 scenarios, shortened', () => {
     assert.equal(new Set(measured.map((r) => r.parameters.stateHash)).size, 1);
     assert.equal(out.tables[0].rows.length, 3);
     assert.ok(out.notes.some((n) => n.startsWith('Bit-identical')));
+    assert.deepEqual(recordErrors(out.records), [], 'records follow engine/report/result.schema.json');
   });
 });

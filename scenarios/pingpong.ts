@@ -4,39 +4,18 @@
 // the two encryption placements.
 import { crossover, ratio, type CurvePoint } from '../engine/link/analysis.js';
 import { PLACEMENTS } from '../engine/link/link.js';
-import type { Mechanism } from '../engine/link/mechanism.js';
 import { ALL_CONFIGS, EchoPeer, measureLatencyUs, type LinkConfig } from '../engine/link/pingpong.js';
 import { measureSealUs, splitIntoParts } from '../engine/link/placement.js';
-import { lineChart } from '../engine/report/plot.js';
+import { formatBytes } from '../engine/report/format.js';
+import { chart, quartiles, withQuartiles, type Plot, type Reference } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison, type ReportTable } from '../engine/report/table.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { SeededBytes } from '../datasets/generator.js';
+import { LARGE_MESSAGE_BYTES, PLAN, pingpongInfo, pingpongPlan } from './pingpong.meta.js';
 
 const KiB = 1024;
-const MiB = 1024 * KiB;
-/** OSU's osu_latency switches to fewer iterations above this size */
-const LARGE_MESSAGE_BYTES = 8 * KiB;
-
-function doublingSizes(): number[] {
-  const sizes = [10];
-  for (let s = 16; s <= MiB; s *= 2) sizes.push(s);
-  return sizes;
-}
-
-/**
- * The sweep, declared. Full: 10 B, then 16 B doubling to 1 MiB, as the paper's log-scale figure;
- * iterations as OSU (many small, fewer large, warm-up not counted). Quick: five sizes across the
- * range, fewer iterations, all eight configurations, well under 30 s.
- */
-export const PLAN = {
-  full: { sizes: doublingSizes(), small: { warmup: 100, iterations: 2000 }, large: { warmup: 10, iterations: 100 } },
-  quick: { sizes: [10, 100, KiB, 16 * KiB, MiB], small: { warmup: 20, iterations: 300 }, large: { warmup: 2, iterations: 15 } },
-  /** the placement experiment: a message of this size put as `parts` pieces */
-  placement: { mechanisms: ['des-ecb', 'aes-128-gcm'] as Mechanism[], sizes: [KiB, 16 * KiB, 256 * KiB], parts: 8, warmup: 20, repetitions: 200 },
-};
 
 /** Paper 001, Sect. 7.1 (IBM SP2, 10-byte message): one-way times in microseconds. */
 export const PAPER_10_BYTE_US: { configuration: string; paperName: string; latencyUs: number }[] = [
@@ -74,7 +53,7 @@ async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: typeof PLAN.ful
         const { warmup, iterations } = sizeBytes > LARGE_MESSAGE_BYTES ? plan.large : plan.small;
         const samplesUs = await measureLatencyUs(link, payloadOf(sizeBytes, ctx.seed), warmup, iterations);
         curve.points.push({ sizeBytes, samplesUs });
-        ctx.progress.step(`${config.name} ${sizeBytes} B: ${summarize(samplesUs).median.toFixed(1)} us`);
+        ctx.progress.step(`${config.name} ${formatBytes(sizeBytes)}: ${summarize(samplesUs).median.toFixed(1)} us`);
       }
       await link.close();
     } catch (err) {
@@ -130,7 +109,7 @@ function placementExperiment(ctx: ScenarioContext): { records: ResultRecord[]; r
       }
       const gainPct = 100 * (1 - medians['encrypt-per-put'] / medians['copy-then-encrypt']);
       rows.push({
-        figure: `${mechanism}, ${sizeBytes} B in ${plan.parts} puts: encrypt-per-put faster by`,
+        figure: `${mechanism}, ${formatBytes(sizeBytes)} in ${plan.parts} puts: encrypt-per-put faster by`,
         unit: '%',
         paper: mechanism === 'des-ecb' ? (PAPER.placementGainPct.low + PAPER.placementGainPct.high) / 2 : undefined,
         measured: gainPct,
@@ -160,12 +139,12 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
   const cross = crossover(curvePoints(curves, 'shm+des-ecb'), curvePoints(curves, 'tcp'));
   const crossAes = crossover(curvePoints(curves, 'shm+aes-128-gcm'), curvePoints(curves, 'tcp'));
   const crossRows: Comparison[] = [
-    { figure: 'shm+des-ecb becomes slower than tcp above', unit: 'B', paper: PAPER.crossoverBytes, measured: cross?.sizeBytes, note: cross ? `slower at every size from ${cross.firstAboveBytes} B on; interpolated in log(size)` : 'not slower at the largest size measured' },
-    { figure: 'shm+aes-128-gcm becomes slower than tcp above', unit: 'B', measured: crossAes?.sizeBytes, note: crossAes ? `slower at every size from ${crossAes.firstAboveBytes} B on` : 'not slower at the largest size measured' },
-    { figure: `shm+des-ecb / tcp+des-ecb at ${largest} B`, unit: 'x', measured: ratio(medianAt(curves, 'shm+des-ecb', largest), medianAt(curves, 'tcp+des-ecb', largest)), note: 'paper: about 1 beyond a few KB (DES-bound)' },
+    { figure: 'shm+des-ecb becomes slower than tcp above', unit: 'B', paper: PAPER.crossoverBytes, measured: cross?.sizeBytes, note: cross ? `slower at every size from ${formatBytes(cross.firstAboveBytes)} on; interpolated in log(size)` : 'not slower at the largest size measured' },
+    { figure: 'shm+aes-128-gcm becomes slower than tcp above', unit: 'B', measured: crossAes?.sizeBytes, note: crossAes ? `slower at every size from ${formatBytes(crossAes.firstAboveBytes)} on` : 'not slower at the largest size measured' },
+    { figure: `shm+des-ecb / tcp+des-ecb at ${formatBytes(largest)}`, unit: 'x', measured: ratio(medianAt(curves, 'shm+des-ecb', largest), medianAt(curves, 'tcp+des-ecb', largest)), note: 'paper: about 1 beyond a few KB (DES-bound)' },
   ];
   const ratioRow = (secure: string, plain: string, sizeBytes: number, paper?: number): Comparison => ({
-    figure: `${secure} / ${plain} at ${sizeBytes} B`, unit: 'x', paper, measured: ratio(medianAt(curves, secure, sizeBytes), medianAt(curves, plain, sizeBytes)),
+    figure: `${secure} / ${plain} at ${formatBytes(sizeBytes)}`, unit: 'x', paper, measured: ratio(medianAt(curves, secure, sizeBytes), medianAt(curves, plain, sizeBytes)),
   });
   const ratioRows: Comparison[] = [
     ratioRow('shm+des-ecb', 'shm', small, 154 / 96), ratioRow('shm+aes-128-gcm', 'shm', small),
@@ -203,53 +182,45 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
   };
 }
 
-function plots(curves: Curve[], cores: number) {
+function plots(curves: Curve[], cores: number): Plot[] {
   const rows = curves.flatMap((c) =>
-    c.points.map((p) => ({ configuration: c.config.name, source: 'measured', sizeBytes: p.sizeBytes, latencyUs: summarize(p.samplesUs).median })),
+    c.points.map((p) => ({ configuration: c.config.name, sizeBytes: p.sizeBytes, ...withQuartiles('latencyUs', summarize(p.samplesUs)) })),
   );
-  const paperRows = PAPER_10_BYTE_US.map((p) => ({ configuration: p.configuration, source: 'paper (SP2)', sizeBytes: 10, latencyUs: p.latencyUs }));
-  const subtitle = `measured here, loopback, ${cores} cores; median one-way latency (round trip / 2)`;
+  const paper: Reference = {
+    kind: 'paper',
+    label: "paper (IBM SP2), 10-byte messages; MPL is the paper's shm",
+    rows: PAPER_10_BYTE_US.map((p) => ({ configuration: p.configuration, sizeBytes: 10, latencyUs: p.latencyUs })),
+  };
+  const common = {
+    subtitle: `measured here, loopback, ${cores} cores; median one-way latency (round trip / 2)`,
+    series: { field: 'configuration', title: 'configuration', order: ALL_CONFIGS.map((c) => c.name) },
+    spread: quartiles('latencyUs', 'the bounces of a point'),
+    references: [paper],
+  };
   return [
-    lineChart({
+    chart({
+      ...common,
       name: 'fig4-small-messages',
       title: 'Fig. 4: ping-pong latency, small messages',
-      subtitle: `${subtitle}; paper's 10 B figures in Fig. 5 and the table`,
       rows: rows.filter((r) => r.sizeBytes <= KiB),
-      x: { field: 'sizeBytes', title: 'message size (bytes)' },
+      x: { field: 'sizeBytes', title: 'message size (log)', scale: 'log', format: 'bytes' },
       y: { field: 'latencyUs', title: 'one-way latency (us)' },
-      series: { field: 'configuration', title: 'configuration', type: 'nominal' },
     }),
-    lineChart({
+    chart({
+      ...common,
       name: 'fig5-all-sizes',
-      title: 'Fig. 5: ping-pong latency, all sizes (log axes)',
-      subtitle: `${subtitle}; dashed points: the paper's 10 B figures on the SP2`,
-      rows: [...rows, ...paperRows],
-      x: { field: 'sizeBytes', title: 'message size (bytes)', log: true },
-      y: { field: 'latencyUs', title: 'one-way latency (us)', log: true },
-      series: { field: 'configuration', title: 'configuration', type: 'nominal' },
-      strokeDashField: 'source',
+      title: 'Fig. 5: ping-pong latency, all sizes',
+      rows,
+      x: { field: 'sizeBytes', title: 'message size (log)', scale: 'log', format: 'bytes' },
+      y: { field: 'latencyUs', title: 'one-way latency (us, log)', scale: 'log' },
     }),
   ];
 }
 
 export const pingpong: Scenario = {
-  name: 'pingpong',
-  paper: '001',
-  title: 'Secure links over shm, TCP and TLS: ping-pong latency (Fig. 4 and 5)',
-  description:
-    'Bounces a vector between the main thread and an echo worker made by secure process creation, over shm rings, TCP and TLS, with none, DES/ECB, AES-GCM or ChaCha20-Poly1305 on the link; reports one-way latency and bandwidth, the crossover size, the ratios and the encryption placement cost.',
-  flags: [
-    { name: 'sizes', value: 'BYTES,...', description: 'message sizes (default: quick 10,100,1024,16384,1048576; full 10 then 16 doubling to 1 MiB)' },
-    { name: 'iterations', value: 'N', description: `bounces a size up to ${LARGE_MESSAGE_BYTES} B (larger sizes use a tenth, at least 10)` },
-  ],
+  ...pingpongInfo,
   async run(ctx) {
-    const base = ctx.quick ? PLAN.quick : PLAN.full;
-    const smallIterations = intFlag(ctx.flags, 'iterations', base.small.iterations);
-    const plan = {
-      sizes: intListFlag(ctx.flags, 'sizes', base.sizes),
-      small: { warmup: base.small.warmup, iterations: smallIterations },
-      large: { warmup: base.large.warmup, iterations: ctx.flags.iterations ? Math.max(10, Math.round(smallIterations / 10)) : base.large.iterations },
-    };
+    const plan = pingpongPlan(ctx.quick, ctx.flags);
     ctx.progress.begin('pingpong', ALL_CONFIGS.length * plan.sizes.length);
     const peer = EchoPeer.thread();
     let curves: Curve[];

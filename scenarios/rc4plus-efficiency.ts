@@ -5,21 +5,15 @@
 // size, which shows what the per-block key schedule costs.
 import { SeededBytes } from '../datasets/generator.js';
 import { CIPHERS, OPS_PER_ROUND, roundSamplesMs } from '../engine/ivcsd/rc4plus-bench.js';
-import { lineChart } from '../engine/report/plot.js';
+import { formatBytes } from '../engine/report/format.js';
+import { chart, quartiles, withQuartiles, type Row } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison } from '../engine/report/table.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
 import type { Scenario } from '../engine/runner/scenario.js';
+import { PAPER_BLOCK_BYTES, rc4plusEfficiencyInfo, rc4plusPlan } from './rc4plus-efficiency.meta.js';
 
-const KiB = 1024;
-const PAPER_BLOCK_BYTES = 16 * KiB;
 const PAPER = { rounds: 10_000, msPerRound: 31.24, throughputMBps: 50 };
-
-export const PLAN = {
-  full: { rounds: PAPER.rounds, sizes: [256, KiB, 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, 1024 * KiB], sweepBytes: 256 * 1024 * KiB },
-  quick: { rounds: 30, sizes: [KiB, 16 * KiB, 256 * KiB], sweepBytes: 16 * 1024 * KiB },
-};
 
 /** MB/s (10^6 bytes) of one round of OPS_PER_ROUND blocks. */
 const mbps = (blockBytes: number, ms: number) => (OPS_PER_ROUND * blockBytes) / (ms * 1000);
@@ -31,21 +25,13 @@ function seededBlock(bytes: number, seed: string): Uint8Array {
 }
 
 export const rc4plusEfficiency: Scenario = {
-  name: 'rc4plus-efficiency',
-  paper: '003',
-  title: 'RC4+ efficiency: ms per round of 100 16-KiB encryptions, against RC4, AES-128-CTR, ChaCha20',
-  description: "Paper 003's RC4+ timing test with tinybench, the same for three OpenSSL ciphers, and throughput against block size.",
-  flags: [
-    { name: 'rounds', value: 'N', description: `rounds of ${OPS_PER_ROUND} encryptions of the 16 KiB array (paper and full: ${PAPER.rounds}; quick: ${PLAN.quick.rounds})` },
-    { name: 'sizes', value: 'BYTES,...', description: 'block sizes of the sweep' },
-  ],
+  ...rc4plusEfficiencyInfo,
   async run(ctx) {
-    const plan = ctx.quick ? PLAN.quick : PLAN.full;
-    const rounds = intFlag(ctx.flags, 'rounds', plan.rounds);
-    const sizes = intListFlag(ctx.flags, 'sizes', plan.sizes);
+    const plan = rc4plusPlan(ctx.quick, ctx.flags);
+    const { rounds, sizes } = plan;
     const records: ResultRecord[] = [];
     const rows: Comparison[] = [];
-    const sweepRows: Record<string, string | number>[] = [];
+    const sweepRows: Row[] = [];
     ctx.progress.begin('rc4plus-efficiency', CIPHERS.length * (1 + sizes.length));
 
     for (const cipher of CIPHERS) {
@@ -73,8 +59,8 @@ export const rc4plusEfficiency: Scenario = {
             parameters: { ...base, blockBytes, rounds: sweepRounds },
             metrics: { throughputMBps: s },
           });
-          sweepRows.push({ cipher: cipher.name, blockKiB: blockBytes / KiB, throughputMBps: s.median });
-          ctx.progress.step(`${cipher.name} ${blockBytes} B: ${s.median.toFixed(0)} MB/s`);
+          sweepRows.push({ cipher: cipher.name, blockBytes, ...withQuartiles('throughputMBps', s) });
+          ctx.progress.step(`${cipher.name} ${formatBytes(blockBytes)}: ${s.median.toFixed(0)} MB/s`);
         }
       } catch (err) {
         const error = err instanceof Error ? err.message : String(err);
@@ -93,15 +79,23 @@ export const rc4plusEfficiency: Scenario = {
     return {
       records,
       plots: [
-        lineChart({
+        chart({
           name: 'throughput-vs-block-size',
           title: 'Encryption throughput against block size, key schedule per block',
           subtitle: 'measured here, one thread; RC4+ in TypeScript, the others in OpenSSL',
           rows: sweepRows,
-          x: { field: 'blockKiB', title: 'block size (KiB)', log: true },
-          y: { field: 'throughputMBps', title: 'throughput (MB/s)', log: true },
-          series: { field: 'cipher', title: 'cipher', type: 'nominal' },
-          rules: [{ y: PAPER.throughputMBps, label: 'paper: RC4+ in Java, 50 MB/s' }],
+          x: { field: 'blockBytes', title: 'block size (log)', scale: 'log', format: 'bytes' },
+          y: { field: 'throughputMBps', title: 'throughput (MB/s, log)', scale: 'log' },
+          series: { field: 'cipher', title: 'cipher', order: CIPHERS.map((c) => c.name) },
+          spread: quartiles('throughputMBps', 'the rounds of a point'),
+          references: [
+            {
+              kind: 'paper',
+              label: 'paper: RC4+ in Java, 16 KiB arrays',
+              rows: [{ cipher: 'RC4+', blockBytes: PAPER_BLOCK_BYTES, throughputMBps: PAPER.throughputMBps, text: 'paper: 50 MB/s' }],
+              textField: 'text',
+            },
+          ],
         }),
       ],
       tables: [

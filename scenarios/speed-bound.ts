@@ -6,27 +6,20 @@
 import { Piscina } from 'piscina';
 import os from 'node:os';
 import type { EncryptBlocksResult, EncryptBlocksTask } from '../engine/ivcsd/rc4plus-worker.js';
-import { lineChart } from '../engine/report/plot.js';
+import { chart, quartiles, withQuartiles } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison } from '../engine/report/table.js';
-import { intFlag } from '../engine/runner/args.js';
 import type { Scenario } from '../engine/runner/scenario.js';
 import { siblingModule } from '../engine/runtime/project.js';
+import { BLOCKS_PER_TASK, speedBoundInfo, speedBoundPlan } from './speed-bound.meta.js';
 
 const BLOCK_BYTES = 16 * 1024;
-/** 64 blocks = 1 MiB a task: long enough that the ~35 us task round trip is noise. */
-const BLOCKS_PER_TASK = 64;
 const PAPER = { perEncryptorMBps: 50, maxParallels: 8 };
 export const LINKS = [
   { name: 'household link', throughputMBps: 10, paperParallels: 1 },
   { name: '2 Gbit/s fibre', throughputMBps: 250, paperParallels: 5 },
 ];
-
-export const PLAN = {
-  full: { maxParallels: 8, tasksPerStream: 48, repetitions: 5 },
-  quick: { maxParallels: 4, tasksPerStream: 24, repetitions: 3 },
-};
 
 /** k streams, each submitting its tasks one after another, all at once; aggregate MB/s. */
 async function aggregateMBps(pool: Piscina, k: number, tasksPerStream: number): Promise<{ mbps: number; busyMs: number[] }> {
@@ -52,18 +45,10 @@ export function parallelsNeeded(curve: { k: number; mbps: number }[], linkMBps: 
 }
 
 export const speedBound: Scenario = {
-  name: 'speed-bound',
-  paper: '003',
-  title: 'Encryption speed bound against parallel RC4+ encryptors and link speeds (Fig. 13)',
-  description: 'A Piscina pool of 1..K RC4+ encryptors on 16 KiB blocks; aggregate MB/s against 10 MB/s and 250 MB/s links.',
-  flags: [
-    { name: 'max-parallels', value: 'K', description: `largest number of parallel encryptors (quick ${PLAN.quick.maxParallels}, full ${PLAN.full.maxParallels})` },
-    { name: 'reps', value: 'N', description: 'repetitions of each k' },
-  ],
+  ...speedBoundInfo,
   async run(ctx) {
-    const plan = ctx.quick ? PLAN.quick : PLAN.full;
-    const maxK = intFlag(ctx.flags, 'max-parallels', plan.maxParallels);
-    const reps = intFlag(ctx.flags, 'reps', plan.repetitions);
+    const plan = speedBoundPlan(ctx.quick, ctx.flags);
+    const { maxParallels: maxK, reps } = plan;
     const cores = os.availableParallelism();
     const pool = new Piscina({ filename: siblingModule(import.meta.url, '../engine/ivcsd/rc4plus-worker').href, minThreads: maxK, maxThreads: maxK, concurrentTasksPerWorker: 1, idleTimeout: 60_000 });
     const records: ResultRecord[] = [];
@@ -97,11 +82,8 @@ export const speedBound: Scenario = {
       if (k <= maxK) records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'simulated', threads: k, status: 'completed', parameters: { parallels: k, model: 'k x one encryptor measured here' }, metrics: { throughputMBps: single(k * one) } });
       records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'paper', threads: k, status: 'completed', parameters: { parallels: k, model: 'k x 50 MB/s (paper)' }, metrics: { throughputMBps: single(k * PAPER.perEncryptorMBps) } });
     }
-    const rows: Record<string, string | number>[] = [];
-    const LINE = { measured: 'measured here', simulated: 'k x (k = 1 here)', paper: 'paper: k x 50 MB/s' };
-    for (const r of records) {
-      rows.push({ parallels: r.parameters.parallels as number, throughputMBps: r.metrics.throughputMBps.median, line: LINE[r.source], kind: r.source === 'measured' ? 'measured' : 'model' });
-    }
+    const line = (source: ResultRecord['source']) =>
+      records.filter((r) => r.source === source).map((r) => ({ parallels: r.parameters.parallels as number, ...withQuartiles('throughputMBps', r.metrics.throughputMBps) }));
 
     const comparisons: Comparison[] = [
       { figure: 'one encryptor', unit: 'MB/s', paper: PAPER.perEncryptorMBps, measured: one },
@@ -127,15 +109,18 @@ export const speedBound: Scenario = {
       records,
       launcher: `piscina, 1..${maxK} worker threads`,
       plots: [
-        lineChart({
+        chart({
           name: 'speed-bound',
           title: 'Encryption speed bound against parallel RC4+ encryptors (Fig. 13)',
-          subtitle: `measured here on ${cores} cores (solid), 16 KiB blocks; dashed: linear models, from here and from the paper`,
-          rows,
-          x: { field: 'parallels', title: 'parallel encryptors', type: 'ordinal' },
+          subtitle: `measured here on ${cores} cores, 16 KiB blocks; beside it the paper's speed bound and a linear model`,
+          rows: line('measured'),
+          x: { field: 'parallels', title: 'parallel encryptors', scale: 'ordinal' },
           y: { field: 'throughputMBps', title: 'aggregate throughput (MB/s)' },
-          series: { field: 'line', title: '', type: 'nominal' },
-          strokeDashField: 'kind',
+          spread: quartiles('throughputMBps', `${reps} runs of each k`),
+          references: [
+            { kind: 'paper', label: 'paper: k x 50 MB/s (its Fig. 13 speed bound)', rows: line('paper'), line: true },
+            { kind: 'model', label: 'model: k x one encryptor measured here (needs k free cores)', rows: line('simulated'), line: true },
+          ],
           rules: LINKS.map((l) => ({ y: l.throughputMBps, label: `${l.name}, ${l.throughputMBps} MB/s` })),
         }),
       ],

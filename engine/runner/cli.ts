@@ -1,44 +1,60 @@
-// `npm run scenario -- [NAME ...] [--quick] ...`: runs scenarios and writes one report folder each.
-import fs from 'node:fs/promises';
+// `npm run scenario -- [NAME ...] [flags]`: runs scenarios and writes one report folder each. Every
+// flag is checked, and the cost of the run worked out from the scenarios' plans, before the first
+// scenario's body is even loaded.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { collectEnvironment } from '../report/environment.js';
+import { formatBytes, formatDuration } from '../report/format.js';
 import { Progress } from '../report/progress.js';
-import type { RunResult } from '../report/record.js';
-import { writeRunFolder } from '../report/writer.js';
+import { SCHEMA_VERSION, type RunResult } from '../report/record.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
-import { flagHelp, parseArgs, UsageError, type FlagSpec } from './args.js';
-import type { Scenario } from './scenario.js';
+import { checkValue, didYouMean, flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from './args.js';
+import type { Estimate, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
 
 export const COMMON_FLAGS: FlagSpec[] = [
-  { name: 'quick', description: 'the short form of each scenario (seconds to a minute)' },
+  { name: 'quick', description: 'the short form of each scenario (seconds to a minute); the default when no scenario is named' },
   { name: 'topology', value: 'FILE', description: 'cluster-config file (default cluster-config/local.json)' },
   { name: 'out', value: 'DIR', description: 'parent folder of the run folders (default reports/runs)' },
   { name: 'seed', value: 'TEXT', description: 'seed of every generated dataset and random choice (default "harness")' },
+  { name: 'dry-run', description: 'print what the run would cost (time, disk) and exit' },
   { name: 'list', description: 'list the scenarios and exit' },
-  { name: 'help', description: 'this help' },
+  HELP_FLAG,
 ];
 
-function usage(scenarios: Scenario[]): string {
-  const scenarioFlags = scenarios.flatMap((s) => (s.flags ?? []).map((f) => ({ ...f, description: `[${s.name}] ${f.description}` })));
+const SHORT_USAGE = 'usage: npm run scenario -- [NAME ...] [flags]   (--help: every flag; --list: the scenarios)';
+
+function usage(scenarios: ScenarioInfo[]): string {
+  const withFlags = scenarios.filter((s) => s.flags?.length);
   return [
     'usage: npm run scenario -- [NAME ...] [flags]',
     '',
-    'Runs the named scenarios (all of them, in quick form, when none is named) and writes one',
-    'folder per scenario: reports/runs/<timestamp>-<name>/ with results.csv, results.json, plots,',
-    'report.md and index.html.',
+    'Runs the named scenarios (all of them, in quick form, when none is named) and writes one folder',
+    'per scenario: reports/runs/<time>-<name>-<id>/ with results.csv, results.json, plots, tables,',
+    'report.md and index.html. Before it starts it prints what the run will cost (time, disk).',
     '',
     'flags:',
     flagHelp(COMMON_FLAGS),
-    ...(scenarioFlags.length ? ['', 'scenario flags:', flagHelp(scenarioFlags)] : []),
+    '',
+    "scenario flags: write --NAME.FLAG (e.g. --ctr-sweep.reps 5); when one scenario is named, or only one",
+    'of those run has the flag, --FLAG alone will do.',
+    ...withFlags.flatMap((s) => ['', `${s.name}:`, flagHelp(s.flags!.map((f) => ({ ...f, name: `${s.name}.${f.name}` })))]),
     '',
     'scenarios (npm run scenario -- --list):',
     ...scenarios.map((s) => `  ${s.name.padEnd(20)} paper ${s.paper}: ${s.title}`),
   ].join('\n');
 }
 
+/** `20261123T092718.123Z`: sortable, and to the millisecond. */
 function timestamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  return d.toISOString().replace(/[-:]/g, '');
+}
+
+/** `<time>-<4 random hex>`: one a `npm run scenario`, shared by every folder it writes. */
+export function newInvocationId(now = new Date()): string {
+  return `${timestamp(now)}-${randomBytes(2).toString('hex')}`;
 }
 
 export interface RunOptions {
@@ -48,6 +64,8 @@ export interface RunOptions {
   seed: string;
   flags: Record<string, string | true>;
   progress?: Progress;
+  /** groups the folders of one invocation; a fresh one when absent */
+  invocationId?: string;
 }
 
 /** Runs one scenario end to end and returns the folder it wrote. */
@@ -55,14 +73,18 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const topology = loadTopology(opts.topologyFile);
   const progress = opts.progress ?? new Progress();
   const started = new Date();
-  const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
+  const scratchDir = await fsp.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
   try {
     const output = await scenario.run({ quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir });
     progress.end();
     const finished = new Date();
-    const runId = `${timestamp(started)}-${scenario.name}`;
+    // Milliseconds and a random suffix: runs started in the same second, in one invocation or in
+    // several sharing --out, never name the same folder.
+    const runId = `${timestamp(started)}-${scenario.name}-${randomBytes(3).toString('hex')}`;
     const run: RunResult = {
+      schemaVersion: SCHEMA_VERSION,
       runId,
+      invocationId: opts.invocationId ?? newInvocationId(started),
       scenario: scenario.name,
       quick: opts.quick,
       seed: opts.seed,
@@ -72,6 +94,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       records: output.records,
     };
     const dir = path.join(opts.outParent, runId);
+    // the writer loads the plotting libraries: only a run that gets this far pays for them
+    const { writeRunFolder } = await import('../report/writer.js');
     await writeRunFolder(dir, run, {
       title: `${scenario.title} (paper ${scenario.paper})${opts.quick ? ', quick' : ''}`,
       plots: output.plots,
@@ -80,65 +104,132 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     });
     return { dir, run };
   } finally {
-    await fs.rm(scratchDir, { recursive: true, force: true });
+    await fsp.rm(scratchDir, { recursive: true, force: true });
   }
 }
 
-export async function main(argv: string[], scenarios: Scenario[]): Promise<number> {
-  const allFlags = [...COMMON_FLAGS, ...scenarios.flatMap((s) => s.flags ?? [])];
-  const unique = [...new Map(allFlags.map((f) => [f.name, f])).values()];
-  let parsed;
-  try {
-    parsed = parseArgs(argv, unique);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n\n${usage(scenarios)}\n`);
-    return 2;
-  }
-  const { positional, flags } = parsed;
-  if (flags.help) {
-    process.stdout.write(`${usage(scenarios)}\n`);
-    return 0;
-  }
-  if (flags.list) {
-    for (const s of scenarios) process.stdout.write(`${s.name.padEnd(20)} paper ${s.paper}  ${s.title}\n    ${s.description}\n`);
-    return 0;
-  }
-  const chosen = positional.length === 0 ? scenarios : positional.map((n) => scenarios.find((s) => s.name === n));
-  const unknown = positional.filter((_, i) => !chosen[i]);
-  if (unknown.length) {
-    process.stderr.write(`error: unknown scenario ${unknown.map((u) => `"${u}"`).join(', ')} (known: ${scenarios.map((s) => s.name).join(', ')})\n`);
-    return 2;
-  }
-  const selected = chosen as Scenario[];
-  // A flag only some scenario knows is an error when none of the chosen ones declares it.
-  for (const name of Object.keys(flags)) {
-    if (COMMON_FLAGS.some((f) => f.name === name)) continue;
-    if (!selected.some((s) => s.flags?.some((f) => f.name === name))) {
-      process.stderr.write(`error: --${name} is not a flag of ${selected.map((s) => s.name).join(', ')}\n`);
-      return 2;
+/**
+ * Each chosen scenario's own flags, from `--NAME.FLAG` or, where only one chosen scenario has
+ * FLAG, from `--FLAG`; every value checked against its scenario's declaration.
+ */
+export function scenarioFlags(chosen: ScenarioInfo[], flags: Record<string, string | true>): Map<string, Record<string, string | true>> {
+  const out = new Map(chosen.map((s) => [s.name, {} as Record<string, string | true>]));
+  const common = new Set(COMMON_FLAGS.map((f) => f.name));
+  for (const [given, value] of Object.entries(flags)) {
+    if (common.has(given)) continue;
+    const dot = given.indexOf('.');
+    let owners: ScenarioInfo[];
+    let name = given;
+    if (dot >= 0) {
+      const scenario = given.slice(0, dot);
+      name = given.slice(dot + 1);
+      owners = chosen.filter((s) => s.name === scenario);
+      if (owners.length === 0) throw new UsageError(`--${given} is for ${scenario}, which is not among the scenarios to run (${chosen.map((s) => s.name).join(', ')})`);
+    } else {
+      owners = chosen.filter((s) => s.flags?.some((f) => f.name === name));
+      if (owners.length === 0) {
+        const known = chosen.flatMap((s) => (s.flags ?? []).map((f) => f.name));
+        throw new UsageError(`--${given} is not a flag of ${chosen.map((s) => s.name).join(', ')}${didYouMean(given, known)}`);
+      }
+      if (owners.length > 1) {
+        throw new UsageError(`--${given} is a flag of ${owners.map((s) => s.name).join(', ')}, with a meaning of its own in each: write --${owners[0].name}.${given} (and so on), or name one scenario`);
+      }
     }
+    const spec = owners[0].flags!.find((f) => f.name === name)!;
+    out.get(owners[0].name)![name] = value === true ? true : checkValue(spec, value, given);
   }
-  const opts: RunOptions = {
-    quick: positional.length === 0 ? true : flags.quick === true,
-    topologyFile: path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE),
-    outParent: path.resolve(typeof flags.out === 'string' ? flags.out : 'reports/runs'),
-    seed: typeof flags.seed === 'string' ? flags.seed : 'harness',
-    flags,
+  return out;
+}
+
+/** Every flag a user may write: the common ones, each scenario flag scoped, and each unscoped. */
+function allFlagSpecs(scenarios: ScenarioInfo[]): FlagSpec[] {
+  const scoped = scenarios.flatMap((s) => (s.flags ?? []).map((f) => ({ ...f, name: `${s.name}.${f.name}`, kind: 'text' as const, choices: undefined })));
+  // unscoped values are checked once it is known which scenario they go to
+  const unscoped = [...new Map(scenarios.flatMap((s) => s.flags ?? []).map((f) => [f.name, { ...f, kind: 'text' as const, choices: undefined }])).values()];
+  return [...COMMON_FLAGS, ...unscoped, ...scoped];
+}
+
+function costLine(label: string, e: Estimate): string {
+  const disk = [
+    e.datasetBytes > 0 ? `${formatBytes(e.datasetBytes)} of datasets to generate (kept in datasets/cache)` : '',
+    e.scratchBytes > 0 ? `scratch up to ${formatBytes(e.scratchBytes)} (removed at the end)` : '',
+  ].filter(Boolean);
+  return `  ${label.padEnd(30)} about ${formatDuration(e.seconds).padEnd(7)} ${disk.join(', ') || 'no disk beyond its report'}`;
+}
+
+function costReport(plan: { scenario: ScenarioInfo; quick: boolean; estimate: Estimate }[]): string {
+  const total: Estimate = {
+    seconds: plan.reduce((s, p) => s + p.estimate.seconds, 0),
+    datasetBytes: plan.reduce((s, p) => s + p.estimate.datasetBytes, 0),
+    scratchBytes: Math.max(0, ...plan.map((p) => p.estimate.scratchBytes)),
   };
-  if (positional.length === 0) process.stderr.write(`Running the quick form of every scenario: ${selected.map((s) => s.name).join(', ')}\n`);
-  let failures = 0;
-  for (const scenario of selected) {
+  return [
+    'estimated cost (from each scenario\'s plan, timed on a 2-core machine; a report folder is under 2 MiB):',
+    ...plan.map((p) => costLine(`${p.scenario.name} (${p.quick ? 'quick' : 'full'})`, p.estimate)),
+    ...(plan.length > 1 ? [costLine('total', total)] : []),
+    '',
+  ].join('\n');
+}
+
+export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<number> {
+  let chosen: ScenarioEntry[];
+  let opts: RunOptions;
+  let perScenario: Map<string, Record<string, string | true>>;
+  let named: boolean;
+  let dryRun: boolean;
+  try {
+    const { positional, flags } = parseArgs(argv, allFlagSpecs(scenarios));
+    if (flags.help) {
+      process.stdout.write(`${usage(scenarios)}\n`);
+      return 0;
+    }
+    if (flags.list) {
+      for (const s of scenarios) process.stdout.write(`${s.name.padEnd(20)} paper ${s.paper}  ${s.title}\n    ${s.description}\n`);
+      return 0;
+    }
+    const names = scenarios.map((s) => s.name);
+    const unknown = positional.filter((n) => !names.includes(n));
+    if (unknown.length) throw new UsageError(`unknown scenario "${unknown[0]}"${didYouMean(unknown[0], names, 'word')} (npm run scenario -- --list shows them)`);
+    named = positional.length > 0;
+    chosen = named ? positional.map((n) => scenarios.find((s) => s.name === n)!) : scenarios;
+    perScenario = scenarioFlags(chosen, flags);
+    const topologyFile = path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE);
     try {
-      const { dir, run } = await runScenario(scenario, opts);
+      loadTopology(topologyFile);
+    } catch (err) {
+      throw new UsageError(`--topology: ${(err as Error).message}`);
+    }
+    const outParent = path.resolve(typeof flags.out === 'string' ? flags.out : 'reports/runs');
+    if (fs.existsSync(outParent) && !fs.statSync(outParent).isDirectory()) throw new UsageError(`--out: ${flags.out} exists and is not a folder`);
+    dryRun = flags['dry-run'] === true;
+    opts = { quick: !named || flags.quick === true, topologyFile, outParent, seed: typeof flags.seed === 'string' ? flags.seed : 'harness', flags: {} };
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);
+    throw err;
+  }
+
+  const plan = chosen.map((scenario) => ({ scenario, quick: opts.quick, estimate: scenario.estimate({ quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! }) }));
+  if (dryRun) {
+    process.stdout.write(`${costReport(plan)}--dry-run: nothing was run.\n`);
+    return 0;
+  }
+  process.stderr.write(costReport(plan));
+  if (!named) process.stderr.write(`Running the quick form of every scenario: ${chosen.map((s) => s.name).join(', ')}\n`);
+  const invocationId = newInvocationId();
+  let failures = 0;
+  for (const entry of chosen) {
+    try {
+      const scenario = await entry.load();
+      const { dir, run } = await runScenario(scenario, { ...opts, flags: perScenario.get(entry.name)!, invocationId });
       const errored = run.records.filter((r) => r.status === 'errored').length;
-      process.stdout.write(`${scenario.name}: ${run.records.length} records${errored ? `, ${errored} errored` : ''} -> ${path.relative(process.cwd(), dir)}/index.html\n`);
+      process.stdout.write(`${entry.name}: ${run.records.length} records${errored ? `, ${errored} errored` : ''} -> ${path.relative(process.cwd(), dir)}/index.html\n`);
       if (errored) failures++;
     } catch (err) {
       failures++;
-      process.stderr.write(`\n${scenario.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`\n${entry.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
       if (process.env.HARNESS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     }
   }
+  if (chosen.length > 1) process.stdout.write(`invocation ${invocationId}: ${chosen.length - failures} of ${chosen.length} scenarios written\n`);
   return failures === 0 ? 0 : 1;
 }

@@ -1,0 +1,24 @@
+// intermediary, declared: paper 003's Fig. 11 relay experiment, its flags, and what a run costs.
+import { missingDatasetBytes } from '../datasets/generator.js';
+import { intFlag } from '../engine/runner/args.js';
+import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { FILES } from './cipher-transfer.meta.js';
+
+export const intermediaryRuns = (quick: boolean, flags: Record<string, string | true>) => intFlag(flags, 'runs', quick ? 1 : 3);
+
+/** Cost model, timed on the 2-core reference machine: three peer processes and a tracker a run. */
+const COST = { startS: 1, runS: 3.5 };
+
+export const intermediaryInfo: ScenarioInfo = {
+  name: 'intermediary',
+  paper: '003',
+  title: 'IVCSD intermediary: A seeds to keyless C, A is killed, B downloads from C alone (Fig. 11)',
+  description:
+    'three peer processes and the tracker: C (registered as an intermediary, refused the key) relays the encrypted pieces of the paper\'s 3.82 MB file (3.82 MiB); B decrypts and hash-checks; C\'s memory and disk are audited for plaintext; --quick: one run',
+  flags: [{ name: 'runs', value: 'N', kind: 'int', description: 'times the experiment is repeated (default 3; quick 1); the paper ran it "many times"' }],
+  estimate({ quick, seed, flags }) {
+    const runs = intermediaryRuns(quick, flags);
+    // each run keeps B's copy and C's cache of the file
+    return { seconds: COST.startS + runs * COST.runS, datasetBytes: missingDatasetBytes([FILES[0].sizeBytes], seed), scratchBytes: 2 * runs * FILES[0].sizeBytes };
+  },
+};

@@ -1,0 +1,71 @@
+// pingpong, declared: paper 001's Fig. 4 and 5 ping-pong, its flags, and what a run costs.
+import type { Mechanism } from '../engine/link/mechanism.js';
+import { intFlag, intListFlag } from '../engine/runner/args.js';
+import type { ScenarioInfo } from '../engine/runner/scenario.js';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+/** OSU's osu_latency switches to fewer iterations above this size */
+export const LARGE_MESSAGE_BYTES = 8 * KiB;
+
+function doublingSizes(): number[] {
+  const sizes = [10];
+  for (let s = 16; s <= MiB; s *= 2) sizes.push(s);
+  return sizes;
+}
+
+/**
+ * The sweep, declared. Full: 10 B, then 16 B doubling to 1 MiB, as the paper's log-scale figure;
+ * iterations as OSU (many small, fewer large, warm-up not counted). Quick: five sizes across the
+ * range, fewer iterations, all eight configurations, well under 30 s.
+ */
+export const PLAN = {
+  full: { sizes: doublingSizes(), small: { warmup: 100, iterations: 2000 }, large: { warmup: 10, iterations: 100 } },
+  quick: { sizes: [10, 100, KiB, 16 * KiB, MiB], small: { warmup: 20, iterations: 300 }, large: { warmup: 2, iterations: 15 } },
+  /** the placement experiment: a message of this size put as `parts` pieces */
+  placement: { mechanisms: ['des-ecb', 'aes-128-gcm'] as Mechanism[], sizes: [KiB, 16 * KiB, 256 * KiB], parts: 8, warmup: 20, repetitions: 200 },
+};
+
+/** The plan a run follows: the quick or full one, with --sizes and --iterations applied. */
+export function pingpongPlan(quick: boolean, flags: Record<string, string | true>) {
+  const base = quick ? PLAN.quick : PLAN.full;
+  const smallIterations = intFlag(flags, 'iterations', base.small.iterations);
+  return {
+    sizes: intListFlag(flags, 'sizes', base.sizes),
+    small: { warmup: base.small.warmup, iterations: smallIterations },
+    large: { warmup: base.large.warmup, iterations: flags.iterations ? Math.max(10, Math.round(smallIterations / 10)) : base.large.iterations },
+  };
+}
+
+/**
+ * Cost model, timed on the 2-core reference machine: a bounce is two one-way trips of a fixed part
+ * plus the size at the link's rate; the eight configurations of engine/link/pingpong.ts are two
+ * DES links (DES-bound) and six others.
+ */
+const COST = { startS: 1.5, oneWayFixedS: 80e-6, desBytesPerS: 30e6, otherBytesPerS: 400e6, desConfigs: 2, otherConfigs: 6, sealBytesPerS: { 'des-ecb': 30e6, other: 600e6 } };
+
+export const pingpongInfo: ScenarioInfo = {
+  name: 'pingpong',
+  paper: '001',
+  title: 'Secure links over shm, TCP and TLS: ping-pong latency (Fig. 4 and 5)',
+  description:
+    'Bounces a vector between the main thread and an echo worker made by secure process creation, over shm rings, TCP and TLS, with none, DES/ECB, AES-GCM or ChaCha20-Poly1305 on the link; reports one-way latency and bandwidth, the crossover size, the ratios and the encryption placement cost.',
+  flags: [
+    { name: 'sizes', value: 'SIZE,...', kind: 'sizes', description: 'message sizes, e.g. 10,1KiB,1MiB (default: quick 10,100,1024,16384,1048576; full 10 then 16 doubling to 1 MiB)' },
+    { name: 'iterations', value: 'N', kind: 'int', description: `bounces a size up to ${LARGE_MESSAGE_BYTES} B (larger sizes use a tenth, at least 10)` },
+  ],
+  estimate({ quick, flags }) {
+    const plan = pingpongPlan(quick, flags);
+    let seconds = COST.startS;
+    for (const size of plan.sizes) {
+      const { warmup, iterations } = size > LARGE_MESSAGE_BYTES ? plan.large : plan.small;
+      const bounce = (rate: number) => 2 * (COST.oneWayFixedS + size / rate);
+      seconds += (warmup + iterations) * (COST.desConfigs * bounce(COST.desBytesPerS) + COST.otherConfigs * bounce(COST.otherBytesPerS));
+    }
+    const p = PLAN.placement;
+    for (const m of p.mechanisms) {
+      for (const size of p.sizes) seconds += 2 * (p.warmup + p.repetitions) * (size / (m === 'des-ecb' ? COST.sealBytesPerS['des-ecb'] : COST.sealBytesPerS.other));
+    }
+    return { seconds, datasetBytes: 0, scratchBytes: 0 };
+  },
+};
