@@ -23,7 +23,7 @@ export function cipherTransferPlan(quick: boolean, flags: Record<string, string 
  * tracker session, then moves the file at the mode's rate (RC4+ on both sides, or plain); the
  * torrent is hashed once per file.
  */
-const COST = { transferFixedS: 1.2, rc4plusBytesPerS: 45e6, plainBytesPerS: 150e6, hashBytesPerS: 400e6, generateBytesPerS: 500e6 };
+const COST = { transferFixedS: 2, rc4plusBytesPerS: 45e6, plainBytesPerS: 150e6, hashBytesPerS: 400e6, generateBytesPerS: 500e6 };
 
 export const cipherTransferInfo: ScenarioInfo = {
   name: 'cipher-transfer',

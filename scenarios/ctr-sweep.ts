@@ -242,7 +242,6 @@ export const ctrSweep: Scenario = {
       .filter((r) => r.source === 'measured' && r.status === 'completed')
       .map((r) => ({
         op: r.parameters.operation as string,
-        sizeMB: (r.parameters.sizeBytes as number) / MiB,
         size: r.parameters.sizeLabel as string,
         procs: r.parameters.procs as number,
         timeS: r.metrics.wallMs.median / 1000,

@@ -253,7 +253,13 @@ export function chart(c: Chart): Plot {
         type: 'nominal' as const,
         title: c.series.title,
         scale: { domain: seriesDomain, range: PALETTE.slice(0, Math.max(1, seriesDomain.length)) },
-        legend: { labelLimit: 0, symbolType: 'stroke', symbolStrokeWidth: 3, orient: 'bottom', direction: 'horizontal', columns: Math.min(4, seriesDomain.length) },
+        legend: {
+          labelLimit: 0,
+          ...(kind === 'bar' ? { symbolType: 'square' } : { symbolType: 'stroke', symbolStrokeWidth: 3 }),
+          orient: 'bottom',
+          direction: 'horizontal',
+          columns: Math.min(4, seriesDomain.length),
+        },
       }
     : undefined;
   const colourOf = (ownColour: string) => (c.series ? { color: colour } : { color: { value: ownColour } });
@@ -268,9 +274,7 @@ export function chart(c: Chart): Plot {
     title: 'source',
     scale: { domain: sources, range: shapes },
     // hollow, dark symbols: the shape tells the source, the colour legend the series
-    legend: references.length
-      ? { labelLimit: 0, orient: 'bottom', direction: 'vertical', encode: { symbols: { update: { fill: { value: 'white' }, stroke: { value: '#333' }, strokeWidth: { value: 1.5 } } } } }
-      : null,
+    legend: references.length ? { labelLimit: 0, orient: 'bottom', direction: 'vertical', symbolStrokeColor: '#333', symbolStrokeWidth: 1.5 } : null,
   };
   const tooltip = [
     { field: c.x.field, type: (c.x.scale === 'ordinal' || kind === 'bar' ? 'nominal' : 'quantitative') as 'nominal' | 'quantitative', title: c.x.title },
@@ -292,11 +296,6 @@ export function chart(c: Chart): Plot {
       transform: [bySource(MEASURED)],
       mark: { type: 'line', strokeWidth: 2 },
       encoding: { x, y, ...offset, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourOf(NO_SERIES_COLOUR) },
-    });
-    layers.push({
-      transform: [bySource(MEASURED)],
-      mark: { type: 'point', filled: true, size: 45, opacity: 1 },
-      encoding: { x, y, ...offset, ...colourOf(NO_SERIES_COLOUR), shape, tooltip },
     });
   }
   if (c.spread) {
@@ -342,6 +341,15 @@ export function chart(c: Chart): Plot {
         encoding: { x, y, text: { field: ref.textField } },
       });
     }
+  }
+  // the measured points last, on top; and after the hollow reference marks, which vega-lite then
+  // takes the source legend's symbols from (it takes them from the first layer with a shape)
+  if (kind === 'line') {
+    layers.push({
+      transform: [bySource(MEASURED)],
+      mark: { type: 'point', filled: true, size: 45, opacity: 1 },
+      encoding: { x, y, ...colourOf(NO_SERIES_COLOUR), shape, tooltip },
+    });
   }
   for (const rule of c.rules ?? []) {
     layers.push({ data: { values: [rule] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });

@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chart, quartiles, renderSvg, timelineRows, withQuartiles, type Chart } from './plot.js';
+import { summarize } from './stats.js';
+
+type Layer = { mark: { type: string; filled?: boolean }; transform?: { filter: unknown }[]; encoding: Record<string, { field?: string; value?: unknown; axis?: Record<string, unknown> }> };
+const layersOf = (c: Chart) => (chart(c).spec as unknown as { layer: Layer[] }).layer;
+const subtitleOf = (c: Chart) => (chart(c).spec as unknown as { title: { subtitle?: string[] } }).title.subtitle ?? [];
+
+const base: Chart = {
+  name: 'n',
+  title: 't',
+  rows: [
+    { sizeBytes: 10, latencyUs: 5, ...withQuartiles('latencyUs', summarize([4, 5, 6])), config: 'a' },
+    { sizeBytes: 1024, latencyUs: 9, config: 'a' },
+    { sizeBytes: 1048576, latencyUs: 30, config: 'b' },
+  ],
+  x: { field: 'sizeBytes', title: 'size', scale: 'log', format: 'bytes' },
+  y: { field: 'latencyUs', title: 'latency' },
+  series: { field: 'config', title: 'configuration' },
+};
+
+test('byte axes: a tick at every size present, labelled in B, KiB, MiB', () => {
+  const x = layersOf(base)[0].encoding.x;
+  assert.deepEqual(x.axis?.values, [10, 1024, 1048576]);
+  assert.match(String(x.axis?.labelExpr), /' MiB'.*' KiB'.*' B'/);
+});
+
+test('spread: error bars from the declared fields, and said under the title only when drawn', () => {
+  const withSpread = { ...base, spread: quartiles('latencyUs', 'the bounces') };
+  const rules = layersOf(withSpread).filter((l) => l.mark.type === 'rule');
+  assert.equal(rules.length, 1);
+  assert.equal(rules[0].encoding.y.field, 'latencyUsLow');
+  assert.equal(rules[0].encoding.y2.field, 'latencyUsHigh');
+  assert.deepEqual(subtitleOf(withSpread), ['bars: interquartile range (q1 to q3) of the bounces']);
+  const single = { ...withSpread, rows: base.rows.slice(1) };
+  assert.deepEqual(subtitleOf(single), [], 'no quartiles in any row: nothing drawn, nothing said');
+});
+
+test("the paper's figures: hollow marks in the series' colour, joined when a line, labelled when given text", () => {
+  const layers = layersOf({ ...base, references: [{ kind: 'paper', label: 'paper (SP2)', rows: [{ sizeBytes: 10, latencyUs: 96, config: 'a', text: '96 us' }], textField: 'text', line: true }] });
+  const hollow = layers.filter((l) => l.mark.type === 'point' && l.mark.filled === false);
+  assert.equal(hollow.length, 1);
+  assert.equal(hollow[0].encoding.color.field, 'config', 'the paper row names a measured series: same colour');
+  assert.ok(layers.some((l) => l.mark.type === 'text' && l.encoding.text.field === 'text'));
+  assert.equal(layers.filter((l) => l.mark.type === 'line').length, 2, 'measured line and the paper line');
+  const filled = layers.findIndex((l) => l.mark.type === 'point' && l.mark.filled);
+  assert.ok(filled > layers.indexOf(hollow[0]), 'measured points are drawn on top');
+});
+
+test('ordinal axes: equally spaced values in numeric order, series dodged apart, the paper on the tick', () => {
+  const spec = chart({
+    ...base,
+    rows: [1, 2, 4, 12].flatMap((procs) => ['a', 'b'].map((config) => ({ procs, config, speedupX: procs }))),
+    x: { field: 'procs', title: 'processes', scale: 'ordinal' },
+    y: { field: 'speedupX', title: 'speedup' },
+    references: [{ kind: 'paper', label: 'paper', rows: [{ procs: 12, speedupX: 6.7 }] }],
+  }).spec as unknown as { data: { values: Record<string, unknown>[] }; layer: Layer[] };
+  const x = spec.layer[0].encoding.x;
+  assert.deepEqual(x.axis?.values, [0, 1, 2, 3]);
+  assert.equal(x.axis?.labelExpr, '["1","2","4","12"][datum.value]');
+  const at = (procs: number, source: string, config?: string) => spec.data.values.find((r) => r.procs === procs && r._source === source && (config === undefined || r.config === config))?._position as number;
+  assert.ok(at(12, 'measured here', 'a') < 3 && at(12, 'measured here', 'b') > 3);
+  assert.equal(at(12, 'paper'), 3);
+});
+
+test('bars: grouped by series, error bars dark so they show over a bar', () => {
+  const layers = layersOf({ ...base, kind: 'bar', x: { field: 'config', title: 'c' }, spread: quartiles('latencyUs', 'x') });
+  assert.equal(layers[0].mark.type, 'bar');
+  assert.equal(layers[0].encoding.xOffset.field, 'config');
+  assert.equal(layers.find((l) => l.mark.type === 'rule')?.encoding.color.value, '#333333');
+});
+
+test('timelines over runs: the k-th step at its median time, with the quartiles across runs', () => {
+  const rows = timelineRows([
+    [{ atMs: 10, receivedBytes: 2 ** 20 }, { atMs: 20, receivedBytes: 2 ** 21 }],
+    [{ atMs: 30, receivedBytes: 2 ** 20 }, { atMs: 40, receivedBytes: 2 ** 21 }],
+    [{ atMs: 20, receivedBytes: 2 ** 20 }, { atMs: 30, receivedBytes: 2 ** 21 }],
+  ]);
+  assert.deepEqual(rows.map((r) => [r.receivedMiB, r.timeMs, r.timeMsLow, r.timeMsHigh]), [[1, 20, 15, 25], [2, 30, 25, 35]]);
+});
+
+test('rendered charts are as wide as their content, legends included (no empty margin from text guesses)', async () => {
+  const svg = await renderSvg(chart({ ...base, subtitle: 'measured here on 2 cores; a subtitle of ordinary length for a chart like this' }));
+  const width = Number(/width="(\d+)"/.exec(svg)?.[1]);
+  assert.ok(width > 640 && width < 760, `width ${width}`);
+});
