@@ -1,4 +1,4 @@
-// RC4+ (Maitra & Paul, INDOCRYPT 2008), the piece cipher of paper 003, as /work/shared/spec/rc4plus.md
+// RC4+ (Maitra & Paul, INDOCRYPT 2008), the piece cipher of paper 003, as docs/rc4plus.md
 // gives it: KSA+ (basic, IV and zig-zag layers) and PRGA+. Written on one 256-byte state with
 // local variables and `& 0xff` so V8 keeps every value a small integer (no bounds checks that fail,
 // no boxing): that is what makes it reach >100 MB/s on 16 KiB blocks.
