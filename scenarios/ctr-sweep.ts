@@ -183,7 +183,7 @@ function sweepPlots(records: ResultRecord[], where: string, cores: number): Plot
       y: { field: p.field, title: p.axisTitle },
       series: { field: 'size', title: 'file size', order: sizeOrder },
       spread: quartiles(p.field, `${reps} timed repetitions`),
-      references: [{ kind: 'paper', label: 'paper: 1 GB, 12 processes on 3 x 4 cores', rows: [{ procs: PAPER.procs, [p.field]: p.paperValue, text: p.paperText }], textField: 'text' }],
+      references: [{ kind: 'paper', label: 'paper: 1 GB, 12 processes on 3 x 4 cores', rows: [{ procs: PAPER.procs, size: formatBytes(PAPER.sizeBytes), [p.field]: p.paperValue, text: p.paperText }], textField: 'text' }],
       rules: p.rules,
     });
   return [

@@ -96,9 +96,10 @@ export function quartiles(field: string, of: string, axis: 'x' | 'y' = 'y'): Spr
 /**
  * Rows of a progress timeline over several runs (bytes in place against time): the k-th point is
  * the time the k-th step was reached, median over the runs with its quartiles (`timeMs`,
- * `timeMsLow`, `timeMsHigh`), against `receivedMiB`; at most about `maxPoints` points.
+ * `timeMsLow`, `timeMsHigh`), against `receivedMiB`; at most about `maxPoints` points, so that
+ * each one's error bar can still be told from its neighbours'.
  */
-export function timelineRows(timelines: { atMs: number; receivedBytes: number }[][], maxPoints = 200): Row[] {
+export function timelineRows(timelines: { atMs: number; receivedBytes: number }[][], maxPoints = 60): Row[] {
   const length = Math.min(...timelines.map((t) => t.length));
   if (!Number.isFinite(length) || length === 0) return [];
   const stride = Math.max(1, Math.floor(length / maxPoints));
@@ -198,6 +199,7 @@ function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, or
   };
 }
 
+/** The series: those of `order`, then the rest as the measured rows bring them (a reference adds none). */
 function seriesValues(chart: Chart, rows: Row[]): (string | number)[] {
   if (!chart.series) return [];
   const seen = new Set<string | number>(chart.series.order ?? []);
@@ -243,7 +245,7 @@ export function chart(c: Chart): Plot {
   const measured = c.rows.map((r) => ({ ...r, [SOURCE]: MEASURED }));
   const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label })));
   let allRows: Row[] = [...measured, ...refRows];
-  const seriesDomain = seriesValues(c, allRows);
+  const seriesDomain = seriesValues(c, measured);
   let x = positionEncoding(c.x, allRows, kind === 'bar', 'x');
   if (kind === 'line' && c.x.scale === 'ordinal') ({ rows: allRows, x } = ordinalPositions(c, allRows, seriesDomain));
   const y = positionEncoding(c.y, allRows, false, 'y');
@@ -372,7 +374,7 @@ export function chart(c: Chart): Plot {
     config: {
       font: 'DejaVu Sans, sans-serif',
       legend: { labelLimit: 0, titleLimit: 0 },
-      axis: { titleFontSize: 12, labelFontSize: 11, labelLimit: 0 },
+      axis: { titleFontSize: 12, labelFontSize: 11, labelLimit: 0, labelSeparation: 6 },
       title: { subtitleFontSize: 12, subtitleColor: '#444' },
     },
     data: { values: allRows },
