@@ -171,7 +171,8 @@ function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, or
     if (scale !== 'ordinal') {
       axisProps.values = numbersOf(allRows, axis.field);
       // a tick at every size present: slanted, so neighbours on a log axis do not hide each other
-      if (orient === 'x' && (axisProps.values as number[]).length > 5) Object.assign(axisProps, { labelAngle: -35, labelAlign: 'right', labelBaseline: 'top', labelOverlap: false });
+      const ticks = (axisProps.values as number[]).length;
+      if (orient === 'x' && ticks > 5) Object.assign(axisProps, { labelAngle: ticks > 10 ? -50 : -35, labelAlign: 'right', labelBaseline: 'top', labelOverlap: false });
     }
   }
   if (scale === 'ordinal' || isBarCategory) {
