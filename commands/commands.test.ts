@@ -4,24 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { captureOutput } from '../engine/runner/capture-output.js';
 import { projectPath } from '../engine/runtime/project.js';
 
 type Main = (argv: string[]) => Promise<number>;
 
-async function captured(main: Main, argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const captured = (main: Main, argv: string[]) => captureOutput(() => main(argv));
 
 /** The shape of every usage error: exit 2, `error: <message>` first, a usage line next. */
 function assertUsageError(r: { code: number; err: string; out: string }, message: RegExp, what: string): void {

@@ -5,25 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { main } from './ctr.js';
 import { parseKey } from '../engine/ctr/key.js';
+import { captureOutput } from '../engine/runner/capture-output.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctr-cli-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs the CLI with stdout and stderr captured. */
-async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
+const cli = (...argv: string[]) => captureOutput(() => main(argv));
 
 test('keygen, encrypt, decrypt from the command line', async () => {
   const keyFile = path.join(dir, 'k');

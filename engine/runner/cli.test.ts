@@ -9,24 +9,9 @@ import { Writable } from 'node:stream';
 import { Progress } from '../report/progress.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { projectPath } from '../runtime/project.js';
+import { captureOutput } from './capture-output.js';
 import { main, runScenario, scenarioFlags } from './cli.js';
 import type { Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
-
-/** Runs `fn` with stdout and stderr captured. */
-async function captured(fn: () => Promise<number>): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const o = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await fn(), out, err };
-  } finally {
-    process.stdout.write = o;
-    process.stderr.write = e;
-  }
-}
 
 const info = (name: string, flags: ScenarioInfo['flags'] = []): ScenarioInfo => ({
   name,
@@ -55,28 +40,28 @@ test('scenario flags: scoped, or unscoped when only one chosen scenario has them
 
 test('bad flags and values stop the run before any scenario body loads: exit 2, one error line, a short usage', async () => {
   for (const argv of [['alpha', '--reps', 'abc'], ['--reps', '3'], ['alpha', '--max-size', '10 parsecs'], ['alhpa'], ['--qiuck'], ['alpha', '--topology', '/nonexistent.json']]) {
-    const r = await captured(() => main(argv, untouchable));
+    const r = await captureOutput(() => main(argv, untouchable));
     assert.equal(r.code, 2, argv.join(' '));
     const lines = r.err.trim().split('\n');
     assert.match(lines[0], /^error: /, argv.join(' '));
     assert.match(lines[1], /^usage: npm run scenario --/);
     assert.equal(lines.length, 2, r.err);
   }
-  assert.match((await captured(() => main(['alhpa'], untouchable))).err, /unknown scenario "alhpa" \(did you mean "alpha"\?\)/);
+  assert.match((await captureOutput(() => main(['alhpa'], untouchable))).err, /unknown scenario "alhpa" \(did you mean "alpha"\?\)/);
 });
 
 test('--dry-run prints the cost of the run and runs nothing; --help and --list read the declarations only', async () => {
-  const dry = await captured(() => main(['alpha', '--max-size', '2MiB', '--dry-run'], untouchable));
+  const dry = await captureOutput(() => main(['alpha', '--max-size', '2MiB', '--dry-run'], untouchable));
   assert.equal(dry.code, 0, dry.err);
   assert.match(dry.out, /alpha \(full\) +about 10 min +2 MiB of datasets to generate/);
   assert.match(dry.out, /--dry-run: nothing was run/);
-  const quick = await captured(() => main(['--dry-run'], untouchable));
+  const quick = await captureOutput(() => main(['--dry-run'], untouchable));
   assert.match(quick.out, /alpha \(quick\)[^\n]*\n {2}beta \(quick\)[^\n]*\n {2}total +about 2 s/);
-  const help = await captured(() => main(['--help'], untouchable));
+  const help = await captureOutput(() => main(['--help'], untouchable));
   assert.equal(help.code, 0);
   assert.match(help.out, /--alpha\.max-size SIZE +largest size/);
-  assert.match((await captured(() => main(['-h'], untouchable))).out, /^usage: npm run scenario/);
-  assert.match((await captured(() => main(['--list'], untouchable))).out, /^alpha +paper 000 +alpha title\n {4}alpha description\nbeta/);
+  assert.match((await captureOutput(() => main(['-h'], untouchable))).out, /^usage: npm run scenario/);
+  assert.match((await captureOutput(() => main(['--list'], untouchable))).out, /^alpha +paper 000 +alpha title\n {4}alpha description\nbeta/);
 });
 
 test('--list and --help load no plotting library and no scenario body', () => {
