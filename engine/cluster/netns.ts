@@ -224,3 +224,20 @@ export async function withCluster<T>(topology: Topology, name: string, fn: (stat
     clusterDown(name);
   }
 }
+
+/**
+ * Runs `fn` on the emulated cluster of `topology`: the one `npm run cluster -- up` made, when it is up
+ * (and left up afterwards), else one made for the purpose and removed afterwards (withCluster).
+ */
+export async function onCluster<T>(topology: Topology, fn: (state: ClusterState) => Promise<T>): Promise<T> {
+  checkCanEmulate();
+  const existing = readState(topology.name);
+  if (existing && existing.topologyFile === topology.file && complete(existing)) return fn(existing);
+  return withCluster(topology, topology.name, fn);
+}
+
+/** The first `count` hosts of a cluster, as mpirun's launch plan takes them (rank i on host i). */
+export function emulatedHosts(state: ClusterState, count: number): { addresses: string[]; rshAgent: string; subnet: string } {
+  if (count > state.hosts.length) throw new ClusterError(`the job needs ${count} hosts; cluster ${state.name} has ${state.hosts.length}`);
+  return { addresses: state.hosts.slice(0, count).map((h) => h.address), rshAgent: state.rshAgent, subnet: state.subnet };
+}

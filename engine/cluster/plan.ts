@@ -100,7 +100,7 @@ export function hostByAddress(plan: ClusterPlan, address: string): EmulatedHost 
  * inside the namespace of the address it is given, and refuses any other address.
  */
 export function rshAgentScript(plan: ClusterPlan): string {
-  const cases = plan.hosts.map((h) => `  ${h.address}) ns=${h.namespace} ;;`).join('\n');
+  const cases = plan.hosts.map((h) => `  ${h.address}) ns=${h.namespace}; export HARNESS_HOST=${h.node}@${h.address} ;;`).join('\n');
   return [
     '#!/bin/sh',
     `# mpirun's rsh agent for the emulated cluster "${plan.name}": runs the command in the namespace of`,

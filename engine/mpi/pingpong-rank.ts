@@ -9,7 +9,6 @@
 // before anything is measured, so a stranger without the token cannot take rank 1's place.
 import { createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
-import os from 'node:os';
 import { SeededBytes } from '../../datasets/generator.js';
 import { Duplex, Endpoint, Startpoint, type Placement } from '../link/link.js';
 import { checkMechanism, contextFromJson, mechanismSpec, type Mechanism, type SecurityContext } from '../link/mechanism.js';
@@ -17,7 +16,7 @@ import { EchoLink, measureLatencyUs } from '../link/pingpong.js';
 import { StreamTransport } from '../link/stream.js';
 import { emit } from './events.js';
 import { rendezvousFromEnv } from './job.js';
-import { rankFromEnv } from './rank-env.js';
+import { rankFromEnv, rankHost } from './rank-env.js';
 import { connectSocketRetrying } from './wire.js';
 
 export const PINGPONG_VARIABLE = 'CTR_MPI_PINGPONG';
@@ -134,7 +133,7 @@ async function connect(rank: number, job: PingpongJob, rendezvous: { host: strin
 }
 
 async function main(): Promise<number> {
-  const host = os.hostname();
+  const host = rankHost();
   const id = rankFromEnv();
   try {
     if (id.size !== 2) throw new Error(`the ping-pong is a 2-rank job, this one has ${id.size} ranks`);
