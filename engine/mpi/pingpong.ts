@@ -8,10 +8,10 @@ import { RENDEZVOUS_VARIABLE } from './job.js';
 import { explainFailure, MpiJobError, nodeArgv, readyLauncher, rendezvousFor, runUnderLauncher } from './launch.js';
 import { PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
 import { freePort, type EmulatedHosts, type Launcher } from './launcher.js';
-import { mechanismOf, PINGPONG_VARIABLE, type PingpongJob } from './pingpong-rank.js';
+import { configurationOf, PINGPONG_VARIABLE, type PingpongJob } from './pingpong-rank.js';
 
-/** engine/link's tcp configurations: the ones that can cross hosts. */
-export const MPI_PINGPONG_CONFIGS = ALL_CONFIGS.filter((c) => c.transport === 'tcp').map((c) => c.name);
+/** engine/link's tcp and tls configurations: the ones that can cross hosts. */
+export const MPI_PINGPONG_CONFIGS = ALL_CONFIGS.filter((c) => c.transport === 'tcp' || c.transport === 'tls').map((c) => c.name);
 
 export interface PingpongMpiOptions extends Pick<PingpongJob, 'sizes' | 'small' | 'large' | 'largeAboveBytes'> {
   configurations?: string[];
@@ -34,7 +34,7 @@ export interface PingpongMpiResult {
 
 export async function pingpongMpi(opts: PingpongMpiOptions): Promise<PingpongMpiResult> {
   const configurations = opts.configurations ?? MPI_PINGPONG_CONFIGS;
-  configurations.forEach(mechanismOf); // a bad name fails here, not in two ranks
+  configurations.forEach(configurationOf); // a bad name fails here, not in two ranks
   const launcher = readyLauncher(opts.launcher);
   const hostfile = opts.hostfile && path.resolve(opts.hostfile);
   if (hostfile && opts.emulated) throw new MpiJobError('a hostfile and emulated hosts exclude each other');
