@@ -13,15 +13,14 @@ import { comparisonTable, type Comparison } from '../engine/report/table.js';
 import { intFlag } from '../engine/runner/args.js';
 import type { Scenario } from '../engine/runner/scenario.js';
 import { siblingModule } from '../engine/runtime/project.js';
+import { LINKS as PAPER_LINKS, RC4PLUS } from './paper-003.js';
 
 const BLOCK_BYTES = 16 * 1024;
 /** 64 blocks = 1 MiB a task: long enough that the ~35 us task round trip is noise. */
 const BLOCKS_PER_TASK = 64;
-const PAPER = { perEncryptorMBps: 50, maxParallels: 8 };
-export const LINKS = [
-  { name: 'household link', throughputMBps: 10, paperParallels: 1 },
-  { name: '2 Gbit/s fibre', throughputMBps: 250, paperParallels: 5 },
-];
+/** Fig. 13's x axis runs to 8 parallels. */
+const PAPER = { perEncryptorMBps: RC4PLUS.speedBoundMBps.value, maxParallels: 8 };
+export const LINKS = PAPER_LINKS.map((l) => ({ name: l.name, throughputMBps: l.throughputMBps.value, paperParallels: l.parallels.value }));
 
 export const PLAN = {
   full: { maxParallels: 8, tasksPerStream: 48, repetitions: 5 },
@@ -95,10 +94,10 @@ export const speedBound: Scenario = {
     const one = curve[0]?.mbps ?? Number.NaN;
     for (let k = 1; k <= Math.max(maxK, PAPER.maxParallels); k++) {
       if (k <= maxK) records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'simulated', threads: k, status: 'completed', parameters: { parallels: k, model: 'k x one encryptor measured here' }, metrics: { throughputMBps: single(k * one) } });
-      records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'paper', threads: k, status: 'completed', parameters: { parallels: k, model: 'k x 50 MB/s (paper)' }, metrics: { throughputMBps: single(k * PAPER.perEncryptorMBps) } });
+      records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'paper', threads: k, status: 'completed', parameters: { parallels: k, model: `k x ${PAPER.perEncryptorMBps} MB/s (paper)` }, metrics: { throughputMBps: single(k * PAPER.perEncryptorMBps) } });
     }
     const rows: Record<string, string | number>[] = [];
-    const LINE = { measured: 'measured here', simulated: 'k x (k = 1 here)', paper: 'paper: k x 50 MB/s' };
+    const LINE = { measured: 'measured here', simulated: 'k x (k = 1 here)', paper: `paper: k x ${PAPER.perEncryptorMBps} MB/s` };
     for (const r of records) {
       rows.push({ parallels: r.parameters.parallels as number, throughputMBps: r.metrics.throughputMBps.median, line: LINE[r.source], kind: r.source === 'measured' ? 'measured' : 'model' });
     }
@@ -142,7 +141,7 @@ export const speedBound: Scenario = {
       tables: [comparisonTable('Speed bound and parallels needed per link (Fig. 13)', comparisons, `Medians of ${reps} runs per k. "simulated" rows are the linear model k x (k = 1 rate measured here), not measurements.`)],
       notes: [
         `Measured here on ${cores} cores shared with other jobs: throughput grows with k only up to ${cores} encryptors; beyond that the threads share the cores, so the measured curve flattens where the paper's (and the linear model's) keeps rising.`,
-        `One RC4+ encryptor here: ${one.toFixed(0)} MB/s (paper: 50 MB/s). A 10 MB/s household link needs ${parallelsNeeded(curve, 10) ?? 'more than ' + maxK} encryptor(s) here (paper: 1); 250 MB/s needs ${parallelsNeeded(curve, 250) ?? `more than ${maxK}`} measured, ${Math.ceil(250 / one)} by the linear model (paper: 5).`,
+        `One RC4+ encryptor here: ${one.toFixed(0)} MB/s (paper: ${PAPER.perEncryptorMBps} MB/s, MB = 10^6 bytes). ${LINKS.map((l) => `The ${l.name} (${l.throughputMBps} MB/s) needs ${parallelsNeeded(curve, l.throughputMBps) ?? `more than ${maxK}`} encryptor(s) measured, ${Math.ceil(l.throughputMBps / one)} by the linear model (paper: ${l.paperParallels}).`).join(' ')}`,
       ],
     };
   },

@@ -75,6 +75,32 @@ function parsePeers(peers: unknown): AnnouncedPeer[] {
   return [];
 }
 
+export type AnnounceEvent = 'started' | 'completed' | 'stopped' | '';
+
+/** BitTorrent's announce query (BEP 3; compact answers, BEP 23). `peerId`: 40 hex or 20 raw characters. */
+function announceQuery(infoHashHex: string, peerId: string, port: number, event: AnnounceEvent, left: number): string {
+  const peerIdBytes = Buffer.from(peerId, peerId.length === 40 && /^[0-9a-f]+$/i.test(peerId) ? 'hex' : 'latin1');
+  return (
+    `info_hash=${escapeBytes(Buffer.from(infoHashHex, 'hex'))}&peer_id=${escapeBytes(peerIdBytes)}` +
+    `&port=${port}&uploaded=0&downloaded=0&left=${left}&compact=1&numwant=50` +
+    (event ? `&event=${event}` : '')
+  );
+}
+
+function throwIfRefused(route: string, answer: Record<string, unknown>): void {
+  if (answer['failure reason'] !== undefined) throw new TrackerRefusal(route, asText(answer['failure reason']));
+}
+
+/**
+ * Original BitTorrent's announce: no identity, as any client sends it. The peers the tracker
+ * lists, the asking one included when the tracker lists it (bittorrent-tracker does).
+ */
+export async function announcePlain(announceUrl: string, infoHashHex: string, peerId: string, port: number, event: AnnounceEvent = 'started', left = 0): Promise<AnnouncedPeer[]> {
+  const answer = await getBencoded(`${announceUrl}?${announceQuery(infoHashHex, peerId, port, event, left)}`);
+  throwIfRefused('/announce', answer);
+  return parsePeers(answer.peers);
+}
+
 export class TrackerSession {
   readonly baseUrl: string;
   readonly username: string;
@@ -119,15 +145,10 @@ export class TrackerSession {
    * Announces; the other peers the tracker lists (none when this peer's authority is too low).
    * bittorrent-tracker's HTTP answer includes the asking peer itself, which is dropped here.
    */
-  async announce(infoHashHex: string, peerId: string, port: number, event: 'started' | 'completed' | 'stopped' | '' = 'started', left = 0): Promise<AnnouncedPeer[]> {
-    const peerIdBytes = Buffer.from(peerId, peerId.length === 40 && /^[0-9a-f]+$/i.test(peerId) ? 'hex' : 'latin1');
-    const query =
-      `info_hash=${escapeBytes(Buffer.from(infoHashHex, 'hex'))}&peer_id=${escapeBytes(peerIdBytes)}` +
-      `&port=${port}&uploaded=0&downloaded=0&left=${left}&compact=1&numwant=50` +
-      (event ? `&event=${event}` : '') +
-      `&${new URLSearchParams(this.identity()).toString()}`;
+  async announce(infoHashHex: string, peerId: string, port: number, event: AnnounceEvent = 'started', left = 0): Promise<AnnouncedPeer[]> {
+    const query = `${announceQuery(infoHashHex, peerId, port, event, left)}&${new URLSearchParams(this.identity()).toString()}`;
     const answer = await getBencoded(`${this.baseUrl}/announce?${query}`);
-    this.throwIfRefused('/announce', answer);
+    throwIfRefused('/announce', answer);
     return parsePeers(answer.peers).filter((p) => !(p.ip === this.ip && p.port === port));
   }
 
@@ -147,7 +168,7 @@ export class TrackerSession {
   /** Sends a GET with these parameters as they are (tests use it to send forged or replayed requests). */
   async call(route: string, params: Record<string, string>): Promise<Record<string, unknown>> {
     const answer = await getBencoded(`${this.baseUrl}${route}?${new URLSearchParams(params).toString()}`);
-    this.throwIfRefused(route, answer);
+    throwIfRefused(route, answer);
     return answer;
   }
 
@@ -178,9 +199,5 @@ export class TrackerSession {
 
   private identity(): { username: string; token: string } {
     return { username: this.username, token: this.loggedIn().token };
-  }
-
-  private throwIfRefused(route: string, answer: Record<string, unknown>): void {
-    if (answer['failure reason'] !== undefined) throw new TrackerRefusal(route, asText(answer['failure reason']));
   }
 }

@@ -71,9 +71,9 @@ export class PeerProcess {
   }
 
   /** Resolves when the peer has every piece (a leecher: verified and renamed into place). */
-  async downloaded(timeoutMs: number): Promise<{ report: DownloadReport; cpuMs: number }> {
-    const { report, cpuMs } = await this.next('downloaded', timeoutMs);
-    return { report, cpuMs };
+  async downloaded(timeoutMs: number): Promise<{ report: DownloadReport; cpuMs: number; sessionMs: number }> {
+    const { report, cpuMs, sessionMs } = await this.next('downloaded', timeoutMs);
+    return { report, cpuMs, sessionMs };
   }
 
   /** Announces `stopped` to the tracker, so later announces no longer list this peer. */
