@@ -109,7 +109,7 @@ export const identity: Scenario = {
       tables: [table, logTable],
       notes: [
         `${matched} of ${TABLE_II.length} events behave as the paper's Table II.`,
-        'Every request carried username + token (from a login whose proof is built on the salted scrypt hash: the password never crosses the wire); the tracker checked it against the IP on record. Event 3 is an administrator action: the paper shows no response to a peer for it; here it is logged with source "admin".',
+        'Every request carried username + token (from a SCRAM login: a proof of the key derived from the password with salted scrypt, checked against a stored verifier that cannot log in by itself; the password never crosses the wire); the tracker checked it against the IP on record. Event 3 is an administrator action: the paper shows no response to a peer for it; here it is logged with source "admin".',
         'The second table is the whole tracker log of the run: logins, publish, every announce decision and the administrator\'s changes, each with its source.',
       ],
     };
