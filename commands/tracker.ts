@@ -5,11 +5,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
-import { TrackerAdmin } from '../engine/ivcsd/tracker/admin.js';
-import { TrackerLog } from '../engine/ivcsd/tracker/log.js';
+import { openOfflineAdmin } from '../engine/ivcsd/tracker/admin.js';
+import { writePrivateFile } from '../engine/ivcsd/tracker/data-dir.js';
 import { ADMIN_FILE, LOG_FILE, startTracker, STORE_FILE } from '../engine/ivcsd/tracker/server.js';
-import { AuthorityStore, type PeerRole } from '../engine/ivcsd/tracker/store.js';
-import { writeFileAtomic } from '../engine/report/atomic.js';
+import type { PeerRole } from '../engine/ivcsd/tracker/store.js';
 import { flagHelp, parseArgs, UsageError, type FlagSpec } from '../engine/runner/args.js';
 
 /** What every admin command needs, whether the tracker runs or not. */
@@ -32,7 +31,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'level', value: 'N', description: 'add-peer, peer-level, torrent-level: authority (0 highest)' },
   { name: 'intermediary', description: 'add-peer: admitted, but never given file keys' },
   { name: 'info-hash', value: 'HEX', description: 'torrent-level: the torrent (40 hex characters)' },
-  { name: 'file', value: 'FILE', description: 'import: authority.xml to read; export: where to write (default stdout)' },
+  { name: 'file', value: 'FILE', description: 'import: authority.xml to read; export: where to write, mode 0600 (default stdout)' },
   { name: 'help', description: 'this text' },
 ];
 
@@ -82,8 +81,7 @@ function remoteOps(url: string, token: string): AdminOps {
 }
 
 async function localOps(dataDir: string): Promise<AdminOps> {
-  const store = await AuthorityStore.open(path.join(dataDir, STORE_FILE));
-  const admin = new TrackerAdmin(store, new TrackerLog(path.join(dataDir, LOG_FILE)));
+  const { admin, close } = await openOfflineAdmin(dataDir);
   const source = 'admin-cli';
   return {
     summary: async () => admin.summary(),
@@ -92,7 +90,7 @@ async function localOps(dataDir: string): Promise<AdminOps> {
     addPeer: (username, password, ip, authority, role) => admin.addPeer(username, password, ip, authority, role, source),
     setPeerLevel: (username, level) => admin.setPeerLevel(username, level, source),
     setTorrentLevel: (infoHash, level) => admin.setTorrentLevel(infoHash, level, source),
-    close: () => store.close(),
+    close,
   };
 }
 
@@ -104,7 +102,6 @@ async function opsFor(dataDir: string, mayCreate: boolean): Promise<AdminOps> {
     if (isAlive(pid)) return remoteOps(url, token);
   }
   if (!mayCreate && !fs.existsSync(path.join(dataDir, STORE_FILE))) throw new UsageError(`${dataDir} holds no ${STORE_FILE}: start a tracker there first (serve) or import an authority.xml`);
-  fs.mkdirSync(dataDir, { recursive: true });
   return localOps(dataDir);
 }
 
@@ -134,12 +131,15 @@ async function readPassword(): Promise<string> {
 async function serve(dataDir: string, flags: Record<string, string | true>): Promise<void> {
   const port = flags.port === undefined ? 6969 : Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0..65535, got "${flags.port}"`);
-  const t = await startTracker({ dataDir, host: typeof flags.host === 'string' ? flags.host : undefined, port });
-  process.stdout.write(`tracker: ${t.announceUrl}\nadmin (127.0.0.1 only): ${t.adminUrl}\nlog: ${t.logFile}\n`);
-  await new Promise<void>((resolve) => {
+  // Listening for the stop signals before anything else: one that comes during start-up (or the
+  // moment the URL is printed) still stops the tracker cleanly.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const t = await startTracker({ dataDir, host: typeof flags.host === 'string' ? flags.host : undefined, port });
+  process.stdout.write(`tracker: ${t.announceUrl}\nadmin (127.0.0.1 only): ${t.adminUrl}\nlog: ${t.logFile}\n`);
+  await stopped;
   await t.close();
 }
 
@@ -181,7 +181,7 @@ async function runCommand(argv: string[]): Promise<number> {
       }
       case 'export': {
         const xml = await ops.exportXml();
-        if (typeof flags.file === 'string') await writeFileAtomic(flags.file, xml);
+        if (typeof flags.file === 'string') await writePrivateFile(flags.file, xml, 'export');
         else process.stdout.write(xml);
         break;
       }

@@ -166,7 +166,7 @@ export async function runIdentity(ctx: ScenarioContext, start: typeof startCast 
     tables: [table, logTable],
     notes: [
       `${same} of ${TABLE_II.length} events as the paper's Table II${differs.length ? `, ${differs.length} with an intended difference (${differs.map((r) => `event ${r.parameters.event}: ${r.parameters.match}`).join('; ')})` : ''}${wrong.length ? `, ${wrong.length} WRONG: ${wrong.map((r) => r.error).join(' | ')}` : ''}.`,
-      'Every request carried username + token (from a login whose proof is built on the salted scrypt hash: the password never crosses the wire); the tracker checked it against the IP on record.',
+      'Every request carried username + token (from a SCRAM login: a proof of the key derived from the password with salted scrypt, checked against a stored verifier that cannot log in by itself; the password never crosses the wire); the tracker checked it against the IP on record.',
       'Event 3: the paper\'s tracker writes no log line for the administrator\'s change; this tracker logs every administrator action with its source (second table), which the match column states.',
     ],
   };
