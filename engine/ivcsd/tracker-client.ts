@@ -102,6 +102,22 @@ export async function announcePlain(announceUrl: string, infoHashHex: string, pe
   return parsePeers(answer.peers);
 }
 
+/** An announce carrying an identity (username and token), from wherever this process is. */
+export async function announceAs(
+  baseUrl: string,
+  identity: { username: string; token: string },
+  infoHashHex: string,
+  peerId: string,
+  port: number,
+  event: AnnounceEvent = 'started',
+  left = 0,
+): Promise<AnnouncedPeer[]> {
+  const query = `${announceQuery(infoHashHex, peerId, port, event, left)}&${new URLSearchParams(identity).toString()}`;
+  const answer = await getBencoded(`${baseUrl.replace(/\/$/, '')}/announce?${query}`);
+  throwIfRefused('/announce', answer);
+  return parsePeers(answer.peers);
+}
+
 export class TrackerSession {
   readonly baseUrl: string;
   readonly username: string;
@@ -158,10 +174,8 @@ export class TrackerSession {
    * bittorrent-tracker's HTTP answer includes the asking peer itself, which is dropped here.
    */
   async announce(infoHashHex: string, peerId: string, port: number, event: AnnounceEvent = 'started', left = 0): Promise<AnnouncedPeer[]> {
-    const query = `${announceQuery(infoHashHex, peerId, port, event, left)}&${new URLSearchParams(this.identity()).toString()}`;
-    const answer = await getBencoded(`${this.baseUrl}/announce?${query}`);
-    throwIfRefused('/announce', answer);
-    return parsePeers(answer.peers).filter((p) => !(p.ip === this.ip && p.port === port));
+    const peers = await announceAs(this.baseUrl, this.identity(), infoHashHex, peerId, port, event, left);
+    return peers.filter((p) => !(p.ip === this.ip && p.port === port));
   }
 
   /** Makes (once) an RSA key pair, signs the identity string and decrypts the OAEP answer. */
@@ -209,6 +223,11 @@ export class TrackerSession {
   private loggedIn(): { token: string; clientKey: Uint8Array } {
     if (!this.token || !this.clientKey) throw new Error(`TrackerSession for "${this.username}": call login() first`);
     return { token: this.token, clientKey: this.clientKey };
+  }
+
+  /** The username and token every request carries: what a stolen token hands another host (tests and the emulated identity check use it). */
+  get credentials(): { username: string; token: string } {
+    return this.identity();
   }
 
   private identity(): { username: string; token: string } {

@@ -147,12 +147,14 @@ export function runTrackerCommand(args: string[]): Promise<{ status: number | nu
   });
 }
 
-/** Starts `serve --data dataDir --port 0` as its own process and waits until it listens. */
-export async function spawnTracker(dataDir: string): Promise<TrackerProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...trackerCommand(), 'serve', '--data', dataDir, '--port', '0'], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+/**
+ * Starts `serve --data dataDir --port 0` as its own process and waits until it listens; with
+ * `namespace`, inside that network namespace (an emulated host), listening on `host`.
+ */
+export async function spawnTracker(dataDir: string, where: { namespace?: string; host?: string } = {}): Promise<TrackerProcess> {
+  const argv = [process.execPath, ...trackerCommand(), 'serve', '--data', dataDir, '--port', '0', ...(where.host ? ['--host', where.host] : [])];
+  const [cmd, ...args] = where.namespace ? ['ip', 'netns', 'exec', where.namespace, ...argv] : argv;
+  const child: ChildProcess = spawn(cmd, args, { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let exitCode: number | null | undefined;
