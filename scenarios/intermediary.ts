@@ -12,7 +12,8 @@ import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type ReportTable } from '../engine/report/table.js';
 import { intFlag } from '../engine/runner/args.js';
-import type { Scenario } from '../engine/runner/scenario.js';
+import type { RelayHosts } from '../engine/ivcsd/emulated/relay-hosts.js';
+import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner/scenario.js';
 import { filesOf, type FileSpec } from './cipher-transfer.js';
 import { CLAIMS } from './paper-003.js';
 
@@ -58,90 +59,100 @@ export const intermediary: Scenario = {
   flags: [
     { name: 'runs', value: 'N', description: 'times the experiment is repeated (default 3; quick 1); the paper ran it "many times"' },
     { name: 'size-bytes', value: 'N', description: 'a file of N bytes in place of the 3.82 MB one (tests, quick looks)' },
+    { name: 'emulate', description: 'A, C and B on three emulated hosts of --topology, links shaped to its bandwidth (root; engine/cluster)' },
   ],
   async run(ctx) {
-    const file = filesOf(ctx)[0];
-    const runs = intFlag(ctx.flags, 'runs', ctx.quick ? 1 : 3);
-    const torrent = await seededTorrent(ctx.scratchDir, file.sizeBytes, ctx.seed, { pieceLengthBytes: PIECE_LENGTH_BYTES });
-    ctx.progress.begin(NAME, runs);
-    const outcomes: RelayOutcome[] = [];
-    const records: ResultRecord[] = [];
-    for (let run = 1; run <= runs; run++) {
-      // a fresh tracker each run, so that no run sees the peers of the one before
-      const swarm = await startExperimentSwarm(path.join(ctx.scratchDir, `tracker-${run}`), torrent.meta, RELAY_CAST);
-      try {
-        const o = await runRelay({
-          ...torrent,
-          outFile: path.join(ctx.scratchDir, `b-${run}.bin`),
-          cacheDir: path.join(ctx.scratchDir, `c-cache-${run}`),
-          swarm,
-          timeoutMs: 120_000,
-        });
-        outcomes.push(o);
-        records.push(runRecord(o, file, run));
-        ctx.progress.step(`run ${run}: B ${o.sha256Equal ? 'equals' : 'DIFFERS from'} A, from C only: ${o.onlyFromC}, plaintext blocks at C: ${o.memory.plaintextAnywhere + o.disk.plaintextAnywhere}`);
-      } finally {
-        await swarm.close();
-      }
-    }
-    const failed = records.filter((r) => r.status === 'errored');
-    if (failed.length) throw new Error(`intermediary experiment failed: ${failed.map((r) => r.error).join(' | ')}`);
-
-    const last = outcomes[outcomes.length - 1];
-    const cores = os.availableParallelism();
-    const rows = [
-      ...last.relayReport.timeline.map((t) => ({ leg: 'C from A', timeMs: t.atMs, receivedMB: t.receivedBytes / MB })),
-      ...last.targetReport.timeline.map((t) => ({ leg: 'B from C (A killed)', timeMs: t.atMs, receivedMB: t.receivedBytes / MB })),
-    ];
-    const allEqual = outcomes.every((o) => o.sha256Equal);
-    const plaintextAtC = outcomes.reduce((n, o) => n + o.memory.plaintextAnywhere + o.disk.plaintextAnywhere, 0);
-    const blocksAudited = outcomes.reduce((n, o) => n + o.memory.blocks + o.disk.blocks, 0);
-    const headline = comparisonTable(
-      'Intermediary: paper vs here',
-      [
-        { figure: "B's file equals A's", unit: 'runs', paper: undefined, measured: outcomes.filter((o) => o.sha256Equal).length, note: `of ${runs}; paper: "always receives correct data" over many runs` },
-        { figure: 'B received only from C', unit: 'runs', measured: outcomes.filter((o) => o.onlyFromC).length, note: `of ${runs}; A was killed before B started` },
-        { figure: 'plaintext blocks C held (memory + disk)', unit: 'blocks', paper: 0, measured: plaintextAtC, note: `of ${blocksAudited} audited` },
-        { figure: "C's own key request refused", unit: 'runs', measured: outcomes.filter((o) => o.keyRefusal !== '').length, note: `of ${runs}; tracker: ${last.keyRefusal}` },
-        { figure: 'C download throughput', unit: 'MB/s', measured: summarize(outcomes.map((o) => throughputMBps(file.sizeBytes, o.relayReport.wallMs))).median },
-        { figure: 'B download throughput (from C)', unit: 'MB/s', measured: summarize(outcomes.map((o) => throughputMBps(file.sizeBytes, o.targetReport.wallMs))).median, note: `paper: "${CLAIMS.noReductions.words}"` },
-      ],
-      `${file.label} seeded file, ${PIECE_LENGTH_BYTES / 1024} KiB pieces; medians over ${runs} run(s) on ${cores} cores; MB = 10^6 bytes.`,
-    );
-    const audit: ReportTable = {
-      title: 'Audit of C after each run',
-      columns: ['run', 'pieces held', 'blocks in memory', 'plaintext (memory)', 'piece files on disk', 'plaintext (disk)', 'equal bytes (memory)', "B's peers unreachable"],
-      rows: outcomes.map((o, i) => [
-        i + 1,
-        o.heldPieces,
-        o.memory.blocks,
-        o.memory.plaintextAnywhere,
-        o.disk.files,
-        o.disk.plaintextAnywhere,
-        `${(100 * o.memory.equalByteFraction).toFixed(2)} %`,
-        o.targetReport.unreachablePeers.join(', '),
-      ]),
-      note: 'Every block C held is compared with the plaintext block at its own position and with every plaintext block of the file (by SHA-1). The unreachable peer is A: killed without announcing "stopped", the tracker still listed it.',
-    };
-    return {
-      records,
-      plots: [
-        lineChart({
-          name: 'relay-legs-over-time',
-          title: `Intermediary relay of ${file.label}: the two legs`,
-          subtitle: `measured here, ${cores} cores, loopback TCP, one process per peer; last run`,
-          rows,
-          x: { field: 'timeMs', title: 'time since the leg started (ms)' },
-          y: { field: 'receivedMB', title: 'pieces held by the receiver (MB = 10^6 bytes)' },
-          series: { field: 'leg', title: 'leg', type: 'nominal' },
-        }),
-      ],
-      tables: [headline, audit],
-      notes: [
-        `${allEqual ? 'In every run' : 'NOT in every run:'} B rebuilt A's file from C alone, decrypting each block and checking each piece's SHA-1; C, registered with the tracker as an intermediary, was admitted to the swarm but refused the key, stored the encrypted pieces (map in memory and one file a piece) and served them unchanged.`,
-        'C cannot check what it relays: a piece damaged at C would be caught by B (see the cipher-transfer tests, where a flipped block is refetched).',
-      ],
-      launcher: 'child processes (node:child_process fork), one per peer',
-    };
+    if (!ctx.flags.emulate) return runIntermediary(ctx);
+    const { onCluster } = await import('../engine/cluster/netns.js');
+    const { relayHosts } = await import('../engine/ivcsd/emulated/relay-hosts.js');
+    return onCluster(ctx.topology, (state) => runIntermediary(ctx, relayHosts(state)));
   },
 };
+
+async function runIntermediary(ctx: ScenarioContext, emulated?: RelayHosts): Promise<ScenarioOutput> {
+  const file = filesOf(ctx)[0];
+  const runs = intFlag(ctx.flags, 'runs', ctx.quick ? 1 : 3);
+  const torrent = await seededTorrent(ctx.scratchDir, file.sizeBytes, ctx.seed, { pieceLengthBytes: PIECE_LENGTH_BYTES });
+  ctx.progress.begin(NAME, runs);
+  const outcomes: RelayOutcome[] = [];
+  const records: ResultRecord[] = [];
+  for (let run = 1; run <= runs; run++) {
+    // a fresh tracker each run, so that no run sees the peers of the one before
+    const swarm = await startExperimentSwarm(path.join(ctx.scratchDir, `tracker-${run}`), torrent.meta, RELAY_CAST, emulated);
+    try {
+      const o = await runRelay({
+        ...torrent,
+        outFile: path.join(ctx.scratchDir, `b-${run}.bin`),
+        cacheDir: path.join(ctx.scratchDir, `c-cache-${run}`),
+        swarm,
+        timeoutMs: 120_000,
+        ...(emulated ? { hosts: emulated.hosts } : {}),
+      });
+      outcomes.push(o);
+      records.push(runRecord(o, file, run));
+      ctx.progress.step(`run ${run}: B ${o.sha256Equal ? 'equals' : 'DIFFERS from'} A, from C only: ${o.onlyFromC}, plaintext blocks at C: ${o.memory.plaintextAnywhere + o.disk.plaintextAnywhere}`);
+    } finally {
+      await swarm.close();
+    }
+  }
+  const failed = records.filter((r) => r.status === 'errored');
+  if (failed.length) throw new Error(`intermediary experiment failed: ${failed.map((r) => r.error).join(' | ')}`);
+
+  const last = outcomes[outcomes.length - 1];
+  const cores = os.availableParallelism();
+  const rows = [
+    ...last.relayReport.timeline.map((t) => ({ leg: 'C from A', timeMs: t.atMs, receivedMB: t.receivedBytes / MB })),
+    ...last.targetReport.timeline.map((t) => ({ leg: 'B from C (A killed)', timeMs: t.atMs, receivedMB: t.receivedBytes / MB })),
+  ];
+  const allEqual = outcomes.every((o) => o.sha256Equal);
+  const plaintextAtC = outcomes.reduce((n, o) => n + o.memory.plaintextAnywhere + o.disk.plaintextAnywhere, 0);
+  const blocksAudited = outcomes.reduce((n, o) => n + o.memory.blocks + o.disk.blocks, 0);
+  const headline = comparisonTable(
+    'Intermediary: paper vs here',
+    [
+      { figure: "B's file equals A's", unit: 'runs', paper: undefined, measured: outcomes.filter((o) => o.sha256Equal).length, note: `of ${runs}; paper: "always receives correct data" over many runs` },
+      { figure: 'B received only from C', unit: 'runs', measured: outcomes.filter((o) => o.onlyFromC).length, note: `of ${runs}; A was killed before B started` },
+      { figure: 'plaintext blocks C held (memory + disk)', unit: 'blocks', paper: 0, measured: plaintextAtC, note: `of ${blocksAudited} audited` },
+      { figure: "C's own key request refused", unit: 'runs', measured: outcomes.filter((o) => o.keyRefusal !== '').length, note: `of ${runs}; tracker: ${last.keyRefusal}` },
+      { figure: 'C download throughput', unit: 'MB/s', measured: summarize(outcomes.map((o) => throughputMBps(file.sizeBytes, o.relayReport.wallMs))).median },
+      { figure: 'B download throughput (from C)', unit: 'MB/s', measured: summarize(outcomes.map((o) => throughputMBps(file.sizeBytes, o.targetReport.wallMs))).median, note: `paper: "${CLAIMS.noReductions.words}"` },
+    ],
+    `${file.label} seeded file, ${PIECE_LENGTH_BYTES / 1024} KiB pieces; medians over ${runs} run(s) on ${cores} cores; MB = 10^6 bytes.`,
+  );
+  const audit: ReportTable = {
+    title: 'Audit of C after each run',
+    columns: ['run', 'pieces held', 'blocks in memory', 'plaintext (memory)', 'piece files on disk', 'plaintext (disk)', 'equal bytes (memory)', "B's peers unreachable"],
+    rows: outcomes.map((o, i) => [
+      i + 1,
+      o.heldPieces,
+      o.memory.blocks,
+      o.memory.plaintextAnywhere,
+      o.disk.files,
+      o.disk.plaintextAnywhere,
+      `${(100 * o.memory.equalByteFraction).toFixed(2)} %`,
+      o.targetReport.unreachablePeers.join(', '),
+    ]),
+    note: 'Every block C held is compared with the plaintext block at its own position and with every plaintext block of the file (by SHA-1). The unreachable peer is A: killed without announcing "stopped", the tracker still listed it.',
+  };
+  return {
+    records,
+    plots: [
+      lineChart({
+        name: 'relay-legs-over-time',
+        title: `Intermediary relay of ${file.label}: the two legs`,
+        subtitle: `measured here, ${cores} cores, ${emulated ? 'three emulated hosts, shaped links' : 'loopback TCP'}, one process per peer; last run`,
+        rows,
+        x: { field: 'timeMs', title: 'time since the leg started (ms)' },
+        y: { field: 'receivedMB', title: 'pieces held by the receiver (MB = 10^6 bytes)' },
+        series: { field: 'leg', title: 'leg', type: 'nominal' },
+      }),
+    ],
+    tables: [headline, audit],
+    notes: [
+      `${allEqual ? 'In every run' : 'NOT in every run:'} B rebuilt A's file from C alone, decrypting each block and checking each piece's SHA-1; C, registered with the tracker as an intermediary, was admitted to the swarm but refused the key, stored the encrypted pieces (map in memory and one file a piece) and served them unchanged.`,
+      'C cannot check what it relays: a piece damaged at C would be caught by B (see the cipher-transfer tests, where a flipped block is refetched).',
+      ...(emulated ? [`Hosts: ${emulated.description}`] : []),
+    ],
+    launcher: emulated ? 'child processes, one per peer, each in its emulated host\'s network namespace (ip netns exec)' : 'child processes (node:child_process fork), one per peer',
+  };
+}

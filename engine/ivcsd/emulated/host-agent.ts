@@ -6,20 +6,25 @@ import type { AgentReply, AgentRequest } from './messages.js';
 
 const sessions = new Map<string, TrackerSession>();
 
+function sessionOf(username: string): TrackerSession {
+  const session = sessions.get(username);
+  if (!session) throw new Error(`${username} has not logged in on this host`);
+  return session;
+}
+
 async function handle(req: AgentRequest): Promise<unknown> {
   switch (req.op) {
     case 'login': {
-      const session = new TrackerSession({ baseUrl: req.baseUrl, username: req.username, password: req.password, rsaBits: 1024 });
+      const session = new TrackerSession({ baseUrl: req.baseUrl, username: req.username, password: req.password });
       await session.login();
       sessions.set(req.username, session);
       return { observedIp: session.observedIp, credentials: session.credentials };
     }
-    case 'publish': {
-      const session = sessions.get(req.username);
-      if (!session) throw new Error(`${req.username} has not logged in on this host`);
-      await session.publish(req.infoHash, req.name);
+    case 'publish':
+      await sessionOf(req.username).publish(req.infoHash, req.name);
       return {};
-    }
+    case 'getcipher':
+      return { keyBytes: (await sessionOf(req.username).getCipher(req.infoHash)).length };
     case 'announce':
       return { peers: await announceAs(req.baseUrl, req.credentials, req.infoHash, req.peerId, req.port) };
   }

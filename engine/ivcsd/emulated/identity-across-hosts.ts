@@ -3,69 +3,15 @@
 // third host. The peer logs in and announces from its own host; its token is then replayed from the
 // third host, and its password tried there: both must be refused as coming from the wrong address.
 // Every outcome is read back from the tracker's answers and its log, never written in.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ClusterState } from '../../cluster/netns.js';
-import { childNodeFlags, siblingModulePath } from '../../runtime/project.js';
 import { openOfflineAdmin } from '../tracker/admin.js';
 import { spawnTracker } from '../tracker/fault-kit.js';
 import { LOG_FILE } from '../tracker/data-dir.js';
 import { TrackerLog, type LogEntry } from '../tracker/log.js';
-import type { AgentReply, AgentRequest } from './messages.js';
-
-type Request = AgentRequest extends infer R ? (R extends AgentRequest ? Omit<R, 'id'> : never) : never;
-
-/** A tracker client process inside one emulated host's namespace. */
-class HostAgent {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: AgentReply) => void>();
-  private exitError: Error | undefined;
-
-  private constructor(
-    private readonly child: ChildProcess,
-    readonly host: string,
-  ) {
-    child.on('message', (m: AgentReply) => this.waiting.get(m.id)?.(m));
-    child.once('exit', (code, signal) => {
-      this.exitError = new Error(`the client on ${host} exited (${signal ?? `code ${code}`})`);
-      for (const resolve of this.waiting.values()) resolve({ id: -1, ok: false, error: this.exitError.message });
-    });
-  }
-
-  static async start(namespace: string, host: string): Promise<HostAgent> {
-    // `ip netns exec` runs node itself (exec), so the IPC pipe's descriptor and variable reach it.
-    const child = spawn('ip', ['netns', 'exec', namespace, process.execPath, ...childNodeFlags(), siblingModulePath(import.meta.url, './host-agent')], {
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      serialization: 'advanced',
-    });
-    const agent = new HostAgent(child, host);
-    await agent.reply(0);
-    return agent;
-  }
-
-  private reply(id: number): Promise<AgentReply> {
-    return new Promise((resolve) => {
-      if (this.exitError) return resolve({ id, ok: false, error: this.exitError.message });
-      this.waiting.set(id, (r) => {
-        this.waiting.delete(id);
-        resolve(r);
-      });
-    });
-  }
-
-  ask(req: Request): Promise<AgentReply> {
-    const id = this.nextId++;
-    const answer = this.reply(id);
-    this.child.send({ ...req, id } as AgentRequest);
-    return answer;
-  }
-
-  stop(): void {
-    this.child.kill('SIGTERM');
-  }
-}
+import { HostAgent, type Request } from './agent.js';
 
 export interface CrossHostStep {
   step: string;

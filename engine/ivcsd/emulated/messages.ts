@@ -3,6 +3,7 @@
 export type AgentRequest = { id: number } & (
   | { op: 'login'; baseUrl: string; username: string; password: string }
   | { op: 'publish'; username: string; infoHash: string; name: string }
+  | { op: 'getcipher'; username: string; infoHash: string }
   | { op: 'announce'; baseUrl: string; credentials: { username: string; token: string }; infoHash: string; peerId: string; port: number }
 );
 

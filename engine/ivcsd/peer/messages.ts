@@ -33,6 +33,8 @@ export interface PeerConfig {
   /** port to announce in place of the listening one (a tap proxy in front of this peer) */
   announcePort?: number;
   maxPieceAttempts?: number;
+  /** the address its peer server listens on: 127.0.0.1 unless it runs on an emulated host (engine/cluster) */
+  listenHost?: string;
 }
 
 export interface PeerStats {

@@ -75,7 +75,7 @@ async function run(config: PeerConfig): Promise<void> {
   const cache = config.role === 'intermediary' ? new EncryptedPieceCache(config.cacheDir) : undefined;
   const source =
     config.role === 'seeder' ? await FileSource.open(required(config.dataFile, 'dataFile', 'seeder'), meta, key) : (cache ?? noBlocks);
-  const server = await startPeerServer(meta, peerIdHex, source);
+  const server = await startPeerServer(meta, peerIdHex, source, config.listenHost);
   const announcedPort = config.announcePort ?? server.port;
   const announce = announcer(config, session, meta, peerIdHex, announcedPort);
   // a seeder announces to be found; the others announce to find peers, and wait for some
