@@ -55,7 +55,7 @@ async function twoAtATime<T>(jobs: (() => Promise<T>)[]): Promise<T[]> {
 
 async function run(ctx: ScenarioContext) {
   const t = await simulationProfile(loadTopology(`${CLUSTER_CONFIG_DIR}/paper-003-lab.json`));
-  const peerCounts = intListFlag(ctx.flags, 'peers', ctx.quick ? PLAN.quick.peers : PLAN.full.peers);
+  const peerCounts = intListFlag(ctx.flags, 'swarm-sizes', ctx.quick ? PLAN.quick.peers : PLAN.full.peers);
   const pieces = PLAN.fileBytes / PLAN.pieceBytes;
   ctx.progress.begin('whatif-swarm', peerCounts.length * PLAN.variants.length);
   const jobs = peerCounts.flatMap((peers) =>
@@ -136,6 +136,6 @@ export const whatifSwarm: Scenario = {
   title: 'What-if: an IVCSD swarm of 10 to 1 000 peers, with and without intermediaries',
   description: 'simulates a swarm where a quarter of the peers hold the key: keyless peers refused, admitted as whole-file intermediaries, or as intermediaries carrying some pieces (SimGrid only)',
   whatIf: true,
-  flags: [{ name: 'peers', value: 'LIST', description: `swarm sizes besides the seed (default ${PLAN.full.peers.join(',')}; quick ${PLAN.quick.peers.join(',')})` }],
+  flags: [{ name: 'swarm-sizes', value: 'LIST', description: `peers besides the seed (default ${PLAN.full.peers.join(',')}; quick ${PLAN.quick.peers.join(',')})` }],
   run,
 };
