@@ -10,5 +10,8 @@ import { climate } from './climate.js';
 import { pingpong } from './pingpong.js';
 import { rc4plusEfficiency } from './rc4plus-efficiency.js';
 import { speedBound } from './speed-bound.js';
+import { whatifClimateModern } from './whatif-climate-modern.js';
+import { whatifCtrScale } from './whatif-ctr-scale.js';
+import { whatifSwarm } from './whatif-swarm.js';
 
-export const scenarios: Scenario[] = [ctrSweep, pingpong, climate, rc4plusEfficiency, speedBound, identity, keydist, keygen, cipherTransfer, intermediary];
+export const scenarios: Scenario[] = [ctrSweep, pingpong, climate, rc4plusEfficiency, speedBound, identity, keydist, keygen, cipherTransfer, intermediary, whatifCtrScale, whatifClimateModern, whatifSwarm];

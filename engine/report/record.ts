@@ -10,6 +10,16 @@ export type Status = 'completed' | 'errored';
 
 export type ParamValue = string | number | boolean;
 
+/**
+ * How a simulated figure relates to the paper: `calibrated` when a model input was fitted so that
+ * this figure matches the paper, `predicted` when it follows from the model and its sourced inputs.
+ */
+export type Fit = 'calibrated' | 'predicted';
+
+/** What a run did: measure here, simulate the profile in SimGrid (engine/sim), or both. */
+export type Mode = 'measure' | 'simulate' | 'both';
+export const MODES: Mode[] = ['measure', 'simulate', 'both'];
+
 /** Summary of the repetitions of one metric. Missing fields are written empty, never as 0. */
 export interface Stats {
   samples: number;
@@ -43,6 +53,10 @@ export interface ResultRecord {
   threads: number;
   status: Status;
   error?: string;
+  /** simulated rows only: fitted to the paper (calibrated) or not (predicted) */
+  fit?: Fit;
+  /** simulated rows with a paper counterpart: metric -> (simulated - paper) / paper, in percent */
+  errorVsPaperPct?: Record<string, number>;
 }
 
 export interface RunEnvironment {
@@ -63,6 +77,8 @@ export interface RunResult {
   runId: string;
   scenario: string;
   quick: boolean;
+  /** absent in runs written before modes existed: they measured */
+  mode?: Mode;
   seed: string;
   startedAt: string;
   finishedAt: string;

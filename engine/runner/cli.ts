@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { collectEnvironment } from '../report/environment.js';
 import { Progress } from '../report/progress.js';
-import type { RunResult } from '../report/record.js';
+import { MODES, type Mode, type RunResult } from '../report/record.js';
 import { writeRunFolder } from '../report/writer.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { flagHelp, parseArgs, UsageError, type FlagSpec } from './args.js';
+import { effectiveMode, runInMode } from './mode.js';
 import type { Scenario } from './scenario.js';
 
 export const COMMON_FLAGS: FlagSpec[] = [
@@ -15,6 +16,7 @@ export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'topology', value: 'FILE', description: 'cluster-config file (default cluster-config/local.json)' },
   { name: 'out', value: 'DIR', description: 'parent folder of the run folders (default reports/runs)' },
   { name: 'seed', value: 'TEXT', description: 'seed of every generated dataset and random choice (default "harness")' },
+  { name: 'mode', value: 'measure|simulate|both', description: 'measure here (default), simulate the topology in SimGrid (engine/sim), or both side by side' },
   { name: 'list', description: 'list the scenarios and exit' },
   { name: 'help', description: 'this help' },
 ];
@@ -48,6 +50,8 @@ export interface RunOptions {
   seed: string;
   flags: Record<string, string | true>;
   progress?: Progress;
+  /** default measure */
+  mode?: Mode;
 }
 
 /** Runs one scenario end to end and returns the folder it wrote. */
@@ -57,7 +61,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const started = new Date();
   const scratchDir = await fs.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
   try {
-    const output = await scenario.run({ quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir });
+    const mode = effectiveMode(scenario, opts.mode ?? 'measure');
+    const output = await runInMode(scenario, { quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir, mode });
     progress.end();
     const finished = new Date();
     const runId = `${timestamp(started)}-${scenario.name}`;
@@ -65,6 +70,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       runId,
       scenario: scenario.name,
       quick: opts.quick,
+      mode,
       seed: opts.seed,
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
@@ -73,7 +79,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     };
     const dir = path.join(opts.outParent, runId);
     await writeRunFolder(dir, run, {
-      title: `${scenario.title} (paper ${scenario.paper})${opts.quick ? ', quick' : ''}`,
+      title: `${scenario.title} (paper ${scenario.paper})${opts.quick ? ', quick' : ''}${mode === 'measure' ? '' : mode === 'both' ? ', measured and simulated' : ', simulated'}`,
       plots: output.plots,
       tables: output.tables,
       notes: output.notes,
@@ -119,12 +125,18 @@ export async function main(argv: string[], scenarios: Scenario[]): Promise<numbe
       return 2;
     }
   }
+  const mode = flags.mode ?? 'measure';
+  if (!MODES.includes(mode as Mode)) {
+    process.stderr.write(`error: --mode must be ${MODES.join(', ')}, got "${mode}"\n`);
+    return 2;
+  }
   const opts: RunOptions = {
     quick: positional.length === 0 ? true : flags.quick === true,
     topologyFile: path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE),
     outParent: path.resolve(typeof flags.out === 'string' ? flags.out : 'reports/runs'),
     seed: typeof flags.seed === 'string' ? flags.seed : 'harness',
     flags,
+    mode: mode as Mode,
   };
   if (positional.length === 0) process.stderr.write(`Running the quick form of every scenario: ${selected.map((s) => s.name).join(', ')}\n`);
   let failures = 0;

@@ -1,9 +1,10 @@
 // What a scenario is to the runner. A scenario (one file in scenarios/) declares its name, paper,
-// flags and a run function; the runner owns argument parsing, the environment, the run folder,
-// progress and the writer, so every scenario's report looks and reads the same.
+// flags, a run function that measures here and, when it has a SimGrid model (engine/sim), a simulate
+// function; the runner owns argument parsing, `--mode`, the environment, the run folder, progress
+// and the writer, so every scenario's report looks and reads the same.
 import type { Plot } from '../report/plot.js';
 import type { Progress } from '../report/progress.js';
-import type { ResultRecord } from '../report/record.js';
+import type { Mode, ResultRecord } from '../report/record.js';
 import type { ReportTable } from '../report/table.js';
 import type { Topology } from '../topology/topology.js';
 
@@ -24,6 +25,8 @@ export interface ScenarioContext {
   progress: Progress;
   /** a private scratch folder, removed when the run ends */
   scratchDir: string;
+  /** what this run does (`--mode`; absent: measure): a scenario phrases its notes by it */
+  mode?: Mode;
 }
 
 export interface ScenarioOutput {
@@ -43,5 +46,14 @@ export interface Scenario {
   title: string;
   description: string;
   flags?: ScenarioFlag[];
+  /** measures on this machine; for a what-if, runs its simulation (it has nothing to measure) */
   run(ctx: ScenarioContext): Promise<ScenarioOutput>;
+  /** a what-if: `run` is a SimGrid simulation whatever the mode, so it needs SimGrid */
+  whatIf?: boolean;
+  /**
+   * Simulates the same experiment on ctx.topology in SimGrid (engine/sim): records with source
+   * `simulated` and a fit. `measured` holds the records measured earlier in the same run (mode
+   * `both`), so that the tables put paper, simulated and measured side by side; empty otherwise.
+   */
+  simulate?(ctx: ScenarioContext, measured: ResultRecord[]): Promise<ScenarioOutput>;
 }
