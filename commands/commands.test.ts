@@ -27,6 +27,7 @@ const commands: { name: string; load: () => Promise<{ main: Main }>; sub?: strin
   { name: 'bench', load: () => import('./bench.js'), sub: 'startup', typo: ['ct', 'ctr'], flagTypo: [['startup', '--rpes', '2'], '--reps'] },
   { name: 'dataset', load: () => import('./dataset.js'), flagTypo: [['--up-ot', '1KiB'], '--up-to'] },
   { name: 'scenario', load: () => import('./scenario.js'), flagTypo: [['--qiuck'], '--quick'] },
+  { name: 'cluster', load: () => import('./cluster.js'), sub: 'status', typo: ['dwon', 'down'], flagTypo: [['status', '--topolgy', 'x.json'], '--topology'] },
 ];
 
 for (const c of commands) {
@@ -61,6 +62,15 @@ test('bad values are usage errors before any work, wherever they are given', asy
   assertUsageError(await captured(bench, ['startup', '--size', '1XB']), /^error: --size: "1XB" has an unknown size unit "XB"/, 'bench startup --size');
   const { main: scenario } = await import('./scenario.js');
   assertUsageError(await captured(scenario, ['ctr-sweep', '--reps', 'abc']), /^error: --reps must be a positive integer, got "abc"$/, 'scenario --reps');
+  assertUsageError(await captured(scenario, ['ctr-sweep', '--mode', 'simulated']), /^error: --mode must be measure or simulate or both, got "simulated" \(did you mean "simulate"\?\)$/, 'scenario --mode');
+  assertUsageError(await captured(scenario, ['identity', '--mode', 'simulate']), /^error: identity has no simulation model/, 'scenario --mode simulate without a model');
+  assertUsageError(await captured(scenario, ['whatif-ctr-scale', '--bandwidths-gbps', '0.1,fast']), /^error: --bandwidths-gbps: "fast" is not a positive number$/, 'what-if --bandwidths-gbps');
+  assertUsageError(await captured(scenario, ['intermediary', '--size-bytes', '3 furlongs']), /^error: --size-bytes: "3 furlongs" has an unknown size unit/, 'scenario --size-bytes');
+  const { main: cluster } = await import('./cluster.js');
+  assertUsageError(await captured(cluster, ['up']), /^error: missing --topology$/, 'cluster up without a topology');
+  assertUsageError(await captured(cluster, ['status', '--name', 'no spaces']), /^error: --name: cluster name "no spaces" must be/, 'cluster --name');
+  const { main: mpi } = await import('./mpi.js');
+  assertUsageError(await captured(mpi, ['pingpong', '--topology', 'x.json']), /^error: --topology applies with --emulate$/, 'mpi --topology alone');
   assertUsageError(await captured(scenario, ['--reps', '3']), /^error: --reps is a flag of ctr-sweep, climate, speed-bound, cipher-transfer/, 'scenario --reps for all');
 });
 

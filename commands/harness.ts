@@ -17,6 +17,7 @@ const COMMANDS: Record<string, Command> = {
   mpi: { summary: "paper 001's ping-pong as an mpirun job", load: () => import('./mpi.js') },
   bench: { summary: 'benchmarks: speed and memory as ratios to a peer measured in the same run', load: () => import('./bench.js') },
   dataset: { summary: "paper 000's seeded datasets", load: () => import('./dataset.js') },
+  cluster: { summary: 'a topology as emulated hosts on this machine (network namespaces, shaped links)', load: () => import('./cluster.js') },
 };
 
 const usage = () =>

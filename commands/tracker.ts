@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { PeerRole } from '../engine/ivcsd/tracker/store.js';
-import { writeFileAtomic } from '../engine/report/atomic.js';
 import { HELP_FLAG, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
@@ -57,7 +56,7 @@ const COMMANDS: Record<string, Subcommand> = {
     required: ['data', 'info-hash', 'level'],
   },
   import: { summary: 'read peers from an authority.xml', flags: [data, { name: 'file', value: 'FILE', description: 'the authority.xml to read' }, HELP_FLAG], required: ['data', 'file'] },
-  export: { summary: 'write the peers as authority.xml', flags: [data, { name: 'file', value: 'FILE', description: 'where to write (default stdout)' }, HELP_FLAG], required: ['data'] },
+  export: { summary: 'write the peers as authority.xml', flags: [data, { name: 'file', value: 'FILE', description: 'where to write, mode 0600 (default stdout)' }, HELP_FLAG], required: ['data'] },
   log: { summary: 'print the tracker log (JSON lines)', flags: [data, HELP_FLAG], required: ['data'] },
 };
 
@@ -100,14 +99,8 @@ function remoteOps(url: string, token: string): AdminOps {
 }
 
 async function localOps(dataDir: string): Promise<AdminOps> {
-  const [{ AuthorityStore }, { TrackerAdmin }, { TrackerLog }, { LOG_FILE, STORE_FILE }] = await Promise.all([
-    import('../engine/ivcsd/tracker/store.js'),
-    import('../engine/ivcsd/tracker/admin.js'),
-    import('../engine/ivcsd/tracker/log.js'),
-    trackerServer(),
-  ]);
-  const store = await AuthorityStore.open(path.join(dataDir, STORE_FILE));
-  const admin = new TrackerAdmin(store, new TrackerLog(path.join(dataDir, LOG_FILE)));
+  const { openOfflineAdmin } = await import('../engine/ivcsd/tracker/admin.js');
+  const { admin, close } = await openOfflineAdmin(dataDir);
   const source = 'admin-cli';
   return {
     summary: async () => admin.summary(),
@@ -116,7 +109,7 @@ async function localOps(dataDir: string): Promise<AdminOps> {
     addPeer: (username, password, ip, authority, role) => admin.addPeer(username, password, ip, authority, role, source),
     setPeerLevel: (username, level) => admin.setPeerLevel(username, level, source),
     setTorrentLevel: (infoHash, level) => admin.setTorrentLevel(infoHash, level, source),
-    close: () => store.close(),
+    close,
   };
 }
 
@@ -129,7 +122,6 @@ async function opsFor(dataDir: string, mayCreate: boolean): Promise<AdminOps> {
     if (isAlive(pid)) return remoteOps(url, token);
   }
   if (!mayCreate && !fs.existsSync(path.join(dataDir, STORE_FILE))) throw new UsageError(`${dataDir} holds no ${STORE_FILE}: start a tracker there first (serve) or import an authority.xml`);
-  fs.mkdirSync(dataDir, { recursive: true });
   return localOps(dataDir);
 }
 
@@ -148,12 +140,15 @@ async function readPassword(): Promise<string> {
 async function serve(dataDir: string, flags: Record<string, string | true>): Promise<void> {
   const port = flags.port === undefined ? 6969 : Number(flags.port);
   const { startTracker } = await trackerServer();
-  const t = await startTracker({ dataDir, host: typeof flags.host === 'string' ? flags.host : undefined, port });
-  process.stdout.write(`tracker: ${t.announceUrl}\nadmin (127.0.0.1 only): ${t.adminUrl}\nlog: ${t.logFile}\n`);
-  await new Promise<void>((resolve) => {
+  // Listening for the stop signals before anything else: one that comes during start-up (or the
+  // moment the URL is printed) still stops the tracker cleanly.
+  const stopped = new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
+  const t = await startTracker({ dataDir, host: typeof flags.host === 'string' ? flags.host : undefined, port });
+  process.stdout.write(`tracker: ${t.announceUrl}\nadmin (127.0.0.1 only): ${t.adminUrl}\nlog: ${t.logFile}\n`);
+  await stopped;
   await t.close();
 }
 
@@ -187,7 +182,7 @@ async function runCommand(command: string, flags: Record<string, string | true>)
       }
       case 'export': {
         const xml = await ops.exportXml();
-        if (typeof flags.file === 'string') await writeFileAtomic(flags.file, xml);
+        if (typeof flags.file === 'string') await (await import('../engine/ivcsd/tracker/data-dir.js')).writePrivateFile(flags.file, xml, 'export');
         else process.stdout.write(xml);
         break;
       }

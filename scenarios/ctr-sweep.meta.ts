@@ -61,4 +61,7 @@ export const ctrSweepInfo: ScenarioInfo = {
     // the parts (padded to n) and the decrypted copy of the largest file exist at once
     return { seconds, datasetBytes, scratchBytes: 2 * largest };
   },
+  // one SimGrid run of every size and process count side by side (1 + n actors a point), and on the
+  // local profile its calibration, cached after the first run; timed on the reference machine
+  simulationEstimate: () => ({ seconds: 8, datasetBytes: 0, scratchBytes: 0 }),
 };

@@ -5,19 +5,27 @@ import os from 'node:os';
 import path from 'node:path';
 import { LAUNCHERS, localRunner, mpirunRunner, type LauncherName, type SweepRunner } from '../engine/mpi/sweep.js';
 import { formatBytes } from '../engine/report/format.js';
-import { chart, quartiles, withQuartiles, type Plot, type Reference, type Row, type Rule } from '../engine/report/plot.js';
+import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Reference, type Row, type Rule } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
-import { comparisonTable, type ReportTable } from '../engine/report/table.js';
-import { UsageError } from '../engine/runner/args.js';
+import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
+import { intFlag, intListFlag, UsageError } from '../engine/runner/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
+import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/models/ctr.js';
+import { simulationProfile } from '../engine/sim/profile.js';
+import { fmt, missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import type { Topology } from '../engine/topology/topology.js';
 import { ensureDataset, PAPER_000_SIZES } from '../datasets/generator.js';
-import { ctrSweepInfo, sweepPlan } from './ctr-sweep.meta.js';
+import { ctrSweepInfo, SWEEP, sweepPlan } from './ctr-sweep.meta.js';
 
 const MiB = 1024 * 1024;
 
 /** Paper 000's headline, 1 GB with 12 processes on 3 nodes x 4 cores. */
 const PAPER = { speedupEncryptX: 6.7, throughputGbps: 4.233, speedupDecryptX: 6.378, procs: 12, sizeBytes: 1024 * MiB };
+/** The 1-process 1 GB time the two headline figures imply (the simulator's calibration point), ms. */
+const PAPER_ONE_PROCESS_MS = ((PAPER.speedupEncryptX * 8 * PAPER.sizeBytes) / (PAPER.throughputGbps * 1e9)) * 1000;
+/** The profile of the paper's cluster, whose AES rate is calibrated on that point. */
+const PAPER_PROFILE = 'paper-000-beowulf';
 
 const gbps = (bytes: number, ms: number) => (bytes * 8) / 1e9 / (ms / 1000);
 
@@ -141,37 +149,60 @@ function mpirunNotes(points: Point[], reps: number, launcher: string, processesP
   ];
 }
 
+const point = (r: ResultRecord) => ({ sizeBytes: r.parameters.sizeBytes as number, size: formatBytes(r.parameters.sizeBytes as number), procs: r.parameters.procs as number, operation: r.parameters.operation as string });
+
+/** Fig. 1 or 2's rows of measured or simulated records: time in seconds, with its quartiles when measured. */
+const timeRows = (records: ResultRecord[], op: string): Row[] =>
+  records.filter((r) => r.parameters.operation === op && r.metrics.wallMs).map((r) => ({ ...point(r), ...withQuartiles('timeS', r.metrics.wallMs, 1 / 1000) }));
+
+/**
+ * Speedup over 1 process of the records `keep` selects. A measured point's spread is the spread of
+ * its times against the 1-process median.
+ */
+function speedupRows(records: ResultRecord[], keep: (r: ResultRecord) => boolean): Row[] {
+  const chosen = records.filter((r) => keep(r) && r.metrics.wallMs);
+  const baselineMs = (r: ResultRecord) => chosen.find((b) => b.parameters.procs === 1 && b.parameters.operation === r.parameters.operation && b.parameters.sizeBytes === r.parameters.sizeBytes)?.metrics.wallMs.median;
+  return chosen.flatMap((r) => {
+    const base = baselineMs(r);
+    const w = r.metrics.wallMs;
+    if (base === undefined) return [];
+    return [{ ...point(r), speedupX: base / w.median, speedupXLow: w.q3 === undefined ? undefined : base / w.q3, speedupXHigh: w.q1 === undefined ? undefined : base / w.q1 }];
+  });
+}
+
+/** The paper gives no curve, only its headline: 1 GB in 8 Gbit / 4.233 Gbit/s with 12 processes, 6.7x that with one. */
+const PAPER_S12 = (PAPER.sizeBytes * 8) / (PAPER.throughputGbps * 1e9);
+const PAPER_TIMES: Reference = {
+  kind: 'paper',
+  label: 'paper, from its headline (4.233 Gbit/s and 6.7x at 1 GB)',
+  rows: [
+    { sizeBytes: PAPER.sizeBytes, timeS: PAPER_S12, procs: PAPER.procs, text: `12 processes: ${PAPER_S12.toFixed(2)} s` },
+    { sizeBytes: PAPER.sizeBytes, timeS: PAPER_S12 * PAPER.speedupEncryptX, procs: 1, text: `1 process: ${(PAPER_S12 * PAPER.speedupEncryptX).toFixed(1)} s` },
+  ],
+  textField: 'text',
+};
+const SIZE_AXIS = { field: 'sizeBytes', title: 'file size (log)', scale: 'log', format: 'bytes' } as const;
+const timeAxis = (op: string) => ({ field: 'timeS', title: `${op}ion time (s, median, log)`, scale: 'log' }) as const;
+
 /** Fig. 1 and 2 (time against size, a line a process count), speedup and throughput against processes. */
 function sweepPlots(records: ResultRecord[], where: string, cores: number): Plot[] {
   const measured = records.filter((r) => r.source === 'measured' && r.status === 'completed');
-  const point = (r: ResultRecord) => ({ sizeBytes: r.parameters.sizeBytes as number, size: formatBytes(r.parameters.sizeBytes as number), procs: r.parameters.procs as number });
   const reps = Math.max(0, ...measured.map((r) => r.metrics.wallMs.samples));
-  // the paper gives no curve, only its headline: 1 GB in 8 Gbit / 4.233 Gbit/s with 12 processes, 6.7x that with one
-  const paperS12 = (PAPER.sizeBytes * 8) / (PAPER.throughputGbps * 1e9);
-  const paperTimes: Reference = {
-    kind: 'paper',
-    label: 'paper, from its headline (4.233 Gbit/s and 6.7x at 1 GB)',
-    rows: [
-      { sizeBytes: PAPER.sizeBytes, timeS: paperS12, procs: PAPER.procs, text: `12 processes: ${paperS12.toFixed(2)} s` },
-      { sizeBytes: PAPER.sizeBytes, timeS: paperS12 * PAPER.speedupEncryptX, procs: 1, text: `1 process: ${(paperS12 * PAPER.speedupEncryptX).toFixed(1)} s` },
-    ],
-    textField: 'text',
-  };
   const timePlot = (op: string, name: string, title: string, paper: Reference[]) =>
     chart({
       name,
       title,
       subtitle: where,
-      rows: measured.filter((r) => r.parameters.operation === op).map((r) => ({ ...point(r), ...withQuartiles('timeS', r.metrics.wallMs, 1 / 1000) })),
-      x: { field: 'sizeBytes', title: 'file size (log)', scale: 'log', format: 'bytes' },
-      y: { field: 'timeS', title: `${op}ion time (s, median, log)`, scale: 'log' },
+      rows: timeRows(measured, op),
+      x: SIZE_AXIS,
+      y: timeAxis(op),
       series: { field: 'procs', title: 'processes' },
       spread: quartiles('timeS', `${reps} timed repetitions`),
       references: paper,
     });
   // speedup and throughput at 1 MiB and above, where the work outweighs starting the ranks
-  const big = measured.filter((r) => r.parameters.operation === 'encrypt' && (r.parameters.sizeBytes as number) >= MiB);
-  const baselineMs = (r: ResultRecord) => big.find((b) => b.parameters.procs === 1 && b.parameters.sizeBytes === r.parameters.sizeBytes)?.metrics.wallMs.median;
+  const isBig = (r: ResultRecord) => r.parameters.operation === 'encrypt' && (r.parameters.sizeBytes as number) >= MiB;
+  const big = measured.filter(isBig);
   const sizeOrder = [...new Set(big.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b).map(formatBytes);
   const perProcess = (p: { name: string; title: string; field: string; axisTitle: string; rows: Row[]; paperValue: number; paperText: string; rules?: Rule[] }) =>
     chart({
@@ -187,20 +218,14 @@ function sweepPlots(records: ResultRecord[], where: string, cores: number): Plot
       rules: p.rules,
     });
   return [
-    timePlot('encrypt', 'fig1-encryption-time', 'Fig. 1: encryption time vs file size', [paperTimes]),
+    timePlot('encrypt', 'fig1-encryption-time', 'Fig. 1: encryption time vs file size', [PAPER_TIMES]),
     timePlot('decrypt', 'fig2-decryption-time', 'Fig. 2: decryption time vs file size', []),
     perProcess({
       name: 'speedup-vs-processes',
       title: 'Encryption speedup over 1 process',
       field: 'speedupX',
       axisTitle: 'speedup over 1 process (x)',
-      rows: big.flatMap((r) => {
-        const base = baselineMs(r);
-        const w = r.metrics.wallMs;
-        if (base === undefined) return [];
-        // the spread of the speedup is the spread of this point's times against the 1-process median
-        return [{ ...point(r), speedupX: base / w.median, speedupXLow: w.q3 === undefined ? undefined : base / w.q3, speedupXHigh: w.q1 === undefined ? undefined : base / w.q1 }];
-      }),
+      rows: speedupRows(measured, isBig),
       paperValue: PAPER.speedupEncryptX,
       paperText: 'paper: 6.7x',
       rules: [{ y: cores, label: `${cores} cores here: the most speedup this machine can give` }],
@@ -217,8 +242,192 @@ function sweepPlots(records: ResultRecord[], where: string, cores: number): Plot
   ];
 }
 
+/**
+ * Fig. 1, Fig. 2 and the speedup at 1 GB as the model gives them; in mode both, beside what this run
+ * measured (the same sizes and process counts, with their spread).
+ */
+function simulatedPlots(t: Topology, records: ResultRecord[], measured: ResultRecord[], isPaper: boolean): Plot[] {
+  const simulated = records.filter((r) => r.source === 'simulated');
+  const done = measured.filter((r) => r.source === 'measured' && r.status === 'completed');
+  const reps = Math.max(0, ...done.map((r) => r.metrics.wallMs.samples));
+  const simulatedLabel = `simulated (SimGrid, ${t.name}: ${t.nodes.length} node(s) x ${t.processesPerNode} processes)`;
+  const where = done.length ? `the model of ${t.name} beside this machine (${os.availableParallelism()} cores), measured in the same run` : `SimGrid model of ${t.name}`;
+  const procsOrder = [...new Set([...simulated, ...done].map((r) => r.parameters.procs as number))].sort((a, b) => a - b);
+  const timePlot = (op: string, name: string, title: string, references: Reference[]) =>
+    simulatedChart({
+      name,
+      title,
+      subtitle: where,
+      simulated: timeRows(simulated, op),
+      simulatedLabel,
+      measured: timeRows(done, op),
+      x: SIZE_AXIS,
+      y: timeAxis(op),
+      series: { field: 'procs', title: 'processes', order: procsOrder },
+      spread: quartiles('timeS', `${reps} timed repetitions`),
+      references,
+    });
+  const atPaperSize = (r: ResultRecord) => r.parameters.sizeBytes === PAPER.sizeBytes;
+  return [
+    timePlot('encrypt', 'sim-fig1-encryption-time', `Fig. 1, simulated on ${t.name}: encryption time vs file size`, isPaper ? [PAPER_TIMES] : []),
+    timePlot('decrypt', 'sim-fig2-decryption-time', `Fig. 2, simulated on ${t.name}: decryption time vs file size`, []),
+    simulatedChart({
+      name: 'sim-speedup-vs-processes',
+      title: `Speedup at 1 GB over 1 process, simulated on ${t.name}`,
+      subtitle: [where, isPaper ? '' : 'no paper figures for this profile'],
+      simulated: speedupRows(simulated, atPaperSize),
+      simulatedLabel,
+      measured: speedupRows(done, atPaperSize),
+      x: { field: 'procs', title: 'processes', scale: 'ordinal' },
+      y: { field: 'speedupX', title: 'speedup over 1 process (x)' },
+      series: { field: 'operation', title: 'operation', order: ['encrypt', 'decrypt'] },
+      spread: quartiles('speedupX', `${reps} timed repetitions`),
+      references: isPaper
+        ? [
+            {
+              kind: 'paper',
+              label: 'paper: 1 GB, 12 processes on 3 x 4 cores',
+              rows: [
+                { procs: PAPER.procs, speedupX: PAPER.speedupEncryptX, operation: 'encrypt', text: `paper: ${PAPER.speedupEncryptX}x` },
+                { procs: PAPER.procs, speedupX: PAPER.speedupDecryptX, operation: 'decrypt', text: `paper: ${PAPER.speedupDecryptX}x` },
+              ],
+              textField: 'text',
+            },
+          ]
+        : [],
+    }),
+  ];
+}
+
+/**
+ * The sweep on the profile's model: every size and process count (a simulation is cheap; --procs
+ * and --max-size still narrow it), plus 1 and 12 processes at 1 GB, the paper's headline points.
+ */
+function simulatedPoints(ctx: ScenarioContext): CtrPoint[] {
+  const procs = [...new Set([...intListFlag(ctx.flags, 'procs', SWEEP.full.procs), 1, PAPER.procs])].sort((a, b) => a - b);
+  const maxSize = intFlag(ctx.flags, 'max-size', Number.MAX_SAFE_INTEGER);
+  const sizes = PAPER_000_SIZES.filter((s) => s.sizeBytes <= maxSize || s.sizeBytes === PAPER.sizeBytes);
+  return SWEEP.operations.flatMap((operation) => sizes.flatMap((s) => procs.map((n) => ({ operation, sizeBytes: s.sizeBytes, procs: n }))));
+}
+
+/** Why the model and the paper part, in numbers from the profile (see missNotes). */
+function missCauses(t: Topology, r: CtrSimulated[]): { encrypt: string; decrypt: string } {
+  const node = t.nodes[0];
+  const disk = node.disk ?? { readBytesPerS: NaN, writeBytesPerS: NaN };
+  const paperT12S = PAPER_ONE_PROCESS_MS / 1000 / PAPER.speedupEncryptX;
+  const perNodeBytes = PAPER.sizeBytes / t.nodes.length;
+  const neededMBps = (2 * perNodeBytes) / paperT12S / 1e6;
+  const lan = t.links[0];
+  const remoteBytes = PAPER.sizeBytes * (1 - Math.min(t.processesPerNode, PAPER.procs) / PAPER.procs);
+  const stitchS = lan ? remoteBytes / lan.bandwidthBytesPerS : NaN;
+  const dec12 = r.find((x) => x.operation === 'decrypt' && x.procs === PAPER.procs && x.sizeBytes === PAPER.sizeBytes);
+  return {
+    encrypt:
+      `at 12 processes each node reads and writes ${fmt(perNodeBytes / 1e6)} MB; the paper's ${fmt(paperT12S)} s needs ${fmt(neededMBps)} MB/s of disk traffic a node, ` +
+      `${fmt(neededMBps / Math.min(disk.readBytesPerS, disk.writeBytesPerS) * 1e6)}x what the profile's HDD sustains (${fmt(disk.readBytesPerS / 1e6)} MB/s): the paper's input was most likely still in the page cache after the sync, and its parts written to cache.`,
+    decrypt:
+      `the stitch brings ${fmt(remoteBytes / 1e6)} MB of plaintext from the other nodes to the master over its ${fmt((lan?.bandwidthBytesPerS ?? NaN) * 8e-6)} Mbit/s port, ${fmt(stitchS)} s at the very least, ` +
+      `${dec12 ? `in a simulated ${fmt(dec12.wallS)} s decryption ` : ''}against the paper's whole 12-process decryption of ${fmt(PAPER_ONE_PROCESS_MS / 1000 / PAPER.speedupDecryptX)} s: the paper's timing cannot include moving the plaintext over that LAN (its blocks were most likely already on the master, or its network faster than stated).`,
+  };
+}
+
+async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
+  const t = await simulationProfile(ctx.topology, (m) => ctx.progress.info(m));
+  const isPaper = t.name === PAPER_PROFILE;
+  // The paper's code runs AES-128-CTR; this harness's engine one AES-128-GCM pass (CTR + GHASH).
+  const cipher = t.detected ? 'aes-128-gcm-bulk' : 'aes-128-ctr';
+  const points = simulatedPoints(ctx);
+  ctx.progress.begin('ctr-sweep, simulated', 1);
+  const { results, hostWallMs } = await simulateCtr(t, points, { cipher });
+  ctx.progress.step(`${results.length} points simulated in ${(hostWallMs / 1000).toFixed(1)} s`);
+  const one = (p: CtrSimulated) => results.find((x) => x.operation === p.operation && x.sizeBytes === p.sizeBytes && x.procs === 1);
+  const label = (bytes: number) => PAPER_000_SIZES.find((s) => s.sizeBytes === bytes)?.label ?? `${bytes} B`;
+  const headline = (p: CtrSimulated) => p.sizeBytes === PAPER.sizeBytes && p.procs === PAPER.procs;
+  const calibrationPoint = (p: CtrSimulated) => isPaper && p.operation === 'encrypt' && p.sizeBytes === PAPER.sizeBytes && p.procs === 1;
+  const records: ResultRecord[] = results.map((p) => {
+    const base = one(p);
+    const metrics: Record<string, number> = { wallMs: p.wallS * 1000, throughputGbps: gbps(p.sizeBytes, p.wallS * 1000), ...(base ? { speedupX: base.wallS / p.wallS } : {}), ...(p.syncS !== undefined ? { syncMs: p.syncS * 1000 } : {}) };
+    const paper: Record<string, number> | undefined = !isPaper
+      ? undefined
+      : calibrationPoint(p)
+        ? { wallMs: PAPER_ONE_PROCESS_MS }
+        : headline(p)
+          ? p.operation === 'encrypt' ? { speedupX: PAPER.speedupEncryptX, throughputGbps: PAPER.throughputGbps } : { speedupX: PAPER.speedupDecryptX }
+          : undefined;
+    return simulatedRecord(t, {
+      scenario: 'ctr-sweep',
+      experiment: p.operation === 'encrypt' ? 'fig1-encrypt' : 'fig2-decrypt',
+      parameters: { operation: p.operation, sizeBytes: p.sizeBytes, sizeLabel: label(p.sizeBytes), procs: p.procs, rankNodes: nodesSummary(p.rankNodes), oversubscribed: p.oversubscribed, topology: t.name },
+      metrics,
+      threads: p.procs,
+      fit: calibrationPoint(p) ? 'calibrated' : 'predicted',
+      paper,
+    });
+  });
+  if (ctx.mode !== 'both') records.push(...paperRecords());
+
+  const sim = (op: string, bytes: number, procs: number) => records.find((r) => r.source === 'simulated' && r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+  const meas = (op: string, bytes: number, procs: number) => measured.find((r) => r.source === 'measured' && r.status === 'completed' && r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+  const paperOr = (v: number) => (isPaper ? v : undefined);
+  const rows: Comparison[] = ([
+    { figure: '1 process, 1 GB: encryption time', unit: 's', paper: paperOr(PAPER_ONE_PROCESS_MS / 1000), simulated: (sim('encrypt', PAPER.sizeBytes, 1)?.wallMs.median ?? NaN) / 1000, fit: isPaper ? 'calibrated' : 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 1) && meas('encrypt', PAPER.sizeBytes, 1)!.wallMs.median / 1000, note: isPaper ? 'paper: implied by 6.7x and 4.233 Gbit/s; the AES rate is fitted to it' : undefined },
+    { figure: '12 processes, 1 GB: encryption speedup', unit: 'x', paper: paperOr(PAPER.speedupEncryptX), simulated: sim('encrypt', PAPER.sizeBytes, 12)?.speedupX?.median, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.speedupX?.median },
+    { figure: '12 processes, 1 GB: encryption throughput', unit: 'Gbit/s', paper: paperOr(PAPER.throughputGbps), simulated: sim('encrypt', PAPER.sizeBytes, 12)?.throughputGbps.median, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.throughputGbps.median },
+    { figure: '12 processes, 1 GB: decryption speedup', unit: 'x', paper: paperOr(PAPER.speedupDecryptX), simulated: sim('decrypt', PAPER.sizeBytes, 12)?.speedupX?.median, fit: 'predicted', measured: meas('decrypt', PAPER.sizeBytes, 12)?.speedupX?.median, note: 'the model stitches on the master over the LAN' },
+    { figure: '12 processes, 1 GB: input sync to the other nodes (apart)', unit: 's', simulated: (sim('encrypt', PAPER.sizeBytes, 12)?.syncMs?.median ?? NaN) / 1000, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.syncMs && meas('encrypt', PAPER.sizeBytes, 12)!.syncMs.median / 1000, note: 'excluded from every time above, as the paper does' },
+  ] as Comparison[]).map((r) => ({ ...r, simulated: r.simulated !== undefined && Number.isFinite(r.simulated) ? r.simulated : undefined }));
+  const procsList = [...new Set(points.map((p) => p.procs))];
+  // The largest size measured in this run (mode both), else the largest simulated.
+  const measuredSizes = measured.filter((r) => r.source === 'measured' && r.status === 'completed').map((r) => r.parameters.sizeBytes as number);
+  const largest = measuredSizes.length ? Math.max(...measuredSizes) : Math.max(...points.map((p) => p.sizeBytes));
+  const perProcs: ReportTable = {
+    title: `Simulated on ${t.name}: ${label(largest)} by process count${measured.length ? ', with the times measured here' : ''}`,
+    columns: ['processes', 'encrypt s (sim)', 'decrypt s (sim)', 'sync s (sim, apart)', 'encrypt speedup (sim)', 'encrypt Gbit/s (sim)', 'encrypt s (measured)', 'sim vs measured'],
+    rows: procsList.map((n) => {
+      const e = sim('encrypt', largest, n);
+      const m = meas('encrypt', largest, n);
+      const d = relativeErrorPct(e?.wallMs.median, m?.wallMs.median);
+      return [n, e && e.wallMs.median / 1000, (sim('decrypt', largest, n)?.wallMs.median ?? NaN) / 1000, e?.syncMs && e.syncMs.median / 1000, e?.speedupX?.median, e?.throughputGbps.median, m && m.wallMs.median / 1000, d === undefined ? undefined : `${d >= 0 ? '+' : ''}${d.toFixed(0)} %`];
+    }),
+  };
+  const plots = simulatedPlots(t, records, measured, isPaper);
+  const causes = missCauses(t, results);
+  const enc12 = sim('encrypt', PAPER.sizeBytes, 12);
+  const dec12 = sim('decrypt', PAPER.sizeBytes, 12);
+  const notes = [
+    simulationNote(t, `models/ctr.ts: ${points.length} points, ${cipher} at the profile's per-core rate`, hostWallMs),
+    'The model: the master pads the input and starts n ranks, 4 a node; each reads its part from its node\'s disk, ciphers it on one core, writes it; decryption sends every plaintext part to the master, which writes the whole file (the stitch). The input sync runs apart and is reported apart (syncMs).',
+    ...(isPaper && enc12 && dec12
+      ? missNotes([
+          { figure: 'encryption speedup at 12 processes, 1 GB', paper: PAPER.speedupEncryptX, simulated: enc12.speedupX?.median ?? NaN, cause: causes.encrypt },
+          { figure: 'encryption throughput at 12 processes, 1 GB (Gbit/s)', paper: PAPER.throughputGbps, simulated: enc12.throughputGbps.median, cause: causes.encrypt },
+          { figure: 'decryption speedup at 12 processes, 1 GB', paper: PAPER.speedupDecryptX, simulated: dec12.speedupX?.median ?? NaN, cause: causes.decrypt },
+        ])
+      : []),
+    ...(() => {
+      // The model against this machine: every point both simulated and measured in this run.
+      const diffs = results.flatMap((p) => {
+        const d = relativeErrorPct(p.wallS * 1000, meas(p.operation, p.sizeBytes, p.procs)?.wallMs.median);
+        return d === undefined ? [] : [{ d, p }];
+      });
+      if (!diffs.length || isPaper) return [];
+      const abs = summarize(diffs.map((x) => Math.abs(x.d))).median;
+      const big = diffs.filter((x) => x.p.sizeBytes === largest);
+      return [`Model against this machine (${diffs.length} points measured and simulated in this run): simulated times differ from measured ones by a median ${abs.toFixed(0)} % (absolute)${big.length ? `; at ${label(largest)}: ${big.map((x) => `${x.p.operation} ${x.p.procs}p ${x.d >= 0 ? '+' : ''}${x.d.toFixed(0)} %`).join(', ')}` : ''}. The model knows no start-up of the pool, no page-cache misses, no other jobs on the machine.`];
+    })(),
+  ];
+  return {
+    records,
+    plots,
+    tables: [comparisonTable(`Paper vs simulated (${t.name}) vs measured here`, rows, isPaper ? 'Errors against the paper for simulated figures; "simulated vs measured" compares the model of the paper\'s cluster with this machine, which is not that cluster.' : 'This profile is not the paper\'s cluster: its simulated figures are checked against what this machine measures.'), perProcs],
+    notes,
+    launcher: 'SimGrid (engine/sim)',
+  };
+}
+
 export const ctrSweep: Scenario = {
   ...ctrSweepInfo,
+  simulate: simulateSweep,
   async run(ctx) {
     const { launcher: given, procs: procsList, reps, sizes } = sweepPlan(ctx.quick, ctx.flags);
     const launcher = given as LauncherName;
@@ -261,7 +470,7 @@ export const ctrSweep: Scenario = {
         { figure: 'best encryption throughput', unit: 'Gbit/s', measured: Math.max(...rows.filter((r) => r.op === 'encrypt' && r.size === largest.label).map((r) => r.throughputGbps)) },
         { figure: 'decryption speedup over 1 process', unit: 'x', paper: PAPER.speedupDecryptX, measured: at('decrypt', maxProcs)?.speedupX, note: 'paper: lower than encryption (stitching)' },
       ],
-      `This machine has ${cores} cores (${os.cpus()[0]?.model.trim()}); the paper had 12. Speedup here is bounded by ${cores}: ranks beyond it share cores. No simulated figures yet (no model of the paper's cluster in this run).` +
+      `This machine has ${cores} cores (${os.cpus()[0]?.model.trim()}); the paper had 12. Speedup here is bounded by ${cores}: ranks beyond it share cores. ${ctx.mode === 'both' ? 'The simulated figures come in their own table below.' : 'Simulated figures: --mode simulate or both.'}` +
         (largest.sizeBytes < PAPER.sizeBytes ? ` This run stopped at ${formatBytes(largest.sizeBytes)}, not the paper's 1 GB (1 GiB here).` : ''),
     );
     const timesTable: ReportTable = {

@@ -1,7 +1,8 @@
-// Every scenario the runner knows, in the order `npm run scenario` runs them. A scenario is two
-// files: `<name>.meta.ts` declares it (name, paper, flags, plan, cost) and `<name>.ts` runs it; the
+// Every scenario the runner knows, in the order `npm run scenario` runs them: the papers'
+// experiments, then the what-ifs (SimGrid only). A scenario is two files: `<name>.meta.ts` declares
+// it (name, paper, flags, plan, cost, whether it has a SimGrid model) and `<name>.ts` runs it; the
 // catalogue holds the declarations and imports a body only when its scenario runs, so --help,
-// --list and --dry-run never load an engine or a plotting library.
+// --list and --dry-run never load an engine, the simulator or a plotting library.
 import type { ScenarioEntry } from '../engine/runner/scenario.js';
 import { cipherTransferInfo } from './cipher-transfer.meta.js';
 import { climateInfo } from './climate.meta.js';
@@ -13,6 +14,9 @@ import { keygenInfo } from './keygen.meta.js';
 import { pingpongInfo } from './pingpong.meta.js';
 import { rc4plusEfficiencyInfo } from './rc4plus-efficiency.meta.js';
 import { speedBoundInfo } from './speed-bound.meta.js';
+import { whatifClimateModernInfo } from './whatif-climate-modern.meta.js';
+import { whatifCtrScaleInfo } from './whatif-ctr-scale.meta.js';
+import { whatifSwarmInfo } from './whatif-swarm.meta.js';
 
 export const scenarios: ScenarioEntry[] = [
   { ...ctrSweepInfo, load: async () => (await import('./ctr-sweep.js')).ctrSweep },
@@ -25,4 +29,7 @@ export const scenarios: ScenarioEntry[] = [
   { ...keygenInfo, load: async () => (await import('./keygen.js')).keygen },
   { ...cipherTransferInfo, load: async () => (await import('./cipher-transfer.js')).cipherTransfer },
   { ...intermediaryInfo, load: async () => (await import('./intermediary.js')).intermediary },
+  { ...whatifCtrScaleInfo, load: async () => (await import('./whatif-ctr-scale.js')).whatifCtrScale },
+  { ...whatifClimateModernInfo, load: async () => (await import('./whatif-climate-modern.js')).whatifClimateModern },
+  { ...whatifSwarmInfo, load: async () => (await import('./whatif-swarm.js')).whatifSwarm },
 ];

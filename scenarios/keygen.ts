@@ -1,7 +1,8 @@
-// Paper 003, Sect. IV.C: key generation cost. The paper's test: a 128-byte random key, rounds of
+// Paper 003, Sect. IV.D: key generation cost. The paper's test: a 128-byte random key, rounds of
 // 100 (10 000 rounds, 0.11 ms a round). Here the same with node:crypto's CSPRNG (OpenSSL), the
 // tracker's 16-byte file key likewise, and what the scheme adds: RSA key-pair generation on the
-// peer (by modulus), a login (salted scrypt on the peer) and one getcipher round trip.
+// peer (by modulus), a login (salted scrypt on the peer) and one getcipher round trip. The paper's
+// "10 000 keys in 11 seconds" is shown as printed, beside the arithmetic of its own inputs.
 import { generateKeyPair, randomBytes } from 'node:crypto';
 import { OPS_PER_ROUND, roundSamplesMs } from '../engine/ivcsd/rc4plus-bench.js';
 import { infoHashOf, startCast } from '../engine/ivcsd/tracker/fixture.js';
@@ -13,8 +14,10 @@ import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison } from '../engine/report/table.js';
 import type { Scenario } from '../engine/runner/scenario.js';
 import { keygenInfo, keygenPlan } from './keygen.meta.js';
+import { KEYGEN, KEYGEN_SLIP } from './paper-003.js';
 
-const PAPER = { keyBytes: 128, rounds: 10_000, msPerRound: 0.11 };
+const PAPER = { keyBytes: KEYGEN.keyBytes.value, rounds: KEYGEN.rounds.value, msPerRound: KEYGEN.msPerRound.value };
+const SLIP_ARITHMETIC = `${KEYGEN.msPerRound.value} ms x ${KEYGEN.tenThousandKeys.value} = ${KEYGEN_SLIP.multiplicationS.toFixed(1)} s, not ${KEYGEN.tenThousandKeysS.value} s; and as ${KEYGEN.msPerRound.value} ms is a round of ${KEYGEN.opsPerRound.value} keys, ${KEYGEN.tenThousandKeys.value} keys take ${KEYGEN_SLIP.perRoundReadingMs.toFixed(0)} ms by the paper's own measurement`;
 
 function rsaKeyPairMs(bits: number): Promise<number> {
   const started = performance.now();
@@ -45,7 +48,15 @@ export const keygen: Scenario = {
       comparisons.push({ figure: `${keyBytes}-byte random key, round of ${OPS_PER_ROUND}`, unit: 'ms', paper: keyBytes === PAPER.keyBytes ? PAPER.msPerRound : undefined, measured: s.median, note: `${rounds} rounds${keyBytes === FILE_KEY_BYTES ? '; the file key the tracker makes per torrent' : ''}` });
       ctx.progress.step(`${keyBytes}-byte keys: ${s.median.toFixed(3)} ms/round`);
     }
-    records.push({ scenario: 'keygen', experiment: 'random-key', source: 'paper', threads: 1, status: 'completed', parameters: { keyBytes: PAPER.keyBytes, rounds: PAPER.rounds, opsPerRound: OPS_PER_ROUND, engine: 'Java (paper 003)' }, metrics: { msPerRound: single(PAPER.msPerRound) } });
+    records.push({ scenario: 'keygen', experiment: 'random-key', source: 'paper', threads: 1, status: 'completed', parameters: { keyBytes: PAPER.keyBytes, rounds: PAPER.rounds, opsPerRound: OPS_PER_ROUND, engine: 'Java (paper 003)', paperWords: KEYGEN.msPerRound.words }, metrics: { msPerRound: single(PAPER.msPerRound) } });
+    // The paper's "ten thousand keys in 11 seconds", as printed, and the same here from the rounds.
+    const msPerRound = records.find((r) => r.source === 'measured' && r.parameters.keyBytes === PAPER.keyBytes)!.metrics.msPerRound.median;
+    const tenThousandMs = (KEYGEN.tenThousandKeys.value / OPS_PER_ROUND) * msPerRound;
+    records.push(
+      { scenario: 'keygen', experiment: 'ten-thousand-keys', source: 'paper', threads: 1, status: 'completed', parameters: { keyBytes: PAPER.keyBytes, keys: KEYGEN.tenThousandKeys.value, paperWords: KEYGEN.tenThousandKeysS.words, arithmetic: SLIP_ARITHMETIC }, metrics: { tenThousandKeysS: single(KEYGEN.tenThousandKeysS.value) } },
+      { scenario: 'keygen', experiment: 'ten-thousand-keys', source: 'measured', threads: 1, status: 'completed', parameters: { keyBytes: PAPER.keyBytes, keys: KEYGEN.tenThousandKeys.value, derivation: `${KEYGEN.tenThousandKeys.value / OPS_PER_ROUND} x the median round` }, metrics: { tenThousandKeysMs: single(tenThousandMs) } },
+    );
+    comparisons.push({ figure: `${KEYGEN.tenThousandKeys.value} ${PAPER.keyBytes}-byte keys`, unit: 'ms', paper: KEYGEN.tenThousandKeysS.value * 1000, measured: tenThousandMs, note: `paper: "${KEYGEN.tenThousandKeysS.words}", an arithmetic slip: ${SLIP_ARITHMETIC}` });
 
     const rsaRows: Row[] = [];
     for (const bits of rsaBits) {
@@ -88,13 +99,13 @@ export const keygen: Scenario = {
         chart({
           kind: 'bar',
           name: 'random-key-rounds',
-          title: 'Random keys: ms per round of 100 (paper Sect. IV.C)',
+          title: 'Random keys: ms per round of 100 (paper Sect. IV.D)',
           subtitle: `measured here, node:crypto randomBytes (OpenSSL), one thread on ${os.availableParallelism()} cores, ${rounds} rounds`,
           rows: keyRows,
           x: { field: 'key', title: 'key' },
           y: { field: 'msPerRound', title: 'ms per round of 100 keys' },
           spread: quartiles('msPerRound', `${rounds} rounds`),
-          references: [{ kind: 'paper', label: 'paper: Java, 0.11 ms a round', rows: [{ key: keyLabel(PAPER.keyBytes), msPerRound: PAPER.msPerRound }] }],
+          references: [{ kind: 'paper', label: `paper: Java, ${PAPER.msPerRound} ms a round`, rows: [{ key: keyLabel(PAPER.keyBytes), msPerRound: PAPER.msPerRound }] }],
         }),
         chart({
           name: 'rsa-keypair',
@@ -107,9 +118,10 @@ export const keygen: Scenario = {
           spread: quartiles('keyPairMs', `${plan.rsaRepetitions} key pairs (median line)`),
         }),
       ],
-      tables: [comparisonTable('Key generation (paper Sect. IV.C) and what key distribution adds', comparisons, 'Median; a round is 100 keys, as in the paper.')],
+      tables: [comparisonTable('Key generation (paper Sect. IV.D) and what key distribution adds', comparisons, 'Median; a round is 100 keys, as in the paper.')],
       notes: [
         `A round of 100 128-byte keys takes ${paperRow.measured?.toFixed(3)} ms here (paper: 0.11 ms in Java). Both are negligible next to one RSA key pair, which a peer makes once per session.`,
+        `The paper writes "${KEYGEN.tenThousandKeysS.words}": an arithmetic slip (${SLIP_ARITHMETIC}). Its figure is shown as printed (11 s); here 10 000 keys take ${tenThousandMs.toFixed(2)} ms.`,
         `${rounds} rounds (paper: ${PAPER.rounds})${ctx.quick ? '; quick form' : ''}. The machine is shared by other jobs.`,
       ],
     };

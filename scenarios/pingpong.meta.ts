@@ -68,4 +68,6 @@ export const pingpongInfo: ScenarioInfo = {
     }
     return { seconds, datasetBytes: 0, scratchBytes: 0 };
   },
+  // one SimGrid run of every configuration and size, timed on the reference machine
+  simulationEstimate: () => ({ seconds: 4, datasetBytes: 0, scratchBytes: 0 }),
 };

@@ -21,8 +21,8 @@ const SHORT: Record<string, Record<string, string>> = {
   identity: {},
   keydist: { peers: '2', concurrency: '1,2' },
   keygen: { rounds: '5', 'rsa-bits': '1024' },
-  'cipher-transfer': { reps: '1' },
-  intermediary: { runs: '1' },
+  'cipher-transfer': { reps: '1', 'size-bytes': '300KiB' },
+  intermediary: { runs: '1', 'size-bytes': '300KiB' },
 };
 
 const quiet = () => new Progress(Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: false }) as unknown as NodeJS.WriteStream, false);
@@ -49,3 +49,14 @@ for (const [name, given] of Object.entries(SHORT)) {
     }
   });
 }
+
+test('every declaration says truly whether its body has a SimGrid model, and what-ifs only simulate', async () => {
+  for (const entry of scenarios) {
+    const body = await entry.load();
+    assert.equal(body.name, entry.name);
+    assert.equal(Boolean(body.simulate), Boolean(entry.simulationEstimate), `${entry.name}: simulate in the body, simulationEstimate in the declaration`);
+    assert.equal(Boolean(body.whatIf), Boolean(entry.whatIf), `${entry.name}: whatIf`);
+    if (entry.whatIf) assert.equal(body.simulate, undefined, `${entry.name}: a what-if's run is its simulation`);
+    for (const f of entry.flags ?? []) assert.ok(!f.value || f.kind || f.choices, `${entry.name}: --${f.name} takes a value and says its kind`);
+  }
+});

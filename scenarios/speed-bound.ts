@@ -6,20 +6,23 @@
 import { Piscina } from 'piscina';
 import os from 'node:os';
 import type { EncryptBlocksResult, EncryptBlocksTask } from '../engine/ivcsd/rc4plus-worker.js';
-import { chart, quartiles, withQuartiles } from '../engine/report/plot.js';
+import { chart, quartiles, simulatedChart, withQuartiles } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison } from '../engine/report/table.js';
-import type { Scenario } from '../engine/runner/scenario.js';
+import { intFlag } from '../engine/runner/args.js';
+import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { siblingModule } from '../engine/runtime/project.js';
-import { BLOCKS_PER_TASK, speedBoundInfo, speedBoundPlan } from './speed-bound.meta.js';
+import { simulateSpeedBound } from '../engine/sim/models/ivcsd.js';
+import { simulationProfile } from '../engine/sim/profile.js';
+import { simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { LINKS as PAPER_LINKS, RC4PLUS } from './paper-003.js';
+import { BLOCKS_PER_TASK, PLAN, speedBoundInfo, speedBoundPlan } from './speed-bound.meta.js';
 
 const BLOCK_BYTES = 16 * 1024;
-const PAPER = { perEncryptorMBps: 50, maxParallels: 8 };
-export const LINKS = [
-  { name: 'household link', throughputMBps: 10, paperParallels: 1 },
-  { name: '2 Gbit/s fibre', throughputMBps: 250, paperParallels: 5 },
-];
+/** Fig. 13's x axis runs to 8 parallels. */
+const PAPER = { perEncryptorMBps: RC4PLUS.speedBoundMBps.value, maxParallels: 8 };
+export const LINKS = PAPER_LINKS.map((l) => ({ name: l.name, throughputMBps: l.throughputMBps.value, paperParallels: l.parallels.value }));
 
 /** k streams, each submitting its tasks one after another, all at once; aggregate MB/s. */
 async function aggregateMBps(pool: Piscina, k: number, tasksPerStream: number): Promise<{ mbps: number; busyMs: number[] }> {
@@ -44,8 +47,86 @@ export function parallelsNeeded(curve: { k: number; mbps: number }[], linkMBps: 
   return curve.find((p) => p.mbps >= linkMBps)?.k;
 }
 
+/** The profile of the paper's lab, whose RC4+ rate is its own 16 KiB figure (31.24 ms a round of 100). */
+const PAPER_PROFILE = 'paper-003-lab';
+/** The paper's "50MB" a second: 3 200 arrays of 16 KiB, in bytes (MB/s here are 10^6 bytes). */
+const PAPER_ENCRYPTOR_MBps = (3200 * 16384) / 1e6;
+
+async function simulateSpeedBoundScenario(ctx: ScenarioContext, measured: ResultRecord[]) {
+  const t = await simulationProfile(ctx.topology, (m) => ctx.progress.info(m));
+  const isPaper = t.name === PAPER_PROFILE;
+  const peer = t.nodes.find((n) => n.name === 'peer') ?? t.nodes[0];
+  const maxK = Math.max(intFlag(ctx.flags, 'max-parallels', PLAN.full.maxParallels), PAPER.maxParallels);
+  const parallels = Array.from({ length: maxK }, (_, i) => i + 1);
+  // The paper's two links, where the profile has them (a household line and a 2 Gbit/s fibre).
+  const links = ['household', 'fibre'].filter((n) => t.links.some((l) => l.name === n));
+  ctx.progress.begin('speed-bound, simulated', 1);
+  const { results, hostWallMs } = await simulateSpeedBound(t, peer.name, parallels, links);
+  ctx.progress.step(`${results.length} points simulated in ${(hostWallMs / 1000).toFixed(1)} s`);
+  const records: ResultRecord[] = results.map((r) =>
+    simulatedRecord(t, {
+      scenario: 'speed-bound',
+      experiment: 'fig13',
+      parameters: { parallels: r.parallels, link: r.link ?? 'none (encryption alone)', cores: peer.cores, blockBytes: BLOCK_BYTES, model: 'engine/sim/models/ivcsd.ts' },
+      metrics: { throughputMBps: r.throughputMBps },
+      threads: r.parallels,
+      // One encryptor's rate is the paper's own figure; k of them and the links are predictions.
+      fit: isPaper && !r.link && r.parallels === 1 ? 'calibrated' : 'predicted',
+      ...(isPaper && !r.link ? { paper: { throughputMBps: r.parallels * PAPER_ENCRYPTOR_MBps } } : {}),
+    }),
+  );
+  const alone = results.filter((r) => !r.link).map((r) => ({ k: r.parallels, mbps: r.throughputMBps }));
+  const over = (linkName: string) => results.filter((r) => r.link === linkName).map((r) => ({ k: r.parallels, mbps: r.throughputMBps }));
+  const measuredAt = (k: number) => measured.find((r) => r.source === 'measured' && r.parameters.parallels === k)?.metrics.throughputMBps?.median;
+  // Over a link, a k "suffices" once the transfer runs at 95 % of the line: more encryptors add nothing.
+  const needed = (linkName: string, linkMBps: number) => (links.includes(linkName) ? over(linkName).find((p) => p.mbps >= 0.95 * linkMBps)?.k : parallelsNeeded(alone, linkMBps));
+  const rows: Comparison[] = [
+    { figure: 'one encryptor', unit: 'MB/s', paper: isPaper ? PAPER_ENCRYPTOR_MBps : undefined, simulated: alone[0]?.mbps, fit: isPaper ? 'calibrated' : 'predicted', measured: measuredAt(1) },
+    { figure: `${maxK} encryptors on ${peer.cores} cores`, unit: 'MB/s', paper: isPaper ? maxK * PAPER_ENCRYPTOR_MBps : undefined, simulated: alone.at(-1)?.mbps, fit: 'predicted', measured: measuredAt(maxK), note: maxK > peer.cores ? `more encryptors than cores: they share them` : undefined },
+    ...LINKS.map((link, i): Comparison => ({
+      figure: `parallels for ${link.name} (${link.throughputMBps} MB/s)`,
+      unit: 'encryptors',
+      paper: isPaper ? link.paperParallels : undefined,
+      simulated: needed(['household', 'fibre'][i], link.throughputMBps),
+      fit: 'predicted',
+      note: links.includes(['household', 'fibre'][i]) ? 'simulated over the link: the first k at 95 % of the line' : 'from the simulated encryption curve (no such link in this profile)',
+    })),
+  ];
+  const ALONE = 'encryption alone';
+  const lineName = (r: (typeof results)[number]) => (r.link ? `sending over the ${r.link} link` : ALONE);
+  const measuredRows = measured
+    .filter((r) => r.source === 'measured' && r.status === 'completed' && r.metrics.throughputMBps)
+    .map((r) => ({ parallels: r.parameters.parallels as number, line: ALONE, ...withQuartiles('throughputMBps', r.metrics.throughputMBps) }));
+  const reps = Math.max(0, ...measured.filter((r) => r.source === 'measured').map((r) => r.metrics.throughputMBps?.samples ?? 0));
+  return {
+    records,
+    plots: [
+      simulatedChart({
+        name: 'sim-speed-bound',
+        title: `Fig. 13, simulated on ${t.name}: speed bound against parallel encryptors`,
+        subtitle: `SimGrid: k RC4+ encryptors on a ${peer.cores}-core peer${links.length ? `, alone and sending over ${links.join(' and ')}` : ''}${measuredRows.length ? `; beside it, encryption alone measured here (${os.availableParallelism()} cores)` : ''}`,
+        simulated: results.map((r) => ({ parallels: r.parallels, throughputMBps: r.throughputMBps, line: lineName(r) })),
+        simulatedLabel: `simulated (SimGrid, ${t.name})`,
+        measured: measuredRows,
+        x: { field: 'parallels', title: 'parallel encryptors', scale: 'ordinal' },
+        y: { field: 'throughputMBps', title: 'aggregate throughput (MB/s)' },
+        series: { field: 'line', title: 'what is timed', order: [ALONE, ...links.map((l) => `sending over the ${l} link`)] },
+        spread: quartiles('throughputMBps', `${reps} runs of each k`),
+        references: isPaper
+          ? [{ kind: 'paper', label: "paper: k x 50 MB/s (its 3 200 arrays of 16 KiB a second: 52.43 MB/s)", rows: parallels.map((k) => ({ parallels: k, throughputMBps: k * PAPER_ENCRYPTOR_MBps, line: ALONE })), line: true }]
+          : [],
+        rules: LINKS.map((l) => ({ y: l.throughputMBps, label: `${l.name}, ${l.throughputMBps} MB/s` })),
+      }),
+    ],
+    tables: [comparisonTable(`Speed bound: paper vs simulated (${t.name}) vs measured here`, rows, isPaper ? 'The paper\'s 50 MB/s is 3 200 arrays of 16 KiB a second: 52.43 MB/s in the 10^6-byte megabytes of these columns.' : undefined)],
+    notes: [simulationNote(t, `models/ivcsd.ts: ${results.length} points`, hostWallMs)],
+    launcher: 'SimGrid (engine/sim)',
+  };
+}
+
 export const speedBound: Scenario = {
   ...speedBoundInfo,
+  simulate: simulateSpeedBoundScenario,
   async run(ctx) {
     const plan = speedBoundPlan(ctx.quick, ctx.flags);
     const { maxParallels: maxK, reps } = plan;
@@ -79,8 +160,8 @@ export const speedBound: Scenario = {
     }
     const one = curve[0]?.mbps ?? Number.NaN;
     for (let k = 1; k <= Math.max(maxK, PAPER.maxParallels); k++) {
-      if (k <= maxK) records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'simulated', threads: k, status: 'completed', parameters: { parallels: k, model: 'k x one encryptor measured here' }, metrics: { throughputMBps: single(k * one) } });
-      records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'paper', threads: k, status: 'completed', parameters: { parallels: k, model: 'k x 50 MB/s (paper)' }, metrics: { throughputMBps: single(k * PAPER.perEncryptorMBps) } });
+      if (k <= maxK) records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'simulated', threads: k, status: 'completed', fit: 'predicted', parameters: { parallels: k, model: 'k x one encryptor measured here' }, metrics: { throughputMBps: single(k * one) } });
+      records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'paper', threads: k, status: 'completed', parameters: { parallels: k, model: `k x ${PAPER.perEncryptorMBps} MB/s (paper)` }, metrics: { throughputMBps: single(k * PAPER.perEncryptorMBps) } });
     }
     const line = (source: ResultRecord['source']) =>
       records.filter((r) => r.source === source).map((r) => ({ parallels: r.parameters.parallels as number, ...withQuartiles('throughputMBps', r.metrics.throughputMBps) }));
@@ -127,7 +208,7 @@ export const speedBound: Scenario = {
       tables: [comparisonTable('Speed bound and parallels needed per link (Fig. 13)', comparisons, `Medians of ${reps} runs per k. "simulated" rows are the linear model k x (k = 1 rate measured here), not measurements.`)],
       notes: [
         `Measured here on ${cores} cores shared with other jobs: throughput grows with k only up to ${cores} encryptors; beyond that the threads share the cores, so the measured curve flattens where the paper's (and the linear model's) keeps rising.`,
-        `One RC4+ encryptor here: ${one.toFixed(0)} MB/s (paper: 50 MB/s). A 10 MB/s household link needs ${parallelsNeeded(curve, 10) ?? 'more than ' + maxK} encryptor(s) here (paper: 1); 250 MB/s needs ${parallelsNeeded(curve, 250) ?? `more than ${maxK}`} measured, ${Math.ceil(250 / one)} by the linear model (paper: 5).`,
+        `One RC4+ encryptor here: ${one.toFixed(0)} MB/s (paper: ${PAPER.perEncryptorMBps} MB/s, MB = 10^6 bytes). ${LINKS.map((l) => `The ${l.name} (${l.throughputMBps} MB/s) needs ${parallelsNeeded(curve, l.throughputMBps) ?? `more than ${maxK}`} encryptor(s) measured, ${Math.ceil(l.throughputMBps / one)} by the linear model (paper: ${l.paperParallels}).`).join(' ')}`,
       ],
     };
   },

@@ -1,4 +1,4 @@
-// The paper's timing method (Sect. IV.C): a round is 100 operations, timed as one; R rounds give
+// The paper's timing method (Sect. IV.D): a round is 100 operations, timed as one; R rounds give
 // the ms-per-round distribution. tinybench runs the rounds (its warm-up, its clock, its samples). The per-block encryptors below each set
 // up their cipher for every block, as IVCSD must (every block has its own IV).
 import { createCipheriv, randomBytes } from 'node:crypto';

@@ -1,12 +1,13 @@
 // The peer's side of the IVCSD tracker protocol (engine/ivcsd/tracker/protocol.ts): fetch the
-// salt, derive the scrypt hash from the password (the password itself is never sent), log in for a
-// token, then publish, announce and getcipher with that identity attached. A refusal becomes an
-// Error carrying the tracker's `failure reason`.
+// salt, derive the SCRAM keys from the password (neither the password nor the keys are sent),
+// log in with a proof for a token and check the tracker's proof in return, then publish, announce
+// and getcipher with that identity attached. A refusal becomes an Error carrying the tracker's
+// `failure reason`.
 import { constants, generateKeyPair, privateDecrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import bencode from 'bencode';
-import { deriveScrypt } from './tracker/password.js';
-import { getcipherIdentityString, loginProof, OAEP_HASH, SIGNATURE_HASH } from './tracker/protocol.js';
+import { clientKeyOf, deriveScrypt, sameBytes, serverKeyOf } from './tracker/password.js';
+import { clientProof, getcipherIdentityString, getcipherMessage, loginMessage, OAEP_HASH, serverProof, SIGNATURE_HASH } from './tracker/protocol.js';
 
 export interface TrackerSessionOptions {
   baseUrl: string;
@@ -75,16 +76,59 @@ function parsePeers(peers: unknown): AnnouncedPeer[] {
   return [];
 }
 
+export type AnnounceEvent = 'started' | 'completed' | 'stopped' | '';
+
+/** BitTorrent's announce query (BEP 3; compact answers, BEP 23). `peerId`: 40 hex or 20 raw characters. */
+function announceQuery(infoHashHex: string, peerId: string, port: number, event: AnnounceEvent, left: number): string {
+  const peerIdBytes = Buffer.from(peerId, peerId.length === 40 && /^[0-9a-f]+$/i.test(peerId) ? 'hex' : 'latin1');
+  return (
+    `info_hash=${escapeBytes(Buffer.from(infoHashHex, 'hex'))}&peer_id=${escapeBytes(peerIdBytes)}` +
+    `&port=${port}&uploaded=0&downloaded=0&left=${left}&compact=1&numwant=50` +
+    (event ? `&event=${event}` : '')
+  );
+}
+
+function throwIfRefused(route: string, answer: Record<string, unknown>): void {
+  if (answer['failure reason'] !== undefined) throw new TrackerRefusal(route, asText(answer['failure reason']));
+}
+
+/**
+ * Original BitTorrent's announce: no identity, as any client sends it. The peers the tracker
+ * lists, the asking one included when the tracker lists it (bittorrent-tracker does).
+ */
+export async function announcePlain(announceUrl: string, infoHashHex: string, peerId: string, port: number, event: AnnounceEvent = 'started', left = 0): Promise<AnnouncedPeer[]> {
+  const answer = await getBencoded(`${announceUrl}?${announceQuery(infoHashHex, peerId, port, event, left)}`);
+  throwIfRefused('/announce', answer);
+  return parsePeers(answer.peers);
+}
+
+/** An announce carrying an identity (username and token), from wherever this process is. */
+export async function announceAs(
+  baseUrl: string,
+  identity: { username: string; token: string },
+  infoHashHex: string,
+  peerId: string,
+  port: number,
+  event: AnnounceEvent = 'started',
+  left = 0,
+): Promise<AnnouncedPeer[]> {
+  const query = `${announceQuery(infoHashHex, peerId, port, event, left)}&${new URLSearchParams(identity).toString()}`;
+  const answer = await getBencoded(`${baseUrl.replace(/\/$/, '')}/announce?${query}`);
+  throwIfRefused('/announce', answer);
+  return parsePeers(answer.peers);
+}
+
 export class TrackerSession {
   readonly baseUrl: string;
   readonly username: string;
   private readonly password: string;
   private readonly rsaBits: number;
-  private pswHash?: Uint8Array;
+  /** SCRAM's ClientKey, derived from the password at login */
+  private clientKey?: Uint8Array;
   /** the address the tracker sees for this peer (from /salt) */
   private ip?: string;
   private token?: string;
-  private keyPair?: { publicKeyDerB64: string; privateKey: KeyObject };
+  private keyPair?: { publicKeyDer: Buffer; privateKey: KeyObject };
 
   constructor(opts: TrackerSessionOptions) {
     this.baseUrl = opts.baseUrl.replace(/\/$/, '');
@@ -98,16 +142,26 @@ export class TrackerSession {
     return this.ip;
   }
 
-  /** Salt, then scrypt, then a login proof over a fresh timestamp and nonce; keeps the token. */
+  /**
+   * Salt, then scrypt, then a login proof over a fresh timestamp and nonce; checks the tracker's
+   * proof that it holds this user's verifier, and keeps the token.
+   */
   async login(): Promise<void> {
     const s = await this.call('/salt', { username: this.username });
     this.ip = asText(s['your ip']);
     const params = { logN: Number(s.ln), r: Number(s.r), p: Number(s.p) };
-    this.pswHash = await deriveScrypt(this.password, s.salt as Uint8Array, params);
+    const saltedPassword = await deriveScrypt(this.password, s.salt as Uint8Array, params);
+    const clientKey = clientKeyOf(saltedPassword);
     const tsMs = Date.now();
     const nonce = randomBytes(16).toString('hex');
-    const proof = loginProof(this.pswHash, this.username, this.ip, tsMs, nonce);
-    const answer = await this.call('/login', { username: this.username, ts: String(tsMs), nonce, proof });
+    const message = loginMessage(this.username, this.ip, tsMs, nonce);
+    const answer = await this.call('/login', { username: this.username, ts: String(tsMs), nonce, proof: clientProof(clientKey, message) });
+    const expected = Buffer.from(serverProof(serverKeyOf(saltedPassword), message));
+    const given = answer['server proof'];
+    if (!(given instanceof Uint8Array) || !sameBytes(Buffer.from(given), expected)) {
+      throw new Error(`tracker ${this.baseUrl} did not prove it holds the verifier of "${this.username}": not the tracker it claims to be`);
+    }
+    this.clientKey = clientKey;
     this.token = asText(answer.token);
   }
 
@@ -119,16 +173,9 @@ export class TrackerSession {
    * Announces; the other peers the tracker lists (none when this peer's authority is too low).
    * bittorrent-tracker's HTTP answer includes the asking peer itself, which is dropped here.
    */
-  async announce(infoHashHex: string, peerId: string, port: number, event: 'started' | 'completed' | 'stopped' | '' = 'started', left = 0): Promise<AnnouncedPeer[]> {
-    const peerIdBytes = Buffer.from(peerId, peerId.length === 40 && /^[0-9a-f]+$/i.test(peerId) ? 'hex' : 'latin1');
-    const query =
-      `info_hash=${escapeBytes(Buffer.from(infoHashHex, 'hex'))}&peer_id=${escapeBytes(peerIdBytes)}` +
-      `&port=${port}&uploaded=0&downloaded=0&left=${left}&compact=1&numwant=50` +
-      (event ? `&event=${event}` : '') +
-      `&${new URLSearchParams(this.identity()).toString()}`;
-    const answer = await getBencoded(`${this.baseUrl}/announce?${query}`);
-    this.throwIfRefused('/announce', answer);
-    return parsePeers(answer.peers).filter((p) => !(p.ip === this.ip && p.port === port));
+  async announce(infoHashHex: string, peerId: string, port: number, event: AnnounceEvent = 'started', left = 0): Promise<AnnouncedPeer[]> {
+    const peers = await announceAs(this.baseUrl, this.identity(), infoHashHex, peerId, port, event, left);
+    return peers.filter((p) => !(p.ip === this.ip && p.port === port));
   }
 
   /** Makes (once) an RSA key pair, signs the identity string and decrypts the OAEP answer. */
@@ -147,40 +194,43 @@ export class TrackerSession {
   /** Sends a GET with these parameters as they are (tests use it to send forged or replayed requests). */
   async call(route: string, params: Record<string, string>): Promise<Record<string, unknown>> {
     const answer = await getBencoded(`${this.baseUrl}${route}?${new URLSearchParams(params).toString()}`);
-    this.throwIfRefused(route, answer);
+    throwIfRefused(route, answer);
     return answer;
   }
 
   /** The signed parameters getCipher sends, without sending them (tests replay and forge them). */
   async getcipherParams(infoHashHex: string): Promise<Record<string, string>> {
-    const { publicKeyDerB64, privateKey } = await this.rsaKeyPair();
+    const { publicKeyDer, privateKey } = await this.rsaKeyPair();
+    const { clientKey } = this.loggedIn();
     const tsMs = Date.now();
     const nonce = randomBytes(16).toString('hex');
-    const signed = getcipherIdentityString(this.username, this.loggedIn().pswHash, this.ip!, infoHashHex, tsMs, nonce);
+    const proof = clientProof(clientKey, getcipherMessage(this.username, this.ip!, infoHashHex, tsMs, nonce, publicKeyDer));
+    const signed = getcipherIdentityString(this.username, clientKey, this.ip!, infoHashHex, tsMs, nonce);
     const signature = sign(SIGNATURE_HASH, Buffer.from(signed), privateKey).toString('base64');
-    return { ...this.identity(), info_hash: infoHashHex, ts: String(tsMs), nonce, pubkey: publicKeyDerB64, signature };
+    return { ...this.identity(), info_hash: infoHashHex, ts: String(tsMs), nonce, pubkey: publicKeyDer.toString('base64'), proof, signature };
   }
 
-  private async rsaKeyPair(): Promise<{ publicKeyDerB64: string; privateKey: KeyObject }> {
+  private async rsaKeyPair(): Promise<{ publicKeyDer: Buffer; privateKey: KeyObject }> {
     if (!this.keyPair) {
       const { publicKey, privateKey } = await new Promise<{ publicKey: KeyObject; privateKey: KeyObject }>((resolve, reject) =>
         generateKeyPair('rsa', { modulusLength: this.rsaBits }, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey }))),
       );
-      this.keyPair = { publicKeyDerB64: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), privateKey };
+      this.keyPair = { publicKeyDer: publicKey.export({ format: 'der', type: 'spki' }), privateKey };
     }
     return this.keyPair;
   }
 
-  private loggedIn(): { token: string; pswHash: Uint8Array } {
-    if (!this.token || !this.pswHash) throw new Error(`TrackerSession for "${this.username}": call login() first`);
-    return { token: this.token, pswHash: this.pswHash };
+  private loggedIn(): { token: string; clientKey: Uint8Array } {
+    if (!this.token || !this.clientKey) throw new Error(`TrackerSession for "${this.username}": call login() first`);
+    return { token: this.token, clientKey: this.clientKey };
+  }
+
+  /** The username and token every request carries: what a stolen token hands another host (tests and the emulated identity check use it). */
+  get credentials(): { username: string; token: string } {
+    return this.identity();
   }
 
   private identity(): { username: string; token: string } {
     return { username: this.username, token: this.loggedIn().token };
-  }
-
-  private throwIfRefused(route: string, answer: Record<string, unknown>): void {
-    if (answer['failure reason'] !== undefined) throw new TrackerRefusal(route, asText(answer['failure reason']));
   }
 }

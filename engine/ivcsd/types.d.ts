@@ -28,8 +28,14 @@ declare module 'bittorrent-tracker' {
   export class Server extends EventEmitter {
     constructor(opts?: ServerOptions);
     onHttpRequest(req: IncomingMessage, res: ServerResponse, opts?: { trustProxy?: boolean; action?: string }): void;
+    /** the HTTP tracker (port 0 = any free port) */
+    listen(port: number, hostname: string, onListening?: () => void): void;
     close(cb?: (err?: Error) => void): void;
     destroyed: boolean;
+    /** null when started with `http: false` */
+    http: import('node:http').Server | null;
+    /** the swarms, by info hash (hex) */
+    torrents: Record<string, object>;
   }
 
   export interface ClientOptions {

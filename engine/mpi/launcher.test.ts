@@ -21,6 +21,16 @@ test('OpenMPI: --oversubscribe, no core binding (a rank is a pool of threads), a
   assert.deepEqual(mpmd.slice(mpmd.indexOf(':')), [':', '-np', '1', '-x', 'CTR_MPI_RENDEZVOUS=n1:4000', 'b']);
 });
 
+test('OpenMPI on emulated hosts: --host a slot each, routed direct, the rsh agent and the cluster subnet; MPICH refuses', () => {
+  const emulated = { addresses: ['10.213.5.2', '10.213.5.3'], rshAgent: '/c/rsh-agent.sh', subnet: '10.213.5.0/24' };
+  const { hostfile: _, ...noHostfile } = plan;
+  assert.deepEqual(launchArgs(openmpi, { ...noHostfile, emulated }), [
+    '--oversubscribe', '--bind-to', 'none', '--map-by', 'node', '--host', '10.213.5.2:1,10.213.5.3:1', '--mca', 'routed', 'direct',
+    '--mca', 'plm_rsh_agent', '/c/rsh-agent.sh', '--mca', 'oob_tcp_if_include', '10.213.5.0/24', '-wdir', '/repo', '-np', '3', '-x', 'CTR_MPI_RENDEZVOUS=n1:4000', 'node', 'rank.ts',
+  ]);
+  assert.throws(() => launchArgs(mpich, { ...noHostfile, emulated }), /emulated hosts need OpenMPI/);
+});
+
 test('MPICH: -f for the hostfile, -genv for the environment, MPMD contexts joined by ":"', () => {
   const mpmd = { ...plan, apps: [{ np: 2, argv: ['a'] }, { np: 1, argv: ['b', 'x'] }] };
   assert.deepEqual(launchArgs(mpich, mpmd), ['-f', '/h', '-wdir', '/repo', '-genv', 'CTR_MPI_RENDEZVOUS', 'n1:4000', '-np', '2', 'a', ':', '-np', '1', 'b', 'x']);

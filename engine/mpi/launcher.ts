@@ -88,6 +88,17 @@ export interface LaunchPlan {
   /** every rank's working folder (the same path on each host) */
   workDir: string;
   hostfile?: string;
+  /** the hosts of an emulated cluster (engine/cluster), one rank each, reached through its rsh agent */
+  emulated?: EmulatedHosts;
+}
+
+export interface EmulatedHosts {
+  /** host addresses, rank 0's first */
+  addresses: string[];
+  /** runs a command in the namespace of the address it is given, in place of ssh */
+  rshAgent: string;
+  /** the cluster's subnet: OpenMPI's own daemons talk over it only */
+  subnet: string;
 }
 
 /**
@@ -107,9 +118,15 @@ export function launchArgs(launcher: Launcher, plan: LaunchPlan): string[] {
   if (launcher.flavour === 'openmpi') {
     args.push('--oversubscribe', '--bind-to', 'none', '--map-by', 'node');
     if (plan.hostfile) args.push('--hostfile', plan.hostfile);
+    if (plan.emulated) {
+      // Verified with OpenMPI 4.1: without `routed direct` its daemons abort with an internal error.
+      args.push('--host', plan.emulated.addresses.map((a) => `${a}:1`).join(','), '--mca', 'routed', 'direct');
+      args.push('--mca', 'plm_rsh_agent', plan.emulated.rshAgent, '--mca', 'oob_tcp_if_include', plan.emulated.subnet);
+    }
     args.push('-wdir', plan.workDir);
     for (const [name, value] of Object.entries(plan.env)) perApp.push('-x', `${name}=${value}`);
   } else {
+    if (plan.emulated) throw new LauncherError(`emulated hosts need OpenMPI's mpirun (its rsh agent option); found ${launcher.version}`);
     if (plan.hostfile) args.push('-f', plan.hostfile);
     args.push('-wdir', plan.workDir);
     for (const [name, value] of Object.entries(plan.env)) args.push('-genv', name, value);

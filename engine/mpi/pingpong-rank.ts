@@ -7,17 +7,20 @@
 // such link, so the ranks agree on them: X25519 over the connection, then HKDF with the job token
 // (which only the launcher's environment carries) as salt; rank 1 proves it holds the same keys
 // before anything is measured, so a stranger without the token cannot take rank 1's place.
+// The tls configuration (the paper's SSLRef) runs over a second connection: rank 1 makes a
+// certificate, sends it under an HMAC of the agreed secret, and rank 0 pins it as its only CA.
 import { createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
-import os from 'node:os';
+import tls from 'node:tls';
 import { SeededBytes } from '../../datasets/generator.js';
 import { Duplex, Endpoint, Startpoint, type Placement } from '../link/link.js';
 import { checkMechanism, contextFromJson, mechanismSpec, type Mechanism, type SecurityContext } from '../link/mechanism.js';
 import { EchoLink, measureLatencyUs } from '../link/pingpong.js';
 import { StreamTransport } from '../link/stream.js';
+import { makeCertificate } from '../link/tls.js';
 import { emit } from './events.js';
 import { rendezvousFromEnv } from './job.js';
-import { rankFromEnv } from './rank-env.js';
+import { rankFromEnv, rankHost } from './rank-env.js';
 import { connectSocketRetrying } from './wire.js';
 
 export const PINGPONG_VARIABLE = 'CTR_MPI_PINGPONG';
@@ -37,11 +40,12 @@ export interface PingpongJob {
   joinTimeoutMs: number;
 }
 
-/** `tcp+aes-128-gcm` -> `aes-128-gcm`; only tcp configurations run between hosts. */
-export function mechanismOf(configuration: string): Mechanism {
+/** `tcp+aes-128-gcm` -> tcp with aes-128-gcm; `tls` -> TLS, whose own cipher protects the link. */
+export function configurationOf(configuration: string): { transport: 'tcp' | 'tls'; mechanism: Mechanism } {
+  if (configuration === 'tls') return { transport: 'tls', mechanism: 'none' };
   const [transport, mechanism = 'none', ...rest] = configuration.split('+');
-  if (transport !== 'tcp' || rest.length) throw new Error(`configuration "${configuration}": only tcp configurations (tcp, tcp+MECHANISM) run as an MPI job; shm needs one host, tls its own certificates`);
-  return checkMechanism(mechanism, `configuration "${configuration}"`);
+  if (transport !== 'tcp' || rest.length) throw new Error(`configuration "${configuration}": only tcp configurations (tcp, tcp+MECHANISM) and tls run as an MPI job; shm needs one host`);
+  return { transport: 'tcp', mechanism: checkMechanism(mechanism, `configuration "${configuration}"`) };
 }
 
 function derive(secret: Buffer, token: string, info: string, bytes: number): Buffer {
@@ -82,9 +86,52 @@ function payloadOf(sizeBytes: number, seed: string): Uint8Array {
   return buf.subarray(0, sizeBytes);
 }
 
-async function ping(transport: StreamTransport, secret: Buffer, job: PingpongJob): Promise<void> {
+const certificateMac = (secret: Buffer, token: string, certPem: string) =>
+  createHmac('sha256', derive(secret, token, 'ctr-v1 mpi pingpong|tls certificate', 32)).update(certPem).digest();
+
+/**
+ * The tls configuration's connection. Rank 1 listens with a fresh certificate and sends it, with its
+ * port, over the agreed channel under an HMAC; rank 0 checks the HMAC and trusts that certificate only.
+ */
+async function tlsTransport(rank: number, control: StreamTransport, secret: Buffer, token: string, peerAddress: string): Promise<StreamTransport> {
+  if (rank === 1) {
+    const cert = await makeCertificate();
+    const server = tls.createServer({ key: cert.keyPem, cert: cert.certPem });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, resolve);
+    });
+    try {
+      const accepted = new Promise<tls.TLSSocket>((resolve) => server.once('secureConnection', resolve));
+      const { port } = server.address() as net.AddressInfo;
+      await control.send([Buffer.from(JSON.stringify({ port, certPem: cert.certPem })), certificateMac(secret, token, cert.certPem)]);
+      const socket = await accepted;
+      return new StreamTransport('tls', socket, { tlsProtocol: socket.getProtocol() ?? 'unknown', tlsCipher: socket.getCipher()?.name ?? 'unknown' });
+    } finally {
+      server.close();
+    }
+  }
+  const frame = Buffer.from(await control.receive());
+  const { port, certPem } = JSON.parse(frame.subarray(0, frame.length - 32).toString('utf8')) as { port: number; certPem: string };
+  if (!timingSafeEqual(frame.subarray(frame.length - 32), certificateMac(secret, token, certPem))) throw new Error("rank 1's TLS certificate does not carry the job's HMAC: refused");
+  const socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
+    // The certificate is pinned as the only CA; its name (localhost) is not this host's, and need not be.
+    const s = tls.connect({ host: peerAddress, port, ca: certPem, checkServerIdentity: () => undefined }, () => resolve(s));
+    s.once('error', reject);
+  });
+  return new StreamTransport('tls', socket, { tlsProtocol: socket.getProtocol() ?? 'unknown', tlsCipher: socket.getCipher()?.name ?? 'unknown' });
+}
+
+/** The transport of each configuration: the agreed tcp connection, or one tls connection made once. */
+function transports(rank: number, tcp: StreamTransport, secret: Buffer, token: string, peerAddress: string): (transport: 'tcp' | 'tls') => Promise<StreamTransport> {
+  let secured: Promise<StreamTransport> | undefined;
+  return (kind) => (kind === 'tcp' ? Promise.resolve(tcp) : (secured ??= tlsTransport(rank, tcp, secret, token, peerAddress)));
+}
+
+async function ping(transportFor: (t: 'tcp' | 'tls') => Promise<StreamTransport>, secret: Buffer, job: PingpongJob): Promise<void> {
   for (const [i, configuration] of job.configurations.entries()) {
-    const mechanism = mechanismOf(configuration);
+    const { transport: kind, mechanism } = configurationOf(configuration);
+    const transport = await transportFor(kind);
     const endpoint = new Endpoint();
     endpoint.register(contextFor(secret, job.token, i, 'echo', mechanism));
     const startpoint = new Startpoint(contextFor(secret, job.token, i, 'ping', mechanism), transport, job.placement);
@@ -98,9 +145,10 @@ async function ping(transport: StreamTransport, secret: Buffer, job: PingpongJob
   }
 }
 
-async function echo(transport: StreamTransport, secret: Buffer, job: PingpongJob): Promise<void> {
+async function echo(transportFor: (t: 'tcp' | 'tls') => Promise<StreamTransport>, secret: Buffer, job: PingpongJob): Promise<void> {
   for (const [i, configuration] of job.configurations.entries()) {
-    const mechanism = mechanismOf(configuration);
+    const { transport: kind, mechanism } = configurationOf(configuration);
+    const transport = await transportFor(kind);
     const endpoint = new Endpoint();
     endpoint.register(contextFor(secret, job.token, i, 'ping', mechanism));
     const back = new Startpoint(contextFor(secret, job.token, i, 'echo', mechanism), transport, job.placement);
@@ -134,7 +182,7 @@ async function connect(rank: number, job: PingpongJob, rendezvous: { host: strin
 }
 
 async function main(): Promise<number> {
-  const host = os.hostname();
+  const host = rankHost();
   const id = rankFromEnv();
   try {
     if (id.size !== 2) throw new Error(`the ping-pong is a 2-rank job, this one has ${id.size} ranks`);
@@ -145,14 +193,16 @@ async function main(): Promise<number> {
     const socket = await connect(id.rank, job, rendezvous);
     const transport = new StreamTransport('tcp', socket, { peer: `${socket.remoteAddress}:${socket.remotePort}` });
     const secret = await agree(transport, job.token, id.rank);
+    const transportFor = transports(id.rank, transport, secret, job.token, socket.remoteAddress ?? rendezvous.host);
     if (id.rank === 0) {
       const hosts = [host, Buffer.from(await transport.receive()).toString('utf8')];
-      await ping(transport, secret, job);
+      await ping(transportFor, secret, job);
       emit({ e: 'pingpong-done', hosts });
     } else {
       await transport.send([Buffer.from(host)]);
-      await echo(transport, secret, job);
+      await echo(transportFor, secret, job);
     }
+    if (job.configurations.includes('tls')) await (await transportFor('tls')).close();
     await transport.close();
     return 0;
   } catch (err) {

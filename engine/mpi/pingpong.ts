@@ -7,15 +7,17 @@ import type { JobEvent } from './events.js';
 import { RENDEZVOUS_VARIABLE } from './job.js';
 import { explainFailure, MpiJobError, nodeArgv, readyLauncher, rendezvousFor, runUnderLauncher } from './launch.js';
 import { PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
-import type { Launcher } from './launcher.js';
-import { mechanismOf, PINGPONG_VARIABLE, type PingpongJob } from './pingpong-rank.js';
+import { freePort, type EmulatedHosts, type Launcher } from './launcher.js';
+import { configurationOf, PINGPONG_VARIABLE, type PingpongJob } from './pingpong-rank.js';
 
-/** engine/link's tcp configurations: the ones that can cross hosts. */
-export const MPI_PINGPONG_CONFIGS = ALL_CONFIGS.filter((c) => c.transport === 'tcp').map((c) => c.name);
+/** engine/link's tcp and tls configurations: the ones that can cross hosts. */
+export const MPI_PINGPONG_CONFIGS = ALL_CONFIGS.filter((c) => c.transport === 'tcp' || c.transport === 'tls').map((c) => c.name);
 
 export interface PingpongMpiOptions extends Pick<PingpongJob, 'sizes' | 'small' | 'large' | 'largeAboveBytes'> {
   configurations?: string[];
   hostfile?: string;
+  /** run the two ranks on the first two hosts of an emulated cluster (engine/cluster) */
+  emulated?: EmulatedHosts;
   seed?: string;
   joinTimeoutMs?: number;
   launcher?: Launcher;
@@ -32,12 +34,14 @@ export interface PingpongMpiResult {
 
 export async function pingpongMpi(opts: PingpongMpiOptions): Promise<PingpongMpiResult> {
   const configurations = opts.configurations ?? MPI_PINGPONG_CONFIGS;
-  configurations.forEach(mechanismOf); // a bad name fails here, not in two ranks
+  configurations.forEach(configurationOf); // a bad name fails here, not in two ranks
   const launcher = readyLauncher(opts.launcher);
   const hostfile = opts.hostfile && path.resolve(opts.hostfile);
+  if (hostfile && opts.emulated) throw new MpiJobError('a hostfile and emulated hosts exclude each other');
+  const rankZeroHost = opts.emulated?.addresses[0];
   const job: PingpongJob = {
     token: randomBytes(16).toString('hex'),
-    listenHost: hostfile ? '0.0.0.0' : '127.0.0.1',
+    listenHost: hostfile ? '0.0.0.0' : (rankZeroHost ?? '127.0.0.1'),
     configurations,
     sizes: opts.sizes,
     small: opts.small,
@@ -51,9 +55,13 @@ export async function pingpongMpi(opts: PingpongMpiOptions): Promise<PingpongMpi
     launcher,
     {
       apps: [{ np: 2, argv: nodeArgv(siblingModulePath(import.meta.url, './pingpong-rank')) }],
-      env: { [PINGPONG_VARIABLE]: Buffer.from(JSON.stringify(job)).toString('base64url'), [RENDEZVOUS_VARIABLE]: await rendezvousFor(hostfile) },
+      env: {
+        [PINGPONG_VARIABLE]: Buffer.from(JSON.stringify(job)).toString('base64url'),
+        [RENDEZVOUS_VARIABLE]: rankZeroHost ? `${rankZeroHost}:${await freePort()}` : await rendezvousFor(hostfile),
+      },
       workDir: PROJECT_ROOT,
-      hostfile,
+      ...(hostfile ? { hostfile } : {}),
+      ...(opts.emulated ? { emulated: opts.emulated } : {}),
     },
     opts.onEvent,
   );

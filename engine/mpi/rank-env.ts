@@ -1,6 +1,7 @@
 // Who am I in the job: the rank and world size a launcher puts in each process's environment.
 // OpenMPI sets OMPI_COMM_WORLD_*, MPICH's Hydra (and Slurm's PMI) sets PMI_*; a Kubernetes Indexed
 // Job sets only JOB_COMPLETION_INDEX, so its size comes from CTR_MPI_WORLD_SIZE in the pod spec.
+import os from 'node:os';
 
 export interface RankIdentity {
   rank: number;
@@ -16,6 +17,12 @@ const SOURCES: { rank: string; size: string }[] = [
 ];
 
 export class RankEnvError extends Error {}
+
+/** set by an emulated cluster's rsh agent (engine/cluster): `node@address`, since namespaces share the host name */
+export const EMULATED_HOST_VARIABLE = 'HARNESS_HOST';
+
+/** The host a rank reports itself on: its emulated host when there is one, else the machine's name. */
+export const rankHost = (env: NodeJS.ProcessEnv = process.env): string => env[EMULATED_HOST_VARIABLE] || os.hostname();
 
 function wholeNumber(env: NodeJS.ProcessEnv, name: string, min: number): number {
   const text = env[name];

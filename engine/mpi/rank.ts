@@ -2,7 +2,6 @@
 //   node --openssl-legacy-provider --import <repo>/engine/register.mjs <repo>/engine/mpi/rank.ts
 // with CTR_MPI_JOB and CTR_MPI_RENDEZVOUS in its environment. Rank 0 coordinates; the others serve.
 import fs from 'node:fs';
-import os from 'node:os';
 import { deriveSubkeys, readKeyFile } from '../ctr/key.js';
 import { loadTopology } from '../topology/topology.js';
 import { coordinate } from './coordinator.js';
@@ -11,11 +10,11 @@ import { decodeJob, ownedParts, rendezvousFromEnv } from './job.js';
 import { awaitAbort, joinRankZero, serve } from './member.js';
 import { OwnParts } from './parts.js';
 import type { RankContext } from './rank-context.js';
-import { rankFromEnv } from './rank-env.js';
+import { rankFromEnv, rankHost } from './rank-env.js';
 import { keyCheckOf } from './wire.js';
 
 async function main(): Promise<number> {
-  const host = os.hostname();
+  const host = rankHost();
   // Without a rank, job or rendezvous there is nobody to tell: say it on stderr, which mpirun shows.
   const id = rankFromEnv();
   const job = decodeJob();

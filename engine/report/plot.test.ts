@@ -85,3 +85,38 @@ test('rendered charts are as wide as their content, legends included (no empty m
   const width = Number(/width="(\d+)"/.exec(svg)?.[1]);
   assert.ok(width > 640 && width < 760, `width ${width}`);
 });
+
+test('simulated figures: squares on dash-dot lines, named in the source legend, never with a spread', () => {
+  const simulated: Chart = { ...base, source: 'simulated', sourceLabel: 'simulated on paper-001-sp2' };
+  const layers = layersOf(simulated);
+  const line = layers.find((l) => l.mark.type === 'line') as unknown as { mark: { strokeDash?: number[] } };
+  assert.deepEqual(line.mark.strokeDash, [8, 3, 2, 3]);
+  const points = layers.find((l) => l.mark.type === 'point')!;
+  const shape = points.encoding.shape as unknown as { scale: { domain: string[]; range: string[] }; legend: unknown };
+  assert.deepEqual(shape.scale, { domain: ['simulated on paper-001-sp2'], range: ['square'] });
+  assert.notEqual(shape.legend, null, 'a chart of simulated figures says so in its legend, even alone');
+  assert.throws(() => chart({ ...simulated, spread: quartiles('latencyUs', 'x') }), /spread is drawn on measured points only/);
+
+  const both = layersOf({ ...base, spread: quartiles('latencyUs', 'runs'), references: [{ kind: 'simulated', label: 'simulated (SimGrid)', rows: [{ sizeBytes: 10, latencyUs: 4, config: 'a' }], line: true }] });
+  const rules = both.filter((l) => l.mark.type === 'rule');
+  assert.ok(rules.every((r) => JSON.stringify(r.transform).includes('measured here')), 'error bars on the measured rows alone');
+  const hollow = both.find((l) => l.mark.type === 'point' && l.mark.filled === false)!;
+  assert.deepEqual((hollow.encoding.shape as unknown as { scale: { range: string[] } }).scale.range, ['circle', 'square']);
+  assert.throws(() => chart({ ...base, references: [{ kind: 'paper', label: 'measured here', rows: [] }] }), /two sources labelled "measured here"/);
+});
+
+test('bars: a simulated figure is a level across its bar; a declared series no row has leaves the legend, keeping the colours', () => {
+  const bars: Chart = {
+    ...base,
+    kind: 'bar',
+    x: { field: 'config', title: 'c' },
+    series: { field: 'config', title: 'configuration', order: ['a', 'b', 'c'] },
+    references: [{ kind: 'simulated', label: 'simulated (SimGrid)', rows: [{ config: 'a', latencyUs: 4 }] }],
+  };
+  const layers = layersOf(bars);
+  const shape = layers.find((l) => l.mark.type === 'point')!.encoding.shape as unknown as { scale: { range: string[] } };
+  assert.deepEqual(shape.scale.range, ['square', 'stroke']);
+  const colour = layers[0].encoding.color as unknown as { scale: { domain: string[] }; legend: { values?: string[] } };
+  assert.deepEqual(colour.scale.domain, ['a', 'b', 'c']);
+  assert.deepEqual(colour.legend.values, ['a', 'b']);
+});

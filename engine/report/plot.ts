@@ -1,9 +1,12 @@
 // The one plot module. A scenario declares what a chart shows (the measured series and their
-// spread, the paper's figures, models, reference lines, what kind of axis each quantity needs) and
-// this module draws it the same way everywhere: measured points are filled circles joined by solid
-// lines with their spread as error bars; the paper's figures are hollow diamonds (dashed when
-// joined); models are triangles on dotted lines; one colour a series. Specs are vega-lite; vega,
-// vega-lite and resvg load only when a chart is rendered, so declaring a chart costs nothing.
+// spread, the paper's figures, simulations, models, reference lines, what kind of axis each
+// quantity needs) and this module draws it the same way everywhere, the shape telling the source:
+// measured points are filled circles joined by solid lines with their spread as error bars; the
+// paper's figures are hollow diamonds (dashed when joined); simulated figures (SimGrid) squares on
+// dash-dot lines (on bars of measured figures, a level across the bar), never with a spread; models
+// triangles on dotted lines; one colour a series.
+// Specs are vega-lite; vega, vega-lite and resvg load only when a chart is rendered, so declaring a
+// chart costs nothing.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Stats } from './record.js';
 import { summarize } from './stats.js';
@@ -41,10 +44,10 @@ export interface Spread {
   axis?: 'x' | 'y';
 }
 
-/** Figures that are not measured here, drawn in the same axes: the paper's, or a model's. */
+/** Figures that are not measured here, drawn in the same axes: the paper's, a simulation's or a model's. */
 export interface Reference {
-  /** `paper`: hollow diamonds; `model`: triangles; both joined when `line` */
-  kind: 'paper' | 'model';
+  /** `paper`: hollow diamonds; `simulated` (SimGrid, engine/sim): squares; `model`: triangles; joined when `line` */
+  kind: 'paper' | 'simulated' | 'model';
   /** legend text, e.g. `paper (IBM SP2), 10 B` */
   label: string;
   /** the chart's x and y fields (and its series field, to share a series' colour) */
@@ -70,11 +73,19 @@ export interface Chart {
   subtitle?: string | string[];
   /** `line` (default): a line a series; `bar`: bars grouped by series along a category x axis */
   kind?: 'line' | 'bar';
-  /** the measured rows */
+  /**
+   * what `rows` are: `measured` here (the default) or `simulated` (a chart of a simulation alone,
+   * e.g. a what-if: squares on dash-dot lines, no spread, and the source legend always shown)
+   */
+  source?: 'measured' | 'simulated';
+  /** the rows' name in the source legend; default `measured here` or `simulated (SimGrid)` */
+  sourceLabel?: string;
+  /** the chart's own rows (measured, or simulated with `source`); they give the series their colours */
   rows: Row[];
   x: Axis;
   y: Axis;
   series?: Series;
+  /** measured rows only: a simulated or paper figure has no spread to draw */
   spread?: Spread;
   references?: Reference[];
   rules?: Rule[];
@@ -114,6 +125,27 @@ export interface Plot {
   spec: TopLevelSpec;
 }
 
+/** A chart of simulated figures: a Chart whose rows come as `simulated`, and `measured` when the run also measured. */
+export type SimulatedChart = Omit<Chart, 'rows' | 'source' | 'sourceLabel'> & {
+  simulated: Row[];
+  /** the simulation's name in the source legend, e.g. `simulated (SimGrid, paper-001-sp2)` */
+  simulatedLabel: string;
+  /** the figures measured in the same run (mode both), in the same fields, with their spread */
+  measured?: Row[];
+};
+
+/**
+ * A chart of a simulation: its figures alone (mode simulate), or, when the run also measured (mode
+ * both), beside the measured ones. Then the measured rows are the chart's own, with their spread,
+ * and the simulated ones a `simulated` reference; alone, the simulated rows are, without a spread.
+ */
+export function simulatedChart(c: SimulatedChart): Plot {
+  const { simulated, simulatedLabel, measured, ...rest } = c;
+  const asReference: Reference = { kind: 'simulated', label: simulatedLabel, rows: simulated, line: (rest.kind ?? 'line') === 'line' };
+  if (measured?.length) return chart({ ...rest, rows: measured, references: [asReference, ...(rest.references ?? [])] });
+  return chart({ ...rest, spread: undefined, rows: simulated, source: 'simulated', sourceLabel: simulatedLabel });
+}
+
 /** Ten colours that stay apart from each other (no pink beside a red), in the order series get them. */
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#17becf', '#7f7f7f', '#bcbd22', '#e377c2'];
 const NO_SERIES_COLOUR = '#1f77b4';
@@ -123,6 +155,14 @@ const HEIGHT = 360;
 /** the field naming a row's source in the drawn data */
 const SOURCE = '_source';
 const MEASURED = 'measured here';
+const SIMULATED = 'simulated (SimGrid)';
+/** how each source's points and lines look, wherever it is drawn */
+const LOOK = {
+  measured: { shape: 'circle', dash: undefined },
+  simulated: { shape: 'square', dash: [8, 3, 2, 3] },
+  paper: { shape: 'diamond', dash: [7, 4] },
+  model: { shape: 'triangle-up', dash: [2, 3] },
+} as const;
 
 const SUBTITLE_LINE_CHARS = 100;
 
@@ -200,7 +240,7 @@ function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, or
   };
 }
 
-/** The series: those of `order`, then the rest as the measured rows bring them (a reference adds none). */
+/** The series: those of `order`, then the rest as the given rows bring them. */
 function seriesValues(chart: Chart, rows: Row[]): (string | number)[] {
   if (!chart.series) return [];
   const seen = new Set<string | number>(chart.series.order ?? []);
@@ -217,14 +257,14 @@ const POSITION = '_position';
 /**
  * An ordinal axis of a line chart, drawn as positions 0..n-1 labelled with the values (numbers in
  * numeric order): each measured series sits a little to one side of the tick (dodged), so the error
- * bars of series with close values do not hide each other; the paper's points sit on the tick.
+ * bars of series with close values do not hide each other; simulated and paper points sit on the tick.
  */
-function ordinalPositions(c: Chart, rows: Row[], seriesDomain: (string | number)[]): { rows: Row[]; x: Position } {
+function ordinalPositions(c: Chart, rows: Row[], seriesDomain: (string | number)[], own: string): { rows: Row[]; x: Position } {
   const values = [...new Set(rows.map((r) => r[c.x.field]).filter((v): v is string | number => v !== undefined))];
   if (values.every((v) => typeof v === 'number')) values.sort((a, b) => (a as number) - (b as number));
   const step = seriesDomain.length > 1 ? Math.min(0.07, 0.36 / seriesDomain.length) : 0;
   const dodge = (r: Row) => {
-    const i = c.series && r[SOURCE] === MEASURED ? seriesDomain.indexOf(r[c.series.field] as string | number) : -1;
+    const i = c.series && r[SOURCE] === own && c.source !== 'simulated' ? seriesDomain.indexOf(r[c.series.field] as string | number) : -1;
     return i < 0 ? 0 : (i - (seriesDomain.length - 1) / 2) * step;
   };
   return {
@@ -243,12 +283,23 @@ function ordinalPositions(c: Chart, rows: Row[], seriesDomain: (string | number)
 export function chart(c: Chart): Plot {
   const kind = c.kind ?? 'line';
   const references = c.references ?? [];
-  const measured = c.rows.map((r) => ({ ...r, [SOURCE]: MEASURED }));
+  const simulatedRows = c.source === 'simulated';
+  if (simulatedRows && c.spread) throw new Error(`chart ${c.name}: a spread is drawn on measured points only, and its rows are simulated`);
+  const own = c.sourceLabel ?? (simulatedRows ? SIMULATED : MEASURED);
+  const ownLook = LOOK[simulatedRows ? 'simulated' : 'measured'];
+  const labels = [own, ...references.map((r) => r.label)];
+  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (twice) throw new Error(`chart ${c.name}: two sources labelled "${twice}"`);
+  const measured = c.rows.map((r) => ({ ...r, [SOURCE]: own }));
   const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label })));
   let allRows: Row[] = [...measured, ...refRows];
-  const seriesDomain = seriesValues(c, measured);
+  // series come from the chart's own rows, then from simulated ones (a paper point adds none); a
+  // declared one that no row has keeps its colour but leaves the legend
+  const seriesRows: Row[] = [...measured, ...references.filter((r) => r.kind === 'simulated').flatMap((r) => r.rows)];
+  const seriesDomain = seriesValues(c, seriesRows);
+  const seriesShown = c.series ? seriesDomain.filter((v) => seriesRows.some((r) => r[c.series!.field] === v)) : [];
   let x = positionEncoding(c.x, allRows, kind === 'bar', 'x');
-  if (kind === 'line' && c.x.scale === 'ordinal') ({ rows: allRows, x } = ordinalPositions(c, allRows, seriesDomain));
+  if (kind === 'line' && c.x.scale === 'ordinal') ({ rows: allRows, x } = ordinalPositions(c, allRows, seriesDomain, own));
   const y = positionEncoding(c.y, allRows, false, 'y');
   const colour = c.series
     ? {
@@ -261,23 +312,26 @@ export function chart(c: Chart): Plot {
           ...(kind === 'bar' ? { symbolType: 'square' } : { symbolType: 'stroke', symbolStrokeWidth: 3 }),
           orient: 'bottom',
           direction: 'horizontal',
-          columns: Math.min(4, seriesDomain.length),
+          columns: legendColumns(seriesShown.map(String), references.length || simulatedRows ? labels : []),
+          ...(seriesShown.length < seriesDomain.length ? { values: seriesShown } : {}),
         },
       }
     : undefined;
   const colourOf = (ownColour: string) => (c.series ? { color: colour } : { color: { value: ownColour } });
   // bars of a group side by side
-  const offset = kind === 'bar' && c.series && seriesDomain.length > 1 ? { xOffset: { field: c.series.field, type: 'nominal' as const, scale: { domain: seriesDomain, paddingInner: 0.1 } } } : {};
-  // the shape legend says which marks are measured, which the paper's, which a model's
-  const sources = [MEASURED, ...references.map((r) => r.label)];
-  const shapes = [kind === 'bar' ? 'square' : 'circle', ...references.map((r) => (r.kind === 'paper' ? 'diamond' : 'triangle-up'))];
+  // (only the series drawn take a place in a group)
+  const offset = kind === 'bar' && c.series && seriesShown.length > 1 ? { xOffset: { field: c.series.field, type: 'nominal' as const, scale: { domain: seriesShown, paddingInner: 0.1 } } } : {};
+  // the shape legend says which marks are measured, which simulated, which the paper's, which a model's
+  // on bars (squares in the legend) a simulated figure is a level drawn across its bar
+  const refShape = (r: Reference) => (kind === 'bar' && r.kind === 'simulated' ? 'stroke' : LOOK[r.kind].shape);
+  const shapes = [kind === 'bar' ? 'square' : ownLook.shape, ...references.map(refShape)];
   const shape = {
     field: SOURCE,
     type: 'nominal' as const,
     title: 'source',
-    scale: { domain: sources, range: shapes },
+    scale: { domain: labels, range: shapes },
     // hollow, dark symbols: the shape tells the source, the colour legend the series
-    legend: references.length ? { labelLimit: 0, orient: 'bottom', direction: 'vertical', symbolStrokeColor: '#333', symbolStrokeWidth: 1.5 } : null,
+    legend: references.length || simulatedRows ? { labelLimit: 0, orient: 'bottom', direction: 'vertical', symbolStrokeColor: '#333', symbolStrokeWidth: 1.5 } : null,
   };
   const tooltip = [
     { field: c.x.field, type: (c.x.scale === 'ordinal' || kind === 'bar' ? 'nominal' : 'quantitative') as 'nominal' | 'quantitative', title: c.x.title },
@@ -290,14 +344,14 @@ export function chart(c: Chart): Plot {
 
   if (kind === 'bar') {
     layers.push({
-      transform: [bySource(MEASURED)],
+      transform: [bySource(own)],
       mark: { type: 'bar' },
       encoding: { x, y, ...offset, ...colourOf(NO_SERIES_COLOUR), tooltip },
     });
   } else {
     layers.push({
-      transform: [bySource(MEASURED)],
-      mark: { type: 'line', strokeWidth: 2 },
+      transform: [bySource(own)],
+      mark: { type: 'line', strokeWidth: 2, ...(ownLook.dash ? { strokeDash: ownLook.dash } : {}) },
       encoding: { x, y, ...offset, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourOf(NO_SERIES_COLOUR) },
     });
   }
@@ -310,10 +364,10 @@ export function chart(c: Chart): Plot {
     const withSpread = { filter: `isValid(datum['${c.spread.low}']) && isValid(datum['${c.spread.high}'])` };
     // over a bar of its own colour an error bar would vanish: there it is dark
     const spreadColour = kind === 'bar' ? { color: { value: '#333333' } } : colourOf(NO_SERIES_COLOUR);
-    layers.push({ transform: [bySource(MEASURED), withSpread], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { ...lowHigh, ...offset, ...spreadColour } });
+    layers.push({ transform: [bySource(own), withSpread], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { ...lowHigh, ...offset, ...spreadColour } });
     for (const end of [c.spread.low, c.spread.high]) {
       layers.push({
-        transform: [bySource(MEASURED), withSpread],
+        transform: [bySource(own), withSpread],
         mark: { type: 'tick', orient: along === 'y' ? 'horizontal' : 'vertical', size: 9, thickness: 1.5 },
         encoding: { ...(along === 'y' ? { x, y: { ...y, field: end } } : { y, x: { ...x, field: end } }), ...offset, ...spreadColour },
       });
@@ -321,6 +375,7 @@ export function chart(c: Chart): Plot {
   }
   for (const ref of references) {
     const ownColour = ref.kind === 'paper' ? PAPER_ONLY_COLOUR : '#555555';
+    const look = LOOK[ref.kind];
     // a reference row without a series value (or one no measured series has) is drawn in black
     const inSeries = c.series ? (r: Row) => seriesDomain.includes(r[c.series!.field] as string | number) : () => false;
     // on bars a reference is dark, so that it shows against a bar of its own series' colour
@@ -328,13 +383,13 @@ export function chart(c: Chart): Plot {
     if (ref.line) {
       layers.push({
         transform: [bySource(ref.label)],
-        mark: { type: 'line', strokeWidth: 2, strokeDash: ref.kind === 'paper' ? [7, 4] : [2, 3] },
+        mark: { type: 'line', strokeWidth: 2, strokeDash: look.dash },
         encoding: { x, y, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourFor },
       });
     }
     layers.push({
       transform: [bySource(ref.label)],
-      mark: { type: 'point', filled: false, size: ref.kind === 'paper' ? 150 : 80, strokeWidth: 2, opacity: 1 },
+      mark: { type: 'point', filled: false, size: refShape(ref) === 'stroke' ? 700 : ref.kind === 'paper' ? 150 : 80, strokeWidth: refShape(ref) === 'stroke' ? 3 : 2, opacity: 1 },
       encoding: { x, y, ...(kind === 'bar' ? offset : {}), ...colourFor, shape, tooltip },
     });
     if (ref.textField) {
@@ -345,21 +400,24 @@ export function chart(c: Chart): Plot {
       });
     }
   }
-  // the measured points last, on top; and after the hollow reference marks, which vega-lite then
+  // the chart's own points last, on top; and after the hollow reference marks, which vega-lite then
   // takes the source legend's symbols from (it takes them from the first layer with a shape)
   if (kind === 'line') {
     layers.push({
-      transform: [bySource(MEASURED)],
-      mark: { type: 'point', filled: true, size: 45, opacity: 1 },
+      transform: [bySource(own)],
+      mark: { type: 'point', filled: true, size: simulatedRows ? 40 : 45, opacity: 1 },
       encoding: { x, y, ...colourOf(NO_SERIES_COLOUR), shape, tooltip },
     });
   }
   for (const rule of c.rules ?? []) {
     layers.push({ data: { values: [rule] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
-    // above the line, at its right end: the line never strikes through its label
+    // above the line, at its right end: the line never strikes through its label; on bars, which
+    // fill the width, beside the frame instead, so no bar hides it
     layers.push({
       data: { values: [rule] },
-      mark: { type: 'text', align: 'right', baseline: 'bottom', dy: -3, dx: -2, color: '#444', fontSize: 11 },
+      mark: kind === 'bar'
+        ? { type: 'text', align: 'left', baseline: 'middle', dx: 4, color: '#444', fontSize: 11 }
+        : { type: 'text', align: 'right', baseline: 'bottom', dy: -3, dx: -2, color: '#444', fontSize: 11 },
       encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: WIDTH }, text: { field: 'label' } },
     });
   }
@@ -374,7 +432,8 @@ export function chart(c: Chart): Plot {
     padding: 12,
     config: {
       font: 'DejaVu Sans, sans-serif',
-      legend: { labelLimit: 0, titleLimit: 0 },
+      // legends side by side below the chart, kept apart
+      legend: { labelLimit: 0, titleLimit: 0, layout: { bottom: { anchor: 'start', margin: 28 } } },
       axis: { titleFontSize: 12, labelFontSize: 11, labelLimit: 0, labelSeparation: 6 },
       title: { subtitleFontSize: 12, subtitleColor: '#444' },
     },
@@ -383,6 +442,26 @@ export function chart(c: Chart): Plot {
     resolve: { scale: { color: 'shared', shape: 'shared' } },
   } as unknown as TopLevelSpec;
   return { name: c.name, title: c.title, spec };
+}
+
+/** a legend entry's symbol, the gap to its label, and the padding after it, in pixels */
+const LEGEND_ENTRY_PX = 16 + 5 + 10;
+/** room for the y axis beside the plot: the legends may take it */
+const AXIS_ROOM_PX = 60;
+
+/**
+ * Columns of the series legend: as many as fit (up to 4) beside the source legend on the line below
+ * the chart, so that long labels grow the legend downwards rather than the figure sideways.
+ */
+function legendColumns(series: string[], sources: string[]): number {
+  const entry = (label: string) => LEGEND_ENTRY_PX + textWidthPx({ fontSize: 11 }, label);
+  const sourceWidth = sources.length ? Math.max(...sources.map(entry)) + 20 : 0;
+  const widthWith = (columns: number) =>
+    Array.from({ length: columns }, (_, c) => Math.max(0, ...series.filter((_, i) => i % columns === c).map(entry))).reduce((a, b) => a + b, 0);
+  for (let columns = Math.min(4, series.length); columns > 1; columns--) {
+    if (widthWith(columns) + sourceWidth <= WIDTH + AXIS_ROOM_PX) return columns;
+  }
+  return 1;
 }
 
 /** DejaVu Sans advance widths in em (the font the PNGs are drawn with), by character. */

@@ -10,6 +10,16 @@ export type Status = 'completed' | 'errored';
 
 export type ParamValue = string | number | boolean;
 
+/**
+ * How a simulated figure relates to the paper: `calibrated` when a model input was fitted so that
+ * this figure matches the paper, `predicted` when it follows from the model and its sourced inputs.
+ */
+export type Fit = 'calibrated' | 'predicted';
+
+/** What a run did: measure here, simulate the profile in SimGrid (engine/sim), or both. */
+export type Mode = 'measure' | 'simulate' | 'both';
+export const MODES: Mode[] = ['measure', 'simulate', 'both'];
+
 /** Summary of the repetitions of one metric. Missing fields are written empty, never as 0. */
 export interface Stats {
   samples: number;
@@ -43,6 +53,10 @@ export interface ResultRecord {
   threads: number;
   status: Status;
   error?: string;
+  /** simulated rows only: fitted to the paper (calibrated) or not (predicted) */
+  fit?: Fit;
+  /** simulated rows with a paper counterpart: metric -> (simulated - paper) / paper, in percent */
+  errorVsPaperPct?: Record<string, number>;
 }
 
 export interface RunEnvironment {
@@ -62,7 +76,7 @@ export interface RunEnvironment {
  * The version of the results.json layout (engine/report/result.schema.json describes it). Raise it
  * whenever a field is renamed, removed or changes meaning, so readers can tell old runs apart.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Everything one scenario run produced; results.json is exactly this object. */
 export interface RunResult {
@@ -73,6 +87,8 @@ export interface RunResult {
   invocationId: string;
   scenario: string;
   quick: boolean;
+  /** what the run did (`--mode`; a what-if always simulates). Schema version 2 on. */
+  mode: Mode;
   seed: string;
   startedAt: string;
   finishedAt: string;

@@ -1,6 +1,8 @@
 // Tables of the report. The comparison table is the harness's central exhibit: the paper's figure,
 // the simulated one and the one measured here, side by side, each labelled by its source.
 
+import type { Fit } from './record.js';
+
 export type Cell = string | number | undefined;
 
 export interface ReportTable {
@@ -18,15 +20,42 @@ export interface Comparison {
   unit: string;
   paper?: number;
   simulated?: number;
+  /** the simulated figure was calibrated on the paper, or predicted */
+  fit?: Fit;
   measured?: number;
   note?: string;
 }
 
+/** (value - reference) / reference in percent, when both exist and the reference is not 0. */
+export function relativeErrorPct(value: number | undefined, reference: number | undefined): number | undefined {
+  if (value === undefined || reference === undefined || !Number.isFinite(value) || !Number.isFinite(reference) || reference === 0) return undefined;
+  return (100 * (value - reference)) / reference;
+}
+
+/** `+12.3 %`; a difference that rounds to zero shows as `0.0 %`, never `-0.0 %`. */
+export const signedPct = (v: number | undefined) => (v === undefined ? undefined : Math.abs(v) < 0.05 ? '0.0 %' : `${v > 0 ? '+' : ''}${v.toFixed(1)} %`);
+
+/**
+ * Paper | simulated | measured, side by side. Once any row is simulated with a fit, the table also
+ * shows each simulated figure's fit, its error against the paper, and its difference from the
+ * figure measured here (the model's check against this machine).
+ */
 export function comparisonTable(title: string, rows: Comparison[], note?: string): ReportTable {
+  if (!rows.some((r) => r.fit)) {
+    return {
+      title,
+      columns: ['figure', 'unit', 'paper', 'simulated', 'measured here', 'note'],
+      rows: rows.map((r) => [r.figure, r.unit, r.paper, r.simulated, r.measured, r.note]),
+      note,
+    };
+  }
   return {
     title,
-    columns: ['figure', 'unit', 'paper', 'simulated', 'measured here', 'note'],
-    rows: rows.map((r) => [r.figure, r.unit, r.paper, r.simulated, r.measured, r.note]),
+    columns: ['figure', 'unit', 'paper', 'simulated', 'fit', 'simulated vs paper', 'measured here', 'simulated vs measured', 'note'],
+    rows: rows.map((r) => [
+      r.figure, r.unit, r.paper, r.simulated, r.simulated === undefined ? undefined : r.fit,
+      signedPct(relativeErrorPct(r.simulated, r.paper)), r.measured, signedPct(relativeErrorPct(r.simulated, r.measured)), r.note,
+    ]),
     note,
   };
 }

@@ -17,6 +17,7 @@ const run: RunResult = {
   invocationId: '20260101T000000.000Z-1234',
   scenario: 's',
   quick: true,
+  mode: 'both',
   seed: 'seed',
   startedAt: '2026-01-01T00:00:00.000Z',
   finishedAt: '2026-01-01T00:00:01.000Z',
@@ -40,6 +41,10 @@ const run: RunResult = {
     },
     { scenario: 's', experiment: 'fig1', source: 'paper', parameters: { sizeBytes: 10, note: 'paper' }, metrics: { speedupX: single(6.7) }, threads: 12, status: 'completed' },
     { scenario: 's', experiment: 'fig1', source: 'measured', parameters: { sizeBytes: 20 }, metrics: {}, threads: 1, status: 'errored', error: 'boom' },
+    {
+      scenario: 's', experiment: 'fig1', source: 'simulated', parameters: { sizeBytes: 10, profile: 'p' }, metrics: { speedupX: single(5), wallMs: single(2) },
+      threads: 12, status: 'completed', fit: 'predicted', errorVsPaperPct: { speedupX: -25.37 },
+    },
   ],
 };
 
@@ -49,7 +54,7 @@ const readCsv = (text: string) => parse(text, { columns: true, cast: (value, ctx
 
 test('CSV: one row per (record, metric); every value type reads back as what it was', () => {
   const rows = readCsv(toCsv(run));
-  assert.equal(rows.length, 4);
+  assert.equal(rows.length, 6);
   const wall = rows.find((r) => r.metric === 'wallMs')!;
   assert.equal(wall['param.oversubscribed'], 'false', 'false is false, not empty');
   assert.equal(wall['param.cached'], 'true', 'true is true, not 1');
@@ -74,6 +79,10 @@ test('CSV: one row per (record, metric); every value type reads back as what it 
   const errored = rows.find((r) => r.status === 'errored')!;
   assert.equal(errored.error, 'boom');
   assert.equal(errored.metric, undefined);
+  assert.equal(wall.mode, 'both');
+  assert.equal(wall.fit, undefined, 'a measured row has no fit');
+  const simulated = rows.filter((r) => r.source === 'simulated');
+  assert.deepEqual(simulated.map((r) => [r.metric, r.fit, r.errorVsPaperPct]), [['speedupX', 'predicted', '-25.37'], ['wallMs', 'predicted', undefined]], 'the error sits on the row of its metric');
 });
 
 test('results.json follows the committed JSON Schema, and the schema catches what breaks it', () => {
@@ -84,11 +93,17 @@ test('results.json follows the committed JSON Schema, and the schema catches wha
   delete broken.records[2].error;
   (broken.records[0].metrics as Record<string, unknown>).wallMs = { samples: 3, median: null };
   broken.records[1].source = 'guessed';
+  delete (broken as unknown as { mode?: string }).mode;
+  delete broken.records[3].fit;
+  broken.records[0].fit = 'calibrated';
   const errors = schemaErrors(broken).join('\n');
   assert.match(errors, /\/schemaVersion must be equal to constant/);
   assert.match(errors, /\/records\/2 must have required property 'error'/);
   assert.match(errors, /\/records\/0\/metrics\/wallMs\/median must be number/);
   assert.match(errors, /\/records\/1\/source must be equal to one of the allowed values/);
+  assert.match(errors, /^\/ must have required property 'mode'/m);
+  assert.match(errors, /\/records\/3 must have required property 'fit'/, 'a simulated record says how it relates to the paper');
+  assert.match(errors, /\/records\/0\/fit boolean schema is false/, 'a measured record has no fit');
 });
 
 const wide: ReportTable = {

@@ -26,20 +26,23 @@ export function csv(rows: unknown[][]): string {
   return stringify(rows, { cast: { boolean: (v) => (v ? 'true' : 'false') }, quoted_string: true });
 }
 
-/** One CSV row per (record, metric): the metric's name carries its unit. */
+/**
+ * One CSV row per (record, metric): the metric's name carries its unit. A simulated row also
+ * carries its fit and, where the paper has that metric, its error against the paper.
+ */
 export function toCsv(run: RunResult): string {
   const paramNames = [...new Set(run.records.flatMap((r) => Object.keys(r.parameters)))].sort();
   const header = [
-    'schemaVersion', 'invocationId', 'runId', 'scenario', 'experiment', 'source', 'status', 'error', 'threads',
+    'schemaVersion', 'invocationId', 'runId', 'mode', 'scenario', 'experiment', 'source', 'fit', 'status', 'error', 'threads',
     ...paramNames.map((p) => `param.${p}`),
-    'metric', ...STAT_FIELDS, ...ENV_FIELDS.map((e) => `env.${e}`),
+    'metric', ...STAT_FIELDS, 'errorVsPaperPct', ...ENV_FIELDS.map((e) => `env.${e}`),
   ];
   const rows: unknown[][] = [];
   const emit = (r: ResultRecord, metric: string | undefined, stats: Stats | undefined) => {
     rows.push([
-      run.schemaVersion, run.invocationId, run.runId, r.scenario, r.experiment, r.source, r.status, r.error, r.threads,
+      run.schemaVersion, run.invocationId, run.runId, run.mode, r.scenario, r.experiment, r.source, r.fit, r.status, r.error, r.threads,
       ...paramNames.map((p) => r.parameters[p]),
-      metric, ...STAT_FIELDS.map((f) => stats?.[f]), ...ENV_FIELDS.map((e) => run.environment[e]),
+      metric, ...STAT_FIELDS.map((f) => stats?.[f]), metric === undefined ? undefined : r.errorVsPaperPct?.[metric], ...ENV_FIELDS.map((e) => run.environment[e]),
     ]);
   };
   for (const r of run.records) {
@@ -148,8 +151,10 @@ export interface ReportContent {
   notes: string[];
 }
 
+const MODE_TEXT = { measure: 'measured here', simulate: 'simulated (SimGrid)', both: 'measured here and simulated (SimGrid)' } as const;
+
 const runLine = (run: RunResult) =>
-  `Run \`${run.runId}\`${run.quick ? ' (quick)' : ''} of invocation \`${run.invocationId}\`, seed \`${run.seed}\`, ${run.startedAt} to ${run.finishedAt}.`;
+  `Run \`${run.runId}\`${run.quick ? ' (quick)' : ''} of invocation \`${run.invocationId}\`, ${MODE_TEXT[run.mode]}, seed \`${run.seed}\`, ${run.startedAt} to ${run.finishedAt}.`;
 
 function markdown(run: RunResult, content: ReportContent, stems: string[]): string {
   const parts = [

@@ -34,6 +34,9 @@ test('values are checked as they are parsed, sizes converted to bytes', () => {
   assert.throws(() => checkValue({ name: 'port', kind: 'port', description: '' }, '65536'), /--port must be a port, 0\.\.65535/);
   assert.equal(checkValue({ name: 'level', kind: 'count', description: '' }, '0'), '0');
   assert.throws(() => checkValue({ name: 'level', kind: 'count', description: '' }, '-1'), /--level must be a non-negative integer/);
+  const gbps: FlagSpec = { name: 'bandwidths-gbps', kind: 'numbers', description: '' };
+  assert.equal(checkValue(gbps, '0.1, 10,1e2'), '0.1,10,100');
+  for (const bad of ['0', '-1', '1,,2', 'fast', '1e999', 'NaN']) assert.throws(() => checkValue(gbps, bad), /--bandwidths-gbps: "[^"]*" is not a positive number/, bad);
 });
 
 test('errors name the flag, and the closest one that exists', () => {

@@ -6,10 +6,11 @@ import { parseSizeBytes } from '../topology/units.js';
 
 /**
  * How a flag's value is read: `text` as given; `int` a positive integer; `count` a non-negative
- * integer; `ints` a comma-separated list of positive integers; `size` a number of bytes with an
- * optional unit (`10MiB`, `1.5KiB`, `100KB`, `4096`); `sizes` a list of those; `port` 0..65535.
+ * integer; `ints` a comma-separated list of positive integers; `numbers` a comma-separated list of
+ * positive decimal numbers (`0.1,10`); `size` a number of bytes with an optional unit (`10MiB`,
+ * `1.5KiB`, `100KB`, `4096`); `sizes` a list of those; `port` 0..65535.
  */
-export type FlagKind = 'text' | 'int' | 'count' | 'ints' | 'size' | 'sizes' | 'port';
+export type FlagKind = 'text' | 'int' | 'count' | 'ints' | 'numbers' | 'size' | 'sizes' | 'port';
 
 export interface FlagSpec {
   name: string;
@@ -65,6 +66,7 @@ export function didYouMean(word: string, candidates: readonly string[], kind: 'f
 }
 
 const INT = /^[0-9]+$/;
+const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i;
 
 function sizeBytes(text: string, flag: string): number {
   const t = text.trim();
@@ -111,6 +113,15 @@ export function checkValue(spec: FlagSpec, raw: string, shownName = spec.name): 
         .map((part) => {
           const t = part.trim();
           if (!INT.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < 1) throw new UsageError(`--${shownName}: "${part}" is not a positive integer`);
+          return String(Number(t));
+        })
+        .join(',');
+    case 'numbers':
+      return raw
+        .split(',')
+        .map((part) => {
+          const t = part.trim();
+          if (!DECIMAL.test(t) || !(Number(t) > 0) || !Number.isFinite(Number(t))) throw new UsageError(`--${shownName}: "${part}" is not a positive number`);
           return String(Number(t));
         })
         .join(',');

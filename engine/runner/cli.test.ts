@@ -36,6 +36,11 @@ test('scenario flags: scoped, or unscoped when only one chosen scenario has them
   assert.throws(() => scenarioFlags([alpha], { 'beta.reps': '3' }), /--beta\.reps is for beta, which is not among the scenarios to run \(alpha\)/);
   assert.throws(() => scenarioFlags([beta], { 'max-size': '3' }), /--max-size is not a flag of beta/);
   assert.throws(() => scenarioFlags([alpha], { 'alpha.reps': 'abc' }), /--alpha\.reps must be a positive integer, got "abc"/);
+  // a flag that means the same in each scenario declaring it so goes to all of them
+  const emulate = { name: 'emulate', description: 'on emulated hosts', sameInEvery: true };
+  const [one, two] = [info('one', [emulate]), info('two', [{ ...emulate, description: 'its hosts' }])];
+  assert.deepEqual(Object.fromEntries(scenarioFlags([one, two, beta], { emulate: true })), { one: { emulate: true }, two: { emulate: true }, beta: {} });
+  assert.throws(() => scenarioFlags([one, info('three', [{ name: 'emulate', description: 'something else' }])], { emulate: true }), /--emulate is a flag of one, three, with a meaning of its own in each/);
 });
 
 test('bad flags and values stop the run before any scenario body loads: exit 2, one error line, a short usage', async () => {
@@ -64,6 +69,23 @@ test('--dry-run prints the cost of the run and runs nothing; --help and --list r
   assert.match((await captureOutput(() => main(['--list'], untouchable))).out, /^alpha +paper 000 +alpha title\n {4}alpha description\nbeta/);
 });
 
+test('--mode: a mode a scenario cannot run is refused before any body loads; the cost counts what runs', async () => {
+  const modelled: ScenarioInfo = { ...info('gamma'), simulationEstimate: ({ quick }) => ({ seconds: quick ? 5 : 60, datasetBytes: 0, scratchBytes: 0 }) };
+  const whatIf: ScenarioInfo = { ...info('delta'), whatIf: true };
+  const catalogue: ScenarioEntry[] = [alpha, modelled, whatIf].map((s) => ({ ...s, load: () => Promise.reject(new Error(`${s.name}'s body was loaded`)) }));
+  const refused = await captureOutput(() => main(['gamma', 'alpha', '--mode', 'simulate'], catalogue));
+  assert.equal(refused.code, 2);
+  assert.match(refused.err, /^error: alpha has no simulation model \(it checks behaviour, not speed\): run it with --mode measure\n/);
+  const both = await captureOutput(() => main(['gamma', 'delta', '--mode', 'both', '--dry-run'], catalogue));
+  assert.equal(both.code, 0, both.err);
+  assert.match(both.out, /gamma \(full, measured \+ simulated\) +about 11 min/, 'the measurement and the simulation');
+  assert.match(both.out, /delta \(full, simulated\) +about 10 min/, "a what-if's cost is its run's");
+  const simulated = await captureOutput(() => main(['--mode', 'simulate', '--dry-run'], catalogue));
+  assert.match(simulated.out, /gamma \(quick, simulated\) +about 5 s/);
+  assert.doesNotMatch(simulated.out, /alpha/, 'the quick run of everything, simulated, leaves out what has no model');
+  assert.match((await captureOutput(() => main(['--list'], catalogue))).out, /gamma +paper 000 \[sim\][^]*delta +paper 000 \[what-if\]/);
+});
+
 test('--list and --help load no plotting library and no scenario body', () => {
   const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'load-log-')), 'loads.txt');
   const hook = pathToFileURL(path.join(import.meta.dirname, 'fixtures', 'load-log.mjs')).href;
@@ -77,7 +99,7 @@ test('--list and --help load no plotting library and no scenario body', () => {
       });
       const loaded = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
       assert.ok(loaded.some((u) => u.endsWith('/scenarios/ctr-sweep.meta.ts')), `the declarations are read (${flag})`);
-      const forbidden = loaded.filter((u) => /\/node_modules\/(vega|vega-lite|@resvg|piscina|bittorrent-[a-z]+|sql\.js)\//.test(u) || (/\/scenarios\/[^/]+\.ts$/.test(u) && !/\/(index|[^/]+\.meta)\.ts$/.test(u)));
+      const forbidden = loaded.filter((u) => /\/node_modules\/(vega|vega-lite|@resvg|piscina|bittorrent-[a-z]+|sql\.js)\//.test(u) || (/\/scenarios\/[^/]+\.ts$/.test(u) && !/\/(index|paper-[0-9]{3}|[^/]+\.meta)\.ts$/.test(u)));
       assert.deepEqual(forbidden, [], `${flag} loaded ${forbidden.join(', ')}`);
     }
   } finally {

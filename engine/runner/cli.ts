@@ -9,9 +9,10 @@ import path from 'node:path';
 import { collectEnvironment } from '../report/environment.js';
 import { formatBytes, formatDuration } from '../report/format.js';
 import { Progress } from '../report/progress.js';
-import { SCHEMA_VERSION, type RunResult } from '../report/record.js';
+import { MODES, SCHEMA_VERSION, type Mode, type RunResult } from '../report/record.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { checkValue, didYouMean, flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from './args.js';
+import { checkModeDeclared, effectiveMode, estimateInMode, needsSimGrid, runInMode } from './mode.js';
 import type { Estimate, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
 
 export const COMMON_FLAGS: FlagSpec[] = [
@@ -19,6 +20,12 @@ export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'topology', value: 'FILE', description: 'cluster-config file (default cluster-config/local.json)' },
   { name: 'out', value: 'DIR', description: 'parent folder of the run folders (default reports/runs)' },
   { name: 'seed', value: 'TEXT', description: 'seed of every generated dataset and random choice (default "harness")' },
+  {
+    name: 'mode',
+    value: 'MODE',
+    choices: MODES,
+    description: 'measure: here (default); simulate: the --topology profile in SimGrid (engine/sim); both: side by side. What-ifs always simulate',
+  },
   { name: 'dry-run', description: 'print what the run would cost (time, disk) and exit' },
   { name: 'list', description: 'list the scenarios and exit' },
   HELP_FLAG,
@@ -39,13 +46,15 @@ function usage(scenarios: ScenarioInfo[]): string {
     flagHelp(COMMON_FLAGS),
     '',
     "scenario flags: write --NAME.FLAG (e.g. --ctr-sweep.reps 5); when one scenario is named, or only one",
-    'of those run has the flag, --FLAG alone will do.',
+    'of those run has the flag, or it means the same in each (--emulate, --size-bytes), --FLAG alone will do.',
     ...withFlags.flatMap((s) => ['', `${s.name}:`, flagHelp(s.flags!.map((f) => ({ ...f, name: `${s.name}.${f.name}` })))]),
     '',
-    'scenarios (npm run scenario -- --list):',
-    ...scenarios.map((s) => `  ${s.name.padEnd(20)} paper ${s.paper}: ${s.title}`),
+    'scenarios (npm run scenario -- --list; [sim]: has a SimGrid model for --mode simulate|both; [what-if]: simulates only):',
+    ...scenarios.map((s) => `  ${s.name.padEnd(22)} paper ${s.paper}${modelTag(s)}: ${s.title}`),
   ].join('\n');
 }
+
+const modelTag = (s: ScenarioInfo) => (s.whatIf ? ' [what-if]' : s.simulationEstimate ? ' [sim]' : '');
 
 /** `20261123T092718.123Z`: sortable, and to the millisecond. */
 function timestamp(d: Date): string {
@@ -66,6 +75,8 @@ export interface RunOptions {
   progress?: Progress;
   /** groups the folders of one invocation; a fresh one when absent */
   invocationId?: string;
+  /** default measure */
+  mode?: Mode;
 }
 
 /** Runs one scenario end to end and returns the folder it wrote. */
@@ -75,7 +86,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const started = new Date();
   const scratchDir = await fsp.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
   try {
-    const output = await scenario.run({ quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir });
+    const mode = effectiveMode(scenario, opts.mode ?? 'measure');
+    const output = await runInMode(scenario, { quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir, mode });
     progress.end();
     const finished = new Date();
     // Milliseconds and a random suffix: runs started in the same second, in one invocation or in
@@ -87,6 +99,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       invocationId: opts.invocationId ?? newInvocationId(started),
       scenario: scenario.name,
       quick: opts.quick,
+      mode,
       seed: opts.seed,
       startedAt: started.toISOString(),
       finishedAt: finished.toISOString(),
@@ -97,7 +110,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     // the writer loads the plotting libraries: only a run that gets this far pays for them
     const { writeRunFolder } = await import('../report/writer.js');
     await writeRunFolder(dir, run, {
-      title: `${scenario.title} (paper ${scenario.paper})${opts.quick ? ', quick' : ''}`,
+      title: `${scenario.title} (paper ${scenario.paper})${opts.quick ? ', quick' : ''}${mode === 'measure' ? '' : mode === 'both' ? ', measured and simulated' : ', simulated'}`,
       plots: output.plots,
       tables: output.tables,
       notes: output.notes,
@@ -110,7 +123,8 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
 
 /**
  * Each chosen scenario's own flags, from `--NAME.FLAG` or, where only one chosen scenario has
- * FLAG, from `--FLAG`; every value checked against its scenario's declaration.
+ * FLAG or every one that has it declares it `sameInEvery`, from `--FLAG`; every value checked
+ * against its scenario's declaration.
  */
 export function scenarioFlags(chosen: ScenarioInfo[], flags: Record<string, string | true>): Map<string, Record<string, string | true>> {
   const out = new Map(chosen.map((s) => [s.name, {} as Record<string, string | true>]));
@@ -131,12 +145,15 @@ export function scenarioFlags(chosen: ScenarioInfo[], flags: Record<string, stri
         const known = chosen.flatMap((s) => (s.flags ?? []).map((f) => f.name));
         throw new UsageError(`--${given} is not a flag of ${chosen.map((s) => s.name).join(', ')}${didYouMean(given, known)}`);
       }
-      if (owners.length > 1) {
+      const alike = owners.every((s) => s.flags!.find((f) => f.name === name)!.sameInEvery);
+      if (owners.length > 1 && !alike) {
         throw new UsageError(`--${given} is a flag of ${owners.map((s) => s.name).join(', ')}, with a meaning of its own in each: write --${owners[0].name}.${given} (and so on), or name one scenario`);
       }
     }
-    const spec = owners[0].flags!.find((f) => f.name === name)!;
-    out.get(owners[0].name)![name] = value === true ? true : checkValue(spec, value, given);
+    for (const owner of owners) {
+      const spec = owner.flags!.find((f) => f.name === name)!;
+      out.get(owner.name)![name] = value === true ? true : checkValue(spec, value, given);
+    }
   }
   return out;
 }
@@ -154,10 +171,10 @@ function costLine(label: string, e: Estimate): string {
     e.datasetBytes > 0 ? `${formatBytes(e.datasetBytes)} of datasets to generate (kept in datasets/cache)` : '',
     e.scratchBytes > 0 ? `scratch up to ${formatBytes(e.scratchBytes)} (removed at the end)` : '',
   ].filter(Boolean);
-  return `  ${label.padEnd(30)} about ${formatDuration(e.seconds).padEnd(7)} ${disk.join(', ') || 'no disk beyond its report'}`;
+  return `  ${label.padEnd(44)} about ${formatDuration(e.seconds).padEnd(7)} ${disk.join(', ') || 'no disk beyond its report'}`;
 }
 
-function costReport(plan: { scenario: ScenarioInfo; quick: boolean; estimate: Estimate }[]): string {
+function costReport(plan: { scenario: ScenarioInfo; quick: boolean; mode: Mode; estimate: Estimate }[]): string {
   const total: Estimate = {
     seconds: plan.reduce((s, p) => s + p.estimate.seconds, 0),
     datasetBytes: plan.reduce((s, p) => s + p.estimate.datasetBytes, 0),
@@ -165,7 +182,7 @@ function costReport(plan: { scenario: ScenarioInfo; quick: boolean; estimate: Es
   };
   return [
     'estimated cost (from each scenario\'s plan, timed on a 2-core machine; a report folder is under 2 MiB):',
-    ...plan.map((p) => costLine(`${p.scenario.name} (${p.quick ? 'quick' : 'full'})`, p.estimate)),
+    ...plan.map((p) => costLine(`${p.scenario.name} (${[p.quick ? 'quick' : 'full', ...(p.mode === 'measure' ? [] : [p.mode === 'both' ? 'measured + simulated' : 'simulated'])].join(', ')})`, p.estimate)),
     ...(plan.length > 1 ? [costLine('total', total)] : []),
     '',
   ].join('\n');
@@ -184,14 +201,19 @@ export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<
       return 0;
     }
     if (flags.list) {
-      for (const s of scenarios) process.stdout.write(`${s.name.padEnd(20)} paper ${s.paper}  ${s.title}\n    ${s.description}\n`);
+      for (const s of scenarios) process.stdout.write(`${s.name.padEnd(22)} paper ${s.paper}${modelTag(s)}  ${s.title}\n    ${s.description}\n`);
       return 0;
     }
     const names = scenarios.map((s) => s.name);
     const unknown = positional.filter((n) => !names.includes(n));
     if (unknown.length) throw new UsageError(`unknown scenario "${unknown[0]}"${didYouMean(unknown[0], names, 'word')} (npm run scenario -- --list shows them)`);
     named = positional.length > 0;
+    const mode = (flags.mode ?? 'measure') as Mode;
     chosen = named ? positional.map((n) => scenarios.find((s) => s.name === n)!) : scenarios;
+    // A mode a named scenario cannot run stops the invocation before anything runs; the quick run
+    // of everything, simulated, runs those that have a model.
+    if (!named && mode === 'simulate') chosen = chosen.filter((s) => s.whatIf || s.simulationEstimate);
+    for (const s of chosen) checkModeDeclared(s, mode);
     perScenario = scenarioFlags(chosen, flags);
     const topologyFile = path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE);
     try {
@@ -202,16 +224,30 @@ export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<
     const outParent = path.resolve(typeof flags.out === 'string' ? flags.out : 'reports/runs');
     if (fs.existsSync(outParent) && !fs.statSync(outParent).isDirectory()) throw new UsageError(`--out: ${flags.out} exists and is not a folder`);
     dryRun = flags['dry-run'] === true;
-    opts = { quick: !named || flags.quick === true, topologyFile, outParent, seed: typeof flags.seed === 'string' ? flags.seed : 'harness', flags: {} };
+    opts = { quick: !named || flags.quick === true, topologyFile, outParent, seed: typeof flags.seed === 'string' ? flags.seed : 'harness', flags: {}, mode };
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);
     throw err;
   }
 
-  const plan = chosen.map((scenario) => ({ scenario, quick: opts.quick, estimate: scenario.estimate({ quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! }) }));
+  const plan = chosen.map((scenario) => {
+    const mode = effectiveMode(scenario, opts.mode!);
+    return { scenario, quick: opts.quick, mode, estimate: estimateInMode(scenario, mode, { quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! }) };
+  });
   if (dryRun) {
     process.stdout.write(`${costReport(plan)}--dry-run: nothing was run.\n`);
     return 0;
+  }
+  // Named scenarios that simulate stop at once without SimGrid; in the quick run of everything the
+  // others still run, and those that simulate fail one by one, each saying why.
+  const simulating = plan.filter((p) => needsSimGrid(p.scenario, p.mode));
+  if (named && simulating.length) {
+    const { simgridMissingReason } = await import('../sim/simgrid.js');
+    const missing = await simgridMissingReason();
+    if (missing) {
+      process.stderr.write(`error: ${simulating.map((p) => p.scenario.name).join(', ')} need${simulating.length === 1 ? 's' : ''} SimGrid. ${missing}\n`);
+      return 1;
+    }
   }
   process.stderr.write(costReport(plan));
   if (!named) process.stderr.write(`Running the quick form of every scenario: ${chosen.map((s) => s.name).join(', ')}\n`);

@@ -1,11 +1,13 @@
 // What a scenario is to the runner. A scenario declares itself (name, paper, flags, plan, what a run
-// costs) in `scenarios/<name>.meta.ts` and runs in `scenarios/<name>.ts`; the catalogue
-// (scenarios/index.ts) loads a body only to run it, so `--help`, `--list` and `--dry-run` read the
-// declarations alone. The runner owns argument parsing, the environment, the run folder, progress
-// and the writer, so every scenario's report looks and reads the same.
+// costs, whether it has a SimGrid model) in `scenarios/<name>.meta.ts` and runs in
+// `scenarios/<name>.ts`: a run function that measures here and, when it has a model (engine/sim), a
+// simulate function. The catalogue (scenarios/index.ts) loads a body only to run it, so `--help`,
+// `--list` and `--dry-run` read the declarations alone. The runner owns argument parsing, `--mode`,
+// the environment, the run folder, progress and the writer, so every scenario's report looks and
+// reads the same.
 import type { Plot } from '../report/plot.js';
 import type { Progress } from '../report/progress.js';
-import type { ResultRecord } from '../report/record.js';
+import type { Mode, ResultRecord } from '../report/record.js';
 import type { ReportTable } from '../report/table.js';
 import type { Topology } from '../topology/topology.js';
 import type { FlagSpec } from './args.js';
@@ -14,7 +16,13 @@ import type { FlagSpec } from './args.js';
  * A scenario's own flag, without the dashes (`reps` for `--reps`). Its value is checked by `kind`
  * before any scenario starts; sizes reach the scenario as whole numbers of bytes.
  */
-export type ScenarioFlag = FlagSpec;
+export interface ScenarioFlag extends FlagSpec {
+  /**
+   * The flag means the same in every scenario that declares it so (`--emulate`: run on the
+   * emulated hosts of --topology): an unscoped `--FLAG` goes to all of them at once.
+   */
+  sameInEvery?: boolean;
+}
 
 export interface ScenarioContext {
   quick: boolean;
@@ -25,6 +33,8 @@ export interface ScenarioContext {
   progress: Progress;
   /** a private scratch folder, removed when the run ends */
   scratchDir: string;
+  /** what this run does (`--mode`; absent: measure): a scenario phrases its notes by it */
+  mode?: Mode;
 }
 
 export interface ScenarioOutput {
@@ -62,11 +72,28 @@ export interface ScenarioInfo {
   title: string;
   description: string;
   flags?: ScenarioFlag[];
+  /** what its `run` costs: measuring here (for a what-if, its simulation) */
   estimate(input: EstimateInput): Estimate;
+  /** a what-if: `run` is a SimGrid simulation whatever the mode (it has nothing to measure), so it needs SimGrid */
+  whatIf?: boolean;
+  /**
+   * Present when the body has a `simulate` (a SimGrid model of the same experiment, for --mode
+   * simulate and both): what a simulation costs. Declared here so that --mode is checked, and a
+   * run's cost worked out, before any body loads.
+   */
+  simulationEstimate?(input: EstimateInput): Estimate;
 }
 
 export interface Scenario extends ScenarioInfo {
+  /** measures on this machine; for a what-if, runs its simulation */
   run(ctx: ScenarioContext): Promise<ScenarioOutput>;
+  /**
+   * Simulates the same experiment on ctx.topology in SimGrid (engine/sim): records with source
+   * `simulated` and a fit. `measured` holds the records measured earlier in the same run (mode
+   * `both`), so that the tables and plots put paper, simulated and measured side by side; empty
+   * otherwise.
+   */
+  simulate?(ctx: ScenarioContext, measured: ResultRecord[]): Promise<ScenarioOutput>;
 }
 
 /** A scenario in the catalogue: its declaration, and its body, imported only to run it. */

@@ -84,3 +84,38 @@ test('an unreadable or malformed file is named', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('sourced figures, disks, rates, transports and the network model are read and checked by field', () => {
+  const sourced = {
+    name: 'x',
+    networkModel: { value: 'CM02', source: 'paper' },
+    nodes: [{ name: 'a', cores: { value: 4, source: 'spec sheet' }, cpu: 'c', disk: { read: { value: '200MB/s', source: 'spec' }, write: { value: '100MB/s', source: 'spec' } }, rates: { 'aes-128-ctr': { value: '300MB/s', source: 'calibrated' }, 'rsa-2048-sign': { perCall: '2ms', source: 'measured here' } } }],
+    processesPerNode: { value: 4, source: 'paper' },
+    links: [{ name: 'mpl', transport: 'shm', nodes: '*', bandwidth: { value: '35MB/s', source: 'paper' }, latency: { value: '100us', source: 'paper' } }],
+  };
+  const t = parseTopology(sourced, 'f.json');
+  assert.equal(t.nodes[0].cores, 4);
+  assert.deepEqual(t.nodes[0].disk, { readBytesPerS: 200e6, writeBytesPerS: 100e6 });
+  assert.deepEqual(t.nodes[0].rates['aes-128-ctr'], { bytesPerS: 300e6, perCallS: 0 });
+  assert.deepEqual(t.nodes[0].rates['rsa-2048-sign'], { bytesPerS: Infinity, perCallS: 0.002 });
+  assert.equal(t.links[0].transport, 'shm');
+  assert.equal(t.networkModel, 'CM02');
+  assert.deepEqual(t.unsourced, []);
+  assert.equal(t.sources['links[0].bandwidth'], 'paper');
+  assert.equal(t.sources['nodes[0].rates.rsa-2048-sign'], 'measured here');
+  // A plain figure still loads (the measuring engines need no sources), noted as unsourced.
+  assert.deepEqual(parseTopology(valid(), 'f.json').unsourced, ['nodes[0].cores', 'nodes[1].cores', 'processesPerNode', 'links[0].bandwidth', 'links[0].latency']);
+  const node = sourced.nodes[0];
+  const cases: [unknown, RegExp][] = [
+    [{ ...sourced, nodes: [{ ...node, cores: { value: 4 } }] }, /f\.json: field "nodes\[0\]\.cores\.source" must be a non-empty string/],
+    [{ ...sourced, nodes: [{ ...node, cores: { source: 'x' } }] }, /field "nodes\[0\]\.cores\.value" is missing/],
+    [{ ...sourced, nodes: [{ ...node, disk: { read: '1MB/s', write: '1MB/s', seek: '8ms' } }] }, /field "nodes\[0\]\.disk\.seek" is not a known field/],
+    [{ ...sourced, nodes: [{ ...node, rates: { AES: { value: '1MB/s', source: 's' } } }] }, /field "nodes\[0\]\.rates\.AES" is not an operation name/],
+    [{ ...sourced, nodes: [{ ...node, rates: { 'aes-128-ctr': { value: 'fast', source: 's' } } }] }, /field "nodes\[0\]\.rates\.aes-128-ctr\.value" "fast" is not a bandwidth/],
+    [{ ...sourced, nodes: [{ ...node, rates: { 'aes-128-ctr': { source: 's' } } }] }, /field "nodes\[0\]\.rates\.aes-128-ctr" needs a "value"/],
+    [{ ...sourced, links: [{ ...sourced.links[0], transport: 'carrier-pigeon' }] }, /field "links\[0\]\.transport" must be one of shm, tcp/],
+    [{ ...sourced, links: [sourced.links[0], sourced.links[0]] }, /field "links\[1\]\.name" repeats the link name "mpl"/],
+    [{ ...sourced, networkModel: { value: 'ns-3', source: 's' } }, /field "networkModel" must be one of LV08, CM02/],
+  ];
+  for (const [raw, message] of cases) assert.throws(() => parseTopology(raw, 'f.json'), message);
+});

@@ -1,5 +1,7 @@
 // Hardware apart from workload: a cluster-config file declares nodes, processes per node and links;
 // scenarios decide what runs. Validated once at load, every message naming the file and the field.
+// A hardware figure may carry where it comes from, `{ "value": "100Mbit/s", "source": "paper: ..." }`:
+// the simulator (engine/sim) only runs on profiles whose every figure has one.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,7 +13,26 @@ export interface TopologyNode {
   cores: number;
   cpu: string;
   memoryBytes?: number;
+  /** the node's local disk, as the simulator models it (sequential rates) */
+  disk?: { readBytesPerS: number; writeBytesPerS: number };
+  /** per-core cost of an operation (`aes-128-ctr`, `des-ecb`, `rc4plus`, `rsa-2048-sign`...): bytes/rate + perCall */
+  rates: Record<string, OperationRate>;
 }
+
+export interface OperationRate {
+  /** bytes a core processes per second; Infinity for an operation with a fixed cost only */
+  bytesPerS: number;
+  /** fixed cost of one call, seconds */
+  perCallS: number;
+}
+
+/** The transports a link may carry, as the link engine names them (shm is the paper's MPL). */
+export const TRANSPORTS = ['shm', 'tcp'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** SimGrid's network models a profile may choose (see engine/sim/README.md). */
+export const NETWORK_MODELS = ['LV08', 'CM02'] as const;
+export type NetworkModel = (typeof NETWORK_MODELS)[number];
 
 export interface TopologyLink {
   name: string;
@@ -19,6 +40,8 @@ export interface TopologyLink {
   nodes: string[];
   bandwidthBytesPerS: number;
   latencyS: number;
+  /** what the link's figures were measured over, when a model must pick a link by transport */
+  transport?: Transport;
 }
 
 export interface Topology {
@@ -30,6 +53,12 @@ export interface Topology {
   nodes: TopologyNode[];
   processesPerNode: number;
   links: TopologyLink[];
+  /** SimGrid network model for this hardware; the simulator's default is LV08 */
+  networkModel?: NetworkModel;
+  /** field path (`links[0].bandwidth`) -> where its value comes from */
+  sources: Record<string, string>;
+  /** hardware figures given without a source, by field path */
+  unsourced: string[];
 }
 
 export class TopologyError extends Error {}
@@ -37,6 +66,8 @@ export class TopologyError extends Error {}
 type Json = Record<string, unknown>;
 
 class Checker {
+  readonly sources: Record<string, string> = {};
+  readonly unsourced: string[] = [];
   constructor(private readonly file: string) {}
   fail(field: string, problem: string): never {
     throw new TopologyError(`${this.file}: field "${field}" ${problem}`);
@@ -65,6 +96,21 @@ class Checker {
       this.fail(field, (err as Error).message);
     }
   }
+  /**
+   * A hardware figure, plain or as `{ value, source }`: returns the plain value and notes its source
+   * (or its lack of one) under the field's path.
+   */
+  sourced(v: unknown, field: string): unknown {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const o = v as Json;
+      this.known(o, field, ['value', 'source']);
+      if (o.value === undefined) this.fail(`${field}.value`, 'is missing (a sourced figure is { "value": ..., "source": "..." })');
+      this.sources[field] = this.string(o.source, `${field}.source`);
+      return o.value;
+    }
+    this.unsourced.push(field);
+    return v;
+  }
   known(obj: Json, field: string, allowed: string[]): void {
     for (const key of Object.keys(obj)) {
       if (!allowed.includes(key)) this.fail(field ? `${field}.${key}` : key, `is not a known field (known: ${allowed.join(', ')})`);
@@ -78,6 +124,40 @@ function detectLocalNode(): TopologyNode {
     cores: os.availableParallelism(),
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     memoryBytes: os.totalmem(),
+    rates: {},
+  };
+}
+
+/** An operation name: lower-case words, digits and dashes (`aes-128-ctr`, `rsa-2048-sign`). */
+const OPERATION_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+function parseRates(c: Checker, raw: unknown, field: string): Record<string, OperationRate> {
+  if (raw === undefined) return {};
+  const o = c.object(raw, field);
+  const rates: Record<string, OperationRate> = {};
+  for (const [op, spec] of Object.entries(o)) {
+    const f = `${field}.${op}`;
+    if (!OPERATION_NAME.test(op)) c.fail(f, 'is not an operation name (lower-case words and digits joined by dashes, e.g. "aes-128-ctr")');
+    const r = c.object(spec, f);
+    c.known(r, f, ['value', 'perCall', 'source']);
+    if (r.value === undefined && r.perCall === undefined) c.fail(f, 'needs a "value" (a rate, e.g. "50MB/s"), a "perCall" (a duration, e.g. "1.2ms"), or both');
+    const bytesPerS = r.value === undefined ? Infinity : c.unit(r.value, `${f}.value`, parseBandwidthBytesPerS);
+    const perCallS = r.perCall === undefined ? 0 : c.unit(r.perCall, `${f}.perCall`, parseDurationS);
+    if (bytesPerS <= 0) c.fail(`${f}.value`, `must be a positive rate, got ${JSON.stringify(r.value)}`);
+    if (r.source === undefined) c.unsourced.push(f);
+    else c.sources[f] = c.string(r.source, `${f}.source`);
+    rates[op] = { bytesPerS, perCallS };
+  }
+  return rates;
+}
+
+function parseDisk(c: Checker, raw: unknown, field: string): TopologyNode['disk'] {
+  if (raw === undefined) return undefined;
+  const o = c.object(raw, field);
+  c.known(o, field, ['read', 'write']);
+  return {
+    readBytesPerS: c.unit(c.sourced(o.read, `${field}.read`), `${field}.read`, parseBandwidthBytesPerS),
+    writeBytesPerS: c.unit(c.sourced(o.write, `${field}.write`), `${field}.write`, parseBandwidthBytesPerS),
   };
 }
 
@@ -85,7 +165,7 @@ function detectLocalNode(): TopologyNode {
 export function parseTopology(raw: unknown, file: string): Topology {
   const c = new Checker(file);
   const top = c.object(raw, '(top level)');
-  c.known(top, '', ['name', 'description', 'detect', 'nodes', 'processesPerNode', 'links']);
+  c.known(top, '', ['name', 'description', 'detect', 'nodes', 'processesPerNode', 'links', 'networkModel']);
   const name = c.string(top.name, 'name');
   const description = top.description === undefined ? '' : c.string(top.description, 'description');
   if (top.detect !== undefined && typeof top.detect !== 'boolean') c.fail('detect', `must be true or false, got ${JSON.stringify(top.detect)}`);
@@ -99,12 +179,15 @@ export function parseTopology(raw: unknown, file: string): Topology {
     nodes = c.array(top.nodes, 'nodes').map((n, i) => {
       const f = `nodes[${i}]`;
       const o = c.object(n, f);
-      c.known(o, f, ['name', 'cores', 'cpu', 'memory']);
+      c.known(o, f, ['name', 'cores', 'cpu', 'memory', 'disk', 'rates']);
+      const disk = parseDisk(c, o.disk, `${f}.disk`);
       return {
         name: c.string(o.name, `${f}.name`),
-        cores: c.positiveInt(o.cores, `${f}.cores`),
+        cores: c.positiveInt(c.sourced(o.cores, `${f}.cores`), `${f}.cores`),
         cpu: c.string(o.cpu, `${f}.cpu`),
-        ...(o.memory !== undefined ? { memoryBytes: c.unit(o.memory, `${f}.memory`, parseSizeBytes) } : {}),
+        ...(o.memory !== undefined ? { memoryBytes: c.unit(c.sourced(o.memory, `${f}.memory`), `${f}.memory`, parseSizeBytes) } : {}),
+        ...(disk ? { disk } : {}),
+        rates: parseRates(c, o.rates, `${f}.rates`),
       };
     });
     const seen = new Set<string>();
@@ -115,13 +198,14 @@ export function parseTopology(raw: unknown, file: string): Topology {
   }
 
   const processesPerNode =
-    top.processesPerNode === undefined && detected ? nodes[0].cores : c.positiveInt(top.processesPerNode, 'processesPerNode');
+    top.processesPerNode === undefined && detected ? nodes[0].cores : c.positiveInt(c.sourced(top.processesPerNode, 'processesPerNode'), 'processesPerNode');
 
   const names = new Set(nodes.map((n) => n.name));
   const links = (top.links === undefined ? [] : c.array(top.links, 'links')).map((l, i) => {
     const f = `links[${i}]`;
     const o = c.object(l, f);
-    c.known(o, f, ['name', 'nodes', 'bandwidth', 'latency']);
+    c.known(o, f, ['name', 'nodes', 'bandwidth', 'latency', 'transport']);
+    if (o.transport !== undefined && !TRANSPORTS.includes(o.transport as Transport)) c.fail(`${f}.transport`, `must be one of ${TRANSPORTS.join(', ')}, got ${JSON.stringify(o.transport)}`);
     const linkNodes = o.nodes === '*' ? [...names] : c.array(o.nodes, `${f}.nodes`).map((n, j) => c.string(n, `${f}.nodes[${j}]`));
     linkNodes.forEach((n, j) => {
       if (!names.has(n)) c.fail(`${f}.nodes[${j}]`, `names "${n}", which is not a declared node`);
@@ -129,12 +213,28 @@ export function parseTopology(raw: unknown, file: string): Topology {
     return {
       name: c.string(o.name, `${f}.name`),
       nodes: linkNodes,
-      bandwidthBytesPerS: c.unit(o.bandwidth, `${f}.bandwidth`, parseBandwidthBytesPerS),
-      latencyS: c.unit(o.latency, `${f}.latency`, parseDurationS),
+      bandwidthBytesPerS: c.unit(c.sourced(o.bandwidth, `${f}.bandwidth`), `${f}.bandwidth`, parseBandwidthBytesPerS),
+      latencyS: c.unit(c.sourced(o.latency, `${f}.latency`), `${f}.latency`, parseDurationS),
+      ...(o.transport !== undefined ? { transport: o.transport as Transport } : {}),
     };
   });
+  const linkNames = links.map((l) => l.name);
+  linkNames.forEach((n, i) => {
+    if (linkNames.indexOf(n) !== i) c.fail(`links[${i}].name`, `repeats the link name "${n}"`);
+  });
   if (nodes.length > 1 && links.length === 0) c.fail('links', 'must declare at least one link when there are several nodes');
-  return { name, file, description, detected, nodes, processesPerNode, links };
+  let networkModel: NetworkModel | undefined;
+  if (top.networkModel !== undefined) {
+    const m = c.sourced(top.networkModel, 'networkModel');
+    if (!NETWORK_MODELS.includes(m as NetworkModel)) c.fail('networkModel', `must be one of ${NETWORK_MODELS.join(', ')}, got ${JSON.stringify(m)}`);
+    networkModel = m as NetworkModel;
+  }
+  return {
+    name, file, description, detected, nodes, processesPerNode, links,
+    ...(networkModel ? { networkModel } : {}),
+    sources: c.sources,
+    unsourced: c.unsourced,
+  };
 }
 
 export function loadTopology(file: string): Topology {

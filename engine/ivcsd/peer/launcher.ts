@@ -1,7 +1,7 @@
 // The parent side of a peer process: forks process.ts with the flags a child needs (the legacy
 // OpenSSL provider, and from source the TypeScript loader, are per process), and turns its messages
 // into promises.
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { childNodeFlags, PROJECT_ROOT, siblingModulePath } from '../../runtime/project.js';
 import type { DownloadReport, PeerAddress } from './download.js';
 import type { FromPeer, PeerConfig, PeerStats, ToPeer } from './messages.js';
@@ -27,7 +27,7 @@ export class PeerProcess {
   private readonly inbox: FromPeer[] = [];
   private exitError: Error | undefined;
   private readonly exited: Promise<void>;
-  /** the port it listens on (127.0.0.1) */
+  /** the port it listens on (127.0.0.1, or its emulated host's address) */
   port = 0;
   peerIdHex = '';
   /** the peers it got from the tracker (or was given) */
@@ -47,14 +47,15 @@ export class PeerProcess {
     );
   }
 
-  /** Forks a peer and waits until it listens and has announced. */
-  static async start(label: string, config: PeerConfig): Promise<PeerProcess> {
-    const child = fork(ENTRY, [], {
-      cwd: PROJECT_ROOT,
-      execArgv: childNodeFlags(),
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
+  /**
+   * Starts a peer and waits until it listens and has announced; with `namespace`, on that emulated
+   * host (`ip netns exec` runs node itself, so the IPC pipe reaches it as with fork).
+   */
+  static async start(label: string, config: PeerConfig, where: { namespace?: string } = {}): Promise<PeerProcess> {
+    const options = { cwd: PROJECT_ROOT, serialization: 'advanced' as const, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] as StdioOptions };
+    const child = where.namespace
+      ? spawn('ip', ['netns', 'exec', where.namespace, process.execPath, ...childNodeFlags(), ENTRY], options)
+      : fork(ENTRY, [], { ...options, execArgv: childNodeFlags() });
     const peer = new PeerProcess(child, label);
     const ready = peer.next('ready', START_TIMEOUT_MS);
     child.send({ type: 'start', config } satisfies ToPeer);
@@ -71,9 +72,9 @@ export class PeerProcess {
   }
 
   /** Resolves when the peer has every piece (a leecher: verified and renamed into place). */
-  async downloaded(timeoutMs: number): Promise<{ report: DownloadReport; cpuMs: number }> {
-    const { report, cpuMs } = await this.next('downloaded', timeoutMs);
-    return { report, cpuMs };
+  async downloaded(timeoutMs: number): Promise<{ report: DownloadReport; cpuMs: number; sessionMs: number }> {
+    const { report, cpuMs, sessionMs } = await this.next('downloaded', timeoutMs);
+    return { report, cpuMs, sessionMs };
   }
 
   /** Announces `stopped` to the tracker, so later announces no longer list this peer. */

@@ -26,11 +26,15 @@ export interface PeerConfig {
   keyHex?: string;
   /** log in, announce and fetch the key with this identity */
   tracker?: TrackerIdentity;
+  /** original BitTorrent: announce to this tracker's URL with no identity (and no key: `encrypted` false) */
+  announceUrl?: string;
   /** peers to download from; otherwise the tracker's announce answer */
   peers?: PeerAddress[];
   /** port to announce in place of the listening one (a tap proxy in front of this peer) */
   announcePort?: number;
   maxPieceAttempts?: number;
+  /** the address its peer server listens on: 127.0.0.1 unless it runs on an emulated host (engine/cluster) */
+  listenHost?: string;
 }
 
 export interface PeerStats {
@@ -44,8 +48,9 @@ export type ToPeer = { type: 'start'; config: PeerConfig } | { type: 'stats' } |
 
 export type FromPeer =
   | { type: 'ready'; port: number; peerIdHex: string; peers: PeerAddress[] }
-  /** cpuMs: this process's user + system CPU time spent during the download */
-  | { type: 'downloaded'; report: DownloadReport; cpuMs: number }
+  /** cpuMs: this process's user + system CPU time spent during the download; sessionMs: from its
+   * configuration to the file in place (login, key, announce, download, checks, rename) */
+  | { type: 'downloaded'; report: DownloadReport; cpuMs: number; sessionMs: number }
   | { type: 'left' }
   | { type: 'stats'; stats: PeerStats }
   | { type: 'held'; pieces: HeldPiece[] }

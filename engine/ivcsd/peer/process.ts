@@ -3,7 +3,7 @@
 // be refused), listens, announces, and then seeds, downloads or relays. Being a process of its own,
 // it can be stopped for real (SIGKILL), as the intermediary experiment stops A.
 import { randomBytes } from 'node:crypto';
-import { TrackerSession } from '../tracker-client.js';
+import { announcePlain, TrackerSession, type AnnounceEvent } from '../tracker-client.js';
 import type { FileKey } from './block-cipher.js';
 import { downloadPieces, type PeerAddress } from './download.js';
 import type { FromPeer, PeerConfig, ToPeer } from './messages.js';
@@ -39,9 +39,21 @@ async function fileKey(config: PeerConfig, session: TrackerSession | undefined, 
   return session.getCipher(meta.infoHashHex);
 }
 
-async function peersFromTracker(session: TrackerSession, meta: TorrentMeta, peerIdHex: string, port: number): Promise<PeerAddress[]> {
+type Announce = (event: AnnounceEvent) => Promise<PeerAddress[]>;
+
+/** How this peer announces: with its IVCSD identity, to a stock tracker without one, or not at all. */
+function announcer(config: PeerConfig, session: TrackerSession | undefined, meta: TorrentMeta, peerIdHex: string, port: number): Announce | undefined {
+  if (session && config.announceUrl) throw new Error('a peer announces either with a tracker identity or to a stock announceUrl, not both');
+  const left = config.role === 'seeder' ? 0 : meta.lengthBytes;
+  if (session) return (event) => session.announce(meta.infoHashHex, peerIdHex, port, event, left);
+  const url = config.announceUrl;
+  if (url) return (event) => announcePlain(url, meta.infoHashHex, peerIdHex, port, event, left);
+  return undefined;
+}
+
+async function peersFromTracker(announce: Announce, port: number): Promise<PeerAddress[]> {
   for (let attempt = 1; ; attempt++) {
-    const peers = (await session.announce(meta.infoHashHex, peerIdHex, port)).filter((p) => p.port !== port);
+    const peers = (await announce('started')).filter((p) => p.port !== port);
     if (peers.length > 0 || attempt === ANNOUNCE_ATTEMPTS) return peers;
     await new Promise((r) => setTimeout(r, ANNOUNCE_RETRY_MS));
   }
@@ -53,6 +65,7 @@ const noBlocks: BlockSource = {
 };
 
 async function run(config: PeerConfig): Promise<void> {
+  const startedAt = performance.now();
   const meta = await readTorrentFile(config.torrentFile);
   const peerIdHex = newPeerIdHex();
   const session = config.tracker ? new TrackerSession(config.tracker) : undefined;
@@ -62,12 +75,13 @@ async function run(config: PeerConfig): Promise<void> {
   const cache = config.role === 'intermediary' ? new EncryptedPieceCache(config.cacheDir) : undefined;
   const source =
     config.role === 'seeder' ? await FileSource.open(required(config.dataFile, 'dataFile', 'seeder'), meta, key) : (cache ?? noBlocks);
-  const server = await startPeerServer(meta, peerIdHex, source);
+  const server = await startPeerServer(meta, peerIdHex, source, config.listenHost);
   const announcedPort = config.announcePort ?? server.port;
+  const announce = announcer(config, session, meta, peerIdHex, announcedPort);
   // a seeder announces to be found; the others announce to find peers, and wait for some
   let announced: PeerAddress[] = [];
-  if (session && config.role === 'seeder') announced = await session.announce(meta.infoHashHex, peerIdHex, announcedPort);
-  else if (session) announced = await peersFromTracker(session, meta, peerIdHex, announcedPort);
+  if (announce && config.role === 'seeder') announced = (await announce('started')).filter((p) => p.port !== announcedPort);
+  else if (announce) announced = await peersFromTracker(announce, announcedPort);
   const peers = config.peers ?? announced;
 
   process.on('message', (msg: ToPeer) => {
@@ -77,7 +91,7 @@ async function run(config: PeerConfig): Promise<void> {
     } else if (msg.type === 'inspect') {
       void send({ type: 'held', pieces: cache?.held() ?? [] });
     } else if (msg.type === 'leave') {
-      const stopped = session ? session.announce(meta.infoHashHex, peerIdHex, announcedPort, 'stopped') : Promise.resolve([]);
+      const stopped = announce ? announce('stopped') : Promise.resolve([]);
       void stopped.then(
         () => send({ type: 'left' }),
         (err: Error) => send({ type: 'failed', error: `announcing "stopped" failed: ${err.message}` }),
@@ -104,14 +118,14 @@ async function run(config: PeerConfig): Promise<void> {
         },
       },
     });
-    await send({ type: 'downloaded', report, cpuMs: cpuMs() });
+    await send({ type: 'downloaded', report, cpuMs: cpuMs(), sessionMs: performance.now() - startedAt });
     return;
   }
   const sink = VerifyingFileSink.create(required(config.dataFile, 'dataFile', 'leecher'), meta, key);
   try {
     const report = await downloadPieces({ ...downloadOptions, sink });
     await sink.complete();
-    await send({ type: 'downloaded', report, cpuMs: cpuMs() });
+    await send({ type: 'downloaded', report, cpuMs: cpuMs(), sessionMs: performance.now() - startedAt });
   } catch (err) {
     await sink.abandon();
     throw err;

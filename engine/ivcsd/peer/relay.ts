@@ -8,7 +8,9 @@ import { sha256File } from '../../../datasets/generator.js';
 import { TrackerRefusal, TrackerSession } from '../tracker-client.js';
 import { auditBlocks, blocksOfHeldPieces, type BlockAudit } from './audit.js';
 import type { DownloadReport } from './download.js';
+import { HostAgent } from '../emulated/agent.js';
 import { PeerProcess } from './launcher.js';
+import type { PeerConfig } from './messages.js';
 import type { CastMember, Swarm } from './swarm.js';
 import type { TorrentMeta } from './torrent.js';
 
@@ -29,6 +31,13 @@ export interface RelaySetup {
   /** with RELAY_CAST */
   swarm: Swarm;
   timeoutMs: number;
+  /** A, B and C each on an emulated host (engine/cluster); loopback when absent */
+  hosts?: Record<'A' | 'B' | 'C', EmulatedPeerHost>;
+}
+
+export interface EmulatedPeerHost {
+  namespace: string;
+  address: string;
 }
 
 export interface RelayOutcome {
@@ -54,8 +63,22 @@ async function piecesOnDisk(dir: string): Promise<{ index: number; bytes: Uint8A
   return Promise.all(names.map(async (n) => ({ index: Number.parseInt(n, 10), bytes: await fs.readFile(path.join(dir, n)) })));
 }
 
+/** C's own request for the key, from C's host: the tracker's refusal. */
 async function keyRefusalFor(s: RelaySetup): Promise<string> {
-  const session = new TrackerSession(s.swarm.identity('C'));
+  const identity = s.swarm.identity('C');
+  if (s.hosts) {
+    const agent = await HostAgent.start(s.hosts.C.namespace, `C@${s.hosts.C.address}`);
+    try {
+      const login = await agent.ask({ op: 'login', ...identity });
+      if (!login.ok) throw new Error(`C could not log in from its host: ${login.refusal ?? login.error}`);
+      const answer = await agent.ask({ op: 'getcipher', username: 'C', infoHash: s.meta.infoHashHex });
+      if (answer.refusal !== undefined) return answer.refusal;
+      throw new Error(answer.ok ? 'the tracker gave the file key to intermediary C' : `C's key request failed: ${answer.error}`);
+    } finally {
+      agent.stop();
+    }
+  }
+  const session = new TrackerSession(identity);
   await session.login();
   try {
     await session.getCipher(s.meta.infoHashHex);
@@ -70,14 +93,18 @@ export async function runRelay(s: RelaySetup): Promise<RelayOutcome> {
   await fs.mkdir(s.cacheDir, { recursive: true });
   const common = { torrentFile: s.torrentFile, encrypted: true };
   const peers: PeerProcess[] = [];
+  const start = (label: 'A' | 'B' | 'C', config: Omit<PeerConfig, 'torrentFile' | 'encrypted' | 'tracker'>) => {
+    const host = s.hosts?.[label];
+    return PeerProcess.start(label, { ...common, ...config, tracker: s.swarm.identity(label), ...(host ? { listenHost: host.address } : {}) }, host ? { namespace: host.namespace } : {});
+  };
   try {
-    const a = await PeerProcess.start('A', { ...common, role: 'seeder', dataFile: s.sourceFile, tracker: s.swarm.identity('A') });
+    const a = await start('A', { role: 'seeder', dataFile: s.sourceFile });
     peers.push(a);
-    const c = await PeerProcess.start('C', { ...common, role: 'intermediary', cacheDir: s.cacheDir, tracker: s.swarm.identity('C') });
+    const c = await start('C', { role: 'intermediary', cacheDir: s.cacheDir });
     peers.push(c);
     const relay = await c.downloaded(s.timeoutMs);
     await a.stop();
-    const b = await PeerProcess.start('B', { ...common, role: 'leecher', dataFile: s.outFile, tracker: s.swarm.identity('B') });
+    const b = await start('B', { role: 'leecher', dataFile: s.outFile });
     peers.push(b);
     const target = await b.downloaded(s.timeoutMs);
 
@@ -96,7 +123,7 @@ export async function runRelay(s: RelaySetup): Promise<RelayOutcome> {
       targetReport: target.report,
       portA: a.port,
       portC: c.port,
-      onlyFromC: fromC.length === 1 && fromC[0] === `127.0.0.1:${c.port}`,
+      onlyFromC: fromC.length === 1 && fromC[0] === `${s.hosts?.C.address ?? '127.0.0.1'}:${c.port}`,
       sha256Equal: got === want,
       heldPieces: held.length,
       memory,

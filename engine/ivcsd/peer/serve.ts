@@ -1,4 +1,4 @@
-// The uploading half of a peer: a TCP server on 127.0.0.1 that speaks the BitTorrent peer wire
+// The uploading half of a peer: a TCP server (on 127.0.0.1, or its emulated host's address) that speaks the BitTorrent peer wire
 // (bittorrent-protocol): handshake, bitfield, unchoke on interest, and one `piece` per `request`,
 // the block coming from a BlockSource (a seeder's file, encrypted on the way out, or an
 // intermediary's map of encrypted pieces, sent as they are).
@@ -43,7 +43,7 @@ export function wireOver(socket: net.Socket, type: string): Wire {
   return wire;
 }
 
-export async function startPeerServer(meta: TorrentMeta, peerIdHex: string, source: BlockSource): Promise<PeerServer> {
+export async function startPeerServer(meta: TorrentMeta, peerIdHex: string, source: BlockSource, listenHost = '127.0.0.1'): Promise<PeerServer> {
   const wires = new Set<Wire>();
   let uploadedBytes = 0;
   const server = net.createServer((socket) => {
@@ -76,7 +76,7 @@ export async function startPeerServer(meta: TorrentMeta, peerIdHex: string, sour
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, listenHost, () => resolve());
   });
   return {
     port: (server.address() as net.AddressInfo).port,

@@ -27,8 +27,19 @@ const PEER_IP = '127.0.0.1';
 
 /** The experiments' setting: A (the owner) publishes, then the administrator resets the torrent to
  * level 2, so that a cast at level 1 may download it. */
-export function startExperimentSwarm(dataDir: string, meta: TorrentMeta, cast: CastMember[]): Promise<Swarm> {
-  return startSwarm({ dataDir, cast, meta, publisher: 'A', torrentLevel: 2 });
+export function startExperimentSwarm(
+  dataDir: string,
+  meta: TorrentMeta,
+  cast: CastMember[],
+  hosts?: Pick<Parameters<typeof startSwarm>[0], 'addresses' | 'publishFrom'>,
+): Promise<Swarm> {
+  return startSwarm({ dataDir, cast, meta, publisher: 'A', torrentLevel: 2, ...hosts });
+}
+
+async function publishHere(identity: TrackerIdentity, meta: TorrentMeta): Promise<void> {
+  const owner = new TrackerSession(identity);
+  await owner.login();
+  await owner.publish(meta.infoHashHex, meta.name);
 }
 
 export async function startSwarm(opts: {
@@ -39,23 +50,25 @@ export async function startSwarm(opts: {
   publisher: string;
   /** the level the administrator sets the torrent to after publishing */
   torrentLevel: number;
+  /** where the tracker listens and each member connects from: loopback unless on emulated hosts */
+  addresses?: { tracker: string; members: Record<string, string> };
+  /** how the publisher logs in and publishes: from this process unless it lives on another host */
+  publishFrom?: (identity: TrackerIdentity, meta: TorrentMeta) => Promise<void>;
 }): Promise<Swarm> {
-  const tracker = await startTracker({ dataDir: opts.dataDir });
+  const tracker = await startTracker({ dataDir: opts.dataDir, ...(opts.addresses ? { host: opts.addresses.tracker } : {}) });
   try {
     const passwords = new Map<string, string>();
     for (const m of opts.cast) {
       const password = randomBytes(12).toString('base64url');
       passwords.set(m.username, password);
-      await tracker.addPeer(m.username, password, PEER_IP, m.authority, m.role ?? 'peer');
+      await tracker.addPeer(m.username, password, opts.addresses?.members[m.username] ?? PEER_IP, m.authority, m.role ?? 'peer');
     }
     const identity = (username: string): TrackerIdentity => {
       const password = passwords.get(username);
       if (password === undefined) throw new Error(`"${username}" is not in the swarm's cast (${[...passwords.keys()].join(', ')})`);
       return { baseUrl: tracker.baseUrl, username, password };
     };
-    const owner = new TrackerSession(identity(opts.publisher));
-    await owner.login();
-    await owner.publish(opts.meta.infoHashHex, opts.meta.name);
+    await (opts.publishFrom ?? publishHere)(identity(opts.publisher), opts.meta);
     await tracker.setTorrentLevel(opts.meta.infoHashHex, opts.torrentLevel);
     return { tracker, identity, close: () => tracker.close() };
   } catch (err) {

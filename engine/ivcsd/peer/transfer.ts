@@ -22,6 +22,8 @@ export interface TransferSetup {
   encrypted: boolean;
   /** with a swarm, A and B log in, announce and getcipher as users "A" and "B" */
   swarm?: Swarm;
+  /** original BitTorrent: A and B announce to this stock tracker, with no identity and no key */
+  stockAnnounceUrl?: string;
   /** without a swarm: the file key, hex, given to both */
   keyHex?: string;
   /** put a tap proxy between B and A (A announces the proxy's port) */
@@ -33,6 +35,8 @@ export interface TransferSetup {
 
 export interface TransferOutcome {
   report: DownloadReport;
+  /** B's whole session: from its configuration to the file in place (login, key, announce, download) */
+  sessionMs: number;
   /** CPU time of B during the download, and of A while serving it */
   downloaderCpuMs: number;
   uploaderCpuMs: number;
@@ -43,8 +47,10 @@ export interface TransferOutcome {
 }
 
 export async function transferAtoB(s: TransferSetup): Promise<TransferOutcome> {
+  if (s.swarm && s.stockAnnounceUrl) throw new Error('a transfer goes through the IVCSD swarm or a stock tracker, not both');
   const proxy = s.tap ? await startTapProxy(s.tap) : undefined;
-  const common = { torrentFile: s.torrentFile, encrypted: s.encrypted, keyHex: s.keyHex };
+  const common = { torrentFile: s.torrentFile, encrypted: s.encrypted, keyHex: s.keyHex, announceUrl: s.stockAnnounceUrl };
+  const viaTracker = s.swarm !== undefined || s.stockAnnounceUrl !== undefined;
   let a: PeerProcess | undefined;
   let b: PeerProcess | undefined;
   try {
@@ -63,15 +69,17 @@ export async function transferAtoB(s: TransferSetup): Promise<TransferOutcome> {
       role: 'leecher',
       dataFile: s.outFile,
       tracker: s.swarm?.identity('B'),
-      peers: s.swarm ? undefined : direct,
+      peers: viaTracker ? undefined : direct,
       maxPieceAttempts: s.maxPieceAttempts,
     });
-    const { report, cpuMs } = await b.downloaded(s.timeoutMs);
+    const { report, cpuMs, sessionMs } = await b.downloaded(s.timeoutMs);
     const after = await a.stats();
-    if (s.swarm) await a.leave();
+    // both say goodbye, so the next transfer's B is listed A alone
+    if (viaTracker) await Promise.all([a.leave(), b.leave()]);
     const [got, want] = await Promise.all([sha256File(s.outFile), sha256File(s.sourceFile)]);
     return {
       report,
+      sessionMs,
       downloaderCpuMs: cpuMs,
       uploaderCpuMs: after.cpuUserMs + after.cpuSystemMs - before.cpuUserMs - before.cpuSystemMs,
       uploadedBytes: after.uploadedBytes - before.uploadedBytes,

@@ -10,23 +10,41 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { TrackerAdmin } from './admin.js';
+import { StorageError } from './data-dir.js';
 
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** A body is read to its end up to this size even when refused; past it the connection is closed. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+const withStatus = (message: string, status: number) => Object.assign(new Error(message), { status });
+
+/**
+ * The body (kept only when `keep`, and up to MAX_BODY_BYTES), read to its end before anything is
+ * answered: an answer sent while the client is still sending would be lost in a reset. Too large
+ * a body is a 413 once it has been read.
+ */
+function readBody(req: http.IncomingMessage, keep: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let sizeBytes = 0;
     req.on('data', (c: Buffer) => {
       sizeBytes += c.length;
-      if (sizeBytes > MAX_BODY_BYTES) {
-        reject(new Error(`request body is over ${MAX_BODY_BYTES} bytes`));
+      if (sizeBytes > MAX_DRAIN_BYTES) {
+        reject(withStatus(`request body is over ${MAX_DRAIN_BYTES} bytes`, 413));
         req.destroy();
-      } else chunks.push(c);
+      } else if (keep && sizeBytes <= MAX_BODY_BYTES) chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => {
+      if (sizeBytes > MAX_BODY_BYTES) reject(withStatus(`request body is ${sizeBytes} bytes, at most ${MAX_BODY_BYTES} bytes`, 413));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
+}
+
+/** A disk that refuses a write is the server's trouble (503); anything else is the request's (400). */
+function statusOf(err: Error & { status?: number }): number {
+  return err.status ?? (err instanceof StorageError ? 503 : 400);
 }
 
 function jsonBody(text: string): Record<string, unknown> {
@@ -77,7 +95,7 @@ async function dispatch(admin: TrackerAdmin, method: string, route: string, body
       return JSON.stringify({ ok: true });
     }
     default:
-      throw Object.assign(new Error(`no admin route ${key}`), { status: 404 });
+      throw withStatus(`no admin route ${key}`, 404);
   }
 }
 
@@ -85,16 +103,16 @@ export async function startAdminHttp(admin: TrackerAdmin, token: string): Promis
   const expected = Buffer.from(`Bearer ${token}`);
   const server = http.createServer((req, res) => {
     const given = Buffer.from(req.headers.authorization ?? '');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'admin token missing or wrong' }));
-      return;
-    }
+    const authorized = given.length === expected.length && timingSafeEqual(given, expected);
     const route = (req.url ?? '/').split('?')[0];
-    readBody(req)
-      .then((body) => dispatch(admin, req.method ?? 'GET', route, body, `admin-http ${req.socket.remoteAddress}`))
+    readBody(req, authorized)
+      .then((body) => {
+        if (!authorized) throw withStatus('admin token missing or wrong', 401);
+        return dispatch(admin, req.method ?? 'GET', route, body, `admin-http ${req.socket.remoteAddress}`);
+      })
       .then((out) => res.writeHead(200).end(out))
       .catch((err: Error & { status?: number }) => {
-        res.writeHead(err.status ?? 400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err.message }));
+        if (!res.headersSent && !res.destroyed) res.writeHead(statusOf(err), { 'content-type': 'application/json' }).end(JSON.stringify({ error: err.message }));
       });
   });
   // Loopback only: the admin interface is never reachable from the network.

@@ -1,11 +1,14 @@
 // The administrator's operations (the paper's "administrator resets the authority of torrent /
 // of peer", plus adding peers and authority.xml import/export). One class used in-process by
 // scenarios, by the admin HTTP interface and by the admin CLI, each naming itself as the source.
+import path from 'node:path';
 import { authorityFromXml, authorityToXml } from './authority-xml.js';
-import { hashPassword, type ScryptParams, DEFAULT_SCRYPT } from './password.js';
+import { LOG_FILE, preparePrivateDir, STORE_FILE } from './data-dir.js';
+import { lockDataDir } from './lock.js';
+import { TrackerLog } from './log.js';
+import { DEFAULT_SCRYPT, makeVerifier, type ScryptParams } from './password.js';
 import { HEX_INFO_HASH_RE, USERNAME_RE } from './protocol.js';
-import type { AuthorityStore, PeerRole } from './store.js';
-import type { TrackerLog } from './log.js';
+import { AuthorityStore, type PeerRole } from './store.js';
 
 export class TrackerAdmin {
   constructor(
@@ -18,7 +21,7 @@ export class TrackerAdmin {
     if (!USERNAME_RE.test(username)) throw new Error(`username "${username}" must be 1-64 characters of A-Z a-z 0-9 _ . -`);
     if (ip.length === 0 || ip.length > 45) throw new Error(`ip "${ip}" of ${username} is not an IP address`);
     if (role !== 'peer' && role !== 'intermediary') throw new Error(`role of ${username} must be peer or intermediary, got "${role}"`);
-    await this.store.putPeer({ username, ip, password: await hashPassword(password, this.scrypt), authority, role, updatedMs: Date.now() });
+    await this.store.putPeer({ username, ip, password: await makeVerifier(password, this.scrypt), authority, role, updatedMs: Date.now() });
     this.log.write({ route: 'admin/add-peer', decision: 'admin', sourceIp: source, username, peerLevel: authority, detail: role });
   }
 
@@ -51,5 +54,27 @@ export class TrackerAdmin {
       peers: this.store.listPeers().map((p) => ({ username: p.username, ip: p.ip, authority: p.authority, role: p.role })),
       torrents: this.store.listTorrents().map((t) => ({ infoHash: t.infoHashHex, name: t.name, authority: t.authority })),
     };
+  }
+}
+
+/**
+ * The admin operations on the folder of a stopped tracker (the admin CLI's case): the folder is
+ * locked meanwhile, so a tracker cannot start on it and neither write over the other.
+ */
+export async function openOfflineAdmin(dataDir: string): Promise<{ admin: TrackerAdmin; close(): Promise<void> }> {
+  preparePrivateDir(dataDir);
+  const lock = lockDataDir(dataDir, 'admin-cli');
+  try {
+    const store = await AuthorityStore.open(path.join(dataDir, STORE_FILE));
+    return {
+      admin: new TrackerAdmin(store, new TrackerLog(path.join(dataDir, LOG_FILE))),
+      async close() {
+        await store.close();
+        lock.release();
+      },
+    };
+  } catch (err) {
+    lock.release();
+    throw err;
   }
 }

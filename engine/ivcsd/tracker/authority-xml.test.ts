@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { TrackerAdmin } from './admin.js';
 import { authorityFromXml, authorityToXml } from './authority-xml.js';
 import { TrackerLog } from './log.js';
-import { hashPassword } from './password.js';
+import { makeVerifier } from './password.js';
 import { AuthorityStore, type PeerEntry } from './store.js';
 
 async function tempStore(): Promise<{ dir: string; store: AuthorityStore; admin: TrackerAdmin }> {
@@ -45,12 +45,12 @@ test('the store survives a reopen (its snapshot is on disk)', async () => {
 });
 
 test("authority.xml errors name the file, the peer and the element", async () => {
-  const peer: PeerEntry = { username: 'u', ip: '1.2.3.4', password: await hashPassword('pw', { logN: 10, r: 8, p: 1 }), authority: 1, role: 'peer', updatedMs: 5 };
+  const peer: PeerEntry = { username: 'u', ip: '1.2.3.4', password: await makeVerifier('pw', { logN: 10, r: 8, p: 1 }), authority: 1, role: 'peer', updatedMs: 5 };
   const good = authorityToXml([peer]);
   assert.deepEqual(authorityFromXml(good, 'a.xml'), [peer]);
   // the paper's own example carries an unsalted hex hash, which is refused
   const paper = good.replace(/<psw_hash>[^<]*<\/psw_hash>/, '<psw_hash>945c7d0dcc876</psw_hash>');
-  assert.throws(() => authorityFromXml(paper, 'a.xml'), /a\.xml: peer #1 \(u\) <psw_hash>: "945c7d0dcc876" is not a scrypt hash/);
+  assert.throws(() => authorityFromXml(paper, 'a.xml'), /a\.xml: peer #1 \(u\) <psw_hash>: "945c7d0dcc876" is not a password verifier/);
   assert.throws(() => authorityFromXml(good.replace('<authority>1<', '<authority>-2<'), 'a.xml'), /a\.xml: peer #1 \(u\) <authority> must be an integer/);
   assert.throws(() => authorityFromXml(good.replace(/<ip>[^<]*<\/ip>/, ''), 'a.xml'), /a\.xml: peer #1: <ip> is missing/);
   assert.throws(() => authorityFromXml(good.replace('<ip>', '<color>red</color><ip>'), 'a.xml'), /unknown element <color>/);

@@ -1,10 +1,11 @@
 // The paper's authority.xml (its Fig. 3):
 //   <peerAuthority><peer><ip/><username/><psw_hash/><authority/><updated/></peer>...</peerAuthority>
-// psw_hash holds our scrypt hash string; an optional <role>intermediary</role> marks a peer that is
-// admitted but never given keys (absent for ordinary peers, so the paper's layout stays valid).
+// psw_hash holds our password verifier string (password.ts; the older `scrypt$...` hash is read and
+// turned into one); an optional <role>intermediary</role> marks a peer that is admitted but never
+// given keys (absent for ordinary peers, so the paper's layout stays valid).
 // The format is this flat, so a strict reader of exactly these elements is safer than a general
 // XML parser: anything else is an error naming the file and the element.
-import { formatPasswordHash, parsePasswordHash } from './password.js';
+import { formatVerifier, parseVerifier } from './password.js';
 import { checkLevel, type PeerEntry } from './store.js';
 
 const FIELDS = ['ip', 'username', 'psw_hash', 'authority', 'updated'] as const;
@@ -18,7 +19,7 @@ export function authorityToXml(peers: PeerEntry[]): string {
     lines.push('   <peer>');
     lines.push(`      <ip>${escapeXml(p.ip)}</ip>`);
     lines.push(`      <username>${escapeXml(p.username)}</username>`);
-    lines.push(`      <psw_hash>${escapeXml(formatPasswordHash(p.password))}</psw_hash>`);
+    lines.push(`      <psw_hash>${escapeXml(formatVerifier(p.password))}</psw_hash>`);
     lines.push(`      <authority>${p.authority}</authority>`);
     lines.push(`      <updated>${p.updatedMs}</updated>`);
     if (p.role === 'intermediary') lines.push('      <role>intermediary</role>');
@@ -70,7 +71,7 @@ function readPeer(inner: string, where: string): PeerEntry {
   return {
     username,
     ip: values.get('ip')!,
-    password: parsePasswordHash(values.get('psw_hash')!, `${at} <psw_hash>`),
+    password: parseVerifier(values.get('psw_hash')!, `${at} <psw_hash>`),
     authority,
     role,
     updatedMs,

@@ -1,11 +1,13 @@
 // getcipher: a peer asks for a torrent's file key. The tracker checks the token identity, the
-// torrent, the role (intermediaries get no keys) and the authority, then rebuilds the identity
-// string from the request's fields and its own stored scrypt hash and verifies the peer's RSA
-// signature over it with the public key sent; only then does it spend the nonce and answer the
-// file key encrypted with RSA-OAEP under that public key.
+// torrent, the role (intermediaries get no keys) and the authority; takes the peer's ClientKey out
+// of the request's proof (which binds the public key sent) and checks it against the stored
+// StoredKey; rebuilds the paper's identity string with that ClientKey and verifies the peer's RSA
+// signature over it; only then does it spend the nonce and answer the file key encrypted with
+// RSA-OAEP under that public key. Nothing in the store alone makes a valid proof or signature.
 import { constants, createPublicKey, publicEncrypt, verify, type KeyObject } from 'node:crypto';
-import { authenticate, field, NonceGuard, Refusal, timestampField, type Query, type TokenTable } from './identity.js';
-import { getcipherIdentityString, HEX_INFO_HASH_RE, LIMITS, NONCE_RE, OAEP_HASH, SIGNATURE_HASH } from './protocol.js';
+import { authenticate, field, NonceGuard, proofField, Refusal, timestampField, type Query, type TokenTable } from './identity.js';
+import { sameBytes, storedKeyOf } from './password.js';
+import { clientKeyFromProof, getcipherIdentityString, getcipherMessage, HEX_INFO_HASH_RE, LIMITS, NONCE_RE, OAEP_HASH, SIGNATURE_HASH } from './protocol.js';
 import type { AuthorityStore, PeerEntry, TorrentEntry } from './store.js';
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
@@ -24,8 +26,8 @@ export function base64Field(q: Query, name: string, maxChars: number): Buffer {
   return Buffer.from(v, 'base64');
 }
 
-/** The peer's public key: base64 of DER (SubjectPublicKeyInfo) or of a PEM text. */
-function publicKeyField(q: Query): KeyObject {
+/** The peer's public key (base64 of DER SubjectPublicKeyInfo, or of a PEM text) and its DER. */
+function publicKeyField(q: Query): { key: KeyObject; der: Uint8Array } {
   const bytes = base64Field(q, 'pubkey', LIMITS.pubkeyChars);
   let key: KeyObject;
   try {
@@ -39,7 +41,7 @@ function publicKeyField(q: Query): KeyObject {
   if (key.asymmetricKeyType !== 'rsa' || bits < MIN_RSA_BITS) {
     throw new Refusal('weak-key', `parameter "pubkey" must be an RSA key of at least ${MIN_RSA_BITS} bits`);
   }
-  return key;
+  return { key, der: new Uint8Array(key.export({ format: 'der', type: 'spki' })) };
 }
 
 export function infoHashHexField(q: Query): string {
@@ -62,14 +64,19 @@ export function handleGetcipher(store: AuthorityStore, tokens: TokenTable, nonce
   const infoHashHex = infoHashHexField(q);
   const tsMs = timestampField(q);
   const nonce = field(q, 'nonce', LIMITS.nonceChars, NONCE_RE);
-  const publicKey = publicKeyField(q);
+  const { key: publicKey, der: publicKeyDer } = publicKeyField(q);
+  const proof = proofField(q);
   const signature = base64Field(q, 'signature', LIMITS.signatureChars);
   const torrent = publishedTorrent(store, infoHashHex);
   if (peer.role === 'intermediary') throw new Refusal('intermediary', `user "${peer.username}" is an intermediary: intermediaries are not given file keys`);
   if (!hasAuthority(peer, torrent)) {
     throw new Refusal('authority-too-low', `authority of "${peer.username}" (${peer.authority}) is lower than the torrent's (${torrent.authority})`);
   }
-  const signed = getcipherIdentityString(peer.username, peer.password.hash, ip, infoHashHex, tsMs, nonce);
+  const clientKey = clientKeyFromProof(proof, peer.password.storedKey, getcipherMessage(peer.username, ip, infoHashHex, tsMs, nonce, publicKeyDer));
+  if (!sameBytes(storedKeyOf(clientKey), peer.password.storedKey)) {
+    throw new Refusal('bad-proof', 'proof does not show the password of this user over this request and public key');
+  }
+  const signed = getcipherIdentityString(peer.username, clientKey, ip, infoHashHex, tsMs, nonce);
   if (!verify(SIGNATURE_HASH, Buffer.from(signed), publicKey, signature)) {
     throw new Refusal('bad-signature', 'signature does not verify over the identity string with the public key sent');
   }

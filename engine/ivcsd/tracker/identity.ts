@@ -1,10 +1,12 @@
 // Identity on every request: who the request says it is (username), proof that it is (a token
-// issued at login, or at login a proof built on the stored scrypt hash), and where it comes from
-// (the IP the tracker sees must be the one on record). Failures are `Refusal`s: a short reason for
-// the log and a sentence for the BitTorrent `failure reason`.
+// issued at login, or at login a SCRAM proof of the ClientKey derived from the password), and where
+// it comes from (the IP the tracker sees must be the one on record). Failures are `Refusal`s: a
+// short reason for the log and a sentence for the BitTorrent `failure reason`. A stranger learns
+// nothing about which usernames exist: an unknown name gets a made-up salt and the same login
+// refusal as a wrong password, after the same work; requests with a token check the token first.
 import { createHmac, randomBytes } from 'node:crypto';
-import { FRESHNESS_MS, LIMITS, loginProof, NONCE_RE, USERNAME_RE } from './protocol.js';
-import { sameBytes } from './password.js';
+import { clientKeyFromProof, FRESHNESS_MS, LIMITS, loginMessage, NONCE_RE, serverProof, USERNAME_RE } from './protocol.js';
+import { DEFAULT_SCRYPT, sameBytes, storedKeyOf, type PasswordVerifier } from './password.js';
 import type { AuthorityStore, PeerEntry } from './store.js';
 
 export class Refusal extends Error {
@@ -81,46 +83,58 @@ export class TokenTable {
   }
 }
 
-/** The peer on record for the request's username, at the IP on record. */
-export function knownPeer(store: AuthorityStore, username: string, ip: string): PeerEntry {
-  const peer = store.getPeer(username);
-  if (!peer) throw new Refusal('unknown-user', `unknown user "${username}"`);
-  if (peer.ip !== ip) throw new Refusal('ip-mismatch', `user "${username}" is registered at another IP than ${ip}`);
-  return peer;
-}
-
 export function usernameField(q: Query): string {
   return field(q, 'username', LIMITS.usernameChars, USERNAME_RE, 'missing-identity');
 }
 
-/** Identity of an ordinary request: username + token, from the IP on record. */
+/** A SCRAM proof: base64 of 32 bytes. */
+export function proofField(q: Query): Uint8Array {
+  return new Uint8Array(Buffer.from(field(q, 'proof', LIMITS.proofChars, /^[A-Za-z0-9+/]{43}=$/), 'base64'));
+}
+
+/** Identity of an ordinary request: username + token (checked first: it says nothing about the name), from the IP on record. */
 export function authenticate(store: AuthorityStore, tokens: TokenTable, q: Query, ip: string): PeerEntry {
   const username = usernameField(q);
   const token = field(q, 'token', LIMITS.tokenChars, /^[0-9a-f]{64}$/, 'missing-identity');
-  const peer = knownPeer(store, username, ip);
   tokens.check(username, token, ip);
+  const peer = store.getPeer(username);
+  if (!peer) throw new Refusal('unknown-user', `user "${username}" was removed since this token was issued: log in again`);
+  if (peer.ip !== ip) throw new Refusal('ip-mismatch', `user "${username}" is now registered at another IP than ${ip}`);
   return peer;
 }
 
-/** Checks a login (fresh timestamp, unused nonce, proof built on the stored hash). */
-export function checkLogin(store: AuthorityStore, nonces: NonceGuard, q: Query, ip: string): PeerEntry {
-  const username = usernameField(q);
-  const tsMs = timestampField(q);
-  const nonce = field(q, 'nonce', LIMITS.nonceChars, NONCE_RE);
-  const proof = field(q, 'proof', LIMITS.proofChars, /^[A-Za-z0-9+/]{43}=$/);
-  const peer = knownPeer(store, username, ip);
-  nonces.check(tsMs, nonce);
-  const expected = Buffer.from(loginProof(peer.password.hash, username, ip, tsMs, nonce), 'base64');
-  if (!sameBytes(expected, Buffer.from(proof, 'base64'))) throw new Refusal('wrong-password', `wrong password for user "${username}"`);
-  return peer;
+/** Says nothing about which part failed: the name, the password or the address. */
+export const LOGIN_REFUSED = 'login refused: wrong username or password, or not from the address on record';
+
+/**
+ * A verifier for a name that has none, made from the tracker's secret: an unknown name costs the
+ * same work as a known one and gets a salt that stays the same.
+ */
+function decoyVerifier(username: string, secret: Uint8Array): PasswordVerifier {
+  const derive = (label: string) => new Uint8Array(createHmac('sha256', secret).update(`${label}+${username}`).digest());
+  return { ...DEFAULT_SCRYPT, salt: derive('salt').subarray(0, 16), storedKey: derive('stored key'), serverKey: derive('server key') };
+}
+
+export function verifierFor(store: AuthorityStore, username: string): PasswordVerifier {
+  return store.getPeer(username)?.password ?? decoyVerifier(username, store.secret());
 }
 
 /**
- * The salt for a username. An unknown name gets a stable made-up salt, so /salt does not tell
- * which usernames exist.
+ * Checks a login (fresh timestamp, unused nonce, a proof of the ClientKey behind the stored
+ * StoredKey, the IP on record); returns the peer and the `server proof` for the answer.
  */
-export function saltFor(store: AuthorityStore, username: string, secret: Uint8Array): Uint8Array {
+export function checkLogin(store: AuthorityStore, nonces: NonceGuard, q: Query, ip: string): { peer: PeerEntry; serverProof: string } {
+  const username = usernameField(q);
+  const tsMs = timestampField(q);
+  const nonce = field(q, 'nonce', LIMITS.nonceChars, NONCE_RE);
+  const proof = proofField(q);
+  nonces.check(tsMs, nonce);
   const peer = store.getPeer(username);
-  if (peer) return peer.password.salt;
-  return new Uint8Array(createHmac('sha256', secret).update(username).digest().subarray(0, 16));
+  const verifier = verifierFor(store, username);
+  const message = loginMessage(username, ip, tsMs, nonce);
+  const proven = sameBytes(storedKeyOf(clientKeyFromProof(proof, verifier.storedKey, message)), verifier.storedKey);
+  if (!peer) throw new Refusal('unknown-user', LOGIN_REFUSED);
+  if (!proven) throw new Refusal('wrong-password', LOGIN_REFUSED);
+  if (peer.ip !== ip) throw new Refusal('ip-mismatch', LOGIN_REFUSED);
+  return { peer, serverProof: serverProof(verifier.serverKey, message) };
 }

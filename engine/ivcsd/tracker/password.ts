@@ -1,9 +1,20 @@
-// Passwords are kept only as salted scrypt hashes, in one self-describing string
-// `scrypt$ln=<log2 N>$r=<r>$p=<p>$<salt base64>$<hash base64>`, so that authority.xml and the
-// store carry the cost parameters with the hash. The raw hash is also the secret both the peer
-// (who derives it from the password and the salt) and the tracker (who stores it) know: proofs
-// and signed strings are built on it, so the password itself never crosses the wire.
-import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+// Passwords are never stored, nor anything that works in their place. Following SCRAM (RFC 5802,
+// RFC 7677) with scrypt as the slow function:
+//
+//   SaltedPassword = scrypt(password, salt)                  (the peer computes it; never stored)
+//   ClientKey      = HMAC-SHA-256(SaltedPassword, "Client Key")
+//   StoredKey      = SHA-256(ClientKey)                      (stored)
+//   ServerKey      = HMAC-SHA-256(SaltedPassword, "Server Key")  (stored)
+//
+// A peer proves it knows ClientKey without sending it (protocol.ts); the tracker checks the proof
+// against StoredKey, which does not give ClientKey back. So the store alone does not let anyone
+// log in or sign a getcipher request. One string carries the verifier and its cost parameters
+// (the store's psw_hash and authority.xml's <psw_hash>):
+//   scram-sha-256-scrypt$ln=<log2 N>$r=<r>$p=<p>$<salt base64>$<StoredKey base64>$<ServerKey base64>
+// The format before this one, `scrypt$ln=..$r=..$p=..$<salt>$<SaltedPassword>`, kept the
+// password-equivalent itself; it is still read, turned into a verifier on the spot, and the
+// store rewrites it (store.ts).
+import { createHash, createHmac, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 export interface ScryptParams {
   logN: number;
@@ -11,48 +22,90 @@ export interface ScryptParams {
   p: number;
 }
 
-export interface PasswordHash extends ScryptParams {
+export interface PasswordVerifier extends ScryptParams {
   salt: Uint8Array;
-  hash: Uint8Array;
+  storedKey: Uint8Array;
+  serverKey: Uint8Array;
 }
 
 /** 2^14 is the interactive-login cost OWASP and the scrypt paper suggest; about 30-60 ms here. */
 export const DEFAULT_SCRYPT: ScryptParams = { logN: 14, r: 8, p: 1 };
 const SALT_BYTES = 16;
-const HASH_BYTES = 32;
-const FORMAT = /^scrypt\$ln=(\d{1,2})\$r=(\d{1,2})\$p=(\d{1,2})\$([A-Za-z0-9+/]+={0,2})\$([A-Za-z0-9+/]+={0,2})$/;
+const KEY_BYTES = 32;
+const PREFIX = 'scram-sha-256-scrypt';
+const B64 = '([A-Za-z0-9+/]+={0,2})';
+const FORMAT = new RegExp(`^${PREFIX}\\$ln=(\\d{1,2})\\$r=(\\d{1,2})\\$p=(\\d{1,2})\\$${B64}\\$${B64}\\$${B64}$`);
+const LEGACY_FORMAT = new RegExp(`^scrypt\\$ln=(\\d{1,2})\\$r=(\\d{1,2})\\$p=(\\d{1,2})\\$${B64}\\$${B64}$`);
 
 export function deriveScrypt(password: string, salt: Uint8Array, params: ScryptParams): Promise<Uint8Array> {
   const N = 2 ** params.logN;
   // Node refuses scrypt above 32 MiB by default; 128 * N * r bytes is what it needs.
   const maxmem = 256 * N * params.r;
   return new Promise((resolve, reject) => {
-    scrypt(password, salt, HASH_BYTES, { N, r: params.r, p: params.p, maxmem }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
+    scrypt(password, salt, KEY_BYTES, { N, r: params.r, p: params.p, maxmem }, (err, key) => (err ? reject(err) : resolve(new Uint8Array(key))));
   });
 }
 
-export async function hashPassword(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<PasswordHash> {
+const hmac = (key: Uint8Array, text: string) => new Uint8Array(createHmac('sha256', key).update(text).digest());
+
+export function clientKeyOf(saltedPassword: Uint8Array): Uint8Array {
+  return hmac(saltedPassword, 'Client Key');
+}
+
+export function serverKeyOf(saltedPassword: Uint8Array): Uint8Array {
+  return hmac(saltedPassword, 'Server Key');
+}
+
+export function storedKeyOf(clientKey: Uint8Array): Uint8Array {
+  return new Uint8Array(createHash('sha256').update(clientKey).digest());
+}
+
+function verifierFrom(params: ScryptParams, salt: Uint8Array, saltedPassword: Uint8Array): PasswordVerifier {
+  return { ...params, salt, storedKey: storedKeyOf(clientKeyOf(saltedPassword)), serverKey: serverKeyOf(saltedPassword) };
+}
+
+export async function makeVerifier(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<PasswordVerifier> {
   if (password.length === 0) throw new Error('password is empty');
   const salt = new Uint8Array(randomBytes(SALT_BYTES));
-  return { ...params, salt, hash: await deriveScrypt(password, salt, params) };
+  return verifierFrom(params, salt, await deriveScrypt(password, salt, params));
 }
 
-export function formatPasswordHash(h: PasswordHash): string {
+export function formatVerifier(v: PasswordVerifier): string {
   const b64 = (u8: Uint8Array) => Buffer.from(u8).toString('base64');
-  return `scrypt$ln=${h.logN}$r=${h.r}$p=${h.p}$${b64(h.salt)}$${b64(h.hash)}`;
+  return `${PREFIX}$ln=${v.logN}$r=${v.r}$p=${v.p}$${b64(v.salt)}$${b64(v.storedKey)}$${b64(v.serverKey)}`;
 }
 
-/** Parses the stored string; `where` names the file and field in the error. */
-export function parsePasswordHash(text: string, where: string): PasswordHash {
-  const m = FORMAT.exec(text.trim());
-  if (!m) throw new Error(`${where}: "${text.slice(0, 40)}" is not a scrypt hash string (scrypt$ln=..$r=..$p=..$salt$hash)`);
-  const [logN, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+/** True for the old format that stored the password-equivalent SaltedPassword. */
+export function isLegacyHash(text: string): boolean {
+  return LEGACY_FORMAT.test(text.trim());
+}
+
+function checkParams(logN: number, r: number, p: number, where: string): void {
   if (logN < 10 || logN > 20) throw new Error(`${where}: scrypt ln=${logN} is outside 10..20`);
   if (r < 1 || p < 1) throw new Error(`${where}: scrypt r and p must be at least 1`);
-  const salt = new Uint8Array(Buffer.from(m[4], 'base64'));
-  const hash = new Uint8Array(Buffer.from(m[5], 'base64'));
-  if (hash.length !== HASH_BYTES) throw new Error(`${where}: scrypt hash is ${hash.length} bytes, expected ${HASH_BYTES}`);
-  return { logN, r, p, salt, hash };
+}
+
+function key(b64: string, what: string, where: string): Uint8Array {
+  const bytes = new Uint8Array(Buffer.from(b64, 'base64'));
+  if (bytes.length !== KEY_BYTES) throw new Error(`${where}: ${what} is ${bytes.length} bytes, expected ${KEY_BYTES}`);
+  return bytes;
+}
+
+/** Parses a stored verifier (or the legacy hash, turned into one); `where` names the file and field in the error. */
+export function parseVerifier(text: string, where: string): PasswordVerifier {
+  const m = FORMAT.exec(text.trim());
+  if (m) {
+    const [logN, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    checkParams(logN, r, p, where);
+    return { logN, r, p, salt: new Uint8Array(Buffer.from(m[4], 'base64')), storedKey: key(m[5], 'StoredKey', where), serverKey: key(m[6], 'ServerKey', where) };
+  }
+  const legacy = LEGACY_FORMAT.exec(text.trim());
+  if (legacy) {
+    const [logN, r, p] = [Number(legacy[1]), Number(legacy[2]), Number(legacy[3])];
+    checkParams(logN, r, p, where);
+    return verifierFrom({ logN, r, p }, new Uint8Array(Buffer.from(legacy[4], 'base64')), key(legacy[5], 'scrypt hash', where));
+  }
+  throw new Error(`${where}: "${text.slice(0, 40)}" is not a password verifier (${PREFIX}$ln=..$r=..$p=..$salt$StoredKey$ServerKey)`);
 }
 
 export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -53,7 +53,7 @@ export async function tryRefusals(
   s: { allowed: TrackerSession; low: TrackerSession; relay: TrackerSession; wrongPassword: TrackerSession },
 ): Promise<RefusalOutcome[]> {
   return [
-    await attempt(tracker, 'forged signature (another RSA key, guessed password hash)', 'bad-signature', async () => {
+    await attempt(tracker, 'forged signature (another RSA key, guessed ClientKey)', 'bad-signature', async () => {
       const params = await s.allowed.getcipherParams(infoHashHex);
       const mallory = generateKeyPairSync('rsa', { modulusLength: 2048 });
       const guessed = getcipherIdentityString(s.allowed.username, new Uint8Array(32), s.allowed.observedIp ?? '', infoHashHex, Number(params.ts), params.nonce);

@@ -3,10 +3,9 @@
 // `failure reason` and a `refused` log line. /announce and /scrape are checked here, then passed
 // to bittorrent-tracker's own handler, whose filter admits only requests this module approved.
 import { randomBytes } from 'node:crypto';
-import { authenticate, checkLogin, field, NonceGuard, Refusal, saltFor, TokenTable, usernameField, type Query } from './identity.js';
+import { authenticate, checkLogin, field, NonceGuard, Refusal, TokenTable, usernameField, verifierFor, type Query } from './identity.js';
 import { handleGetcipher, hasAuthority, infoHashHexField, publishedTorrent } from './getcipher.js';
 import type { LogEntry } from './log.js';
-import { DEFAULT_SCRYPT } from './password.js';
 import { LIMITS } from './protocol.js';
 import type { AuthorityStore } from './store.js';
 
@@ -24,8 +23,6 @@ export interface RouteContext {
   store: AuthorityStore;
   tokens: TokenTable;
   nonces: NonceGuard;
-  /** makes up salts for unknown usernames */
-  saltSecret: Uint8Array;
 }
 
 /** BitTorrent's raw 20-byte info_hash (the query is decoded with `unescape`, one char a byte). */
@@ -36,19 +33,19 @@ function binaryInfoHash(value: string): string {
 
 function salt(ctx: RouteContext, q: Query, ip: string): Outcome {
   const username = usernameField(q);
-  const known = ctx.store.getPeer(username);
-  const params = known?.password ?? DEFAULT_SCRYPT;
+  // an unknown name gets a made-up salt that stays the same, so /salt does not tell which names exist
+  const v = verifierFor(ctx.store, username);
   return {
     kind: 'answer',
-    body: { salt: Buffer.from(saltFor(ctx.store, username, ctx.saltSecret)), ln: params.logN, r: params.r, p: params.p, 'your ip': ip },
-    log: { decision: 'allowed', username, detail: known ? undefined : 'unknown user given a made-up salt' },
+    body: { salt: Buffer.from(v.salt), ln: v.logN, r: v.r, p: v.p, 'your ip': ip },
+    log: { decision: 'allowed', username, detail: ctx.store.getPeer(username) ? undefined : 'unknown user given a made-up salt' },
   };
 }
 
 function login(ctx: RouteContext, q: Query, ip: string): Outcome {
-  const peer = checkLogin(ctx.store, ctx.nonces, q, ip);
+  const { peer, serverProof } = checkLogin(ctx.store, ctx.nonces, q, ip);
   const { token, expiresMs } = ctx.tokens.issue(peer.username, ip);
-  return { kind: 'answer', body: { token, 'expires ms': expiresMs }, log: { decision: 'allowed', username: peer.username, peerLevel: peer.authority } };
+  return { kind: 'answer', body: { token, 'expires ms': expiresMs, 'server proof': serverProof }, log: { decision: 'allowed', username: peer.username, peerLevel: peer.authority } };
 }
 
 async function publish(ctx: RouteContext, q: Query, ip: string): Promise<Outcome> {
@@ -57,7 +54,12 @@ async function publish(ctx: RouteContext, q: Query, ip: string): Promise<Outcome
   const name = field(q, 'name', LIMITS.nameChars, /^[^\x00-\x1f]+$/);
   if (ctx.store.getTorrent(infoHash)) throw new Refusal('already-published', `torrent ${infoHash} is already published`);
   // Paper, Fig. 4: a new torrent gets the highest authority until the administrator resets it.
-  await ctx.store.addTorrent({ infoHashHex: infoHash, name, authority: 0, fileKey: new Uint8Array(randomBytes(FILE_KEY_BYTES)), publishedBy: peer.username, updatedMs: Date.now() });
+  const torrent = { infoHashHex: infoHash, name, authority: 0, fileKey: new Uint8Array(randomBytes(FILE_KEY_BYTES)), publishedBy: peer.username, updatedMs: Date.now() };
+  await ctx.store.addTorrent(torrent).catch((err: unknown) => {
+    // the same torrent published by a request that was written first
+    if (ctx.store.getTorrent(infoHash)) throw new Refusal('already-published', `torrent ${infoHash} is already published`);
+    throw err;
+  });
   return { kind: 'answer', body: { info_hash: infoHash, authority: 0 }, log: { decision: 'allowed', username: peer.username, peerLevel: peer.authority, infoHash, torrentLevel: 0 } };
 }
 

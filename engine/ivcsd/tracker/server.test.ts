@@ -6,8 +6,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import bencode from 'bencode';
 import { TrackerRefusal, TrackerSession } from '../tracker-client.js';
-import { deriveScrypt } from './password.js';
-import { loginProof } from './protocol.js';
+import { LOGIN_REFUSED } from './identity.js';
+import { clientKeyOf, deriveScrypt } from './password.js';
+import { clientProof, loginMessage } from './protocol.js';
+import { request } from './fault-kit.js';
 import { tryRefusals } from './refusals.js';
 import { startTracker, type TrackerHandle } from './server.js';
 
@@ -104,7 +106,7 @@ describe('IVCSD tracker', () => {
       assert.equal(o.log?.reason, o.expectedReason, o.attempt);
       assert.equal(o.log?.sourceIp, IP, o.attempt);
     }
-    assert.match(outcomes[1].failureReason, /wrong password for user "p1"/);
+    assert.equal(outcomes[1].failureReason, LOGIN_REFUSED);
     assert.match(outcomes[5].failureReason, /missing parameter "username"/);
     await assert.rejects(wrongPassword.getCipher(HASH_A), /call login\(\) first/);
   });
@@ -116,10 +118,10 @@ describe('IVCSD tracker', () => {
   test('login refuses a replayed login', async () => {
     const s = sessions.p1;
     const salt = await s.call('/salt', { username: 'p1' });
-    const pswHash = await deriveScrypt('secret-p1', salt.salt as Uint8Array, { logN: Number(salt.ln), r: Number(salt.r), p: Number(salt.p) });
+    const saltedPassword = await deriveScrypt('secret-p1', salt.salt as Uint8Array, { logN: Number(salt.ln), r: Number(salt.r), p: Number(salt.p) });
     const ts = Date.now();
     const nonce = 'cd'.repeat(16);
-    const params = { username: 'p1', ts: String(ts), nonce, proof: loginProof(pswHash, 'p1', IP, ts, nonce) };
+    const params = { username: 'p1', ts: String(ts), nonce, proof: clientProof(clientKeyOf(saltedPassword), loginMessage('p1', IP, ts, nonce)) };
     assert.equal(typeof (await s.call('/login', params)).token, 'object');
     await expectRefusal(s.call('/login', params), /replayed request/, '/login', 'replay');
   });
@@ -175,11 +177,21 @@ describe('IVCSD tracker', () => {
     await t.setPeerLevel('p5', 5);
   });
 
-  test('passwords are stored only as scrypt hashes', () => {
+  test('an 8 MB admin POST with the right token gets a 413 answer, not a reset', async () => {
+    const headers = { authorization: `Bearer ${t.adminToken}` };
+    const big = await request(`${t.adminUrl}/import`, { method: 'POST', headers, body: Buffer.alloc(8 * 1024 * 1024, 0x3c) });
+    assert.equal(big.status, 413);
+    assert.match(big.body.toString(), /at most 4194304 bytes/);
+    const chunked = await request(`${t.adminUrl}/import`, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' }, body: Buffer.alloc(8 * 1024 * 1024, 0x3c) });
+    assert.equal(chunked.status, 413);
+    assert.equal((await request(`${t.adminUrl}/summary`, { headers })).status, 200);
+  });
+
+  test('passwords are stored only as SCRAM verifiers', () => {
     const bytes = fs.readFileSync(t.store.file).toString('latin1');
     for (const name of ['p1', 'p3', 'p5']) assert.equal(bytes.includes(`secret-${name}`), false);
-    for (const p of t.store.listPeers()) assert.equal(p.password.hash.length, 32);
-    assert.match(t.admin.exportXml(), /<psw_hash>scrypt\$ln=14\$r=8\$p=1\$/);
+    for (const p of t.store.listPeers()) assert.deepEqual([p.password.storedKey.length, p.password.serverKey.length], [32, 32]);
+    assert.match(t.admin.exportXml(), /<psw_hash>scram-sha-256-scrypt\$ln=14\$r=8\$p=1\$[^$]+\$[^$]+\$[^$]+<\/psw_hash>/);
     assert.equal(fs.readFileSync(t.logFile, 'utf8').includes('secret-'), false);
   });
 });

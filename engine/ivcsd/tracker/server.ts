@@ -10,16 +10,19 @@ import path from 'node:path';
 import querystring from 'node:querystring';
 import bencode from 'bencode';
 import { Server as BtServer } from 'bittorrent-tracker';
-import { temporaryName } from '../../report/atomic.js';
 import { TrackerAdmin } from './admin.js';
 import { startAdminHttp } from './admin-http.js';
+import { ADMIN_FILE, LOG_FILE, preparePrivateDir, STORE_FILE, StorageError, writePrivateFile } from './data-dir.js';
 import { NonceGuard, Refusal, TokenTable, type Query } from './identity.js';
-import { TrackerLog } from './log.js';
+import { lockDataDir } from './lock.js';
+import { TrackerLog, type LogEntry } from './log.js';
 import { ROUTES, type LogFields, type RouteContext } from './routes.js';
 import { AuthorityStore, type PeerRole } from './store.js';
 
+export { ADMIN_FILE, LOCK_FILE, LOG_FILE, STORE_FILE } from './data-dir.js';
+
 export interface TrackerOptions {
-  /** where the store (authority.sqlite), the log (tracker-log.jsonl) and admin.json live */
+  /** where the store (authority.sqlite), the log (tracker-log.jsonl), admin.json and the lock live; made 0700 */
   dataDir: string;
   /** 127.0.0.1 unless given */
   host?: string;
@@ -46,10 +49,6 @@ export interface TrackerHandle {
   close(): Promise<void>;
 }
 
-export const STORE_FILE = 'authority.sqlite';
-export const LOG_FILE = 'tracker-log.jsonl';
-/** Written while the tracker runs so the admin CLI can find its admin interface. */
-export const ADMIN_FILE = 'admin.json';
 /** A URL longer than this is refused before parsing (node's own header limit is 16 KiB). */
 const MAX_URL_CHARS = 8192;
 
@@ -65,21 +64,65 @@ function loggable(q: Query, name: string): string | undefined {
   return typeof v === 'string' && v.length <= 64 && /^[\x20-\x7e]*$/.test(v) ? v : undefined;
 }
 
-function sendBencoded(res: http.ServerResponse, body: Record<string, unknown>): void {
-  res.writeHead(200, { 'content-type': 'text/plain' }).end(bencode.encode(body));
+function sendBencoded(res: http.ServerResponse, status: number, body: Record<string, unknown>): void {
+  if (!res.headersSent && !res.destroyed) res.writeHead(status, { 'content-type': 'text/plain' }).end(bencode.encode(body));
+}
+
+/** What a refused request is answered: a refusal is BitTorrent's 200 + failure reason; a disk fault 503; a bug 500. */
+function answerFor(err: unknown): { status: number; refusal: Refusal; detail: string } {
+  if (err instanceof Refusal) return { status: 200, refusal: err, detail: err.message };
+  if (err instanceof StorageError) return { status: 503, refusal: new Refusal('storage-error', err.publicMessage), detail: err.message };
+  return { status: 500, refusal: new Refusal('internal-error', 'internal tracker error'), detail: (err as Error).stack ?? String(err) };
+}
+
+/** Runs `steps` in reverse, each even if one before it failed (undoing a start, or a stop). */
+async function unwind(steps: (() => unknown)[]): Promise<void> {
+  for (const step of steps.reverse()) {
+    try {
+      await step();
+    } catch (err) {
+      process.stderr.write(`tracker: while stopping what was started: ${(err as Error).message}\n`);
+    }
+  }
 }
 
 export async function startTracker(opts: TrackerOptions): Promise<TrackerHandle> {
-  fs.mkdirSync(opts.dataDir, { recursive: true });
+  preparePrivateDir(opts.dataDir);
+  const lock = lockDataDir(opts.dataDir, 'tracker');
+  const undo: (() => unknown)[] = [() => lock.release()];
+  try {
+    return await run(opts, lock.tookOver, undo);
+  } catch (err) {
+    await unwind(undo);
+    throw err;
+  }
+}
+
+/** The tracker on a locked folder; `undo` collects how to stop what was started. */
+async function run(opts: TrackerOptions, tookOver: { pid: number; startedMs: number } | undefined, undo: (() => unknown)[]): Promise<TrackerHandle> {
   const store = await AuthorityStore.open(path.join(opts.dataDir, STORE_FILE));
+  undo.push(() => store.close());
   const log = new TrackerLog(path.join(opts.dataDir, LOG_FILE));
+  if (tookOver) {
+    log.write({ route: 'start', decision: 'admin', sourceIp: 'tracker', detail: `took over the stale lock of process ${tookOver.pid} (started ${new Date(tookOver.startedMs).toISOString()}, no longer running)` });
+  }
   const admin = new TrackerAdmin(store, log);
-  const ctx: RouteContext = {
-    store,
-    tokens: new TokenTable(opts.tokenTtlMs ?? 3_600_000),
-    nonces: new NonceGuard(),
-    saltSecret: new Uint8Array(randomBytes(32)),
-  };
+  const ctx: RouteContext = { store, tokens: new TokenTable(opts.tokenTtlMs ?? 3_600_000), nonces: new NonceGuard() };
+
+  // The operator hears once when the log stops taking lines (every request is refused meanwhile)
+  // and once when it takes them again.
+  let logFailing = false;
+  function writeLog(entry: Omit<LogEntry, 'timeMs'>): void {
+    try {
+      log.write(entry);
+    } catch (err) {
+      if (!logFailing) process.stderr.write(`tracker: ${(err as Error).message}; requests are refused until it can be written\n`);
+      logFailing = true;
+      throw err;
+    }
+    if (logFailing) process.stderr.write(`tracker: ${log.file} takes lines again\n`);
+    logFailing = false;
+  }
 
   // Requests this module approved; bittorrent-tracker's filter admits nothing else into a swarm.
   const approved = new WeakSet<http.IncomingMessage>();
@@ -90,7 +133,14 @@ export async function startTracker(opts: TrackerOptions): Promise<TrackerHandle>
     stats: false,
     filter: (_infoHash, params, cb) => cb(params.httpReq && approved.has(params.httpReq) ? null : new Error('request did not pass identity verification')),
   });
-  bt.on('warning', (err: Error) => log.write({ route: 'bittorrent-tracker', decision: 'refused', sourceIp: '-', reason: 'tracker-warning', detail: err.message }));
+  undo.push(() => new Promise<void>((resolve) => bt.close(() => resolve())));
+  bt.on('warning', (err: Error) => {
+    try {
+      writeLog({ route: 'bittorrent-tracker', decision: 'refused', sourceIp: '-', reason: 'tracker-warning', detail: err.message });
+    } catch {
+      // already reported by writeLog; a warning is not worth more
+    }
+  });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = req.url ?? '/';
@@ -105,34 +155,51 @@ export async function startTracker(opts: TrackerOptions): Promise<TrackerHandle>
       if (!handler) throw new Refusal('unknown-route', `no tracker route ${route}`);
       q = parseQuery(url);
       const outcome = await handler(ctx, q, sourceIp);
-      log.write({ ...source, ...outcome.log });
-      if (outcome.kind === 'answer') sendBencoded(res, outcome.body);
+      // a decision that cannot be logged is not given
+      writeLog({ ...source, ...outcome.log });
+      if (outcome.kind === 'answer') sendBencoded(res, 200, outcome.body);
       else {
         approved.add(req);
         bt.onHttpRequest(req, res);
       }
     } catch (err) {
-      const refusal = err instanceof Refusal ? err : new Refusal('internal-error', `tracker error: ${(err as Error).message}`);
-      const fields: LogFields = { decision: 'refused', reason: refusal.reason, detail: refusal.message, username: loggable(q, 'username') };
-      log.write({ ...source, ...fields });
-      sendBencoded(res, { 'failure reason': refusal.message });
+      const refused = answerFor(err);
+      let answer = refused;
+      const fields: LogFields = { decision: 'refused', reason: refused.refusal.reason, detail: refused.detail, username: loggable(q, 'username') };
+      try {
+        writeLog({ ...source, ...fields });
+      } catch (logErr) {
+        answer = answerFor(logErr);
+      }
+      sendBencoded(res, answer.status, { 'failure reason': answer.refusal.message });
     }
   }
 
-  const server = http.createServer((req, res) => void handle(req, res));
+  const server = http.createServer((req, res) =>
+    handle(req, res).catch((err: Error) => {
+      // handle() answers every error itself; this is a bug in answering, so end the exchange
+      process.stderr.write(`tracker: could not answer ${req.url?.slice(0, 80)}: ${err.stack}\n`);
+      res.destroy();
+    }),
+  );
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(opts.port ?? 0, host, resolve));
+  undo.push(() => closeServer(server));
   const baseUrl = `http://${host}:${(server.address() as AddressInfo).port}`;
 
   const adminToken = opts.adminToken ?? randomBytes(24).toString('hex');
   const adminHttp = await startAdminHttp(admin, adminToken);
+  undo.push(() => closeServer(adminHttp.server));
   const adminFile = path.join(opts.dataDir, ADMIN_FILE);
-  // The token file is private from its first byte: written 0600 under a temporary name, then renamed.
-  const adminTmp = temporaryName(adminFile);
-  fs.writeFileSync(adminTmp, JSON.stringify({ url: adminHttp.url, token: adminToken, pid: process.pid }), { mode: 0o600 });
-  fs.renameSync(adminTmp, adminFile);
-  log.write({ route: 'start', decision: 'admin', sourceIp: 'tracker', detail: `listening on ${baseUrl}, admin on ${adminHttp.url}` });
+  await writePrivateFile(adminFile, JSON.stringify({ url: adminHttp.url, token: adminToken, pid: process.pid }), 'admin file');
+  // removed at stop only while it is still ours
+  undo.push(() => {
+    const current = fs.existsSync(adminFile) ? (JSON.parse(fs.readFileSync(adminFile, 'utf8')) as { token?: string }) : undefined;
+    if (current?.token === adminToken) fs.rmSync(adminFile);
+  });
+  writeLog({ route: 'start', decision: 'admin', sourceIp: 'tracker', detail: `listening on ${baseUrl}, admin on ${adminHttp.url}` });
 
+  let closed: Promise<void> | undefined;
   return {
     baseUrl,
     announceUrl: `${baseUrl}/announce`,
@@ -145,14 +212,11 @@ export async function startTracker(opts: TrackerOptions): Promise<TrackerHandle>
     addPeer: (username, password, ip, authority, role) => admin.addPeer(username, password, ip, authority, role),
     setTorrentLevel: (infoHashHex, level) => admin.setTorrentLevel(infoHashHex, level),
     setPeerLevel: (username, level) => admin.setPeerLevel(username, level),
-    async close() {
-      for (const s of [server, adminHttp.server]) {
-        s.closeAllConnections();
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-      }
-      await new Promise<void>((resolve) => bt.close(() => resolve()));
-      fs.rmSync(adminFile, { force: true });
-      await store.close();
-    },
+    close: () => (closed ??= unwind(undo)),
   };
+}
+
+async function closeServer(s: http.Server): Promise<void> {
+  s.closeAllConnections();
+  await new Promise<void>((resolve) => s.close(() => resolve()));
 }

@@ -1,13 +1,16 @@
-// The authority store: peers (IP, username, scrypt hash, authority level, role) and published
-// torrents (authority level and file key), in SQLite compiled to WebAssembly (sql.js: no native
-// build, no server). sql.js works on an in-memory copy, so every change is followed by a snapshot
-// written atomically to `<dataDir>/authority.sqlite`; snapshots are chained so that a later one
-// can never be overtaken by an earlier one.
+// The authority store: peers (IP, username, password verifier, authority level, role) and
+// published torrents (authority level and file key), in SQLite compiled to WebAssembly (sql.js:
+// no native build, no server). sql.js works on an in-memory database, written to
+// `<dataDir>/authority.sqlite` as a whole after each change. A change is applied to a copy, the
+// copy is written (private, durable: data-dir.ts), and only then does it become the live
+// database: what requests see is always what is on disk, a change the disk refused is reported
+// for that change alone, and changes run one at a time in the order they came.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import initSqlJs from 'sql.js';
-import type { Database, SqlValue } from 'sql.js';
-import { writeFileAtomic } from '../../report/atomic.js';
-import { formatPasswordHash, parsePasswordHash, type PasswordHash } from './password.js';
+import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
+import { writePrivateFile } from './data-dir.js';
+import { formatVerifier, isLegacyHash, parseVerifier, type PasswordVerifier } from './password.js';
 
 /** An intermediary is admitted (announce) but never given a file key. */
 export type PeerRole = 'peer' | 'intermediary';
@@ -15,7 +18,7 @@ export type PeerRole = 'peer' | 'intermediary';
 export interface PeerEntry {
   username: string;
   ip: string;
-  password: PasswordHash;
+  password: PasswordVerifier;
   /** smaller is higher; 0 is the highest */
   authority: number;
   role: PeerRole;
@@ -31,28 +34,49 @@ export interface TorrentEntry {
   updatedMs: number;
 }
 
+// `meta` holds the tracker's own secret (salts made up for unknown names stay the same across restarts).
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS peers (
   username TEXT PRIMARY KEY, ip TEXT NOT NULL, psw_hash TEXT NOT NULL,
   authority INTEGER NOT NULL, role TEXT NOT NULL, updated_ms INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS torrents (
   info_hash TEXT PRIMARY KEY, name TEXT NOT NULL, authority INTEGER NOT NULL,
-  file_key BLOB NOT NULL, published_by TEXT NOT NULL, updated_ms INTEGER NOT NULL);`;
+  file_key BLOB NOT NULL, published_by TEXT NOT NULL, updated_ms INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);`;
+
+const SECRET_KEY = 'tracker-secret';
 
 export function checkLevel(level: number, what: string): void {
   if (!Number.isInteger(level) || level < 0 || level > 1_000_000) throw new Error(`${what} must be an integer in 0..1000000, got ${level}`);
 }
 
+function select(db: Database, sql: string, params: SqlValue[]): Record<string, SqlValue>[] {
+  const stmt = db.prepare(sql, params);
+  try {
+    const rows: Record<string, SqlValue>[] = [];
+    while (stmt.step()) rows.push(stmt.getAsObject());
+    return rows;
+  } finally {
+    stmt.free();
+  }
+}
+
 export class AuthorityStore {
-  private pending: Promise<void> = Promise.resolve();
+  /** the last change in line; never rejected, so a failed change does not fail the next */
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    private readonly db: Database,
+    private readonly SQL: SqlJsStatic,
+    /** the live database: always what the snapshot file holds */
+    private db: Database,
     /** the snapshot file */
     readonly file: string,
   ) {}
 
-  /** Opens the store at `file`, creating it when absent. */
+  /**
+   * Opens the store at `file`, creating it when absent. A store from before the verifier format
+   * has its password-equivalent hashes replaced by verifiers, and is written back at once.
+   */
   static async open(file: string): Promise<AuthorityStore> {
     const SQL = await initSqlJs();
     const existing = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
@@ -63,78 +87,105 @@ export class AuthorityStore {
       db.close();
       throw new Error(`${file} is not an authority store: ${(err as Error).message}`);
     }
-    const store = new AuthorityStore(db, file);
-    if (!existing) await store.persist();
+    const store = new AuthorityStore(SQL, db, file);
+    const legacy = select(db, 'SELECT username, psw_hash FROM peers', []).filter((r) => isLegacyHash(String(r.psw_hash)));
+    const secretMissing = select(db, 'SELECT 1 FROM meta WHERE key = ?', [SECRET_KEY]).length === 0;
+    if (!existing || legacy.length > 0 || secretMissing) {
+      await store.change((next) => {
+        for (const r of legacy) {
+          const verifier = parseVerifier(String(r.psw_hash), `${file} peer ${String(r.username)} psw_hash`);
+          next.run('UPDATE peers SET psw_hash = ? WHERE username = ?', [formatVerifier(verifier), r.username]);
+        }
+        if (secretMissing) next.run('INSERT INTO meta VALUES (?, ?)', [SECRET_KEY, new Uint8Array(randomBytes(32))]);
+        // the old hashes must not survive in free pages of the file
+        if (legacy.length > 0) next.run('VACUUM');
+      });
+    }
     return store;
   }
 
   /** Adds or replaces a peer. */
-  async putPeer(peer: PeerEntry): Promise<void> {
+  putPeer(peer: PeerEntry): Promise<void> {
     checkLevel(peer.authority, `authority of peer ${peer.username}`);
-    this.db.run('INSERT OR REPLACE INTO peers VALUES (?, ?, ?, ?, ?, ?)', [
-      peer.username, peer.ip, formatPasswordHash(peer.password), peer.authority, peer.role, peer.updatedMs,
-    ]);
-    await this.persist();
+    return this.change((db) =>
+      db.run('INSERT OR REPLACE INTO peers VALUES (?, ?, ?, ?, ?, ?)', [peer.username, peer.ip, formatVerifier(peer.password), peer.authority, peer.role, peer.updatedMs]),
+    );
   }
 
   getPeer(username: string): PeerEntry | undefined {
-    return this.select('SELECT * FROM peers WHERE username = ?', [username]).map(rowToPeer)[0];
+    return select(this.db, 'SELECT * FROM peers WHERE username = ?', [username]).map(rowToPeer)[0];
   }
 
   listPeers(): PeerEntry[] {
-    return this.select('SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
+    return select(this.db, 'SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
   }
 
-  async setPeerLevel(username: string, level: number): Promise<void> {
+  setPeerLevel(username: string, level: number): Promise<void> {
     checkLevel(level, 'peer level');
-    if (!this.getPeer(username)) throw new Error(`no peer named "${username}"`);
-    this.db.run('UPDATE peers SET authority = ?, updated_ms = ? WHERE username = ?', [level, Date.now(), username]);
-    await this.persist();
+    return this.change((db) => {
+      if (select(db, 'SELECT 1 FROM peers WHERE username = ?', [username]).length === 0) throw new Error(`no peer named "${username}"`);
+      db.run('UPDATE peers SET authority = ?, updated_ms = ? WHERE username = ?', [level, Date.now(), username]);
+    });
   }
 
   /** Records a newly published torrent; refuses one already published (its level stays). */
-  async addTorrent(t: TorrentEntry): Promise<void> {
-    if (this.getTorrent(t.infoHashHex)) throw new Error(`torrent ${t.infoHashHex} is already published`);
-    this.db.run('INSERT INTO torrents VALUES (?, ?, ?, ?, ?, ?)', [t.infoHashHex, t.name, t.authority, t.fileKey, t.publishedBy, t.updatedMs]);
-    await this.persist();
+  addTorrent(t: TorrentEntry): Promise<void> {
+    return this.change((db) => {
+      if (select(db, 'SELECT 1 FROM torrents WHERE info_hash = ?', [t.infoHashHex]).length > 0) throw new Error(`torrent ${t.infoHashHex} is already published`);
+      db.run('INSERT INTO torrents VALUES (?, ?, ?, ?, ?, ?)', [t.infoHashHex, t.name, t.authority, t.fileKey, t.publishedBy, t.updatedMs]);
+    });
   }
 
   getTorrent(infoHashHex: string): TorrentEntry | undefined {
-    return this.select('SELECT * FROM torrents WHERE info_hash = ?', [infoHashHex]).map(rowToTorrent)[0];
+    return select(this.db, 'SELECT * FROM torrents WHERE info_hash = ?', [infoHashHex]).map(rowToTorrent)[0];
   }
 
   listTorrents(): TorrentEntry[] {
-    return this.select('SELECT * FROM torrents ORDER BY info_hash', []).map(rowToTorrent);
+    return select(this.db, 'SELECT * FROM torrents ORDER BY info_hash', []).map(rowToTorrent);
   }
 
-  async setTorrentLevel(infoHashHex: string, level: number): Promise<void> {
+  setTorrentLevel(infoHashHex: string, level: number): Promise<void> {
     checkLevel(level, 'torrent level');
-    if (!this.getTorrent(infoHashHex)) throw new Error(`no published torrent ${infoHashHex}`);
-    this.db.run('UPDATE torrents SET authority = ?, updated_ms = ? WHERE info_hash = ?', [level, Date.now(), infoHashHex]);
-    await this.persist();
+    return this.change((db) => {
+      if (select(db, 'SELECT 1 FROM torrents WHERE info_hash = ?', [infoHashHex]).length === 0) throw new Error(`no published torrent ${infoHashHex}`);
+      db.run('UPDATE torrents SET authority = ?, updated_ms = ? WHERE info_hash = ?', [level, Date.now(), infoHashHex]);
+    });
   }
 
-  /** Waits for the last snapshot and releases the database. */
+  /** The tracker's own 32-byte secret, made when the store was. */
+  secret(): Uint8Array {
+    return select(this.db, 'SELECT value FROM meta WHERE key = ?', [SECRET_KEY])[0].value as Uint8Array;
+  }
+
+  /** Waits for the changes in line and releases the database. */
   async close(): Promise<void> {
-    await this.pending;
+    await this.queue;
     this.db.close();
   }
 
-  private select(sql: string, params: SqlValue[]): Record<string, SqlValue>[] {
-    const stmt = this.db.prepare(sql, params);
-    try {
-      const rows: Record<string, SqlValue>[] = [];
-      while (stmt.step()) rows.push(stmt.getAsObject());
-      return rows;
-    } finally {
-      stmt.free();
-    }
-  }
-
-  private persist(): Promise<void> {
-    const bytes = this.db.export();
-    this.pending = this.pending.then(() => writeFileAtomic(this.file, bytes));
-    return this.pending;
+  /**
+   * Runs `apply` on a copy of the live database, writes the copy, and makes it live only once it
+   * is on disk. A throw from `apply` or a refused write leaves the live database as it was.
+   */
+  private change(apply: (db: Database) => void): Promise<void> {
+    const run = async () => {
+      const next = new this.SQL.Database(this.db.export());
+      try {
+        // deleted rows (a replaced verifier, a file key) are zeroed, not left in free pages
+        next.run('PRAGMA secure_delete = ON');
+        apply(next);
+        await writePrivateFile(this.file, next.export(), 'authority store');
+      } catch (err) {
+        next.close();
+        throw err;
+      }
+      const old = this.db;
+      this.db = next;
+      old.close();
+    };
+    const done = this.queue.then(run);
+    this.queue = done.catch(() => undefined);
+    return done;
   }
 }
 
@@ -143,7 +194,7 @@ function rowToPeer(row: Record<string, SqlValue>): PeerEntry {
   return {
     username,
     ip: String(row.ip),
-    password: parsePasswordHash(String(row.psw_hash), `store peer ${username} psw_hash`),
+    password: parseVerifier(String(row.psw_hash), `store peer ${username} psw_hash`),
     authority: Number(row.authority),
     role: row.role === 'intermediary' ? 'intermediary' : 'peer',
     updatedMs: Number(row.updated_ms),

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run before the tests (npm's pretest) and by .ci/run: engine/sim runs its models under SimGrid's
+# Python bindings with the system interpreter (/usr/bin/python3; a python3 found first on PATH may
+# be another interpreter without them). Installs Debian's python3-simgrid when missing and we may
+# (root with apt-get); says what to do otherwise. Tests that need SimGrid skip, naming this reason.
+set -euo pipefail
+PY=/usr/bin/python3
+if [ -x "$PY" ] && "$PY" -c 'import simgrid' >/dev/null 2>&1; then exit 0; fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "SimGrid's Python bindings not found for $PY: installing Debian's python3-simgrid for engine/sim" >&2
+  # Other jobs on the machine may hold dpkg's lock for a while: wait for it rather than fail.
+  apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq python3-simgrid >&2
+  if "$PY" -c 'import simgrid' >/dev/null 2>&1; then exit 0; fi
+  echo "error: python3-simgrid was installed but '$PY -c \"import simgrid\"' still fails" >&2
+  exit 1
+fi
+echo "warning: engine/sim needs SimGrid's Python bindings for $PY (Debian: 'sudo apt-get install python3-simgrid');" \
+  "without them --mode simulate fails and the simulator's tests skip" >&2
+exit 0
