@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../runtime/project.js';
 import { parseBandwidthBytesPerS, parseDurationS, parseSizeBytes } from './units.js';
+import { NODE_NAME, topologyProblem } from './validate.js';
 
 export interface TopologyNode {
   name: string;
@@ -74,7 +75,7 @@ class Checker {
 
 function detectLocalNode(): TopologyNode {
   return {
-    name: os.hostname() || 'local',
+    name: NODE_NAME.test(os.hostname()) ? os.hostname() : 'local', // the node's folder name
     cores: os.availableParallelism(),
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     memoryBytes: os.totalmem(),
@@ -134,6 +135,8 @@ export function parseTopology(raw: unknown, file: string): Topology {
     };
   });
   if (nodes.length > 1 && links.length === 0) c.fail('links', 'must declare at least one link when there are several nodes');
+  const problem = topologyProblem({ nodes, links, processesPerNode });
+  if (problem) c.fail(...problem);
   return { name, file, description, detected, nodes, processesPerNode, links };
 }
 
