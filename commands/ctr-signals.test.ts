@@ -112,6 +112,14 @@ function assertNothingLeft(folder: string, allowed: string[]): void {
   assert.deepEqual(left, [], 'no part, plaintext copy or partial output');
 }
 
+/** The input encrypted (uninterrupted) into `dir/name`, for a decryption to interrupt. */
+async function encryptedParts(name: string, procs: string, ...extra: string[]): Promise<string> {
+  const parts = path.join(dir, name);
+  const run = startCtr(['encrypt', '--in', input, '--procs', procs, '--key', keyFile, '--out', parts, ...extra]);
+  assert.equal((await run.exited).code, 0, run.stderr());
+  return parts;
+}
+
 /** A folder already holding an earlier, complete encryption of another file: it must survive. */
 function earlierEncryption(folder: string): string[] {
   const small = seededFile(dir, `earlier-${path.basename(folder)}.bin`, 50_000, 'earlier');
@@ -137,9 +145,7 @@ describe('signals on ctr encrypt and decrypt (local engine)', { timeout: 600_000
       });
 
       test(`decrypt, ${signal} once ${point === 'started' ? 'the run has begun' : 'a quarter of the plaintext is written'}`, async () => {
-        const parts = path.join(dir, `dec-parts-${signal}-${point}`);
-        const prepared = startCtr(['encrypt', '--in', input, '--procs', '2', '--key', keyFile, '--out', parts]);
-        assert.equal((await prepared.exited).code, 0, prepared.stderr());
+        const parts = await encryptedParts(`dec-parts-${signal}-${point}`, '2');
         const outDir = path.join(dir, `dec-out-${signal}-${point}`);
         fs.mkdirSync(outDir);
         const earlierFile = path.join(outDir, 'earlier.txt');
@@ -162,40 +168,32 @@ describe('signals on ctr encrypt and decrypt (local engine)', { timeout: 600_000
     }
   }
 
-  test('encrypt killed with SIGKILL: the next run into the same folder removes what it left', async () => {
-    const out = path.join(dir, 'enc-kill');
-    const run = startCtr(['encrypt', '--in', input, '--procs', '12', '--key', keyFile, '--out', out, '--topology', BEOWULF]);
+  /** Kills `ctr ARGS` with SIGKILL mid-run, then runs it again: the second run must sweep what the first left in `folder`. */
+  async function killedThenRerun(args: string[], folder: string): Promise<void> {
+    const run = startCtr(args);
     tally.cases++;
-    assert.ok(await until(run, reached(out, 'writing'), 'encrypt to write'), 'killed mid-run');
+    assert.ok(await until(run, reached(folder, 'writing'), `${args[0]} to write`), 'killed mid-run');
     run.child.kill('SIGKILL');
     tally.faults++;
     await run.exited;
-    assert.ok(temporariesIn(out).length > 0, 'SIGKILL leaves temporaries (no handler runs)');
-    const again = startCtr(['encrypt', '--in', input, '--procs', '12', '--key', keyFile, '--out', out, '--topology', BEOWULF]);
+    assert.ok(temporariesIn(folder).length > 0, 'SIGKILL leaves temporaries (no handler runs)');
+    const again = startCtr(args);
     assert.equal((await again.exited).code, 0, again.stderr());
-    if (temporariesIn(out).length) tally.leftBehind += temporariesIn(out).length;
-    assert.deepEqual(temporariesIn(out), [], 'the re-run swept the killed run\'s temporaries');
+    if (temporariesIn(folder).length) tally.leftBehind += temporariesIn(folder).length;
+    assert.deepEqual(temporariesIn(folder), [], 'the re-run swept the killed run\'s temporaries');
+  }
+
+  test('encrypt killed with SIGKILL: the next run into the same folder removes what it left', async () => {
+    const out = path.join(dir, 'enc-kill');
+    await killedThenRerun(['encrypt', '--in', input, '--procs', '12', '--key', keyFile, '--out', out, '--topology', BEOWULF], out);
     assert.equal(listFiles(out).length, 36, 'only the 12 x 3 part files');
   });
 
   test('decrypt killed with SIGKILL: the next run into the same folder removes the partial plaintext', async () => {
-    const parts = path.join(dir, 'dec-kill-parts');
-    const prepared = startCtr(['encrypt', '--in', input, '--procs', '2', '--key', keyFile, '--out', parts]);
-    assert.equal((await prepared.exited).code, 0, prepared.stderr());
+    const parts = await encryptedParts('dec-kill-parts', '2');
     const outDir = path.join(dir, 'dec-kill-out');
     fs.mkdirSync(outDir);
-    const args = ['decrypt', '--name', 'big.bin', '--procs', '2', '--key', keyFile, '--from', parts, '--out', path.join(outDir, 'back.bin')];
-    const run = startCtr(args);
-    tally.cases++;
-    assert.ok(await until(run, reached(outDir, 'writing'), 'decrypt to write'), 'killed mid-run');
-    run.child.kill('SIGKILL');
-    tally.faults++;
-    await run.exited;
-    assert.ok(temporariesIn(outDir).length > 0, 'SIGKILL leaves the partial plaintext');
-    const again = startCtr(args);
-    assert.equal((await again.exited).code, 0, again.stderr());
-    if (temporariesIn(outDir).length) tally.leftBehind += temporariesIn(outDir).length;
-    assert.deepEqual(temporariesIn(outDir), []);
+    await killedThenRerun(['decrypt', '--name', 'big.bin', '--procs', '2', '--key', keyFile, '--from', parts, '--out', path.join(outDir, 'back.bin')], outDir);
     assert.equal(sha(path.join(outDir, 'back.bin')), sha(input));
   });
 });
@@ -215,9 +213,7 @@ describe('signals on ctr under mpirun', { timeout: 600_000 }, () => {
   });
 
   test('decrypt --launcher mpirun, SIGINT while the ranks write: no output and no plaintext scratch', async () => {
-    const parts = path.join(dir, 'mpi-dec-parts');
-    const prepared = startCtr(['encrypt', '--in', input, '--procs', '12', '--key', keyFile, '--out', parts, '--topology', BEOWULF]);
-    assert.equal((await prepared.exited).code, 0, prepared.stderr());
+    const parts = await encryptedParts('mpi-dec-parts', '12', '--topology', BEOWULF);
     const outDir = path.join(dir, 'mpi-dec-out');
     fs.mkdirSync(outDir);
     const run = startCtr(['decrypt', '--name', 'big.bin', '--procs', '12', '--key', keyFile, '--from', parts, '--out', path.join(outDir, 'back.bin'), ...mpi]);

@@ -13,7 +13,7 @@ import { fileInTheWay, fsError, onFile } from './fs-errors.mjs';
 import { whileRegistered } from './interrupt.js';
 import { deriveSubkeys } from './key.js';
 import { childFolder, partFileName, planPartition, plainRange, type Integrity, type PartitionPlan } from './layout.js';
-import { locateParts } from './locate.js';
+import { locateParts, type LocatedPart } from './locate.js';
 import type { DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
 import { withPool, type RankPool } from './pool.js';
 import { createPrivateFile, Scratch, sweepStale } from './scratch.js';
@@ -285,6 +285,18 @@ function concatenate(blocks: string[], plan: PartitionPlan, outFile: string): vo
   }
 }
 
+/** A rank's task: decrypt located part `p`, writing `output` (local engine and MPI ranks alike). */
+export function decryptTask(
+  p: LocatedPart,
+  plan: PartitionPlan,
+  encKey: Buffer,
+  output: Pick<DecryptPartTask, 'outputPath' | 'outputOffset' | 'plainBytes'>,
+  chunkBytes: number,
+): DecryptPartTask {
+  const { index, bodyPath, ivPath, tagPath, iv, tag, encryptionId, integrity } = p;
+  return { kind: 'decrypt', index, procs: plan.procs, bodyPath, ivPath, tagPath, iv, tag, encryptionId, integrity, partBytes: plan.partBytes, originalBytes: plan.originalBytes, encKey, ...output, chunkBytes };
+}
+
 /**
  * Decrypts the n parts of `inputName` into `outFile`, which is created 0600 (it is plaintext) and
  * never replaces a file. Any failure leaves no output.
@@ -325,25 +337,11 @@ export async function decrypt(inputName: string, opts: DecryptOptions): Promise<
         const results = await settleAll(
           found.parts.map((p) => {
             const { start, end } = plainRange(plan, p.index);
-            const task: DecryptPartTask = {
-              kind: 'decrypt',
-              index: p.index,
-              procs: plan.procs,
-              bodyPath: p.bodyPath,
-              ivPath: p.ivPath,
-              tagPath: p.tagPath,
-              iv: p.iv,
-              tag: p.tag,
-              encryptionId: p.encryptionId,
-              integrity: p.integrity,
-              partBytes: plan.partBytes,
-              originalBytes: plan.originalBytes,
-              encKey,
-              ...(stitch === 'offset'
+            const output =
+              stitch === 'offset'
                 ? { outputPath: tmp, outputOffset: start, plainBytes: end - start }
-                : { outputPath: blocks[p.index], outputOffset: 0, plainBytes: plan.partBytes }),
-              chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-            };
+                : { outputPath: blocks[p.index], outputOffset: 0, plainBytes: plan.partBytes };
+            const task = decryptTask(p, plan, encKey, output, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
             return pool.run(task);
           }),
         );

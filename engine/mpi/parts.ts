@@ -4,14 +4,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { makeFolder, settleAll } from '../ctr/cryptosystem.js';
+import { decryptTask, makeFolder, settleAll } from '../ctr/cryptosystem.js';
 import { commitParts, type StagedFile } from '../ctr/commit.js';
 import { CtrFormatError } from '../ctr/errors.js';
 import type { Subkeys } from '../ctr/key.js';
 import { childFolder, partFileName, planPartition, plainRange, type PartFileKind } from '../ctr/layout.js';
 import { locateParts, type LocatedInput } from '../ctr/locate.js';
 import { RankPool } from '../ctr/pool.js';
-import { Scratch } from '../ctr/scratch.js';
+import { createPrivateFile, Scratch } from '../ctr/scratch.js';
 import { placement, type Topology } from '../topology/topology.js';
 import type { MpiJob } from './job.js';
 import type { PartDone } from './wire.js';
@@ -113,27 +113,10 @@ export class OwnParts {
         let plainFile = direct;
         if (!plainFile) {
           plainFile = path.join(this.scratch.in(os.tmpdir()), `plain-${p.index}`);
-          fs.writeFileSync(plainFile, '', { mode: 0o600, flag: 'wx' });
+          createPrivateFile(plainFile, 0);
         }
-        const r = await this.pool.run({
-          kind: 'decrypt',
-          index: p.index,
-          procs: job.procs,
-          bodyPath: p.bodyPath,
-          ivPath: p.ivPath,
-          tagPath: p.tagPath,
-          iv: p.iv,
-          tag: p.tag,
-          encryptionId: p.encryptionId,
-          integrity: p.integrity,
-          partBytes: plan.partBytes,
-          originalBytes,
-          encKey: this.keys.encKey,
-          outputPath: plainFile,
-          outputOffset: direct ? start : 0,
-          plainBytes: end - start,
-          chunkBytes: job.chunkBytes,
-        });
+        const output = { outputPath: plainFile, outputOffset: direct ? start : 0, plainBytes: end - start };
+        const r = await this.pool.run(decryptTask(p, plan, this.keys.encKey, output, job.chunkBytes));
         const done = { index: p.index, busyMs: r.busyMs, threadId: r.threadId, ivHex: r.ivHex };
         await onPart(done, plainFile);
         if (!direct) fs.rmSync(plainFile, { force: true });
