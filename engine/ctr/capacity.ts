@@ -32,7 +32,7 @@ export const PROCESS_BUDGET_BYTES = 128 * 1024 * 1024;
 export function threadsFor(
   originalBytes: number | undefined,
   procs: number,
-  { memoryBytes = availableBytes(), budgetBytes = THREAD_BUDGET_BYTES, unit = 'thread' } = {},
+  { memoryBytes = availableBytes(), budgetBytes = THREAD_BUDGET_BYTES, unit = 'thread', subject = `${procs} parts` } = {},
 ): ThreadPlan {
   const byInput = originalBytes === undefined ? Infinity : Math.max(1, Math.ceil(originalBytes / MIN_BYTES_PER_THREAD));
   const byMemory = Math.max(1, Math.floor(memoryBytes / 2 / budgetBytes));
@@ -43,7 +43,7 @@ export function threadsFor(
     byInput <= byMemory
       ? `a ${originalBytes}-byte input has work for at most ${units(byInput)} (${MIN_BYTES_PER_THREAD} bytes or more each)`
       : `${Math.round(memoryBytes / 2 ** 20)} MiB of free memory allows ${units(byMemory)} of ${budgetBytes / 2 ** 20} MiB (half of it)`;
-  return { threads, threadsReason: `${procs} parts run on ${units(threads)}: ${why}` };
+  return { threads, threadsReason: `${subject} run on ${units(threads)}: ${why}` };
 }
 
 /** Where a run's threads really ran. */

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadTopology } from '../topology/topology.js';
 import { decrypt, encrypt } from './cryptosystem.js';
+import { threadsFor } from './capacity.js';
 import { applyStep, commitSteps, type CommitStep } from './commit.js';
 import { deriveSubkeys } from './key.js';
 import { decodeTagFile, encodeTagFile, partFileName } from './layout.js';
@@ -183,6 +184,16 @@ test('--procs beyond what the input allows: n parts run on fewer threads, and th
   const back = path.join(dir, 'tiny-back');
   await decrypt('tiny.bin', { procs: 64, key, fromDir: out, outFile: back, topology: local });
   assert.equal(sha(back), sha(input));
+});
+
+test('the cap by memory, for threads and for MPI ranks, says why', () => {
+  assert.deepEqual(threadsFor(2 ** 30, 12, { memoryBytes: 256 * MiB }), {
+    threads: 4,
+    threadsReason: '12 parts run on 4 threads: 256 MiB of free memory allows 4 threads of 32 MiB (half of it)',
+  });
+  const mpi = threadsFor(undefined, 512, { memoryBytes: 1024 * MiB, budgetBytes: 128 * MiB, unit: 'MPI rank', subject: '1024 parts (by default on 512 MPI ranks)' });
+  assert.deepEqual(mpi, { threads: 4, threadsReason: '1024 parts (by default on 512 MPI ranks) run on 4 MPI ranks: 1024 MiB of free memory allows 4 MPI ranks of 128 MiB (half of it)' });
+  assert.deepEqual(threadsFor(10 * MiB, 12, { memoryBytes: 4096 * MiB }), { threads: 12 }, 'no cap when input and memory warrant every part its thread');
 });
 
 describe('file-system errors name the file', () => {

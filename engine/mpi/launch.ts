@@ -63,15 +63,20 @@ export function defaultNp(procs: number, topologyFile: string): number {
 }
 
 /**
- * The MPI ranks to start: `--np` as given (refused beyond what the input and memory allow), or by
- * default one a cluster-config node's worth of parts, capped likewise (`--procs 1024` on a 5 KB file
- * would otherwise start 512 Node processes).
+ * The MPI ranks to start: `--np` as given (refused beyond what the memory allows), or by default one
+ * a cluster-config node's worth of parts, capped by what the input and the memory warrant
+ * (`--procs 1024` on a 5 KB file would otherwise start 512 Node processes).
  */
 function ranksFor(opts: MpiOptions, originalBytes: number | undefined): { np: number; npReason?: string } {
   const wanted = opts.np ?? defaultNp(opts.procs, opts.topologyFile);
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > opts.procs) throw new MpiJobError(`--np must be an integer from 1 to the number of parts (${opts.procs}), got ${wanted}`);
-  const { threads: np, threadsReason } = threadsFor(originalBytes, wanted, { budgetBytes: PROCESS_BUDGET_BYTES, unit: 'MPI rank' });
-  if (np < wanted && opts.np !== undefined) throw new MpiJobError(`--np ${wanted} is more than this job warrants: ${threadsReason}`);
+  const given = opts.np !== undefined;
+  const { threads: np, threadsReason } = threadsFor(given ? undefined : originalBytes, wanted, {
+    budgetBytes: PROCESS_BUDGET_BYTES,
+    unit: 'MPI rank',
+    subject: given ? `${opts.procs} parts on --np ${wanted}` : `${opts.procs} parts (by default on ${wanted} MPI ranks)`,
+  });
+  if (np < wanted && given) throw new MpiJobError(`--np ${wanted} is more than this machine can start: ${threadsReason}`);
   return { np, ...(threadsReason ? { npReason: threadsReason } : {}) };
 }
 
