@@ -186,6 +186,41 @@ test('--procs beyond what the input allows: n parts run on fewer threads, and th
   assert.equal(sha(back), sha(input));
 });
 
+test('a durable run fsyncs before the renames and the link that acknowledge its work; a measurement run does not', async (t) => {
+  // The ranks fsync their own files in their threads; this watches the main thread's commit.
+  const events: string[] = [];
+  const opened = new Map<number, string>();
+  const { openSync, fsyncSync, renameSync, linkSync } = fs;
+  t.mock.method(fs, 'openSync', (...a: Parameters<typeof fs.openSync>) => {
+    const fd = openSync(...a);
+    opened.set(fd, String(a[0]));
+    return fd;
+  });
+  t.mock.method(fs, 'fsyncSync', (fd: number) => (events.push(`fsync ${path.basename(opened.get(fd) ?? '?')}`), fsyncSync(fd)));
+  t.mock.method(fs, 'renameSync', (from: fs.PathLike, to: fs.PathLike) => (events.push(`rename ${path.basename(String(to))}`), renameSync(from, to)));
+  t.mock.method(fs, 'linkSync', (from: fs.PathLike, to: fs.PathLike) => (events.push(`link ${path.basename(String(to))}`), linkSync(from, to)));
+  const input = seededFile(fresh('durable-in'), 'd.bin', 10 * KiB);
+  const out = path.join(dir, 'durable-parts');
+  await encrypt(input, { procs: 2, key, outDir: out, topology: local, pool });
+  const { namesKey } = deriveSubkeys(key);
+  const name = (i: number, kind: 'body' | 'iv' | 'tag') => partFileName(namesKey, 'd.bin', 2, i, kind);
+  const at = (e: string) => events.indexOf(e);
+  const node = local.nodes[0].name;
+  const syncs = events.flatMap((e, i) => (e === `fsync ${node}` ? [i] : []));
+  assert.equal(syncs.length, 2, `the node folder is fsynced after the bodies and IVs, and after the tags: ${events.join(', ')}`);
+  for (const i of [0, 1]) {
+    assert.ok(at(`rename ${name(i, 'body')}`) < syncs[0] && at(`rename ${name(i, 'iv')}`) < syncs[0], 'bodies and IVs, then an fsync');
+    assert.ok(syncs[0] < at(`rename ${name(i, 'tag')}`) && at(`rename ${name(i, 'tag')}`) < syncs[1], 'then the tags, then an fsync');
+  }
+  events.length = 0;
+  const outDir = fresh('durable-out');
+  await decrypt('d.bin', { procs: 2, key, fromDir: out, outFile: path.join(outDir, 'back'), topology: local, pool });
+  assert.deepEqual(events.filter((e) => /back|durable-out/.test(e)), ['fsync back', 'link back', 'fsync durable-out'], 'the output on disk, linked into place, its folder on disk');
+  events.length = 0;
+  await encrypt(input, { procs: 2, key, outDir: path.join(dir, 'measured-parts'), topology: local, pool, durable: false });
+  assert.deepEqual(events.filter((e) => e.startsWith('fsync')), [], 'a measurement that throws its output away skips the flush');
+});
+
 test('the cap by memory, for threads and for MPI ranks, says why', () => {
   assert.deepEqual(threadsFor(2 ** 30, 12, { memoryBytes: 256 * MiB }), {
     threads: 4,
