@@ -62,6 +62,7 @@ async function main(): Promise<number> {
     return id.rank === 0 ? await coordinate(c) : await serve(c, keyCheck);
   } finally {
     await c.own.pool.destroy();
+    c.own.scratch.remove(); // a member's decrypt scratch folder in the temporary folder, emptied part by part
   }
 }
 
