@@ -10,6 +10,9 @@ export interface MpiRankReport {
   /** the MPI rank that ran it, on which host, in which of its pool's threads */
   mpiRank: number;
   host: string;
+  /** that host's real cores, and the threads of that rank's pool */
+  hostCores: number;
+  rankThreads: number;
   node: string;
   threadId: number;
   busyMs: number;

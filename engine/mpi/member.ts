@@ -1,6 +1,7 @@
 // Ranks 1..n-1: join rank 0, wait at the start barrier, run this rank's parts, report them (on
 // decrypt, streaming the verified plaintext to rank 0), then commit or clean up as rank 0 says.
 import fs from 'node:fs';
+import os from 'node:os';
 import { planPartition, plainRange } from '../ctr/layout.js';
 import type { MpiJob } from './job.js';
 import type { RankContext } from './rank-context.js';
@@ -19,17 +20,28 @@ async function next<T extends RankMessage['t']>(conn: RankConnection, want: T): 
   return message as Extract<RankMessage, { t: T }>;
 }
 
-/** Connects to rank 0 and introduces this rank; `setupError` says why it cannot take part. */
+/** Connects to rank 0 and introduces this rank: its pool's `threads`, or `setupError`, why it cannot take part. */
 export async function joinRankZero(
   id: RankIdentity,
   job: MpiJob,
   rendezvous: { host: string; port: number },
   host: string,
   keyCheck: string,
-  setupError?: string,
+  { threads = 0, setupError }: { threads?: number; setupError?: string } = {},
 ): Promise<RankConnection> {
   const conn = await connectRetrying(rendezvous.host, rendezvous.port, performance.now() + job.joinTimeoutMs);
-  await conn.send({ t: 'hello', rank: id.rank, size: id.size, host, pid: process.pid, token: job.token, keyCheck, ...(setupError ? { setupError } : {}) });
+  await conn.send({
+    t: 'hello',
+    rank: id.rank,
+    size: id.size,
+    host,
+    cores: os.availableParallelism(),
+    threads,
+    pid: process.pid,
+    token: job.token,
+    keyCheck,
+    ...(setupError ? { setupError } : {}),
+  });
   return conn;
 }
 
@@ -63,20 +75,20 @@ export async function serve(c: RankContext, keyCheck: string): Promise<number> {
   const where = `rank ${c.id.rank} on ${c.host}`;
   let conn: RankConnection;
   try {
-    conn = await joinRankZero(c.id, job, c.rendezvous, c.host, keyCheck);
+    conn = await joinRankZero(c.id, job, c.rendezvous, c.host, keyCheck, { threads: own.pool.ranks });
   } catch (err) {
     process.stderr.write(`${where}: ${(err as Error).message}\n`);
     return 1;
   }
   try {
-    const { originalBytes } = await next(conn, 'start');
+    const { originalBytes, encryptionIdHex = '' } = await next(conn, 'start');
     const progress = (index: number) => conn.send({ t: 'progress', index });
     let parts;
     if (job.op === 'encrypt') {
       parts = await own.encrypt(originalBytes, (d) => progress(d.index));
     } else {
       const plan = planPartition(originalBytes, job.procs);
-      parts = await own.decrypt(originalBytes, undefined, async (d, plainFile) => {
+      parts = await own.decrypt({ originalBytes, encryptionIdHex }, undefined, async (d, plainFile) => {
         await streamPart(conn, d.index, plainFile, plainRange(plan, d.index).start, job.chunkBytes);
         await progress(d.index);
       });

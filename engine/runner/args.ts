@@ -47,23 +47,30 @@ export function flagHelp(specs: FlagSpec[]): string {
   return specs.map((s, i) => `${lefts[i].padEnd(width)}${s.description}`).join('\n');
 }
 
+/** A positive integer written in decimal digits only: no hex (0x10), exponent (1e1), sign, space or fraction. */
+function strictPositiveInt(text: string): number | undefined {
+  if (!/^[0-9]+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
+}
+
 /** Reads a flag as a positive integer, naming the flag in the error. */
 export function intFlag(flags: Record<string, string | true>, name: string, fallback: number): number {
   const v = flags[name];
   if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a positive integer, got "${v}"`);
+  const n = typeof v === 'string' ? strictPositiveInt(v) : undefined;
+  if (n === undefined) throw new UsageError(`--${name} must be a positive integer (decimal digits), got "${v}"`);
   return n;
 }
 
-/** Reads a comma-separated list of positive integers, naming the flag in the error. */
+/** Reads a comma-separated list of positive integers (spaces after the commas allowed), naming the flag in the error. */
 export function intListFlag(flags: Record<string, string | true>, name: string, fallback: number[]): number[] {
   const v = flags[name];
   if (v === undefined) return fallback;
   if (typeof v !== 'string') throw new UsageError(`--${name} needs a comma-separated list`);
   return v.split(',').map((part) => {
-    const n = Number(part.trim());
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name}: "${part}" is not a positive integer`);
+    const n = strictPositiveInt(part.trim());
+    if (n === undefined) throw new UsageError(`--${name}: "${part}" is not a positive integer`);
     return n;
   });
 }
