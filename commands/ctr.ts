@@ -20,6 +20,10 @@ const launchFlags: FlagSpec[] = [
   { name: 'launcher', value: 'local|mpirun', description: 'local: one Piscina pool here (default); mpirun: one process a rank under mpirun/mpiexec (engine/mpi/README.md)' },
   { name: 'hostfile', value: 'FILE', description: 'with --launcher mpirun: the hosts to run on (rank 0 on the first)' },
   { name: 'np', value: 'N', description: 'with --launcher mpirun: MPI ranks, each a node running processesPerNode threads (default ceil(procs / processesPerNode))' },
+  {
+    name: 'emulate',
+    description: "with --launcher mpirun: one rank a node of --topology, each on its emulated host (a network namespace, links shaped to the topology's bandwidth; root; engine/cluster); encrypt syncs the input to every other host over its link first",
+  },
 ];
 function oneOf<T extends string>(flags: Record<string, string | true>, name: string, allowed: readonly T[], fallback: T): T {
   const v = flags[name] ?? fallback;
@@ -32,7 +36,7 @@ const integrityOf = (flags: Record<string, string | true>) => oneOf(flags, 'inte
 function mpiOptions(flags: Record<string, string | true>): MpiOptions | undefined {
   const launcher = oneOf(flags, 'launcher', ['local', 'mpirun'] as const, 'local');
   if (launcher === 'local') {
-    const stray = ['hostfile', 'np'].filter((f) => flags[f] !== undefined);
+    const stray = ['hostfile', 'np', 'emulate'].filter((f) => flags[f] !== undefined);
     if (stray.length) throw new UsageError(`${stray.map((f) => `--${f}`).join(', ')} only apply with --launcher mpirun`);
     return undefined;
   }
@@ -45,6 +49,16 @@ function mpiOptions(flags: Record<string, string | true>): MpiOptions | undefine
     ...(flags.np !== undefined ? { np: intFlag(flags, 'np', 1) } : {}),
     ...(typeof flags.hostfile === 'string' ? { hostfile: flags.hostfile } : {}),
   };
+}
+/** Runs an mpirun job, on the emulated hosts of --topology when --emulate says so. */
+async function underMpirun<T>(flags: Record<string, string | true>, mpi: MpiOptions, job: (options: MpiOptions) => Promise<T>): Promise<T> {
+  if (!flags.emulate) return job(mpi);
+  if (mpi.hostfile) throw new UsageError('--emulate and --hostfile exclude each other: the emulated cluster is the hosts');
+  const { emulatedHosts, onCluster } = await import('../engine/cluster/netns.js');
+  return onCluster(topologyOf(flags), async (state) => {
+    process.stderr.write(`emulated cluster ${state.name}: ${state.hosts.map((h) => `${h.node} ${h.address}`).join(', ')}; ${state.latencyNote}\n`);
+    return job({ ...mpi, emulated: emulatedHosts(state, state.hosts.length) });
+  });
 }
 const placedOn = (ranks: { mpiRank: number; host: string }[]) => [...new Set(ranks.map((r) => `rank ${r.mpiRank}@${r.host}`))].join(', ');
 /** Where the threads really ran, and why fewer than n when they were. */
@@ -89,10 +103,11 @@ const commands: Record<string, Command> = {
       if (integrity === 'none') process.stderr.write(WARN_NO_INTEGRITY);
       if (mpi) {
         const { encryptMpi } = await mpiLauncher();
-        const r = await encryptMpi(input, str(flags, 'out'), mpi);
+        const r = await underMpirun(flags, mpi, (options) => encryptMpi(input, str(flags, 'out'), options));
         process.stdout.write(
           `encrypted ${r.originalBytes} bytes of ${r.inputName} into ${r.procs} parts of ${r.partBytes} bytes under ${r.launcher} with ${r.np} ranks ` +
-            `in ${r.wallMs.toFixed(1)} ms (${mbps(r.originalBytes, r.wallMs)} MB/s; ${r.launchMs.toFixed(0)} ms with the launcher)\n` +
+            `in ${r.wallMs.toFixed(1)} ms (${mbps(r.originalBytes, r.wallMs)} MB/s; ${r.launchMs.toFixed(0)} ms with the launcher` +
+            `${r.syncMs !== undefined ? `; input synced to the other hosts in ${r.syncMs.toFixed(0)} ms apart, ${mbps(r.originalBytes * (r.np - 1), r.syncMs)} MB/s in all` : ''})\n` +
             `ranks: ${placedOn(r.ranks)}; decrypt with the same key, --name ${r.inputName} and --procs ${r.procs}\n` +
             (r.npReason ? `note: ${r.npReason}\n` : ''),
         );
@@ -129,7 +144,7 @@ const commands: Record<string, Command> = {
       const stitch = oneOf(flags, 'stitch', ['offset', 'gather'] as const, 'offset');
       if (mpi) {
         const { decryptMpi } = await mpiLauncher();
-        const r = await decryptMpi(path.basename(str(flags, 'name')), str(flags, 'from'), str(flags, 'out'), mpi);
+        const r = await underMpirun(flags, mpi, (options) => decryptMpi(path.basename(str(flags, 'name')), str(flags, 'from'), str(flags, 'out'), options));
         if (integrity === 'none') process.stderr.write(WARN_NO_INTEGRITY);
         process.stdout.write(
           `decrypted ${r.originalBytes} bytes from ${r.procs} parts under ${r.launcher} with ${r.np} ranks in ${r.wallMs.toFixed(1)} ms ` +

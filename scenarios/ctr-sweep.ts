@@ -14,7 +14,9 @@ import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
 import { intFlag, intListFlag, UsageError } from '../engine/runner/args.js';
-import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
+import type { ClusterState } from '../engine/cluster/netns.js';
+import type { EmulatedHosts } from '../engine/mpi/launcher.js';
+import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/models/ctr.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
@@ -29,6 +31,8 @@ export const SWEEP = {
   quick: { maxSizeBytes: 10 * MiB, procs: [1, 2, 4, 12], repetitions: 5 },
   /** every mpirun job starts Node (and ts-node) once a rank: quick keeps to a few jobs */
   mpirunQuick: { maxSizeBytes: 10 * MiB, procs: [1, 4], repetitions: 1, sizeLabels: ['1 MB', '10 MB'] },
+  /** on emulated hosts: 12 processes fill the paper's 3 nodes x 4, one MPI rank (and host) a node */
+  emulatedQuick: { maxSizeBytes: 10 * MiB, procs: [1, 12], repetitions: 1, sizeLabels: ['1 MB', '10 MB'] },
   /** ours and the paper's: decryption is measured with each stitch, both with and without a tag */
   stitches: ['offset', 'gather'] as Stitch[],
   integrities: ['aes-128-gcm', 'none'] as Integrity[],
@@ -200,7 +204,7 @@ function overheadTable(points: Point[], processesPerNode: number): ReportTable {
   };
 }
 
-function mpirunNotes(points: Point[], reps: number, launcher: string, processesPerNode: number): string[] {
+function mpirunNotes(points: Point[], reps: number, launcher: string, processesPerNode: number, synced: boolean): string[] {
   const jobs = points.flatMap((p) => p.launchMs.map((ms, i) => ({ launchMs: ms, overheadMs: ms - p.wallMs[i] })));
   const median = (xs: number[]) => (xs.length ? summarize(xs).median.toFixed(0) : 'n/a');
   return [
@@ -208,8 +212,10 @@ function mpirunNotes(points: Point[], reps: number, launcher: string, processesP
       `A job has ceil(procs / ${processesPerNode}) MPI ranks (one a cluster-config node), each with a pool of up to ${processesPerNode} threads.`,
     `wallMs is rank 0's time from the start barrier to the last file in place, the same span the local engine's wallMs covers. ` +
       `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs))} ms; the launcher's own overhead ` +
-      `(mpirun, Node and ts-node start in every rank, pool warm-up, the TCP join) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`,
-    'The input is read in place by every rank (no sync copy: on several hosts it must be at the same path on each), so syncMs is 0. ' +
+      `(mpirun, Node start in every rank, pool warm-up, the TCP join${synced ? ', the input sync' : ''}) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`,
+    (synced
+      ? 'Rank 0 sends the input to every other rank over TCP before the start barrier (the paper\'s sync), timed apart as syncMs. '
+      : 'The input is read in place by every rank (no sync copy: on several hosts it must be at the same path on each), so syncMs is 0. ') +
       'Decryption streams each rank\'s verified plaintext over TCP to rank 0, which stitches it; rank 0\'s own parts are written in place (only --stitch offset applies).',
   ];
 }
@@ -375,12 +381,35 @@ export const ctrSweep: Scenario = {
       description: 'how decryption puts the parts together, comma-separated: offset (ours: each rank at its offset), gather (the paper\'s: the master concatenates); default both (mpirun: offset)',
     },
     { name: 'integrity', value: 'LIST', description: 'aes-128-gcm (ours: a tag a part), none (the paper\'s plain AES-128-CTR), comma-separated; default both' },
+    { name: 'emulate', description: 'with --launcher mpirun: one rank a node of --topology, each on its emulated host (network namespaces, shaped links; root; engine/cluster); the input is synced over the links, timed apart (syncMs)' },
   ],
   simulate: simulateSweep,
   async run(ctx) {
+    if (!ctx.flags.emulate) return runSweep(ctx);
+    if (ctx.flags.launcher !== 'mpirun') throw new UsageError('--emulate runs the ranks under mpirun on emulated hosts: add --launcher mpirun');
+    const { emulatedHosts, onCluster } = await import('../engine/cluster/netns.js');
+    return onCluster(ctx.topology, (state) => runSweep(ctx, { hosts: emulatedHosts(state, state.hosts.length), state }));
+  },
+};
+
+/** Syncing the input to the other hosts, against the rate their links are shaped to. */
+function syncNote(points: Point[], state: ClusterState, processesPerNode: number): string {
+  // rank 0 sends the whole input to each of the job's other ranks, one a host, through its own port
+  const others = (p: Point) => Math.min(p.procs, Math.ceil(p.procs / processesPerNode)) - 1;
+  const mbits = points.filter((p) => p.op === 'encrypt' && others(p) > 0).flatMap((p) => p.syncMs.filter((ms) => ms > 0).map((ms) => (p.sizeBytes * others(p) * 8) / 1e6 / (ms / 1000)));
+  const declared = state.hosts[0].rateBitsPerS;
+  return (
+    `Emulated hosts (cluster ${state.name}): ${state.hosts.map((h) => `${h.node} ${h.address}`).join(', ')}; the CPU is still this machine's cores. ` +
+    `Before each encryption rank 0 synced the input to the other hosts over the shaped links, timed apart (syncMs): a median ${mbits.length ? summarize(mbits).median.toFixed(1) : 'n/a'} Mbit/s out of rank 0's port` +
+    `${declared ? ` against the declared ${(declared / 1e6).toFixed(0)} Mbit/s` : ''}. ${state.latencyNote}.`
+  );
+}
+
+async function runSweep(ctx: ScenarioContext, emulated?: { hosts: EmulatedHosts; state: ClusterState }): Promise<ScenarioOutput> {
+  {
     const launcher = (ctx.flags.launcher ?? 'local') as LauncherName;
     if (!LAUNCHERS.includes(launcher)) throw new UsageError(`--launcher must be ${LAUNCHERS.join(' or ')}, got "${launcher}"`);
-    const sweep = !ctx.quick ? SWEEP.full : launcher === 'mpirun' ? SWEEP.mpirunQuick : SWEEP.quick;
+    const sweep = !ctx.quick ? SWEEP.full : emulated ? SWEEP.emulatedQuick : launcher === 'mpirun' ? SWEEP.mpirunQuick : SWEEP.quick;
     const stitches = choiceList(ctx, 'stitch', STITCHES, launcher === 'mpirun' ? ['offset'] : SWEEP.stitches);
     if (launcher === 'mpirun' && stitches.includes('gather')) throw new UsageError('--stitch gather applies to the local engine: under mpirun rank 0 writes every part at its offset');
     const integrities = choiceList(ctx, 'integrity', INTEGRITIES, SWEEP.integrities);
@@ -394,7 +423,7 @@ export const ctrSweep: Scenario = {
     const points: Point[] = [];
     let launcherName = 'piscina';
     for (const procs of procsList) {
-      const runner = launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir) : await localRunner(procs, key, ctx.topology);
+      const runner = launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts) : await localRunner(procs, key, ctx.topology);
       launcherName = runner.describe;
       points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner)));
     }
@@ -541,7 +570,7 @@ export const ctrSweep: Scenario = {
       records,
       plots,
       tables: launcher === 'mpirun' ? [headline, timesTable, overheadTable(points, ctx.topology.processesPerNode)] : [headline, timesTable],
-      notes: launcher === 'mpirun' ? mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode) : [
+      notes: launcher === 'mpirun' ? [...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, emulated !== undefined), ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : [])] : [
         `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do, and the flush to disk (no fsync: the outputs are thrown away).`,
         'Stitch offset (ours): each rank writes its plaintext straight to its offset in the output (no second copy). Stitch gather (the paper\'s): each rank writes its whole decrypted part, the master then concatenates them and strips the padding, a serial pass that the paper blames for its decryption speedup (6.378x) trailing encryption\'s (6.7x); stitchMs records it.',
         'Integrity aes-128-gcm (ours): an AES-GCM tag a part, computed in the same pass as the AES-CTR body. Integrity none (the paper\'s): plain AES-128-CTR, nothing detects a tampered part.',
@@ -549,5 +578,5 @@ export const ctrSweep: Scenario = {
       ],
       launcher: launcherName,
     };
-  },
-};
+  }
+}

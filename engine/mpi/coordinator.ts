@@ -89,6 +89,28 @@ class Stitcher {
   }
 }
 
+/** Sends the input to one member and waits until it has the whole copy. */
+async function syncTo(m: { conn: RankConnection }, inputFile: string, chunkBytes: number): Promise<void> {
+  const sizeBytes = fs.statSync(inputFile).size;
+  await m.conn.send({ t: 'sync', sizeBytes });
+  const fd = fs.openSync(inputFile, 'r');
+  try {
+    for (let offset = 0; offset < sizeBytes; ) {
+      // A fresh buffer a chunk: the socket may still hold the previous one.
+      const buf = Buffer.allocUnsafe(Math.min(chunkBytes, sizeBytes - offset));
+      const n = fs.readSync(fd, buf, 0, buf.length, offset);
+      if (n === 0) throw new Error(`${inputFile} ended at ${offset} of ${sizeBytes} bytes while it was being synced`);
+      await m.conn.send({ t: 'sync-chunk', offset }, buf.subarray(0, n));
+      offset += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const { message } = await m.conn.receive();
+  if (message.t === 'error') throw new Error(message.message);
+  if (message.t !== 'synced') throw new Error(`answered the input sync with "${message.t}"`);
+}
+
 export async function coordinate(c: RankContext): Promise<number> {
   const { job, id, host, own, keys } = c;
   const members = new Map<number, Member>();
@@ -184,6 +206,13 @@ export async function coordinate(c: RankContext): Promise<number> {
     await race(allJoined.promise);
     clearTimeout(joinTimer);
     const joinMs = performance.now() - joinStarted;
+    let syncMs: number | undefined;
+    if (job.op === 'encrypt' && job.syncInput) {
+      // The paper's sync, before the start barrier and timed apart: rank 0 uploads the input to every other rank.
+      const syncStarted = performance.now();
+      await race(Promise.all([...members.values()].map((m) => syncTo(m, job.inputFile, job.chunkBytes).catch((err: Error) => Promise.reject(new JobFailure(m.rank, m.host, `input sync: ${err.message}`))))));
+      syncMs = performance.now() - syncStarted;
+    }
     for (const m of members.values()) void readLoop(m);
 
     let originalBytes: number;
@@ -268,7 +297,7 @@ export async function coordinate(c: RankContext): Promise<number> {
       })),
     );
     ranks.sort((a, b) => a.index - b.index);
-    emit({ e: 'result', result: { op: job.op, inputName: job.inputName, procs: job.procs, np: id.size, originalBytes, partBytes: plan.partBytes, wallMs, joinMs, ranks } });
+    emit({ e: 'result', result: { op: job.op, inputName: job.inputName, procs: job.procs, np: id.size, originalBytes, partBytes: plan.partBytes, wallMs, joinMs, ...(syncMs !== undefined ? { syncMs } : {}), ranks } });
     return 0;
   } catch (err) {
     const f = failure ?? asFailure(err);

@@ -32,6 +32,8 @@ export interface MpiJobResult {
   wallMs: number;
   /** rank 0, from listening to the last rank joining */
   joinMs: number;
+  /** the input copied from rank 0 to the other ranks before the start barrier (job.syncInput), excluded from wallMs */
+  syncMs?: number;
   ranks: MpiRankReport[];
 }
 

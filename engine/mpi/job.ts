@@ -35,6 +35,11 @@ export interface EncryptJob extends JobCommon {
   outDir: string;
   /** the one id of this encryption, bound into every part by every rank (engine/ctr/tag-format.mjs) */
   encryptionIdHex: string;
+  /**
+   * copy the input from rank 0 to every other rank over the network before the start barrier, as
+   * the paper syncs it to every node (on emulated hosts: over their shaped links); timed apart
+   */
+  syncInput?: boolean;
 }
 
 export interface DecryptJob extends JobCommon {

@@ -17,7 +17,7 @@ import { PROCESS_BUDGET_BYTES, threadsFor } from '../ctr/capacity.js';
 import { loadTopology, placement } from '../topology/topology.js';
 import { parseEvent, type JobEvent, type MpiJobResult } from './events.js';
 import { encodeJob, JOB_VARIABLE, RENDEZVOUS_VARIABLE, type DecryptJob, type EncryptJob, type MpiJob } from './job.js';
-import { checkRunAsRoot, detectLauncher, firstHost, freePort, launchArgs, type AppContext, type Launcher, type LaunchPlan } from './launcher.js';
+import { checkRunAsRoot, detectLauncher, firstHost, freePort, launchArgs, type AppContext, type EmulatedHosts, type Launcher, type LaunchPlan } from './launcher.js';
 import { nodeCommand, PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
 
 const RANK_SCRIPT = siblingModulePath(import.meta.url, './rank');
@@ -38,6 +38,11 @@ export interface MpiOptions {
   /** MPI ranks; default one a cluster-config node's worth of parts: ceil(procs / processesPerNode) */
   np?: number;
   hostfile?: string;
+  /**
+   * the hosts of an emulated cluster (engine/cluster), one rank each in order: the input is synced
+   * to them over their shaped links before the run, and decryption's plaintext crosses them to rank 0
+   */
+  emulated?: EmulatedHosts;
   chunkBytes?: number;
   joinTimeoutMs?: number;
   /** encrypt: aes-128-gcm (default) or none; decrypt: none accepts parts without a tag */
@@ -203,6 +208,8 @@ async function runJob(job: MpiJob, opts: MpiOptions, originalBytes?: number): Pr
   const launcher = readyLauncher(opts.launcher);
   const { np, npReason } = ranksFor(opts, originalBytes);
   const hostfile = opts.hostfile && path.resolve(opts.hostfile);
+  if (hostfile && opts.emulated) throw new MpiJobError('a hostfile and emulated hosts exclude each other');
+  if (opts.emulated && np > opts.emulated.addresses.length) throw new MpiJobError(`the job needs ${np} MPI ranks, one a host, and the emulated cluster has ${opts.emulated.addresses.length} hosts`);
   const rankArgv = nodeArgv(RANK_SCRIPT);
   const sweep = job.op === 'encrypt' ? newPartFiles(job, opts.topologyFile) : [];
   const outFolder = job.op === 'encrypt' ? job.outDir : path.dirname(job.outFile);
@@ -210,7 +217,8 @@ async function runJob(job: MpiJob, opts: MpiOptions, originalBytes?: number): Pr
   // The ranks on this host, as they join: once they have exited, their private folders can be swept.
   const localRanks: number[] = [];
   const onEvent = (e: JobEvent) => {
-    if (e.e === 'joined' && e.host === os.hostname()) localRanks.push(e.pid);
+    // emulated hosts are namespaces of this machine: their ranks are this host's processes
+    if (e.e === 'joined' && (opts.emulated || e.host === os.hostname())) localRanks.push(e.pid);
     opts.onEvent?.(e);
   };
   /** Removes what the job wrote here (all of it, on one host or a shared folder; ranks elsewhere clean their own). */
@@ -224,9 +232,10 @@ async function runJob(job: MpiJob, opts: MpiOptions, originalBytes?: number): Pr
   let launched: ChildProcess | undefined;
   const plan: LaunchPlan = {
     apps: opts.apps ? opts.apps(np, rankArgv) : [{ np, argv: rankArgv }],
-    env: { [JOB_VARIABLE]: encodeJob(job), [RENDEZVOUS_VARIABLE]: await rendezvousFor(hostfile) },
+    env: { [JOB_VARIABLE]: encodeJob(job), [RENDEZVOUS_VARIABLE]: opts.emulated ? `${opts.emulated.addresses[0]}:${await freePort()}` : await rendezvousFor(hostfile) },
     workDir: PROJECT_ROOT,
-    hostfile,
+    ...(hostfile ? { hostfile } : {}),
+    ...(opts.emulated ? { emulated: opts.emulated } : {}),
   };
   const { code, signal, events, stderr, launchMs } = await whileRegistered(
     async () => {
@@ -249,7 +258,7 @@ function common(opts: MpiOptions, inputName: string) {
     keyFile: path.resolve(opts.keyFile),
     topologyFile: path.resolve(opts.topologyFile),
     inputName,
-    listenHost: opts.hostfile ? '0.0.0.0' : '127.0.0.1',
+    listenHost: opts.emulated ? opts.emulated.addresses[0] : opts.hostfile ? '0.0.0.0' : '127.0.0.1',
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     joinTimeoutMs: opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS,
     integrity: opts.integrity ?? 'aes-128-gcm',
@@ -268,6 +277,7 @@ export async function encryptMpi(inputFile: string, outDir: string, opts: MpiOpt
     inputFile: input,
     outDir: path.resolve(outDir),
     encryptionIdHex: randomBytes(16).toString('hex'),
+    ...(opts.emulated ? { syncInput: true } : {}),
   };
   return runJob(job, opts, fs.statSync(input).size);
 }

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { planPartition, plainRange } from '../ctr/layout.js';
+import { createPrivateFile } from '../ctr/scratch.js';
 import type { MpiJob } from './job.js';
 import type { RankContext } from './rank-context.js';
 import type { RankIdentity } from './rank-env.js';
@@ -70,6 +71,27 @@ async function streamPart(conn: RankConnection, index: number, plainFile: string
   }
 }
 
+/** The input as rank 0 sends it (job.syncInput), into a private file of this rank's folder on this host. */
+async function receiveInput(conn: RankConnection, file: string): Promise<void> {
+  const { sizeBytes } = await next(conn, 'sync');
+  createPrivateFile(file, 0);
+  const fd = fs.openSync(file, 'r+');
+  try {
+    for (let got = 0; got < sizeBytes; ) {
+      const { message, payload } = await conn.receive();
+      if (message.t === 'abort') throw new Aborted(message.reason);
+      if (message.t !== 'sync-chunk' || message.offset !== got || got + payload.length > sizeBytes) {
+        throw new WireError(`input sync: expected bytes from ${got} of ${sizeBytes}, got ${JSON.stringify(message)} with ${payload.length} bytes`);
+      }
+      for (let off = 0; off < payload.length; ) off += fs.writeSync(fd, payload, off, payload.length - off, got + off);
+      got += payload.length;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  await conn.send({ t: 'synced' });
+}
+
 export async function serve(c: RankContext, keyCheck: string): Promise<number> {
   const { job, own } = c;
   const where = `rank ${c.id.rank} on ${c.host}`;
@@ -81,6 +103,9 @@ export async function serve(c: RankContext, keyCheck: string): Promise<number> {
     return 1;
   }
   try {
+    if (job.op === 'encrypt' && job.syncInput) {
+      await receiveInput(conn, own.syncedInput());
+    }
     const { originalBytes, encryptionIdHex = '' } = await next(conn, 'start');
     const progress = (index: number) => conn.send({ t: 'progress', index });
     let parts;

@@ -23,6 +23,8 @@ export class OwnParts {
   /** this rank's private folders, named after the job (`.ctr-tmp-<host>-<pid>-<jobId>`) */
   readonly scratch: Scratch;
   private staged: StagedFile[] = [];
+  /** where this rank reads the input: the job's path, or its synced copy on this host */
+  private inputFile?: string;
   private readonly committed: string[] = [];
 
   constructor(
@@ -39,14 +41,15 @@ export class OwnParts {
   async encrypt(originalBytes: number, onPart: (done: PartDone) => Promise<void>): Promise<PartDone[]> {
     const job = this.job;
     if (job.op !== 'encrypt') throw new Error('not an encrypt job');
+    const inputFile = this.inputFile ?? job.inputFile;
     let hereBytes: number;
     try {
-      hereBytes = fs.statSync(job.inputFile).size;
+      hereBytes = fs.statSync(inputFile).size;
     } catch (err) {
-      throw new CtrFormatError(`${job.inputFile}: cannot read the input on this host (${(err as NodeJS.ErrnoException).code ?? err}): copy it to the same path on every host first`);
+      throw new CtrFormatError(`${inputFile}: cannot read the input on this host (${(err as NodeJS.ErrnoException).code ?? err}): copy it to the same path on every host first`);
     }
     if (hereBytes !== originalBytes) {
-      throw new CtrFormatError(`${job.inputFile} has ${hereBytes} bytes on this host but ${originalBytes} on rank 0's: copy the same input to every host first`);
+      throw new CtrFormatError(`${inputFile} has ${hereBytes} bytes on this host but ${originalBytes} on rank 0's: copy the same input to every host first`);
     }
     const plan = planPartition(originalBytes, job.procs);
     const { rankNodes } = placement(this.topology, job.procs);
@@ -65,7 +68,7 @@ export class OwnParts {
           kind: 'encrypt',
           index,
           procs: job.procs,
-          inputPath: job.inputFile,
+          inputPath: inputFile,
           ...plainRange(plan, index),
           partBytes: plan.partBytes,
           originalBytes,
@@ -83,6 +86,18 @@ export class OwnParts {
         return done;
       }),
     );
+  }
+
+  /**
+   * Where the input synced from rank 0 goes, which this rank then reads: its private folder in the
+   * parts' folder, removed with it whatever happens (the plaintext never outlives the job).
+   */
+  syncedInput(): string {
+    const job = this.job;
+    if (job.op !== 'encrypt') throw new Error('not an encrypt job');
+    makeFolder(job.outDir, 'the folder of parts');
+    this.inputFile = path.join(this.scratch.in(job.outDir), 'synced-input');
+    return this.inputFile;
   }
 
   /** What the owned parts record (every rank checks its own against rank 0's). */

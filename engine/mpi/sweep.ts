@@ -10,7 +10,7 @@ import { RankPool } from '../ctr/pool.js';
 import { placement, type Topology } from '../topology/topology.js';
 import type { MpiRankReport } from './events.js';
 import { decryptMpi, defaultNp, encryptMpi } from './launch.js';
-import { detectLauncher } from './launcher.js';
+import { detectLauncher, type EmulatedHosts } from './launcher.js';
 
 export type LauncherName = 'local' | 'mpirun';
 export const LAUNCHERS: LauncherName[] = ['local', 'mpirun'];
@@ -91,19 +91,22 @@ function mpiPlacement(ranks: MpiRankReport[]): Pick<JobTimes, 'ranOn' | 'threads
   };
 }
 
-/** One mpirun job a call; the key goes to a 0600 file in `scratchDir`, which every rank reads. */
-export async function mpirunRunner(procs: number, key: Buffer, topology: Topology, scratchDir: string): Promise<SweepRunner> {
+/**
+ * One mpirun job a call; the key goes to a 0600 file in `scratchDir`, which every rank reads. On
+ * `emulated` hosts every job first syncs the input to the other ranks' hosts (syncMs).
+ */
+export async function mpirunRunner(procs: number, key: Buffer, topology: Topology, scratchDir: string, emulated?: EmulatedHosts): Promise<SweepRunner> {
   const launcher = detectLauncher();
   const keyFile = path.join(scratchDir, 'mpi-sweep.key');
   fs.writeFileSync(keyFile, key.toString('hex'), { mode: 0o600 });
   const topologyFile = path.resolve(topology.file);
   const np = defaultNp(procs, topologyFile);
-  const opts = { procs, keyFile, topologyFile, np, launcher, durable: false };
+  const opts = { procs, keyFile, topologyFile, np, launcher, durable: false, ...(emulated ? { emulated } : {}) };
   const { oversubscribed: placementOversubscribed } = placement(topology, procs);
   const times = (r: Awaited<ReturnType<typeof encryptMpi>>): JobTimes => ({
     wallMs: r.wallMs,
     launchMs: r.launchMs,
-    syncMs: 0,
+    syncMs: r.syncMs ?? 0,
     rankNodes: r.ranks.map((x) => x.node),
     ...mpiPlacement(r.ranks),
     placementOversubscribed,

@@ -28,6 +28,11 @@ export type RankMessage =
    * tags (decrypt: their length and encryption id, which every rank's parts must share)
    */
   | { t: 'start'; originalBytes: number; encryptionIdHex?: string }
+  /** 0 -> member, encrypt with syncInput: the input follows in `sync-chunk` frames (payload: its bytes at `offset`) */
+  | { t: 'sync'; sizeBytes: number }
+  | { t: 'sync-chunk'; offset: number }
+  /** member -> 0: the copy is complete on my host */
+  | { t: 'synced' }
   /** member -> 0: one of my parts is done */
   | { t: 'progress'; index: number }
   /** member -> 0, decrypt: plaintext of part `index` at `offset` in the output, in the payload */
