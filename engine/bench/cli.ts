@@ -4,6 +4,7 @@ import type { Benchmark } from './benchmark.js';
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   ctr: async () => (await import('../ctr/bench.js')).ctrBenchmark,
+  links: async () => (await import('../link/bench.js')).linksBenchmark,
 };
 
 const [name, ...rest] = process.argv.slice(2);

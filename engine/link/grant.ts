@@ -18,7 +18,14 @@ export interface EchoGrant {
   placement: Placement;
 }
 
-export type ControlRequest = EchoGrant | { op: 'exit' };
+/** Run a bare reference echo (raw.ts): raw-shm on a SharedArrayBuffer posted to the worker thread, or raw-tcp dialling `port`. */
+export interface RawGrant {
+  op: 'raw';
+  transport: 'shm' | 'tcp';
+  port?: number;
+}
+
+export type ControlRequest = EchoGrant | RawGrant | { op: 'exit' };
 export type ControlReply = { op: 'ready' } | { op: 'done'; echoed: number } | { op: 'rejected'; error: string };
 
 export function encodeControl(m: ControlRequest | ControlReply): Uint8Array {
@@ -29,6 +36,7 @@ export function encodeControl(m: ControlRequest | ControlReply): Uint8Array {
 export function decodeRequest(body: Uint8Array): ControlRequest {
   const o = JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, unknown>;
   if (o.op === 'exit') return { op: 'exit' };
+  if (o.op === 'raw') return o as unknown as RawGrant;
   if (o.op !== 'echo') throw new Error(`control request has unknown op ${JSON.stringify(o.op)}`);
   if (!TRANSPORT_KINDS.includes(o.transport as TransportKind)) throw new Error(`echo grant has unknown transport ${JSON.stringify(o.transport)}`);
   return {

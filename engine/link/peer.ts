@@ -1,11 +1,12 @@
 // The echo side of the ping-pong, as a worker thread (createSecureWorker) or a child process
 // (createSecureChild). It waits for grants on its first link; each grant opens one echo link, which
 // bounces `data` messages back until a `control` message ends it.
-import { isMainThread } from 'node:worker_threads';
+import { isMainThread, parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { LinkError } from './frame.js';
-import { decodeRequest, encodeControl, type EchoGrant } from './grant.js';
+import { decodeRequest, encodeControl, type EchoGrant, type RawGrant } from './grant.js';
 import { Startpoint, type Duplex } from './link.js';
 import { initSecureChild, initSecureWorker } from './process.js';
+import { rawShmEcho, rawTcpEcho } from './raw.js';
 import { connectTcp } from './tcp.js';
 import { connectTls } from './tls.js';
 import type { FrameTransport } from './transport.js';
@@ -47,11 +48,21 @@ async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
   return echoed;
 }
 
+/** The bare reference echo: raw-shm's SharedArrayBuffer comes by postMessage (it cannot travel in a frame). */
+async function raw(grant: RawGrant): Promise<number> {
+  if (grant.transport === 'tcp') return rawTcpEcho(grant.port ?? 0);
+  if (!parentPort) throw new Error('raw-shm needs a worker thread');
+  // Posted before the grant was sent, so normally queued already.
+  const sab = receiveMessageOnPort(parentPort)?.message ?? (await new Promise<unknown>((resolve) => parentPort?.once('message', resolve)));
+  if (!(sab instanceof SharedArrayBuffer)) throw new Error('raw-shm grant came without its SharedArrayBuffer');
+  return rawShmEcho(sab);
+}
+
 const first = isMainThread ? await initSecureChild() : await initSecureWorker();
 for (;;) {
   const request = decodeRequest((await first.receive()).body);
   if (request.op === 'exit') break;
-  const echoed = await echo(request, first);
+  const echoed = request.op === 'raw' ? await raw(request) : await echo(request, first);
   await first.send('control', encodeControl({ op: 'done', echoed }));
 }
 await first.transport.close();

@@ -4,12 +4,14 @@
 // than a piscina pool: the peer is one stateful partner holding sockets and shm rings for the
 // whole run, not a pool of interchangeable task runners.
 import type { ChildProcess } from 'node:child_process';
-import type { Worker } from 'node:worker_threads';
+import net from 'node:net';
+import { Worker } from 'node:worker_threads';
 import { LinkError } from './frame.js';
 import { decodeReply, encodeControl, type ControlReply } from './grant.js';
 import { Endpoint, Startpoint, type Duplex, type Placement } from './link.js';
 import { newContext, type Mechanism, type SecurityConfig } from './mechanism.js';
 import { createSecureChild, createSecureWorker, FIRST_GRANTED_CONTEXT_ID } from './process.js';
+import { createRawShm, RawShmPinger, RawTcpPinger } from './raw.js';
 import { listenTcp, type Listener } from './tcp.js';
 import { listenTls, makeCertificate, type Certificate } from './tls.js';
 import type { FrameTransport, TransportKind } from './transport.js';
@@ -46,7 +48,14 @@ async function expectReply(first: Duplex, op: ControlReply['op']): Promise<Contr
   return reply;
 }
 
-export class EchoLink {
+/** Anything `measureLatencyUs` can time: a link, or a bare reference. */
+export interface Bouncer {
+  readonly label: string;
+  /** one round trip; returns the echoed body */
+  bounce(payload: Uint8Array): Uint8Array | Promise<Uint8Array>;
+}
+
+export class EchoLink implements Bouncer {
   constructor(
     readonly startpoint: Startpoint,
     readonly endpoint: Endpoint,
@@ -56,6 +65,11 @@ export class EchoLink {
 
   get transport(): FrameTransport {
     return this.startpoint.transport;
+  }
+
+  get label(): string {
+    const { mechanism } = this.startpoint.context;
+    return mechanism === 'none' ? this.transport.kind : `${this.transport.kind}+${mechanism}`;
   }
 
   /** One round trip; returns the echoed body. */
@@ -73,6 +87,29 @@ export class EchoLink {
       await this.transport.close();
       await this.listener.close();
     }
+    return reply.op === 'done' ? reply.echoed : 0;
+  }
+}
+
+/** A bare reference (raw.ts) running against the echo peer. */
+export class RawLink implements Bouncer {
+  constructor(
+    private readonly pinger: RawShmPinger | RawTcpPinger,
+    private readonly first: Duplex,
+  ) {}
+
+  get label(): string {
+    return this.pinger.label;
+  }
+
+  bounce(payload: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    return this.pinger.bounce(payload);
+  }
+
+  /** Ends the reference; resolves with the count the peer echoed (bytes for raw-tcp, bounces for raw-shm). */
+  async close(): Promise<number> {
+    await this.pinger.stop();
+    const reply = await expectReply(this.first, 'done');
     return reply.op === 'done' ? reply.echoed : 0;
   }
 }
@@ -119,6 +156,32 @@ export class EchoPeer {
   }
 
   /**
+   * Starts a bare reference against the same peer: raw-shm (a worker-thread peer only: a
+   * SharedArrayBuffer cannot reach another process) holding messages up to `capacityBytes`, or raw-tcp.
+   */
+  async openRaw(transport: 'shm' | 'tcp', capacityBytes = 1 << 20): Promise<RawLink> {
+    if (transport === 'shm') {
+      if (!(this.handle instanceof Worker)) throw new LinkError('raw-shm needs a worker-thread peer (EchoPeer.thread())');
+      const sab = createRawShm(capacityBytes);
+      this.handle.postMessage(sab);
+      await this.first.send('control', encodeControl({ op: 'raw', transport: 'shm' }));
+      return new RawLink(new RawShmPinger(sab), this.first);
+    }
+    const server = net.createServer();
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    try {
+      const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+      await this.first.send('control', encodeControl({ op: 'raw', transport: 'tcp', port: (server.address() as net.AddressInfo).port }));
+      return new RawLink(new RawTcpPinger(await accepted), this.first);
+    } finally {
+      server.close();
+    }
+  }
+
+  /**
    * Untimed bounces through the shm path, clear and sealed, before anything is measured: the
    * first configuration would otherwise pay for both threads' JIT warm-up.
    */
@@ -143,14 +206,16 @@ export class EchoPeer {
  * ones, as OSU's osu_latency. The echoed bytes are checked against the payload on the first and
  * last bounce.
  */
-export async function measureLatencyUs(link: EchoLink, payload: Uint8Array, warmup: number, iterations: number): Promise<number[]> {
+export async function measureLatencyUs(link: Bouncer, payload: Uint8Array, warmup: number, iterations: number): Promise<number[]> {
   const samples: number[] = [];
   for (let i = 0; i < warmup + iterations; i++) {
     const t0 = process.hrtime.bigint();
-    const back = await link.bounce(payload);
+    const r = link.bounce(payload);
+    // A synchronous bouncer (raw-shm) is not charged a promise hop.
+    const back = r instanceof Promise ? await r : r;
     const rttNs = Number(process.hrtime.bigint() - t0);
     if ((i === 0 || i === warmup + iterations - 1) && !Buffer.from(back.buffer, back.byteOffset, back.length).equals(payload)) {
-      throw new LinkError(`echo of ${payload.length} bytes came back different over ${link.transport.kind}`);
+      throw new LinkError(`echo of ${payload.length} bytes came back different over ${link.label}`);
     }
     if (i >= warmup) samples.push(rttNs / 2 / 1000);
   }
