@@ -9,7 +9,7 @@ import { initSecureChild, initSecureWorker } from './process.js';
 import { rawShmEcho, rawTcpEcho } from './raw.js';
 import { connectTcp } from './tcp.js';
 import { connectTls } from './tls.js';
-import type { FrameTransport } from './transport.js';
+import { SENT, type FrameTransport } from './transport.js';
 
 async function dial(grant: EchoGrant, first: Duplex): Promise<FrameTransport> {
   if (grant.transport === 'shm') return first.transport;
@@ -38,7 +38,8 @@ async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
         continue;
       }
       if (m.tag === 'control') break;
-      await back.send('data', m.body);
+      const sent = back.send('data', m.body);
+      if (sent !== SENT) await sent;
       echoed++;
     }
   } finally {

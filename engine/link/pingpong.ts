@@ -14,7 +14,7 @@ import { createSecureChild, createSecureWorker, FIRST_GRANTED_CONTEXT_ID } from 
 import { createRawShm, RawShmPinger, RawTcpPinger } from './raw.js';
 import { listenTcp, type Listener } from './tcp.js';
 import { listenTls, makeCertificate, type Certificate } from './tls.js';
-import type { FrameTransport, TransportKind } from './transport.js';
+import { SENT, type FrameTransport, type TransportKind } from './transport.js';
 import type { StreamTransport } from './stream.js';
 
 export interface LinkConfig {
@@ -73,10 +73,15 @@ export class EchoLink implements Bouncer {
   }
 
   /** One round trip; returns the echoed body. */
-  async bounce(payload: Uint8Array): Promise<Uint8Array> {
-    await this.startpoint.send('data', payload);
-    return (await this.endpoint.receive(this.transport)).body;
+  bounce(payload: Uint8Array): Promise<Uint8Array> {
+    const sent = this.startpoint.send('data', payload);
+    const back = this.transport.receiveMapped(this.openBody);
+    if (sent === SENT) return back;
+    // Not taken at once (a full ring, a socket needing drain): both must succeed.
+    return Promise.all([sent, back]).then(([, body]) => body);
   }
+
+  private readonly openBody = (frame: Uint8Array): Uint8Array => this.endpoint.open(frame).body;
 
   /** Ends the link; resolves with the count the peer echoed. */
   async close(): Promise<number> {
