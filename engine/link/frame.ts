@@ -34,7 +34,14 @@ export interface Header {
   secured: boolean;
 }
 
+/** A message or a link was refused: bad frame, unknown context, tampering, a closed or dead link. */
 export class LinkError extends Error {}
+
+/**
+ * The link as a whole is unusable: closed, its peer gone, or its stream corrupt (it cannot be
+ * resynchronised). Any other LinkError is about one message, and the link stays usable.
+ */
+export class LinkDownError extends LinkError {}
 
 export function encodeHeader(h: Header): Uint8Array {
   return writeHeader(h.contextId, Number(h.seq >> 32n), Number(h.seq & 0xffffffffn), h.tag, h.secured);

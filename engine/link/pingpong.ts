@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { LinkError } from './frame.js';
+import { LinkDownError, LinkError } from './frame.js';
 import { decodeReply, encodeControl, type ControlReply } from './grant.js';
 import { Endpoint, Startpoint, type Duplex, type Placement } from './link.js';
 import { newContext, type Mechanism, type SecurityConfig } from './mechanism.js';
@@ -60,7 +60,8 @@ export class EchoLink implements Bouncer {
     readonly startpoint: Startpoint,
     readonly endpoint: Endpoint,
     private readonly first: Duplex,
-    private readonly listener: Listener<StreamTransport> | undefined,
+    /** true when the transport is this link's own (tcp, tls), closed with it; not the first link's (shm) */
+    private readonly ownsTransport?: boolean,
   ) {}
 
   get transport(): FrameTransport {
@@ -88,20 +89,24 @@ export class EchoLink implements Bouncer {
     await this.startpoint.send('control', new Uint8Array(0));
     const reply = await expectReply(this.first, 'done');
     this.endpoint.unbind(this.startpoint.context.contextId);
-    if (this.listener) {
-      await this.transport.close();
-      await this.listener.close();
-    }
+    if (this.ownsTransport) await this.transport.close();
     return reply.op === 'done' ? reply.echoed : 0;
   }
 }
 
 /** A bare reference (raw.ts) running against the echo peer. */
 export class RawLink implements Bouncer {
+  private readonly done: Promise<ControlReply>;
+
   constructor(
     private readonly pinger: RawShmPinger | RawTcpPinger,
-    private readonly first: Duplex,
-  ) {}
+    first: Duplex,
+    /** the peer's `done` reply, when already awaited */
+    done?: Promise<ControlReply>,
+  ) {
+    this.done = done ?? expectReply(first, 'done');
+    this.done.catch(() => undefined);
+  }
 
   get label(): string {
     return this.pinger.label;
@@ -114,31 +119,56 @@ export class RawLink implements Bouncer {
   /** Ends the reference; resolves with the count the peer echoed (bytes for raw-tcp, bounces for raw-shm). */
   async close(): Promise<number> {
     await this.pinger.stop();
-    const reply = await expectReply(this.first, 'done');
+    const reply = await this.done;
     return reply.op === 'done' ? reply.echoed : 0;
   }
 }
 
+/** how long `stop` waits for the peer to leave on its own before ending it */
+const STOP_GRACE_MS = 5000;
+
 export class EchoPeer {
   private nextWorkerContextId = FIRST_GRANTED_CONTEXT_ID;
   private certificate: Certificate | undefined;
+  private end: string | undefined;
+  /** rejects with a LinkDownError once the peer has ended: raced with every wait that is not on a link */
+  private readonly gone: Promise<never>;
 
   private constructor(
     readonly endpoint: Endpoint,
     readonly first: Duplex,
     readonly handle: Worker | ChildProcess,
-  ) {}
+    /** resolves with how the peer ended, e.g. `thread exited (code 1): boom` */
+    readonly ended: Promise<string>,
+  ) {
+    this.gone = ended.then((how) => {
+      this.end = how;
+      throw new LinkDownError(`echo peer ended: ${how}`);
+    });
+    this.gone.catch(() => undefined);
+  }
 
   static thread(): EchoPeer {
     const endpoint = new Endpoint();
-    const { worker, link } = createSecureWorker(PEER_FILE, endpoint, CONTROL_CONFIG);
-    return new EchoPeer(endpoint, link, worker);
+    const { worker, link, watch } = createSecureWorker(PEER_FILE, endpoint, CONTROL_CONFIG);
+    const ended = watch.ended.then((e) => `thread exited (code ${e.exitCode})${e.error ? `: ${e.error.message}` : ''}`);
+    return new EchoPeer(endpoint, link, worker, ended);
   }
 
   static async childProcess(): Promise<EchoPeer> {
     const endpoint = new Endpoint();
-    const { child, link } = await createSecureChild(new URL(PEER_FILE).pathname, endpoint, CONTROL_CONFIG);
-    return new EchoPeer(endpoint, link, child);
+    const { child, link, ended } = await createSecureChild(new URL(PEER_FILE).pathname, endpoint, CONTROL_CONFIG);
+    return new EchoPeer(endpoint, link, child, ended.then((e) => `child process exited (${e.signal ? `signal ${e.signal}` : `code ${e.exitCode}`})`));
+  }
+
+  /** Whether the peer has ended (and how). */
+  get endedAs(): string | undefined {
+    return this.end;
+  }
+
+  /** `wait`, or a LinkDownError as soon as the peer ends. */
+  private unlessGone<T>(wait: Promise<T>): Promise<T> {
+    return Promise.race([wait, this.gone]);
   }
 
   /** Grants the peer a new link of this configuration; the keys travel inside the secured first link. */
@@ -154,10 +184,22 @@ export class EchoPeer {
       caPem = this.certificate.certPem;
       listener = await listenTls(this.certificate);
     }
-    await this.first.send('control', encodeControl({ op: 'echo', transport: link.transport, port: listener?.port, caPem, toWorker, toCreator, placement }));
-    const transport = listener ? await listener.accept() : this.first.transport;
-    await expectReply(this.first, 'ready');
-    return new EchoLink(new Startpoint(toWorker, transport, placement), this.endpoint, this.first, listener);
+    try {
+      await this.first.send('control', encodeControl({ op: 'echo', transport: link.transport, port: listener?.port, caPem, toWorker, toCreator, placement }));
+      // A peer that refuses the grant answers `rejected` and never dials: wait for either.
+      const ready = expectReply(this.first, 'ready');
+      ready.catch(() => undefined);
+      const accepted = listener?.accept();
+      if (accepted) await this.unlessGone(Promise.race([accepted, ready]));
+      await ready;
+      return new EchoLink(new Startpoint(toWorker, accepted ? await accepted : this.first.transport, placement), this.endpoint, this.first, accepted !== undefined);
+    } catch (err) {
+      this.endpoint.unbind(toCreator.contextId);
+      throw err;
+    } finally {
+      // One connection is all it was for; the accepted socket lives on.
+      await listener?.close();
+    }
   }
 
   /**
@@ -170,6 +212,7 @@ export class EchoPeer {
       const sab = createRawShm(capacityBytes);
       this.handle.postMessage(sab);
       await this.first.send('control', encodeControl({ op: 'raw', transport: 'shm' }));
+      await this.unlessGone(expectReply(this.first, 'ready'));
       return new RawLink(new RawShmPinger(sab), this.first);
     }
     const server = net.createServer();
@@ -180,7 +223,10 @@ export class EchoPeer {
     try {
       const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
       await this.first.send('control', encodeControl({ op: 'raw', transport: 'tcp', port: (server.address() as net.AddressInfo).port }));
-      return new RawLink(new RawTcpPinger(await accepted), this.first);
+      const refused = expectReply(this.first, 'done');
+      refused.catch(() => undefined);
+      // The only reply before the connection would be a refusal; `done` comes when the reference ends.
+      return new RawLink(new RawTcpPinger(await this.unlessGone(Promise.race([accepted, refused.then(() => Promise.reject(new LinkError('raw-tcp ended before it began')))]))), this.first, refused);
     } finally {
       server.close();
     }
@@ -198,11 +244,25 @@ export class EchoPeer {
     }
   }
 
+  /** Asks the peer to leave and waits for it; one that has died already, or does not leave, is dealt with too. */
   async stop(): Promise<void> {
-    await this.first.send('control', encodeControl({ op: 'exit' }));
-    const exited = new Promise((resolve) => this.handle.once('exit', resolve));
-    await exited;
+    if (this.end === undefined) {
+      try {
+        await this.first.send('control', encodeControl({ op: 'exit' }));
+      } catch {
+        // Its first link is down: it is gone or going; the wait below settles which.
+      }
+      const timer = setTimeout(() => this.kill(), STOP_GRACE_MS);
+      await this.ended;
+      clearTimeout(timer);
+    }
     await this.first.transport.close();
+  }
+
+  /** Ends the peer at once (a thread is terminated, a process gets SIGKILL), as a crash would. */
+  kill(): void {
+    if (this.handle instanceof Worker) void this.handle.terminate();
+    else this.handle.kill('SIGKILL');
   }
 }
 

@@ -6,7 +6,7 @@
 // seal and open in node:crypto and nothing else, against which a secured link's added cost is set.
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import net from 'node:net';
-import { LinkError } from './frame.js';
+import { LinkDownError, LinkError } from './frame.js';
 
 // raw-shm layout: Int32 words [request count, response count, length, stop], then a request area
 // and a response area of `capacityBytes` each.
@@ -15,8 +15,13 @@ const RESPONSES = 1;
 const LENGTH = 2;
 const STOP = 3;
 const CONTROL_BYTES = 16;
-/** how long the echo side blocks before it looks at the stop word again */
+/** how long either side blocks before it looks at the stop word again */
 const ECHO_WAIT_MS = 100;
+/**
+ * A bounce with no answer for this long fails: the pinger blocks its thread (no event loop), so it
+ * cannot learn of the echo thread's death any other way.
+ */
+const NO_ANSWER_MS = 10_000;
 
 export function createRawShm(capacityBytes: number): SharedArrayBuffer {
   if (!Number.isInteger(capacityBytes) || capacityBytes < 0) throw new Error(`raw-shm capacityBytes must be a non-negative integer, got ${capacityBytes}`);
@@ -50,8 +55,9 @@ export class RawShmPinger {
     const seen = Atomics.load(this.ctrl, RESPONSES);
     Atomics.add(this.ctrl, REQUESTS, 1);
     Atomics.notify(this.ctrl, REQUESTS);
-    while (Atomics.load(this.ctrl, RESPONSES) === seen) {
-      if (Atomics.load(this.ctrl, STOP) !== 0) throw new LinkError('raw-shm echo side stopped');
+    for (let waitedMs = 0; Atomics.load(this.ctrl, RESPONSES) === seen; waitedMs += ECHO_WAIT_MS) {
+      if (Atomics.load(this.ctrl, STOP) !== 0) throw new LinkDownError('raw-shm echo side stopped');
+      if (waitedMs >= NO_ANSWER_MS) throw new LinkDownError(`raw-shm echo side did not answer within ${NO_ANSWER_MS} ms`);
       Atomics.wait(this.ctrl, RESPONSES, seen, ECHO_WAIT_MS);
     }
     return this.response.slice(0, payload.length);
@@ -115,8 +121,8 @@ export class RawTcpPinger {
       this.waiter?.reject(this.failure);
       this.waiter = undefined;
     };
-    socket.on('error', (err) => fail(new LinkError(`raw-tcp failed: ${err.message}`)));
-    socket.on('close', () => fail(new LinkError('raw-tcp closed')));
+    socket.on('error', (err) => fail(new LinkDownError(`raw-tcp failed: ${err.message}`)));
+    socket.on('close', () => fail(new LinkDownError('raw-tcp closed')));
   }
 
   bounce(payload: Uint8Array): Promise<Uint8Array> {
@@ -146,7 +152,7 @@ export function rawTcpEcho(port: number): Promise<number> {
       echoed += chunk.length;
       socket.write(chunk);
     });
-    socket.on('error', (err) => reject(new LinkError(`raw-tcp echo failed: ${err.message}`)));
+    socket.on('error', (err) => reject(new LinkDownError(`raw-tcp echo failed: ${err.message}`)));
     socket.on('end', () => socket.end());
     socket.on('close', () => resolve(echoed));
   });

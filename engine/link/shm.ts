@@ -11,7 +11,7 @@
 //
 // Per message the common path has no promise of its own: a frame that fits is written in one go
 // and a frame already in the ring is read in one go; only waiting goes through the event loop.
-import { LinkError, readU32, writeU32 } from './frame.js';
+import { LinkDownError, LinkError, readU32, writeU32 } from './frame.js';
 import { deliver, frameBytes, identity, MAX_FRAME_BYTES, SENT, type FrameTransport, type Receiver } from './transport.js';
 
 const HEAD = 0;
@@ -33,6 +33,13 @@ const PEER_GONE = 2;
  * ping-pong: 9 us one way with 1 ms slices, 6.5 us with 5 ms or none).
  */
 const BLOCK_MS = 5;
+/** a receive still waiting after its blocking slice checks back this often (a notify ends it sooner) */
+const ASYNC_SLICE_MS = 100;
+
+/** Atomics.waitAsync (V8, Node 16+; not in the ES2022 typings this project compiles against). */
+const atomicsWaitAsync = (Atomics as unknown as {
+  waitAsync(a: Int32Array, index: number, value: number, timeoutMs: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}).waitAsync;
 
 /** below this a byte loop copies faster than making the views `set` needs */
 const SMALL_COPY_BYTES = 64;
@@ -153,7 +160,7 @@ export class ShmTransport implements FrameTransport {
   /** a frame larger than the ring, being taken piece by piece */
   private partial: { frame: Uint8Array; done: number } | undefined;
   /** set once the stream can no longer be trusted (a corrupt length): every later call fails with it */
-  private failure: LinkError | undefined;
+  private failure: LinkDownError | undefined;
 
   constructor(rings: ShmRings) {
     this.tx = new Ring(rings.out);
@@ -197,10 +204,14 @@ export class ShmTransport implements FrameTransport {
   }
 
   /**
-   * Serves waiting receivers in order: reads what is there, else blocks one slice; when a slice
-   * runs out, gives the event loop a turn and comes back. One promise per received frame, no more.
+   * Serves waiting receivers in order. What is in the ring is read at once; otherwise the thread
+   * blocks for one slice (a reply due within microseconds wakes it through the futex, the fastest
+   * path there is), and if nothing came, waits on with Atomics.waitAsync, leaving the thread's
+   * event loop free: a receive pending on an idle link must not starve the thread's sockets,
+   * timers and other links. One promise per received frame, no more.
    */
   private readonly pump = (): void => {
+    let blocked = false;
     while (this.receivers.length > 0) {
       // Loaded before looking, so a frame published in between ends the wait at once.
       const head = Atomics.load(this.rx.ctrl, HEAD);
@@ -211,13 +222,38 @@ export class ShmTransport implements FrameTransport {
         for (const r of this.receivers.splice(0)) r.reject(err as Error);
         return;
       }
-      if (frame) deliver(this.receivers.shift() as Receiver, frame);
-      else if (!this.rx.waitSync(HEAD, head)) {
-        setImmediate(this.pump);
+      if (frame) {
+        deliver(this.receivers.shift() as Receiver, frame);
+        blocked = false;
+      } else if (blocked || !this.rx.waitSync(HEAD, head)) {
+        this.waitAsync(head);
         return;
       }
+      else blocked = true;
     }
   };
+
+  /** Comes back to the pump when the head moves or the ring changes state, or after ASYNC_SLICE_MS (a ref'd timer keeps the thread alive meanwhile). */
+  private waitAsync(head: number): void {
+    const w = atomicsWaitAsync(this.rx.ctrl, HEAD, head, ASYNC_SLICE_MS);
+    if (!w.async) {
+      queueMicrotask(this.pump);
+      return;
+    }
+    let resumed = false;
+    const resume = () => {
+      if (resumed) return;
+      resumed = true;
+      clearTimeout(timer);
+      this.pump();
+    };
+    const timer = setTimeout(resume, ASYNC_SLICE_MS);
+    void w.value.then(resume);
+  }
+
+  get failed(): boolean {
+    return this.failure !== undefined || this.rx.state !== OPEN || this.tx.state !== OPEN;
+  }
 
   async close(): Promise<void> {
     this.tx.setState(CLOSED);
@@ -227,11 +263,11 @@ export class ShmTransport implements FrameTransport {
   private closedError(ring: Ring, doing: string): LinkError {
     if (this.failure) return this.failure;
     const state = ring.state;
-    return new LinkError(state === PEER_GONE ? `shm link failed ${doing}: the thread at its other end is gone` : `shm link closed ${doing}`);
+    return new LinkDownError(state === PEER_GONE ? `shm link failed ${doing}: the thread at its other end is gone` : `shm link closed ${doing}`);
   }
 
   private fail(message: string): LinkError {
-    this.failure ??= new LinkError(message);
+    this.failure ??= new LinkDownError(message);
     // The peer reads or writes a stream that can no longer be trusted: stop it too.
     this.tx.setState(CLOSED);
     this.rx.setState(CLOSED);

@@ -1,7 +1,7 @@
 // TCP and TLS carry frames the same way: a u32 big-endian length, then the frame. This adapter
 // turns any connected net.Socket or tls.TLSSocket into a FrameTransport.
 import type { Socket } from 'node:net';
-import { LinkError } from './frame.js';
+import { LinkDownError, LinkError } from './frame.js';
 import { deliver, frameBytes, identity, MAX_FRAME_BYTES, SENT, type FrameTransport, type Receiver, type TransportKind } from './transport.js';
 
 /**
@@ -9,6 +9,7 @@ import { deliver, frameBytes, identity, MAX_FRAME_BYTES, SENT, type FrameTranspo
  * less than a gather write's bookkeeping. Larger ones go as a gather list (cork/uncork, one writev).
  */
 const JOIN_BELOW_BYTES = 16 * 1024;
+const CLOSE_GRACE_MS = 2000;
 
 export class StreamTransport implements FrameTransport {
   private chunks: Buffer[] = [];
@@ -24,8 +25,8 @@ export class StreamTransport implements FrameTransport {
   ) {
     socket.setNoDelay(true);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', (err) => this.fail(new LinkError(`${kind} link failed: ${err.message}`)));
-    socket.on('close', () => this.fail(new LinkError(`${kind} link closed`)));
+    socket.on('error', (err) => this.fail(new LinkDownError(`${kind} link failed: ${err.message}`)));
+    socket.on('close', () => this.fail(new LinkDownError(`${kind} link closed`)));
   }
 
   send(parts: readonly Uint8Array[]): Promise<void> {
@@ -83,10 +84,19 @@ export class StreamTransport implements FrameTransport {
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject, map }));
   }
 
+  get failed(): boolean {
+    return this.failure !== undefined;
+  }
+
+  /** Ends the stream politely; a peer that does not answer within CLOSE_GRACE_MS is cut off. */
   close(): Promise<void> {
     return new Promise((resolve) => {
       if (this.socket.destroyed) return resolve();
-      this.socket.once('close', () => resolve());
+      const timer = setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS);
+      this.socket.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
       this.socket.end();
     });
   }
@@ -106,7 +116,7 @@ export class StreamTransport implements FrameTransport {
       const length = head.readUInt32BE(0);
       if (length > MAX_FRAME_BYTES) {
         this.socket.destroy();
-        this.fail(new LinkError(`${this.kind} link sent a frame length of ${length} bytes (over ${MAX_FRAME_BYTES}): corrupt stream`));
+        this.fail(new LinkDownError(`${this.kind} link sent a frame length of ${length} bytes (over ${MAX_FRAME_BYTES}): corrupt stream`));
         return;
       }
       if (this.buffered < 4 + length) return;

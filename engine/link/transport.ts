@@ -21,6 +21,8 @@ export interface FrameTransport {
    */
   receiveMapped<T>(map: (frame: Uint8Array) => T): Promise<T>;
   close(): Promise<void>;
+  /** true once the transport is unusable (closed, peer gone, corrupt stream): every call fails with a LinkDownError */
+  readonly failed: boolean;
   /** what was negotiated, e.g. the TLS protocol and cipher suite */
   readonly details: Record<string, string>;
 }
