@@ -22,6 +22,8 @@ export interface LinkConfig {
   name: string;
   transport: TransportKind;
   mechanism: Mechanism;
+  /** a bare reference (raw.ts), not a link: `raw-shm` or `raw-tcp` */
+  bare?: true;
 }
 
 function config(transport: TransportKind, mechanism: Mechanism): LinkConfig {
@@ -37,6 +39,17 @@ const PAPER_CONFIGS: LinkConfig[] = [
 ];
 const MODERN_CONFIGS: LinkConfig[] = [config('shm', 'aes-128-gcm'), config('tcp', 'aes-128-gcm'), config('tcp', 'chacha20-poly1305')];
 export const ALL_CONFIGS = [...PAPER_CONFIGS, ...MODERN_CONFIGS];
+
+/** The bare references the links are measured against, between the same two parties. */
+export const BARE_CONFIGS: LinkConfig[] = [
+  { name: 'raw-shm', transport: 'shm', mechanism: 'none', bare: true },
+  { name: 'raw-tcp', transport: 'tcp', mechanism: 'none', bare: true },
+];
+
+/** The bare reference a link is set against: raw-shm for shm links, raw-tcp for tcp and tls ones. */
+export function referenceOf(link: LinkConfig): LinkConfig {
+  return BARE_CONFIGS[link.transport === 'shm' ? 0 : 1];
+}
 
 /** The first link's protection: the grants it carries hold keys. */
 const CONTROL_CONFIG: SecurityConfig = { mechanism: 'aes-128-gcm', applyTo: 'all' };
@@ -233,12 +246,13 @@ export class EchoPeer {
   }
 
   /**
-   * Untimed bounces through the shm path, clear and sealed, before anything is measured: the
-   * first configuration would otherwise pay for both threads' JIT warm-up.
+   * Untimed bounces through the shm and tcp paths, clear and sealed, before anything is measured:
+   * the first configurations would otherwise pay for both threads' JIT warm-up (V8 optimises a
+   * function after some thousands of calls).
    */
   async warmUp(bounces: number): Promise<void> {
-    for (const mechanism of ['none', 'aes-128-gcm'] as const) {
-      const link = await this.open(config('shm', mechanism));
+    for (const [transport, mechanism] of [['shm', 'none'], ['shm', 'aes-128-gcm'], ['tcp', 'none']] as const) {
+      const link = await this.open(config(transport, mechanism));
       for (const size of [10, 1024]) await measureLatencyUs(link, new Uint8Array(size), bounces, 0);
       await link.close();
     }

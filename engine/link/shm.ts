@@ -4,7 +4,11 @@
 //
 // Ring layout: Int32 control words [head, tail, state, writer waiting] (16 bytes), then `capacity` data
 // bytes. head and tail are byte counters that wrap at 2^32; capacity is a power of two so
-// `counter & (capacity - 1)` stays right across the wrap. Each frame is a u32 length then its bytes.
+// `counter & (capacity - 1)` stays right across the wrap. Each frame is a record: a u32 length, a
+// u32 0, the frame, and padding to a multiple of 8 bytes. The padding is for speed: V8 copies in
+// and out of shared memory word by word only when both sides are 8-aligned, byte by byte otherwise
+// (measured: 64 KiB in 2.6 us aligned, 24 us not), and this keeps every frame, and the body after
+// its 16-byte header, aligned in the ring.
 // `state` is OPEN, CLOSED (a side closed the link) or PEER_GONE (whoever watches a thread saw it
 // exit, see `markPeerGone`): a thread that dies cannot close its own rings, so without that word a
 // waiting peer would wait forever.
@@ -20,6 +24,9 @@ const STATE = 2;
 /** set by a writer about to wait for room, so that the reader only pays for a notify when one is needed */
 const WRITER_WAITING = 3;
 const CONTROL_BYTES = 16;
+/** a record's length word and a reserved word, so that the frame after them stays 8-aligned */
+const PREFIX_BYTES = 8;
+const recordBytes = (frameBytes: number) => PREFIX_BYTES + ((frameBytes + 7) & ~7);
 const OPEN = 0;
 const CLOSED = 1;
 const PEER_GONE = 2;
@@ -158,7 +165,7 @@ export class ShmTransport implements FrameTransport {
   private sendChain: Promise<void> = SENT;
   private readonly receivers: Receiver[] = [];
   /** a frame larger than the ring, being taken piece by piece */
-  private partial: { frame: Uint8Array; done: number } | undefined;
+  private partial: { frame: Uint8Array; done: number; padBytes: number } | undefined;
   /** set once the stream can no longer be trusted (a corrupt length): every later call fails with it */
   private failure: LinkDownError | undefined;
 
@@ -284,22 +291,18 @@ export class ShmTransport implements FrameTransport {
     const size = frameBytes(parts);
     this.checkFrameBytes(size);
     const used = (this.head - Atomics.load(this.tx.ctrl, TAIL)) >>> 0;
-    if (this.tx.capacity - used < 4 + size) return false;
-    let at = this.head;
-    const pos = at & this.tx.mask;
-    if (pos + 4 <= this.tx.capacity) writeU32(this.tx.data, pos, size);
-    else {
-      const length = new Uint8Array(4);
-      writeU32(length, 0, size);
-      this.tx.copyIn(length, at);
-    }
-    at = (at + 4) | 0;
+    if (this.tx.capacity - used < recordBytes(size)) return false;
+    // Records start 8-aligned and the ring's end is 8-aligned: the prefix never wraps.
+    const pos = this.head & this.tx.mask;
+    writeU32(this.tx.data, pos, size);
+    writeU32(this.tx.data, pos + 4, 0);
+    let at = (this.head + PREFIX_BYTES) | 0;
     for (const part of parts) {
       if (part.length === 0) continue;
       this.tx.copyIn(part, at);
       at = (at + part.length) | 0;
     }
-    this.publish(at);
+    this.publish((this.head + recordBytes(size)) | 0);
     return true;
   }
 
@@ -309,13 +312,14 @@ export class ShmTransport implements FrameTransport {
     Atomics.notify(this.tx.ctrl, HEAD);
   }
 
-  /** Streams a frame larger than the free space through the ring, waiting for the reader to drain it. */
+  /** Streams a record larger than the free space through the ring, waiting for the reader to drain it. */
   private async writeWaiting(parts: readonly Uint8Array[]): Promise<void> {
     if (this.tryWriteWhole(parts)) return;
-    const length = new Uint8Array(4);
-    writeU32(length, 0, frameBytes(parts));
+    const size = frameBytes(parts);
+    const prefix = new Uint8Array(PREFIX_BYTES);
+    writeU32(prefix, 0, size);
     let head = this.head;
-    for (const part of [length, ...parts]) {
+    for (const part of [prefix, ...parts, new Uint8Array(recordBytes(size) - PREFIX_BYTES - size)]) {
       let done = 0;
       while (done < part.length) {
         if (this.failure || this.tx.state !== OPEN) throw this.closedError(this.tx, 'while sending');
@@ -360,36 +364,40 @@ export class ShmTransport implements FrameTransport {
   private tryRead(): Uint8Array | undefined {
     if (this.failure) throw this.failure;
     let available = this.available();
-    if (!this.partial && available >= 4) {
+    if (!this.partial && available >= PREFIX_BYTES) {
       const size = this.rx.readU32At(this.tail);
       if (size > MAX_FRAME_BYTES) throw this.fail(`shm link sent a frame length of ${size} bytes (over ${MAX_FRAME_BYTES}): corrupt stream`);
-      if (available >= 4 + size) {
+      const record = recordBytes(size);
+      if (available >= record) {
         const frame = new Uint8Array(size);
-        this.rx.copyOut(frame, 0, (this.tail + 4) | 0, size);
-        this.consume(4 + size);
+        this.rx.copyOut(frame, 0, (this.tail + PREFIX_BYTES) | 0, size);
+        this.consume(record);
         return frame;
       }
-      if (4 + size > this.rx.capacity) {
-        this.consume(4);
-        available -= 4;
-        this.partial = { frame: new Uint8Array(size), done: 0 };
+      if (record > this.rx.capacity) {
+        this.consume(PREFIX_BYTES);
+        available -= PREFIX_BYTES;
+        this.partial = { frame: new Uint8Array(size), done: 0, padBytes: record - PREFIX_BYTES - size };
       }
     }
-    if (this.partial && available > 0) {
-      const p = this.partial;
+    const p = this.partial;
+    if (p) {
       const n = Math.min(available, p.frame.length - p.done);
-      this.rx.copyOut(p.frame, p.done, this.tail, n);
-      p.done += n;
-      this.consume(n);
-      available -= n;
-      if (p.done === p.frame.length) {
+      if (n > 0) {
+        this.rx.copyOut(p.frame, p.done, this.tail, n);
+        p.done += n;
+        this.consume(n);
+        available -= n;
+      }
+      if (p.done === p.frame.length && available >= p.padBytes) {
+        this.consume(p.padBytes);
         this.partial = undefined;
         return p.frame;
       }
     }
     // Frames written before a close are still delivered; after them, the close is reported.
     if (this.rx.state !== OPEN) {
-      const unfinished = this.partial ? this.partial.done : available;
+      const unfinished = p ? p.done : available;
       throw this.closedError(this.rx, unfinished > 0 ? `mid-frame (${unfinished} bytes of an unfinished frame)` : 'while receiving');
     }
     return undefined;
