@@ -56,7 +56,11 @@ async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
 
 /** The bare reference echo: raw-shm's SharedArrayBuffer comes by postMessage (it cannot travel in a frame). */
 async function raw(grant: RawGrant, first: Duplex): Promise<number> {
-  if (grant.transport === 'tcp') return rawTcpEcho(grant.port ?? 0);
+  if (grant.transport === 'tcp') {
+    const { done } = await rawTcpEcho(grant.port ?? 0);
+    await first.send('control', encodeControl({ op: 'ready' }));
+    return done;
+  }
   const port = parentPort;
   if (!port) throw new LinkError('raw-shm grant refused: a child process cannot share memory');
   // Posted before the grant was sent, though it may still be on its way; a grant without one is refused.

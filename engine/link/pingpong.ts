@@ -109,17 +109,10 @@ export class EchoLink implements Bouncer {
 
 /** A bare reference (raw.ts) running against the echo peer. */
 export class RawLink implements Bouncer {
-  private readonly done: Promise<ControlReply>;
-
   constructor(
     private readonly pinger: RawShmPinger | RawTcpPinger,
-    first: Duplex,
-    /** the peer's `done` reply, when already awaited */
-    done?: Promise<ControlReply>,
-  ) {
-    this.done = done ?? expectReply(first, 'done');
-    this.done.catch(() => undefined);
-  }
+    private readonly first: Duplex,
+  ) {}
 
   get label(): string {
     return this.pinger.label;
@@ -132,7 +125,7 @@ export class RawLink implements Bouncer {
   /** Ends the reference; resolves with the count the peer echoed (bytes for raw-tcp, bounces for raw-shm). */
   async close(): Promise<number> {
     await this.pinger.stop();
-    const reply = await this.done;
+    const reply = await expectReply(this.first, 'done');
     return reply.op === 'done' ? reply.echoed : 0;
   }
 }
@@ -236,10 +229,10 @@ export class EchoPeer {
     try {
       const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
       await this.first.send('control', encodeControl({ op: 'raw', transport: 'tcp', port: (server.address() as net.AddressInfo).port }));
-      const refused = expectReply(this.first, 'done');
-      refused.catch(() => undefined);
-      // The only reply before the connection would be a refusal; `done` comes when the reference ends.
-      return new RawLink(new RawTcpPinger(await this.unlessGone(Promise.race([accepted, refused.then(() => Promise.reject(new LinkError('raw-tcp ended before it began')))]))), this.first, refused);
+      // `ready` once it has dialled (or `rejected`): after it, nothing waits on the first link
+      // while the reference is timed.
+      await this.unlessGone(expectReply(this.first, 'ready'));
+      return new RawLink(new RawTcpPinger(await this.unlessGone(accepted)), this.first);
     } finally {
       server.close();
     }

@@ -7,6 +7,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import net from 'node:net';
 import { LinkDownError, LinkError } from './frame.js';
+import { dialed } from './tcp.js';
 
 // raw-shm layout: Int32 words [request count, response count, length, stop], then a request area
 // and a response area of `capacityBytes` each.
@@ -143,19 +144,23 @@ export class RawTcpPinger {
   }
 }
 
-/** The echo side of raw-tcp: dials `port` and writes back every chunk; resolves with the bytes echoed when the pinger hangs up. */
-export function rawTcpEcho(port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let echoed = 0;
-    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true });
-    socket.on('data', (chunk: Buffer) => {
-      echoed += chunk.length;
-      socket.write(chunk);
-    });
+/**
+ * The echo side of raw-tcp: dials `port` (resolving once connected) and writes back every chunk;
+ * `done` resolves with the bytes echoed when the pinger hangs up.
+ */
+export async function rawTcpEcho(port: number): Promise<{ done: Promise<number> }> {
+  const socket = await dialed(net.connect({ port, host: '127.0.0.1', noDelay: true }), 'connect', `raw-tcp dial to 127.0.0.1:${port}`);
+  let echoed = 0;
+  socket.on('data', (chunk: Buffer) => {
+    echoed += chunk.length;
+    socket.write(chunk);
+  });
+  socket.on('end', () => socket.end());
+  const done = new Promise<number>((resolve, reject) => {
     socket.on('error', (err) => reject(new LinkDownError(`raw-tcp echo failed: ${err.message}`)));
-    socket.on('end', () => socket.end());
     socket.on('close', () => resolve(echoed));
   });
+  return { done };
 }
 
 /**

@@ -40,7 +40,15 @@ const PEER_GONE = 2;
  * ping-pong: 9 us one way with 1 ms slices, 6.5 us with 5 ms or none).
  */
 const BLOCK_MS = 5;
-/** a receive still waiting after its blocking slice checks back this often (a notify ends it sooner) */
+/**
+ * How long a receive waits in blocking slices before it waits with Atomics.waitAsync instead. A
+ * futex wake-up takes a few microseconds, an async one an event-loop task (a raw ping-pong on
+ * waitAsync: 12-15 us one way against 6-8 blocking), which ranks that wait milliseconds for each
+ * other would pay on every message; but a receive pending on an idle link must not hold its
+ * thread's event loop (sockets, timers, other links) for long.
+ */
+const SYNC_WAIT_MS = 50;
+/** a receive waiting asynchronously checks back this often (a notify ends the wait sooner) */
 const ASYNC_SLICE_MS = 100;
 
 /** Atomics.waitAsync (V8, Node 16+; not in the ES2022 typings this project compiles against). */
@@ -164,6 +172,8 @@ export class ShmTransport implements FrameTransport {
   private sendsQueued = 0;
   private sendChain: Promise<void> = SENT;
   private readonly receivers: Receiver[] = [];
+  /** when the pump began waiting for the frame it now waits for (performance.now()) */
+  private waitingSince: number | undefined;
   /** a frame larger than the ring, being taken piece by piece */
   private partial: { frame: Uint8Array; done: number; padBytes: number } | undefined;
   /** set once the stream can no longer be trusted (a corrupt length): every later call fails with it */
@@ -212,13 +222,12 @@ export class ShmTransport implements FrameTransport {
 
   /**
    * Serves waiting receivers in order. What is in the ring is read at once; otherwise the thread
-   * blocks for one slice (a reply due within microseconds wakes it through the futex, the fastest
-   * path there is), and if nothing came, waits on with Atomics.waitAsync, leaving the thread's
-   * event loop free: a receive pending on an idle link must not starve the thread's sockets,
-   * timers and other links. One promise per received frame, no more.
+   * blocks in BLOCK_MS slices with an event-loop turn between them (a frame due soon wakes it
+   * through the futex, the fastest path there is), and after SYNC_WAIT_MS waits on with
+   * Atomics.waitAsync, leaving the event loop free: a receive pending on an idle link must not
+   * starve the thread's sockets, timers and other links. One promise per received frame, no more.
    */
   private readonly pump = (): void => {
-    let blocked = false;
     while (this.receivers.length > 0) {
       // Loaded before looking, so a frame published in between ends the wait at once.
       const head = Atomics.load(this.rx.ctrl, HEAD);
@@ -231,12 +240,20 @@ export class ShmTransport implements FrameTransport {
       }
       if (frame) {
         deliver(this.receivers.shift() as Receiver, frame);
-        blocked = false;
-      } else if (blocked || !this.rx.waitSync(HEAD, head)) {
+        this.waitingSince = undefined;
+        continue;
+      }
+      const now = performance.now();
+      this.waitingSince ??= now;
+      if (now - this.waitingSince >= SYNC_WAIT_MS) {
         this.waitAsync(head);
         return;
       }
-      else blocked = true;
+      if (!this.rx.waitSync(HEAD, head)) {
+        // A slice ran out: the event loop gets a turn, then the wait goes on.
+        setImmediate(this.pump);
+        return;
+      }
     }
   };
 
