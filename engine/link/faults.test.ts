@@ -2,28 +2,15 @@
 // within a bounded time, on every transport, and its creator keeps running.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { HANG_BOUND_MS, settle } from './bounded.js';
 import { LinkDownError, LinkError } from './frame.js';
 import { Endpoint } from './link.js';
 import { EchoPeer } from './pingpong.js';
 import { createSecureWorker } from './process.js';
 import type { TransportKind } from './transport.js';
 
-/** Far above the shm wait slice (5 ms) and a socket's close; a hang shows as this running out. */
-const BOUND_MS = 5000;
-
-/** How `p` settles within BOUND_MS: its value, its error, or 'hang'. */
-async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown; hang?: true }> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<{ hang: true }>((resolve) => (timer = setTimeout(() => resolve({ hang: true }), BOUND_MS)));
-  try {
-    return await Promise.race([p.then((value) => ({ value }), (error: unknown) => ({ error })), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 function assertLinkDown(outcome: { error?: unknown; hang?: true }, what: string): void {
-  assert.ok(!outcome.hang, `${what}: still pending ${BOUND_MS} ms after the peer died`);
+  assert.ok(!outcome.hang, `${what}: still pending ${HANG_BOUND_MS} ms after the peer died`);
   assert.ok(outcome.error instanceof LinkDownError, `${what}: expected a LinkDownError, got ${outcome.error instanceof Error ? outcome.error.message : JSON.stringify(outcome)}`);
 }
 

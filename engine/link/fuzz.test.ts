@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import seedrandom from 'seedrandom';
+import { settle } from './bounded.js';
 import { HEADER_BYTES, LinkDownError, LinkError, writeU32 } from './frame.js';
 import { decodeReply, decodeRequest, encodeControl } from './grant.js';
 import { Endpoint, Startpoint } from './link.js';
@@ -17,22 +18,10 @@ import { StreamTransport } from './stream.js';
 import { SENT, type FrameTransport } from './transport.js';
 
 const SEED = 'link-fuzz-v1';
-const BOUND_MS = 5000;
 
 type Rng = () => number;
 const int = (rng: Rng, n: number) => Math.floor(rng() * n);
 const bytes = (rng: Rng, n: number) => Uint8Array.from({ length: n }, () => int(rng, 256));
-
-/** How `p` settles within BOUND_MS: its value, its error, or 'hang'. */
-async function settle<T>(p: Promise<T>): Promise<{ value?: T; error?: unknown; hang?: true }> {
-  let timer: NodeJS.Timeout | undefined;
-  const hang = new Promise<{ hang: true }>((resolve) => (timer = setTimeout(() => resolve({ hang: true }), BOUND_MS)));
-  try {
-    return await Promise.race([p.then((value) => ({ value }), (error: unknown) => ({ error })), hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** A transport that keeps what is sent, so frames can be made by the real sender and then mangled. */
 function capture(): { transport: FrameTransport; last: () => Uint8Array } {
