@@ -116,8 +116,8 @@ export interface MessageSeal {
 export class ContextSealer {
   private readonly spec: MechanismSpec;
   private des: Cipher | undefined;
-  /** a DES message begun and not yet finished: the object may hold part of a block */
-  private desOpen = false;
+  /** the long-lived DES object is lent to a message sealed part by part and not finished yet (it may hold part of a block) */
+  private desLent = false;
   private readonly nonce: Buffer;
 
   constructor(readonly context: SecurityContext) {
@@ -127,11 +127,14 @@ export class ContextSealer {
     this.nonce.set(context.nonceSalt, 0);
   }
 
+  private newDes(): Cipher {
+    return createCipheriv('des-ecb', this.context.cipherKey, null).setAutoPadding(false);
+  }
+
+  /** The long-lived DES object, or while it is lent out (messages sealed part by part, interleaved), a fresh one. */
   private desCipher(): Cipher {
-    if (!this.des || this.desOpen) {
-      this.des = createCipheriv('des-ecb', this.context.cipherKey, null).setAutoPadding(false);
-      this.desOpen = false;
-    }
+    if (this.desLent) return this.newDes();
+    this.des ??= this.newDes();
     return this.des;
   }
 
@@ -173,7 +176,9 @@ export class ContextSealer {
   begin(header: Uint8Array): MessageSeal {
     if (this.spec.cipher === 'des-ecb') {
       const cipher = this.desCipher();
-      this.desOpen = true;
+      const lent = cipher === this.des;
+      // A message begun and never finished keeps it: later ones then get fresh objects, never a half-used one.
+      if (lent) this.desLent = true;
       const ciphertext: Uint8Array[] = [];
       let bodyBytes = 0;
       return {
@@ -185,7 +190,7 @@ export class ContextSealer {
         },
         final: () => {
           const last = cipher.update(desPadding(bodyBytes));
-          this.desOpen = false;
+          if (lent) this.desLent = false;
           if (this.context.mechanism !== 'des-ecb-mac') return [last];
           return [last, this.mac(header, [...ciphertext, last])];
         },
