@@ -95,6 +95,7 @@ async function alternate(contenders: Contender[], plan: Plan, payload: Uint8Arra
   // message than a bare reference) pays more than it will, so the first rounds are not counted.
   for (let round = 0; round < plan.warmupRounds; round++) {
     for (const c of contenders) await c.batch(payload, plan.bounces);
+    log(`  untimed round ${round + 1}/${plan.warmupRounds} done\n`);
   }
   const { rounds, bounces } = plan;
   const out = new Map<string, Measured>(contenders.map((c) => [c.name, { perRound: [], all: [] }]));
@@ -133,9 +134,9 @@ function formatRow(r: Row): string {
   const ratio = median(r.ratios);
   const verdict = ratio <= r.target ? 'meets' : 'misses';
   return (
-    `${r.label.padEnd(34)}${`${r.contenderUs.toFixed(2)} us`.padStart(10)}  ${`${r.referenceUs.toFixed(2)} us`.padStart(10)} ${`(${r.reference})`.padEnd(30)}` +
-    `${ratio.toFixed(2)}x [${quantile(sorted, 0.25).toFixed(2)}-${quantile(sorted, 0.75).toFixed(2)}]`.padEnd(22) +
-    `<= ${r.target}x  ${verdict}   ${r.samples} samples\n`
+    `${r.label.padEnd(34)}${`${r.contenderUs.toFixed(2)} us`.padStart(10)}  ${`${r.referenceUs.toFixed(2)} us`.padStart(10)} ${`(${r.reference})`.padEnd(32)}` +
+    `${ratio.toFixed(2)}x [${quantile(sorted, 0.25).toFixed(2)}-${quantile(sorted, 0.75).toFixed(2)}]`.padEnd(26) +
+    `${`<= ${r.target}x`.padEnd(9)}${verdict.padEnd(8)}${r.samples} samples\n`
   );
 }
 
@@ -213,7 +214,7 @@ async function run(argv: string[]): Promise<number> {
     addedRow('aes-128-gcm'),
   ];
   log(
-    `\n${'row'.padEnd(34)}${'ours'.padStart(10)}  ${'reference'.padStart(10)} ${''.padEnd(30)}${'ratio [q1-q3 of rounds]'.padEnd(22)}target\n` +
+    `\n${'row'.padEnd(34)}${'ours'.padStart(10)}  ${'reference'.padStart(10)} ${''.padEnd(32)}${'ratio [q1-q3 of rounds]'.padEnd(26)}target\n` +
       rows.map(formatRow).join('') +
       `\nours and reference: medians over every sample (for the added costs, the median of the per-round differences of medians).\n` +
       `ratio: median over rounds of (ours / reference) inside each round. Absolute times move with the machine's load; the ratios are what to read.\n`,
