@@ -36,6 +36,12 @@ function doublingSizes(): number[] {
 export const PLAN = {
   full: { sizes: doublingSizes(), small: { warmup: 100, iterations: 2000 }, large: { warmup: 10, iterations: 100 } },
   quick: { sizes: [10, 100, KiB, 16 * KiB, MiB], small: { warmup: 20, iterations: 300 }, large: { warmup: 2, iterations: 15 } },
+  /**
+   * untimed bounces of each of shm, shm+aes-128-gcm and tcp at 10 B and 1 KiB before anything is
+   * timed, quick or not: V8 optimises the link's per-message code only after some thousands of
+   * calls (the ratios to the bare references settled after about 5000 here), about 1 s in all
+   */
+  warmupBounces: 5000,
   /** the placement experiment: a message of this size put as `parts` pieces */
   placement: { mechanisms: ['des-ecb', 'aes-128-gcm'] as Mechanism[], sizes: [KiB, 16 * KiB, 256 * KiB], parts: 8, warmup: 20, repetitions: 200 },
 };
@@ -69,7 +75,7 @@ function payloadOf(sizeBytes: number, seed: string): Uint8Array {
 
 async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: typeof PLAN.full, configs: LinkConfig[]): Promise<Curve[]> {
   const curves: Curve[] = [];
-  await peer.warmUp(plan.small.warmup * 20);
+  await peer.warmUp(PLAN.warmupBounces);
   for (const config of configs) {
     const curve: Curve = { config, points: [], details: {} };
     curves.push(curve);
