@@ -5,6 +5,7 @@ import type { Benchmark } from '../engine/bench/benchmark.js';
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   ctr: async () => (await import('../engine/ctr/bench.js')).ctrBenchmark,
   startup: async () => (await import('../engine/bench/startup.js')).startupBenchmark,
+  links: async () => (await import('../engine/link/bench.js')).linksBenchmark,
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,11 +1,13 @@
 // Paper 001, Fig. 4 and 5: one-way latency of a vector bounced between two parties over shm (the
 // paper's MPL), TCP and TLS, with and without encryption on the link; the 10-byte figures, the
 // crossover size, the secure/unsecure ratios, TLS against Nexus-style encryption, and the cost of
-// the two encryption placements.
+// the two encryption placements. Two bare references run between the same two threads in the same
+// run (raw-shm: a SharedArrayBuffer + Atomics ping-pong; raw-tcp: a Node socket echo), and every
+// link is reported as a ratio to its own (issue 10's targets: shm <= 1.5x, tcp <= 1.3x at 10 B).
 import { crossover, ratio, type CurvePoint } from '../engine/link/analysis.js';
 import { PLACEMENTS } from '../engine/link/link.js';
 import type { Mechanism } from '../engine/link/mechanism.js';
-import { ALL_CONFIGS, EchoPeer, measureLatencyUs, type LinkConfig } from '../engine/link/pingpong.js';
+import { ALL_CONFIGS, BARE_CONFIGS, EchoPeer, measureLatencyUs, referenceOf, type LinkConfig } from '../engine/link/pingpong.js';
 import { measureSealUs, splitIntoParts } from '../engine/link/placement.js';
 import { lineChart } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
@@ -37,6 +39,12 @@ function doublingSizes(): number[] {
 export const PLAN = {
   full: { sizes: doublingSizes(), small: { warmup: 100, iterations: 2000 }, large: { warmup: 10, iterations: 100 } },
   quick: { sizes: [10, 100, KiB, 16 * KiB, MiB], small: { warmup: 20, iterations: 300 }, large: { warmup: 2, iterations: 15 } },
+  /**
+   * untimed bounces of each of shm, shm+aes-128-gcm and tcp at 10 B and 1 KiB before anything is
+   * timed, quick or not: V8 optimises the link's per-message code only after some thousands of
+   * calls (the ratios to the bare references settled after about 5000 here), about 1 s in all
+   */
+  warmupBounces: 5000,
   /** the placement experiment: a message of this size put as `parts` pieces */
   placement: { mechanisms: ['des-ecb', 'aes-128-gcm'] as Mechanism[], sizes: [KiB, 16 * KiB, 256 * KiB], parts: 8, warmup: 20, repetitions: 200 },
 };
@@ -50,6 +58,10 @@ export const PAPER_10_BYTE_US: { configuration: string; paperName: string; laten
   { configuration: 'tls', paperName: 'TCP/SSL secure (SSLRef, DES/CBC)', latencyUs: 780 },
 ];
 const PAPER = { crossoverBytes: 200, tlsOverNexusDes: 780 / 609, placementGainPct: { low: 5, high: 7 } };
+/** Issue 10's targets for a link over its bare reference, 10 B one way. */
+const TARGET_OVER_BARE: Partial<Record<string, number>> = { shm: 1.5, tcp: 1.3 };
+/** Every configuration measured, each bare reference just before the links set against it (less drift between them). */
+const MEASURED_CONFIGS = BARE_CONFIGS.flatMap((bare) => [bare, ...ALL_CONFIGS.filter((c) => referenceOf(c) === bare)]);
 
 interface Curve {
   config: LinkConfig;
@@ -66,13 +78,13 @@ function payloadOf(sizeBytes: number, seed: string): Uint8Array {
 
 async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: typeof PLAN.full, configs: LinkConfig[]): Promise<Curve[]> {
   const curves: Curve[] = [];
-  await peer.warmUp(plan.small.warmup * 20);
+  await peer.warmUp(PLAN.warmupBounces);
   for (const config of configs) {
     const curve: Curve = { config, points: [], details: {} };
     curves.push(curve);
     try {
-      const link = await peer.open(config);
-      curve.details = link.transport.details;
+      const link = config.bare ? await peer.openRaw(config.transport === 'shm' ? 'shm' : 'tcp', Math.max(...plan.sizes)) : await peer.open(config);
+      curve.details = 'transport' in link ? link.transport.details : {};
       for (const sizeBytes of plan.sizes) {
         const { warmup, iterations } = sizeBytes > LARGE_MESSAGE_BYTES ? plan.large : plan.small;
         const samplesUs = await measureLatencyUs(link, payloadOf(sizeBytes, ctx.seed), warmup, iterations);
@@ -88,17 +100,28 @@ async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: typeof PLAN.ful
   return curves;
 }
 
+/** A link's median over its bare reference's at one size; undefined for a reference or a missing point. */
+function overBare(curves: Curve[], config: LinkConfig, sizeBytes: number): number | undefined {
+  return config.bare ? undefined : ratio(medianAt(curves, config.name, sizeBytes), medianAt(curves, referenceOf(config).name, sizeBytes));
+}
+
 function curveRecords(curves: Curve[]): ResultRecord[] {
   const records: ResultRecord[] = [];
   for (const c of curves) {
-    const base = { configuration: c.config.name, transport: c.config.transport, mechanism: c.config.mechanism, placement: 'copy-then-encrypt', ...c.details };
+    const base = {
+      configuration: c.config.name, transport: c.config.transport, mechanism: c.config.mechanism,
+      placement: c.config.bare ? 'none (bare reference)' : 'copy-then-encrypt', reference: c.config.bare ? 'self' : referenceOf(c.config).name, ...c.details,
+    };
     for (const p of c.points) {
+      const latencyRatio = overBare(curves, c.config, p.sizeBytes);
       records.push({
         scenario: 'pingpong', experiment: 'fig4-5', source: 'measured', threads: 2, status: 'completed',
         parameters: { ...base, sizeBytes: p.sizeBytes },
         metrics: {
           oneWayLatencyUs: summarize(p.samplesUs),
           bandwidthMBps: summarize(p.samplesUs.map((us) => p.sizeBytes / us)),
+          // median over median of the bare reference at this size, measured in the same run
+          ...(latencyRatio === undefined ? {} : { latencyRatioX: single(latencyRatio) }),
         },
       });
     }
@@ -159,6 +182,7 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
   const tenByte: Comparison[] = [
     ...PAPER_10_BYTE_US.map((p) => ({ figure: `${p.configuration} (paper: ${p.paperName})`, unit: 'us', paper: p.latencyUs, measured: medianAt(curves, p.configuration, 10) })),
     ...ALL_CONFIGS.filter((c) => !PAPER_10_BYTE_US.some((p) => p.configuration === c.name)).map((c) => ({ figure: `${c.name} (modern)`, unit: 'us', measured: medianAt(curves, c.name, 10) })),
+    ...BARE_CONFIGS.map((c) => ({ figure: `${c.name} (bare reference, no link layer)`, unit: 'us', measured: medianAt(curves, c.name, 10) })),
   ];
   const cross = crossover(curvePoints(curves, 'shm+des-ecb'), curvePoints(curves, 'tcp'));
   const crossAes = crossover(curvePoints(curves, 'shm+aes-128-gcm'), curvePoints(curves, 'tcp'));
@@ -185,6 +209,19 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
     ratioRow('tls', 'tcp+aes-128-gcm', largest),
   ];
   const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(1));
+  const bareRows: Comparison[] = ALL_CONFIGS.flatMap((c) =>
+    [small, largest].map((sizeBytes) => {
+      const target = sizeBytes === 10 ? TARGET_OVER_BARE[c.name] : undefined;
+      const link = medianAt(curves, c.name, sizeBytes);
+      const bare = medianAt(curves, referenceOf(c).name, sizeBytes);
+      return {
+        figure: `${c.name} / ${referenceOf(c).name} at ${sizeBytes} B`,
+        unit: 'x',
+        measured: overBare(curves, c, sizeBytes),
+        note: `${fmt(link)} vs ${fmt(bare)} us${target ? `; target <= ${target}x (issue 10)` : ''}`,
+      };
+    }),
+  );
   const notes = [
     `Measured here on loopback between two threads of one process (${curves.length} configurations); the paper used two SP2 nodes (MPL 35 MB/s ~100 us, TCP 8 MB/s ~2 ms, DES 0.34 MB/s on a Power1). Absolute times are not comparable; the shape (orderings, crossover, ratios) is what is compared.`,
     `10-byte one-way latency here (median, us): ${curves.map((c) => `${c.config.name} ${fmt(medianAt(curves, c.config.name, 10))}`).join(', ')}. Paper: 96, 154, 552, 609, 780 (MPL, MPL+DES, TCP, TCP+DES, TCP/SSL).`,
@@ -192,11 +229,17 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
       ? `Beyond about ${Math.round(cross.sizeBytes)} B secure shm (DES/ECB) is slower than unsecured TCP here (paper: about 200 B); below a few hundred bytes the two curves are within a few microseconds, so this size moves with the machine's load.`
       : 'Secure shm (DES/ECB) was not slower than unsecured TCP at the largest size measured.',
     `TLS negotiated ${suite}; the link mechanisms run on top of plain shm/TCP ("Nexus-integrated").`,
+    `Against the bare references at ${small} B (median / median, same run): ${ALL_CONFIGS.map((c) => `${c.name} ${overBare(curves, c, small)?.toFixed(2) ?? 'n/a'}x`).join(', ')} (targets at 10 B: shm <= 1.5x raw-shm, tcp <= 1.3x raw-tcp).`,
     ...curves.filter((c) => c.error).map((c) => `${c.config.name} failed: ${c.error}`),
   ];
   return {
     tables: [
       comparisonTable('10-byte one-way latency (Sect. 7.1)', tenByte, 'Median of the bounces; paper figures from the IBM SP2.'),
+      comparisonTable(
+        'Each link against a bare reference between the same two threads',
+        bareRows,
+        'raw-shm: a SharedArrayBuffer ping-pong blocking in Atomics.wait; raw-tcp: a Node socket echo, Nagle off; both measured in this run. The ratio is what the link layer (framing, contexts, promises, and the cipher when there is one) costs. npm run bench -- links measures the 10 B rows with contenders alternated.',
+      ),
       comparisonTable('Crossover sizes (Fig. 4 and 5)', crossRows),
       comparisonTable('Secure / unsecure latency per transport', ratioRows, 'Paper ratios from its 10-byte figures (154/96 and 609/552).'),
       comparisonTable('TLS over Nexus-style link encryption', tlsRows, 'Paper: 780 vs 609 us, +28 %, from extra I/O and copies in SSLRef.'),
@@ -208,7 +251,13 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
 
 function plots(curves: Curve[], cores: number) {
   const rows = curves.flatMap((c) =>
-    c.points.map((p) => ({ configuration: c.config.name, source: 'measured', sizeBytes: p.sizeBytes, latencyUs: summarize(p.samplesUs).median })),
+    c.points.map((p) => ({ configuration: c.config.name, source: c.config.bare ? 'bare reference' : 'measured link', sizeBytes: p.sizeBytes, latencyUs: summarize(p.samplesUs).median })),
+  );
+  const ratioRows = curves.flatMap((c) =>
+    c.points.flatMap((p) => {
+      const r = overBare(curves, c.config, p.sizeBytes);
+      return r === undefined ? [] : [{ configuration: c.config.name, sizeBytes: p.sizeBytes, latencyRatioX: r }];
+    }),
   );
   const paperRows = PAPER_10_BYTE_US.map((p) => ({ configuration: p.configuration, source: 'paper (SP2)', sizeBytes: 10, latencyUs: p.latencyUs }));
   const subtitle = `measured here, loopback, ${cores} cores; median one-way latency (round trip / 2)`;
@@ -221,16 +270,31 @@ function plots(curves: Curve[], cores: number) {
       x: { field: 'sizeBytes', title: 'message size (bytes)' },
       y: { field: 'latencyUs', title: 'one-way latency (us)' },
       series: { field: 'configuration', title: 'configuration', type: 'nominal' },
+      strokeDashField: 'source',
     }),
     lineChart({
       name: 'fig5-all-sizes',
       title: 'Fig. 5: ping-pong latency, all sizes (log axes)',
-      subtitle: `${subtitle}; dashed points: the paper's 10 B figures on the SP2`,
+      subtitle: `${subtitle}; the paper's 10 B figures on the SP2 and the bare references drawn apart by dash`,
       rows: [...rows, ...paperRows],
       x: { field: 'sizeBytes', title: 'message size (bytes)', log: true },
       y: { field: 'latencyUs', title: 'one-way latency (us)', log: true },
       series: { field: 'configuration', title: 'configuration', type: 'nominal' },
       strokeDashField: 'source',
+    }),
+    lineChart({
+      name: 'links-over-bare-references',
+      title: 'Each link over its bare reference',
+      subtitle: `measured here, loopback, ${cores} cores; median link latency / median raw-shm (shm links) or raw-tcp (tcp, tls) latency at each size, same run; issue 10's 10 B targets as rules`,
+      rows: ratioRows,
+      x: { field: 'sizeBytes', title: 'message size (bytes)', log: true },
+      y: { field: 'latencyRatioX', title: 'link / bare reference (x)', log: true },
+      series: { field: 'configuration', title: 'configuration', type: 'nominal' },
+      // One label for both: the two lines are too close for two.
+      rules: [
+        { y: 1.5, label: "issue 10's targets at 10 B: shm 1.5x (upper), tcp 1.3x (lower)" },
+        { y: 1.3, label: '' },
+      ],
     }),
   ];
 }
@@ -320,7 +384,7 @@ export const pingpong: Scenario = {
   paper: '001',
   title: 'Secure links over shm, TCP and TLS: ping-pong latency (Fig. 4 and 5)',
   description:
-    'Bounces a vector between the main thread and an echo worker made by secure process creation, over shm rings, TCP and TLS, with none, DES/ECB, AES-GCM or ChaCha20-Poly1305 on the link; reports one-way latency and bandwidth, the crossover size, the ratios and the encryption placement cost.',
+    'Bounces a vector between the main thread and an echo worker made by secure process creation, over shm rings, TCP and TLS, with none, DES/ECB, AES-GCM or ChaCha20-Poly1305 on the link, and over two bare references (raw-shm, raw-tcp) between the same threads; reports one-way latency and bandwidth, each link over its bare reference, the crossover size, the ratios and the encryption placement cost.',
   flags: [
     { name: 'sizes', value: 'BYTES,...', description: 'message sizes (default: quick 10,100,1024,16384,1048576; full 10 then 16 doubling to 1 MiB)' },
     { name: 'iterations', value: 'N', description: `bounces a size up to ${LARGE_MESSAGE_BYTES} B (larger sizes use a tenth, at least 10)` },
@@ -334,11 +398,11 @@ export const pingpong: Scenario = {
       small: { warmup: base.small.warmup, iterations: smallIterations },
       large: { warmup: base.large.warmup, iterations: ctx.flags.iterations ? Math.max(10, Math.round(smallIterations / 10)) : base.large.iterations },
     };
-    ctx.progress.begin('pingpong', ALL_CONFIGS.length * plan.sizes.length);
+    ctx.progress.begin('pingpong', MEASURED_CONFIGS.length * plan.sizes.length);
     const peer = EchoPeer.thread();
     let curves: Curve[];
     try {
-      curves = await sweep(ctx, peer, plan, ALL_CONFIGS);
+      curves = await sweep(ctx, peer, plan, MEASURED_CONFIGS);
     } finally {
       await peer.stop();
     }
