@@ -12,11 +12,13 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { ensureDataset } from '../../datasets/generator.js';
 import { flushDirtyPages, timeCommand, type Benchmark } from '../bench/benchmark.js';
+import { busyWork, slowdownShare } from '../bench/slowdown.js';
 import { summarize } from '../report/stats.js';
 import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../runner/args.js';
 import { nodeCommand } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { encrypt } from './cryptosystem.js';
+import type { RankPool } from './pool.js';
 
 const GiB = 1024 ** 3;
 const FLAGS: FlagSpec[] = [
@@ -26,7 +28,7 @@ const FLAGS: FlagSpec[] = [
 ];
 
 /** Bytes per second of `openssl speed` for one block size, from its table (in 1000s of bytes/s). */
-function opensslSpeed(blockBytes: number, seconds: number): number {
+export function opensslSpeed(blockBytes: number, seconds: number): number {
   const out = execFileSync('openssl', ['speed', '-evp', 'aes-128-ctr', '-bytes', String(blockBytes), '-seconds', String(seconds)], {
     stdio: ['ignore', 'pipe', 'ignore'],
   }).toString();
@@ -35,12 +37,20 @@ function opensslSpeed(blockBytes: number, seconds: number): number {
   return Number(m[1]) * 1000;
 }
 
-async function nodeSpeed(blockBytes: number): Promise<number> {
+/**
+ * Bytes per second of one thread's AES-128-CTR (node:crypto Cipher.update) on `blockBytes` blocks,
+ * over about `timeMs`. `slowdown` names the gate metric an injected slowdown may target (slowdown.ts).
+ */
+export async function nodeSpeed(blockBytes: number, timeMs = 2000, slowdown?: string): Promise<number> {
   const cipher = createCipheriv('aes-128-ctr', randomBytes(16), randomBytes(16));
   const block = randomBytes(blockBytes);
-  const bench = new Bench({ time: 2000, warmup: true });
-  bench.add(`aes-128-ctr ${blockBytes} B`, () => {
-    cipher.update(block);
+  const bench = new Bench({ time: timeMs, warmup: true });
+  const share = slowdownShare(slowdown);
+  const update = () => cipher.update(block);
+  bench.add(`aes-128-ctr ${blockBytes} B`, share === 0 ? update : () => {
+    const started = performance.now();
+    update();
+    busyWork((performance.now() - started) * share);
   });
   await bench.run();
   const result = bench.tasks[0].result as { latency?: { p50?: number } } | undefined;
@@ -66,9 +76,20 @@ function childEncrypt(input: string, procs: number, outDir: string): { wallMs: n
   return JSON.parse(r.stdout.toString()) as { wallMs: number; maxRssBytes: number };
 }
 
+/**
+ * The engine's wall time to encrypt `input` with `procs` ranks (on `pool` when given, else on a new
+ * warmed one), under a fresh random key. `slowdown` names the gate metric an injected slowdown may
+ * target: its extra work runs after the engine's and its time is added.
+ */
+export async function encryptWallMs(input: string, procs: number, outDir: string, pool?: RankPool, slowdown?: string): Promise<number> {
+  const report = await encrypt(input, { procs, key: randomBytes(16), outDir, topology: loadTopology(DEFAULT_TOPOLOGY_FILE), pool });
+  const share = slowdownShare(slowdown);
+  return share === 0 ? report.wallMs : report.wallMs + busyWork(report.wallMs * share);
+}
+
 async function child(input: string, procs: number, outDir: string): Promise<void> {
-  const report = await encrypt(input, { procs, key: randomBytes(16), outDir, topology: loadTopology(DEFAULT_TOPOLOGY_FILE) });
-  process.stdout.write(JSON.stringify({ wallMs: report.wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+  const wallMs = await encryptWallMs(input, procs, outDir);
+  process.stdout.write(JSON.stringify({ wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 }
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);

@@ -1,0 +1,47 @@
+// A slowdown injected on purpose, to prove that the performance gate catches one: the environment
+// variable HARNESS_GATE_SLOWDOWN=NAME:SHARE[,NAME:SHARE...] (e.g. `ctr-aes:0.25`) makes the benchmark
+// entry point that is told NAME do SHARE x its own measured work again as busy CPU work inside its
+// timed region, i.e. take (1 + SHARE) x as long. Only benchmark entry points read it, once per
+// measurement and outside their loops, so an unset variable costs nothing where it matters.
+
+export const SLOWDOWN_ENV = 'HARNESS_GATE_SLOWDOWN';
+/** a share above this is a typo (10 = 1000 % extra work), not an experiment */
+const MAX_SHARE = 10;
+const NAME_RE = /^[a-z0-9][a-z0-9.-]*$/;
+
+/** Parses `NAME:SHARE,...`; throws naming the variable and the bad entry. */
+export function parseSlowdown(text: string): Map<string, number> {
+  const shares = new Map<string, number>();
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const colon = entry.lastIndexOf(':');
+    const name = colon > 0 ? entry.slice(0, colon) : '';
+    const shareText = colon > 0 ? entry.slice(colon + 1) : '';
+    const share = Number(shareText);
+    if (!NAME_RE.test(name)) throw new Error(`${SLOWDOWN_ENV}: entry "${entry}" must be NAME:SHARE, e.g. ctr-aes:0.25 (NAME in lower case letters, digits, "." and "-")`);
+    if (shareText === '' || !Number.isFinite(share) || share <= 0 || share > MAX_SHARE) {
+      throw new Error(`${SLOWDOWN_ENV}: entry "${entry}": the share must be a number above 0 and at most ${MAX_SHARE} (0.25 = 25 % extra work), got "${shareText}"`);
+    }
+    if (shares.has(name)) throw new Error(`${SLOWDOWN_ENV}: "${name}" is named twice`);
+    shares.set(name, share);
+  }
+  return shares;
+}
+
+/** The share of extra work injected for `name` (0 when none, or when `name` is undefined). Read once per measurement. */
+export function slowdownShare(name: string | undefined, env: NodeJS.ProcessEnv = process.env): number {
+  const text = env[SLOWDOWN_ENV];
+  if (name === undefined || !text) return 0;
+  return parseSlowdown(text).get(name) ?? 0;
+}
+
+/** Busy CPU work (not a sleep: a regression costs CPU) for `ms` milliseconds; returns the time it took. */
+export function busyWork(ms: number): number {
+  const started = performance.now();
+  const end = started + ms;
+  let x = 1;
+  while (performance.now() < end) {
+    for (let i = 0; i < 200; i++) x = (x * 1.000001 + 1) % 1e9;
+  }
+  if (x < 0) throw new Error('unreachable: keeps the loop from being optimised away');
+  return performance.now() - started;
+}
