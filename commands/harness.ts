@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
   mpi: { summary: "paper 001's ping-pong as an mpirun job", load: () => import('./mpi.js') },
   bench: { summary: 'benchmarks: speed and memory as ratios to a peer measured in the same run', load: () => import('./bench.js') },
   dataset: { summary: "paper 000's seeded datasets", load: () => import('./dataset.js') },
+  gate: { summary: 'CI performance gate: engine ratios against the committed baseline; exit 1 on a regression', load: () => import('./gate.js') },
 };
 
 const usage = () =>
