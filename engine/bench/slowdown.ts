@@ -34,14 +34,46 @@ export function slowdownShare(name: string | undefined, env: NodeJS.ProcessEnv =
   return parseSlowdown(text).get(name) ?? 0;
 }
 
-/** Busy CPU work (not a sleep: a regression costs CPU) for `ms` milliseconds; returns the time it took. */
+let sink = 0;
+
+/** A loop of `n` steps the compiler cannot drop (its result lands in `sink`). */
+function spin(n: number): void {
+  let x = sink;
+  for (let i = 0; i < n; i++) x = (x + i) | 0;
+  sink = x;
+}
+
+let stepsPerMs: number | undefined;
+
+/** Steps of `spin` a millisecond here: the best of five timings, so a preempted one does not count. */
+function calibrate(): number {
+  let bestMs = Infinity;
+  for (let r = 0; r < 5; r++) {
+    const started = performance.now();
+    spin(200_000);
+    bestMs = Math.min(bestMs, performance.now() - started);
+  }
+  return 200_000 / Math.max(bestMs, 1e-3);
+}
+
+/** Below this, a clock read costs a real share of the work: counted steps instead of a deadline. */
+const COUNTED_BELOW_MS = 0.05;
+
+/**
+ * Busy CPU work (not a sleep: a regression costs CPU) for `ms` milliseconds; returns the time it
+ * took. Short amounts (an iteration of a few microseconds) are counted loop steps, calibrated once,
+ * with no clock read (reading it twice would itself add a few percent to such an iteration), and
+ * return `ms`; longer ones run to a deadline, reading the clock every few steps so they end within
+ * a fraction of a microsecond of it.
+ */
 export function busyWork(ms: number): number {
+  if (ms < COUNTED_BELOW_MS) {
+    stepsPerMs ??= calibrate();
+    spin(Math.round(ms * stepsPerMs));
+    return ms;
+  }
   const started = performance.now();
   const end = started + ms;
-  let x = 1;
-  while (performance.now() < end) {
-    for (let i = 0; i < 200; i++) x = (x * 1.000001 + 1) % 1e9;
-  }
-  if (x < 0) throw new Error('unreachable: keeps the loop from being optimised away');
+  while (performance.now() < end) spin(20);
   return performance.now() - started;
 }

@@ -37,6 +37,18 @@ export function opensslSpeed(blockBytes: number, seconds: number): number {
   return Number(m[1]) * 1000;
 }
 
+/** Median wall time of `op` over 501 calls after 200 uncounted ones. */
+function medianUpdateMs(op: () => unknown): number {
+  for (let i = 0; i < 200; i++) op();
+  const ms: number[] = [];
+  for (let i = 0; i < 501; i++) {
+    const started = performance.now();
+    op();
+    ms.push(performance.now() - started);
+  }
+  return summarize(ms).median;
+}
+
 /**
  * Bytes per second of one thread's AES-128-CTR (node:crypto Cipher.update) on `blockBytes` blocks,
  * over about `timeMs`. `slowdown` names the gate metric an injected slowdown may target (slowdown.ts).
@@ -47,10 +59,12 @@ export async function nodeSpeed(blockBytes: number, timeMs = 2000, slowdown?: st
   const bench = new Bench({ time: timeMs, warmup: true });
   const share = slowdownShare(slowdown);
   const update = () => cipher.update(block);
+  // An injected slowdown adds share x one update's typical time, timed once here: reading the clock
+  // around every update of a few microseconds would itself slow it by several percent.
+  const extraMs = share === 0 ? 0 : share * medianUpdateMs(update);
   bench.add(`aes-128-ctr ${blockBytes} B`, share === 0 ? update : () => {
-    const started = performance.now();
     update();
-    busyWork((performance.now() - started) * share);
+    busyWork(extraMs);
   });
   await bench.run();
   const result = bench.tasks[0].result as { latency?: { p50?: number } } | undefined;

@@ -95,15 +95,22 @@ function listMetrics(): string {
   return FAMILIES.flatMap((f) => f.metrics.map((m) => `${m.name.padEnd(26)} ${String(m.tolerancePct).padStart(3)} %  ${m.reps} pairs  ${m.unit} ${m.timing}`)).join('\n');
 }
 
-/** Removes the scratch folder when the gate is interrupted (the runner removes it on a normal end). */
+/**
+ * Removes the scratch folder (ciphertexts, a tracker's store) when the gate is interrupted; the
+ * runner removes it on a normal end. The listener stays installed while it cleans up: a second
+ * signal (npm passes its own on) would otherwise kill the process halfway through the removal.
+ */
 function cleanupOnSignal(dir: string): () => void {
+  let cleaning = false;
   const handler = (signal: NodeJS.Signals) => {
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (cleaning) return;
+    cleaning = true;
+    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     process.stderr.write(`\ngate interrupted (${signal}); nothing written\n`);
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
   return () => {
     process.off('SIGINT', handler);
     process.off('SIGTERM', handler);
