@@ -45,8 +45,9 @@ function spin(n: number): void {
 
 let stepsPerMs: number | undefined;
 
-/** Steps of `spin` a millisecond here: the best of five timings, so a preempted one does not count. */
+/** Steps of `spin` a millisecond here: the best of five timings (a preempted one does not count), once it is compiled. */
 function calibrate(): number {
+  spin(2_000_000);
   let bestMs = Infinity;
   for (let r = 0; r < 5; r++) {
     const started = performance.now();
@@ -56,8 +57,8 @@ function calibrate(): number {
   return 200_000 / Math.max(bestMs, 1e-3);
 }
 
-/** Below this, a clock read costs a real share of the work: counted steps instead of a deadline. */
-const COUNTED_BELOW_MS = 0.05;
+/** Below this (5 us), a clock read costs a real share of the work: counted steps instead of a deadline. */
+const COUNTED_BELOW_MS = 0.005;
 
 /**
  * Busy CPU work (not a sleep: a regression costs CPU) for `ms` milliseconds; returns the time it
