@@ -47,6 +47,9 @@ test('flags and the injection are read into options', () => {
   assert.equal(o.update, false);
   assert.equal(o.baselineFile, path.resolve('b.json'));
   assert.deepEqual([...o.injected], [['ctr-aes', 0.15]]);
+  assert.equal(o.runs, 1);
+  assert.equal(parseOptions(['--update-baseline'], {}).runs, 3);
+  assert.equal(parseOptions(['--update-baseline', '--runs', '2'], {}).runs, 2);
 });
 
 test('bad flags and injections are refused with a message naming them', () => {
@@ -55,6 +58,7 @@ test('bad flags and injections are refused with a message naming them', () => {
     [['--reps', '2'], {}, /--reps must be at least 5/],
     [['--reps', 'x'], {}, /--reps must be a positive integer, got "x"/],
     [['--note', 'x'], {}, /--note goes with --update-baseline/],
+    [['--runs', '2'], {}, /--runs goes with --update-baseline/],
     [[], { [SLOWDOWN_ENV]: 'nope:0.2' }, /no metric is called "nope"/],
     [[], { [SLOWDOWN_ENV]: 'ctr-aes:zero' }, /entry "ctr-aes:zero": the share must be a number/],
     [['--update-baseline'], { [SLOWDOWN_ENV]: 'ctr-aes:0.2' }, /refusing to take a baseline with HARNESS_GATE_SLOWDOWN set/],
@@ -66,7 +70,7 @@ test('a baseline is taken, and a slowdown injected on its metric fails the gate'
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gate-cli-${process.pid}-`));
   try {
     const files = ['--baseline', path.join(dir, 'gate.json'), '--history', path.join(dir, 'history.jsonl'), '--out', path.join(dir, 'runs')];
-    const taken = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', '--update-baseline', '--note', 'test', ...files]);
+    const taken = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', '--update-baseline', '--runs', '1', '--note', 'test', ...files]);
     assert.equal(taken.code, 0, taken.err);
     const baseline = readBaseline(path.join(dir, 'gate.json'))!;
     assert.deepEqual(Object.keys(baseline.metrics), ['rc4plus-vs-rc4']);
