@@ -26,6 +26,11 @@ const BENCHMARKS: CommandSet<BenchmarkEntry> = {
       ...passThrough,
       load: async () => (await import('../engine/bench/generator.js')).generatorBenchmark,
     },
+    links: {
+      summary: "paper 001's links: shm and tcp one way against bare raw-shm and raw-tcp references; what DES and AES-GCM add against their seal+open alone",
+      ...passThrough,
+      load: async () => (await import('../engine/link/bench.js')).linksBenchmark,
+    },
     startup: {
       summary: 'what a user waits for around the engine: --help, a small encrypt, 1 GiB, an mpirun job, each beside a bare reference',
       ...passThrough,

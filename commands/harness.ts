@@ -18,6 +18,7 @@ const COMMANDS: Record<string, Command> = {
   bench: { summary: 'benchmarks: speed and memory as ratios to a peer measured in the same run', load: () => import('./bench.js') },
   dataset: { summary: "paper 000's seeded datasets", load: () => import('./dataset.js') },
   cluster: { summary: 'a topology as emulated hosts on this machine (network namespaces, shaped links)', load: () => import('./cluster.js') },
+  gate: { summary: 'CI performance gate: engine ratios against the committed baseline; exit 1 on a regression', load: () => import('./gate.js') },
 };
 
 const usage = () =>

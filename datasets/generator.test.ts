@@ -64,3 +64,26 @@ test('sizes that are not a multiple of 4 and unrecorded seeds work', async () =>
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a same-size bit flip in a cached file is caught before use, and the file made again (issue 9)', async () => {
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'ds-test-'));
+  try {
+    const size = PAPER_000_SIZES[1].sizeBytes;
+    const file = await ensureDataset(size, 'harness', cache);
+    const bytes = fs.readFileSync(file);
+    bytes[12345] ^= 0x01;
+    fs.writeFileSync(file, bytes);
+    const again = await ensureDataset(size, 'harness', cache);
+    assert.equal(sha(fs.readFileSync(again)), recorded[`harness:${size}`]);
+    // An unrecorded seed is checked against the checksum written when it was made.
+    const other = await ensureDataset(4096, 'unrecorded', cache);
+    const first = sha(fs.readFileSync(other));
+    const b = fs.readFileSync(other);
+    b[7] ^= 0x80;
+    fs.writeFileSync(other, b);
+    assert.equal(sha(fs.readFileSync(await ensureDataset(4096, 'unrecorded', cache))), first);
+  } finally {
+    fs.rmSync(cache, { recursive: true, force: true });
+  }
+});
+

@@ -114,19 +114,31 @@ export async function writeDataset(file: string, sizeBytes: number, seed: string
   return hash.digest('hex');
 }
 
+/** Cached files whose bytes were hashed in this process, with the stat they had then (a write changes it). */
+const verified = new Map<string, string>();
+const statKey = (st: fs.BigIntStats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
+
 /**
  * The path of the seeded dataset of this size, generated into the git-ignored cache on first use.
- * A fresh file is checked against the SHA-256 recorded in datasets/checksums.json when one is
- * recorded for (seed, size); a cached one is re-used when its size and sidecar checksum still agree.
+ * A cached file is used only once its bytes hash to the SHA-256 recorded in datasets/checksums.json
+ * for (seed, size), or, for an unrecorded seed, to the checksum written beside it when it was made:
+ * a same-size bit flip on disk is caught, and the file made again. The hash runs once per file and
+ * process (about 1 s for 1 GiB), again only if the file has changed since.
  */
 export async function ensureDataset(sizeBytes: number, seed = DEFAULT_SEED, cacheDir = CACHE_DIR): Promise<string> {
   fs.mkdirSync(cacheDir, { recursive: true });
   const file = path.join(cacheDir, datasetName(sizeBytes, seed));
   const sidecar = `${file}.sha256`;
   const recorded = recordedChecksums()[`${seed}:${sizeBytes}`];
-  if (fs.existsSync(file) && fs.existsSync(sidecar) && fs.statSync(file).size === sizeBytes) {
-    const cached = fs.readFileSync(sidecar, 'utf8').trim();
-    if (!recorded || recorded === cached) return file;
+  const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
+  if (st && st.isFile() && st.size === BigInt(sizeBytes) && fs.existsSync(sidecar)) {
+    const expected = recorded ?? fs.readFileSync(sidecar, 'utf8').trim();
+    if (verified.get(file) === statKey(st)) return file;
+    if ((await sha256File(file)) === expected) {
+      verified.set(file, statKey(st));
+      return file;
+    }
+    process.stderr.write(`dataset ${path.basename(file)}: its bytes no longer match its SHA-256 (changed on disk); making it again\n`);
   }
   const sha256 = await writeDataset(file, sizeBytes, seed);
   if (recorded && recorded !== sha256) {
@@ -136,6 +148,7 @@ export async function ensureDataset(sizeBytes: number, seed = DEFAULT_SEED, cach
     );
   }
   fs.writeFileSync(sidecar, `${sha256}\n`);
+  verified.set(file, statKey(fs.statSync(file, { bigint: true })));
   return file;
 }
 

@@ -1,6 +1,8 @@
-// ctr-sweep, declared: paper 000's Fig. 1 and 2 sweep, its flags, and what a run costs.
+// ctr-sweep, declared: paper 000's Fig. 1 and 2 sweep, its flags and variants, and what a run costs.
 import { missingDatasetBytes, PAPER_000_SIZES } from '../datasets/generator.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import type { Stitch } from '../engine/ctr/cryptosystem.js';
+import type { Integrity } from '../engine/ctr/layout.js';
+import { intFlag, intListFlag, UsageError, wordListFlag } from '../engine/runner/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 const MiB = 1024 * 1024;
@@ -9,30 +11,49 @@ const MiB = 1024 * 1024;
 export const SWEEP = {
   full: { maxSizeBytes: Infinity, procs: [1, 2, 3, 4, 6, 8, 12], repetitions: 3 },
   quick: { maxSizeBytes: 10 * MiB, procs: [1, 2, 4, 12], repetitions: 5 },
-  /** every mpirun job starts Node (and ts-node) once a rank: quick keeps to a few jobs */
+  /** every mpirun job starts Node once a rank: quick keeps to a few jobs */
   mpirunQuick: { maxSizeBytes: 10 * MiB, procs: [1, 4], repetitions: 1, sizeLabels: ['1 MB', '10 MB'] },
+  /** on emulated hosts: 12 processes fill the paper's 3 nodes x 4, one MPI rank (and host) a node */
+  emulatedQuick: { maxSizeBytes: 10 * MiB, procs: [1, 12], repetitions: 1, sizeLabels: ['1 MB', '10 MB'] },
   /** 16 random key bytes are drawn per run; the key does not change the cost of AES */
   operations: ['encrypt', 'decrypt'] as const,
+  /** ours and the paper's: decryption is measured with each stitch, both with and without a tag */
+  stitches: ['offset', 'gather'] as Stitch[],
+  integrities: ['aes-128-gcm', 'none'] as Integrity[],
 };
 
 /**
  * Cost model, timed on the 2-core reference machine (quick and --max-size 100MiB runs): an
- * encryption or decryption costs a fixed part, a part per rank and a part per byte; a pool starts
- * per process count; an mpirun job adds its launch.
+ * encryption or decryption costs a fixed part, a part per rank and a part per byte, and the gather
+ * stitch one more pass over the bytes; a pool starts per process count; an mpirun job adds its
+ * launch; on emulated hosts each encryption first syncs the input to the other hosts over links
+ * shaped to the topology (about 100 Mbit/s for the paper's cluster, the same input to two hosts).
  */
-const COST = { opFixedS: 0.004, opPerRankS: 0.0015, opPerByteS: 1 / 330e6, poolStartS: 0.25, mpirunJobS: 1.6, generatePerByteS: 1 / 500e6 };
+const COST = {
+  opFixedS: 0.004, opPerRankS: 0.0015, opPerByteS: 1 / 330e6, gatherPerByteS: 1 / 600e6, poolStartS: 0.25, mpirunJobS: 1.6,
+  generatePerByteS: 1 / 500e6, emulatedSyncPerByteS: 2 / 12e6, emulatedClusterS: 3,
+};
 
+/** The plan a run follows: the quick or full one (by launcher), with every flag applied and checked. */
 export function sweepPlan(quick: boolean, flags: Record<string, string | true>) {
-  const launcher = typeof flags.launcher === 'string' ? flags.launcher : 'local';
-  const plan = !quick ? SWEEP.full : launcher === 'mpirun' ? SWEEP.mpirunQuick : SWEEP.quick;
+  const emulate = flags.emulate === true;
+  // an emulated host runs one MPI rank: --emulate means mpirun
+  const launcher = (typeof flags.launcher === 'string' ? flags.launcher : emulate ? 'mpirun' : 'local') as 'local' | 'mpirun';
+  if (emulate && launcher !== 'mpirun') throw new UsageError('--emulate runs the ranks under mpirun on emulated hosts: drop --launcher local');
+  const plan = !quick ? SWEEP.full : emulate ? SWEEP.emulatedQuick : launcher === 'mpirun' ? SWEEP.mpirunQuick : SWEEP.quick;
+  const stitches = wordListFlag(flags, 'stitch', SWEEP.stitches, launcher === 'mpirun' ? ['offset'] : SWEEP.stitches);
+  if (launcher === 'mpirun' && stitches.includes('gather')) throw new UsageError('--stitch gather applies to the local engine: under mpirun rank 0 writes every part at its offset');
   const maxSize = intFlag(flags, 'max-size', Number.isFinite(plan.maxSizeBytes) ? plan.maxSizeBytes : Number.MAX_SAFE_INTEGER);
   const labels = (plan as { sizeLabels?: string[] }).sizeLabels;
   return {
     launcher,
+    emulate,
     plan,
     procs: intListFlag(flags, 'procs', plan.procs),
     reps: intFlag(flags, 'reps', plan.repetitions),
     sizes: PAPER_000_SIZES.filter((s) => s.sizeBytes <= maxSize && (!labels || labels.includes(s.label))),
+    stitches,
+    integrities: wordListFlag(flags, 'integrity', SWEEP.integrities, SWEEP.integrities),
   };
 }
 
@@ -40,26 +61,45 @@ export const ctrSweepInfo: ScenarioInfo = {
   name: 'ctr-sweep',
   paper: '000',
   title: 'Distributed AES-128-CTR: encryption and decryption time over file size and process count (Fig. 1, Fig. 2)',
-  description: 'encrypts and decrypts the 13 seeded files (100 KiB to 1 GiB, the paper\'s "100 KB" to "1 GB") with 1 to 12 ranks on a Piscina pool; --quick: up to 10 MiB, 1/2/4/12 ranks',
+  description:
+    'encrypts and decrypts the 13 seeded files (100 KiB to 1 GiB, the paper\'s "100 KB" to "1 GB") with 1 to 12 ranks on a Piscina pool, with and without a tag, decrypting with both stitches; --quick: up to 10 MiB, 1/2/4/12 ranks',
   flags: [
     { name: 'procs', value: 'LIST', kind: 'ints', description: 'process counts, comma-separated (default 1,2,3,4,6,8,12; quick 1,2,4,12)' },
     { name: 'reps', value: 'N', kind: 'int', description: 'timed repetitions per point, after one warm-up (default 3; quick 5)' },
     { name: 'max-size', value: 'SIZE', kind: 'size', description: 'largest file size to run, e.g. 100MiB (default 1 GiB; quick 10 MiB)' },
     { name: 'launcher', value: 'local|mpirun', choices: ['local', 'mpirun'], description: 'local: one Piscina pool (default); mpirun: each job under mpirun, one process a node (quick: 1 and 10 MiB, 1 and 4 procs, 1 rep)' },
+    {
+      name: 'stitch',
+      value: 'LIST',
+      kind: 'words',
+      choices: SWEEP.stitches,
+      description: "how decryption puts the parts together, comma-separated: offset (ours: each rank at its offset), gather (the paper's: the master concatenates); default both (mpirun: offset)",
+    },
+    { name: 'integrity', value: 'LIST', kind: 'words', choices: SWEEP.integrities, description: "aes-128-gcm (ours: a tag a part), none (the paper's plain AES-128-CTR), comma-separated; default both" },
+    {
+      name: 'emulate',
+      sameInEvery: true,
+      description:
+        'under mpirun (implied), one rank a node of --topology, each on its emulated host (network namespaces, shaped links; root; engine/cluster); the input is synced over the links, timed apart (syncMs); quick: 1 and 10 MiB, 1 and 12 procs, 1 rep',
+    },
   ],
   estimate({ quick, seed, flags }) {
-    const { launcher, procs, reps, sizes } = sweepPlan(quick, flags);
+    const { launcher, emulate, procs, reps, sizes, stitches, integrities } = sweepPlan(quick, flags);
     const rounds = reps + (launcher === 'mpirun' ? 0 : 1);
     const bytes = sizes.reduce((s, x) => s + x.sizeBytes, 0);
     const largest = Math.max(0, ...sizes.map((s) => s.sizeBytes));
     const datasetBytes = missingDatasetBytes(sizes.map((s) => s.sizeBytes), seed);
-    let seconds = datasetBytes * COST.generatePerByteS;
+    // per integrity: one encryption and one decryption a stitch
+    const ops = integrities.length * (1 + stitches.length);
+    const gathers = integrities.length * stitches.filter((s) => s === 'gather').length;
+    let seconds = datasetBytes * COST.generatePerByteS + (emulate ? COST.emulatedClusterS : 0);
     for (const n of procs) {
-      const perRound = 2 * (sizes.length * (COST.opFixedS + n * COST.opPerRankS) + bytes * COST.opPerByteS);
-      seconds += rounds * perRound + (launcher === 'mpirun' ? rounds * 2 * sizes.length * COST.mpirunJobS : COST.poolStartS);
+      const perRound = ops * (sizes.length * (COST.opFixedS + n * COST.opPerRankS) + bytes * COST.opPerByteS) + gathers * bytes * COST.gatherPerByteS;
+      const sync = emulate && n > 1 ? integrities.length * bytes * COST.emulatedSyncPerByteS : 0;
+      seconds += rounds * (perRound + sync) + (launcher === 'mpirun' ? rounds * ops * sizes.length * COST.mpirunJobS : COST.poolStartS);
     }
-    // the parts (padded to n) and the decrypted copy of the largest file exist at once
-    return { seconds, datasetBytes, scratchBytes: 2 * largest };
+    // the parts (padded to n), the decrypted copy of the largest file, and with gather its decrypted parts exist at once
+    return { seconds, datasetBytes, scratchBytes: (stitches.includes('gather') ? 3 : 2) * largest };
   },
   // one SimGrid run of every size and process count side by side (1 + n actors a point), and on the
   // local profile its calibration, cached after the first run; timed on the reference machine

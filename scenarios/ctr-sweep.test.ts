@@ -23,12 +23,23 @@ test('a small ctr-sweep writes the report folder with the expected rows', async 
       progress: quiet,
     });
     const files = fs.readdirSync(dir);
-    for (const f of ['results.csv', 'results.json', 'report.md', 'index.html', 'fig1-encryption-time.svg', 'fig1-encryption-time.png', 'fig2-decryption-time.png', 'speedup-vs-processes.png', 'throughput-vs-processes.png']) {
+    for (const f of [
+      'results.csv', 'results.json', 'report.md', 'index.html', 'fig1-encryption-time.svg', 'fig1-encryption-time.png', 'fig2-decryption-time-offset.png',
+      'fig2-decryption-time-gather.png', 'speedup-decrypt-vs-encrypt.png', 'speedup-vs-processes.png', 'throughput-vs-processes.png',
+    ]) {
       assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
     }
     const measured = run.records.filter((r) => r.source === 'measured');
-    assert.equal(measured.length, 2 * 2 * 2, '2 sizes x 2 process counts x encrypt and decrypt');
+    assert.equal(measured.length, 2 * 2 * 2 * 3, '2 sizes x 2 process counts x 2 integrities x (encrypt, decrypt offset, decrypt gather)');
     assert.ok(measured.every((r) => r.status === 'completed' && r.metrics.wallMs.samples === 2));
+    const decrypts = measured.filter((r) => r.experiment === 'fig2-decrypt');
+    assert.deepEqual([...new Set(decrypts.map((r) => `${r.parameters.stitch} ${r.parameters.integrity}`))].sort(), ['gather aes-128-gcm', 'gather none', 'offset aes-128-gcm', 'offset none']);
+    assert.ok(decrypts.filter((r) => r.parameters.stitch === 'gather').every((r) => r.metrics.stitchMs.samples === 2), 'the master\'s stitch is timed');
+    assert.ok(decrypts.filter((r) => r.parameters.stitch === 'offset').every((r) => r.metrics.stitchMs === undefined));
+    for (const r of measured) {
+      assert.match(String(r.parameters.ranOn), new RegExp(`^${os.hostname()}: ${r.threads} threads? on ${os.availableParallelism()} cores$`));
+      assert.equal(r.parameters.oversubscribed, r.threads > os.availableParallelism(), 'oversubscription counts real cores');
+    }
     assert.equal(run.records.filter((r) => r.source === 'paper').length, 2);
     const one = measured.find((r) => r.parameters.procs === 1 && r.experiment === 'fig1-encrypt')!;
     assert.equal(one.metrics.speedupX.median, 1);
@@ -39,9 +50,26 @@ test('a small ctr-sweep writes the report folder with the expected rows', async 
     assert.deepEqual(schemaErrors(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'))), [], 'results.json follows engine/report/result.schema.json');
     assert.ok(rows.every((r) => r['param.oversubscribed'] === 'true' || r['param.oversubscribed'] === 'false' || (r.source === 'paper' && r['param.oversubscribed'] === '')), 'booleans are true or false');
     const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
-    assert.match(md, /\| encryption speedup over 1 process \| x \| 6\.7 \|/);
+    assert.match(md, /\| encryption speedup over 1 process \(encrypt \(no tag\)\) \| x \| 6\.7 \|/);
+    assert.match(md, /\| decryption speedup over 1 process \(decrypt, gather \(no tag\)\) \| x \| 6\.378 \|/);
+    assert.ok(rows.some((r) => r['param.stitch'] === 'gather') && rows.some((r) => r['param.integrity'] === 'none'));
     assert.match(md, /This machine has \d+ cores/);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('--stitch and --integrity choose the variants; an unknown one is a usage error naming it', async () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'sweep-'));
+  const opts = (flags: Record<string, string>) => ({ quick: true, topologyFile: DEFAULT_TOPOLOGY_FILE, outParent: out, seed: 'harness', flags, progress: new Progress(process.stderr, false) });
+  try {
+    const { run } = await runScenario(ctrSweep, opts({ procs: '2', reps: '1', 'max-size': String(100 * 1024), stitch: 'gather', integrity: 'none' }));
+    const measured = run.records.filter((r) => r.source === 'measured');
+    assert.deepEqual(measured.map((r) => `${r.experiment} ${r.parameters.integrity} ${r.parameters.stitch ?? '-'}`), ['fig1-encrypt none -', 'fig2-decrypt none gather']);
+    await assert.rejects(runScenario(ctrSweep, opts({ procs: '1', stitch: 'scatter' })), /--stitch: "scatter" is not one of offset, gather/);
+    await assert.rejects(runScenario(ctrSweep, opts({ procs: '1', integrity: 'hmac' })), /--integrity: "hmac" is not one of aes-128-gcm, none/);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+

@@ -18,13 +18,20 @@ describe('paper 001 scenarios, shortened', () => {
   test('pingpong measures every configuration and fills its tables', async () => {
     const out = await pingpong.run(context({ sizes: '10,1024', iterations: '20' }));
     const measured = out.records.filter((r) => r.experiment === 'fig4-5' && r.source === 'measured');
-    assert.equal(measured.length, 8 * 2);
+    // 8 links and 2 bare references (raw-shm, raw-tcp), at 2 sizes
+    assert.equal(measured.length, 10 * 2);
     assert.ok(measured.every((r) => r.status === 'completed' && r.metrics.oneWayLatencyUs.median > 0));
+    assert.deepEqual(new Set(measured.filter((r) => r.metrics.latencyRatioX === undefined).map((r) => r.parameters.configuration)), new Set(['raw-shm', 'raw-tcp']));
+    const tcp10 = measured.find((r) => r.parameters.configuration === 'tcp' && r.parameters.sizeBytes === 10);
+    const raw10 = measured.find((r) => r.parameters.configuration === 'raw-tcp' && r.parameters.sizeBytes === 10);
+    assert.equal(tcp10?.parameters.reference, 'raw-tcp');
+    assert.ok(Math.abs((tcp10?.metrics.latencyRatioX?.median ?? 0) - (tcp10?.metrics.oneWayLatencyUs.median ?? 0) / (raw10?.metrics.oneWayLatencyUs.median ?? 1)) < 1e-9);
     assert.equal(out.records.filter((r) => r.source === 'paper').length, 5);
-    assert.deepEqual(out.plots.map((p) => p.name), ['fig4-small-messages', 'fig5-all-sizes']);
+    assert.deepEqual(out.plots.map((p) => p.name), ['fig4-small-messages', 'fig5-all-sizes', 'links-over-bare-references']);
     const tenByte = out.tables[0];
-    assert.equal(tenByte.rows.length, 8);
+    assert.equal(tenByte.rows.length, 10);
     assert.ok(tenByte.rows.every((r) => typeof r[4] === 'number'));
+    assert.equal(out.tables[1].rows.length, 8 * 2);
     assert.ok(out.records.some((r) => r.experiment === 'placement' && r.parameters.placement === 'encrypt-per-put'));
     assert.deepEqual(recordErrors(out.records), [], 'records follow engine/report/result.schema.json');
   });

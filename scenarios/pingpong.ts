@@ -1,10 +1,12 @@
 // Paper 001, Fig. 4 and 5: one-way latency of a vector bounced between two parties over shm (the
 // paper's MPL), TCP and TLS, with and without encryption on the link; the 10-byte figures, the
 // crossover size, the secure/unsecure ratios, TLS against Nexus-style encryption, and the cost of
-// the two encryption placements.
+// the two encryption placements. Two bare references run between the same two threads in the same
+// run (raw-shm: a SharedArrayBuffer + Atomics ping-pong; raw-tcp: a Node socket echo), and every
+// link is reported as a ratio to its own (issue 10's targets: shm <= 1.5x, tcp <= 1.3x at 10 B).
 import { crossover, ratio, type CurvePoint } from '../engine/link/analysis.js';
 import { PLACEMENTS } from '../engine/link/link.js';
-import { ALL_CONFIGS, EchoPeer, measureLatencyUs, type LinkConfig } from '../engine/link/pingpong.js';
+import { ALL_CONFIGS, BARE_CONFIGS, EchoPeer, measureLatencyUs, referenceOf, type LinkConfig } from '../engine/link/pingpong.js';
 import { measureSealUs, splitIntoParts } from '../engine/link/placement.js';
 import { formatBytes } from '../engine/report/format.js';
 import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Reference } from '../engine/report/plot.js';
@@ -30,6 +32,10 @@ export const PAPER_10_BYTE_US: { configuration: string; paperName: string; laten
   { configuration: 'tls', paperName: 'TCP/SSL secure (SSLRef, DES/CBC)', latencyUs: 780 },
 ];
 const PAPER = { crossoverBytes: 200, tlsOverNexusDes: 780 / 609, placementGainPct: { low: 5, high: 7 } };
+/** Issue 10's targets for a link over its bare reference, 10 B one way. */
+const TARGET_OVER_BARE: Partial<Record<string, number>> = { shm: 1.5, tcp: 1.3 };
+/** Every configuration measured, each bare reference just before the links set against it (less drift between them). */
+const MEASURED_CONFIGS = BARE_CONFIGS.flatMap((bare) => [bare, ...ALL_CONFIGS.filter((c) => referenceOf(c) === bare)]);
 
 interface Curve {
   config: LinkConfig;
@@ -44,15 +50,15 @@ function payloadOf(sizeBytes: number, seed: string): Uint8Array {
   return buf.subarray(0, sizeBytes);
 }
 
-async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: typeof PLAN.full, configs: LinkConfig[]): Promise<Curve[]> {
+async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: ReturnType<typeof pingpongPlan>, configs: LinkConfig[]): Promise<Curve[]> {
   const curves: Curve[] = [];
-  await peer.warmUp(plan.small.warmup * 20);
+  await peer.warmUp(PLAN.warmupBounces);
   for (const config of configs) {
     const curve: Curve = { config, points: [], details: {} };
     curves.push(curve);
     try {
-      const link = await peer.open(config);
-      curve.details = link.transport.details;
+      const link = config.bare ? await peer.openRaw(config.transport === 'shm' ? 'shm' : 'tcp', Math.max(...plan.sizes)) : await peer.open(config);
+      curve.details = 'transport' in link ? link.transport.details : {};
       for (const sizeBytes of plan.sizes) {
         const { warmup, iterations } = sizeBytes > LARGE_MESSAGE_BYTES ? plan.large : plan.small;
         const samplesUs = await measureLatencyUs(link, payloadOf(sizeBytes, ctx.seed), warmup, iterations);
@@ -68,17 +74,28 @@ async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: typeof PLAN.ful
   return curves;
 }
 
+/** A link's median over its bare reference's at one size; undefined for a reference or a missing point. */
+function overBare(curves: Curve[], config: LinkConfig, sizeBytes: number): number | undefined {
+  return config.bare ? undefined : ratio(medianAt(curves, config.name, sizeBytes), medianAt(curves, referenceOf(config).name, sizeBytes));
+}
+
 function curveRecords(curves: Curve[]): ResultRecord[] {
   const records: ResultRecord[] = [];
   for (const c of curves) {
-    const base = { configuration: c.config.name, transport: c.config.transport, mechanism: c.config.mechanism, placement: 'copy-then-encrypt', ...c.details };
+    const base = {
+      configuration: c.config.name, transport: c.config.transport, mechanism: c.config.mechanism,
+      placement: c.config.bare ? 'none (bare reference)' : 'copy-then-encrypt', reference: c.config.bare ? 'self' : referenceOf(c.config).name, ...c.details,
+    };
     for (const p of c.points) {
+      const latencyRatio = overBare(curves, c.config, p.sizeBytes);
       records.push({
         scenario: 'pingpong', experiment: 'fig4-5', source: 'measured', threads: 2, status: 'completed',
         parameters: { ...base, sizeBytes: p.sizeBytes },
         metrics: {
           oneWayLatencyUs: summarize(p.samplesUs),
           bandwidthMBps: summarize(p.samplesUs.map((us) => p.sizeBytes / us)),
+          // median over median of the bare reference at this size, measured in the same run
+          ...(latencyRatio === undefined ? {} : { latencyRatioX: single(latencyRatio) }),
         },
       });
     }
@@ -139,6 +156,7 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
   const tenByte: Comparison[] = [
     ...PAPER_10_BYTE_US.map((p) => ({ figure: `${p.configuration} (paper: ${p.paperName})`, unit: 'us', paper: p.latencyUs, measured: medianAt(curves, p.configuration, 10) })),
     ...ALL_CONFIGS.filter((c) => !PAPER_10_BYTE_US.some((p) => p.configuration === c.name)).map((c) => ({ figure: `${c.name} (modern)`, unit: 'us', measured: medianAt(curves, c.name, 10) })),
+    ...BARE_CONFIGS.map((c) => ({ figure: `${c.name} (bare reference, no link layer)`, unit: 'us', measured: medianAt(curves, c.name, 10) })),
   ];
   const cross = crossover(curvePoints(curves, 'shm+des-ecb'), curvePoints(curves, 'tcp'));
   const crossAes = crossover(curvePoints(curves, 'shm+aes-128-gcm'), curvePoints(curves, 'tcp'));
@@ -165,6 +183,19 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
     ratioRow('tls', 'tcp+aes-128-gcm', largest),
   ];
   const fmt = (v: number | undefined) => (v === undefined ? 'n/a' : v.toFixed(1));
+  const bareRows: Comparison[] = ALL_CONFIGS.flatMap((c) =>
+    [small, largest].map((sizeBytes) => {
+      const target = sizeBytes === 10 ? TARGET_OVER_BARE[c.name] : undefined;
+      const link = medianAt(curves, c.name, sizeBytes);
+      const bare = medianAt(curves, referenceOf(c).name, sizeBytes);
+      return {
+        figure: `${c.name} / ${referenceOf(c).name} at ${formatBytes(sizeBytes)}`,
+        unit: 'x',
+        measured: overBare(curves, c, sizeBytes),
+        note: `${fmt(link)} vs ${fmt(bare)} us${target ? `; target <= ${target}x (issue 10)` : ''}`,
+      };
+    }),
+  );
   const notes = [
     `Measured here on loopback between two threads of one process (${curves.length} configurations); the paper used two SP2 nodes (MPL 35 MB/s ~100 us, TCP 8 MB/s ~2 ms, DES 0.34 MB/s on a Power1). Absolute times are not comparable; the shape (orderings, crossover, ratios) is what is compared.`,
     `10-byte one-way latency here (median, us): ${curves.map((c) => `${c.config.name} ${fmt(medianAt(curves, c.config.name, 10))}`).join(', ')}. Paper: 96, 154, 552, 609, 780 (MPL, MPL+DES, TCP, TCP+DES, TCP/SSL).`,
@@ -172,11 +203,17 @@ function tables(curves: Curve[], sizes: number[], placementRows: Comparison[]): 
       ? `Beyond about ${Math.round(cross.sizeBytes)} B secure shm (DES/ECB) is slower than unsecured TCP here (paper: about 200 B); below a few hundred bytes the two curves are within a few microseconds, so this size moves with the machine's load.`
       : 'Secure shm (DES/ECB) was not slower than unsecured TCP at the largest size measured.',
     `TLS negotiated ${suite}; the link mechanisms run on top of plain shm/TCP ("Nexus-integrated").`,
+    `Against the bare references at ${small} B (median / median, same run): ${ALL_CONFIGS.map((c) => `${c.name} ${overBare(curves, c, small)?.toFixed(2) ?? 'n/a'}x`).join(', ')} (targets at 10 B: shm <= 1.5x raw-shm, tcp <= 1.3x raw-tcp).`,
     ...curves.filter((c) => c.error).map((c) => `${c.config.name} failed: ${c.error}`),
   ];
   return {
     tables: [
       comparisonTable('10-byte one-way latency (Sect. 7.1)', tenByte, 'Median of the bounces; paper figures from the IBM SP2.'),
+      comparisonTable(
+        'Each link against a bare reference between the same two threads',
+        bareRows,
+        'raw-shm: a SharedArrayBuffer ping-pong blocking in Atomics.wait; raw-tcp: a Node socket echo, Nagle off; both measured in this run. The ratio is what the link layer (framing, contexts, promises, and the cipher when there is one) costs. npm run bench -- links measures the 10 B rows with contenders alternated.',
+      ),
       comparisonTable('Crossover sizes (Fig. 4 and 5)', crossRows),
       comparisonTable('Secure / unsecure latency per transport', ratioRows, 'Paper ratios from its 10-byte figures (154/96 and 609/552).'),
       comparisonTable('TLS over Nexus-style link encryption', tlsRows, 'Paper: 780 vs 609 us, +28 %, from extra I/O and copies in SSLRef.'),
@@ -191,7 +228,8 @@ const PAPER_REFERENCE: Reference = {
   label: "paper (IBM SP2), 10-byte messages; MPL is the paper's shm",
   rows: PAPER_10_BYTE_US.map((p) => ({ configuration: p.configuration, sizeBytes: 10, latencyUs: p.latencyUs })),
 };
-const SERIES = { field: 'configuration', title: 'configuration', order: ALL_CONFIGS.map((c) => c.name) };
+/** the links, then the bare references: one colour each, the same in every chart */
+const SERIES = { field: 'configuration', title: 'configuration', order: [...ALL_CONFIGS, ...BARE_CONFIGS].map((c) => c.name) };
 const SPREAD = quartiles('latencyUs', 'the bounces of a point');
 /** Fig. 5's axes: every size, latency on a log axis */
 const FIG5 = {
@@ -199,12 +237,28 @@ const FIG5 = {
   y: { field: 'latencyUs', title: 'one-way latency (us, log)', scale: 'log' },
 } as const;
 
+/**
+ * Each link's latency over its bare reference's median at each size, with the link's quartiles over
+ * the same median as the spread (the reference's own spread is a few percent; the link's is what varies).
+ */
+function overBareRows(curves: Curve[]) {
+  return curves.flatMap((c) =>
+    c.points.flatMap((p) => {
+      const bare = c.config.bare ? undefined : medianAt(curves, referenceOf(c.config).name, p.sizeBytes);
+      return bare === undefined ? [] : [{ configuration: c.config.name, sizeBytes: p.sizeBytes, ...withQuartiles('latencyRatioX', summarize(p.samplesUs), 1 / bare) }];
+    }),
+  );
+}
+
 function plots(curves: Curve[], cores: number): Plot[] {
   const rows = curves.flatMap((c) =>
     c.points.map((p) => ({ configuration: c.config.name, sizeBytes: p.sizeBytes, ...withQuartiles('latencyUs', summarize(p.samplesUs)) })),
   );
   const common = {
-    subtitle: `measured here, loopback, ${cores} cores; median one-way latency (round trip / 2)`,
+    subtitle: [
+      `measured here, loopback, ${cores} cores; median one-way latency (round trip / 2)`,
+      'raw-shm and raw-tcp: bare references between the same two threads, no link layer',
+    ],
     series: SERIES,
     spread: SPREAD,
     references: [PAPER_REFERENCE],
@@ -219,6 +273,24 @@ function plots(curves: Curve[], cores: number): Plot[] {
       y: { field: 'latencyUs', title: 'one-way latency (us)' },
     }),
     chart({ ...common, ...FIG5, name: 'fig5-all-sizes', title: 'Fig. 5: ping-pong latency, all sizes', rows }),
+    chart({
+      name: 'links-over-bare-references',
+      title: 'Each link over its bare reference',
+      subtitle: [
+        `measured here, loopback, ${cores} cores, same run: median link latency / median raw-shm (shm links) or raw-tcp (tcp, tls) latency at each size`,
+        "dashed: issue 10's targets at 10 B",
+      ],
+      rows: overBareRows(curves),
+      x: FIG5.x,
+      y: { field: 'latencyRatioX', title: 'link / bare reference (x, log)', scale: 'log' },
+      series: SERIES,
+      spread: quartiles('latencyRatioX', "the link's bounces, over the reference's median"),
+      // one label for both: the two lines are too close for two
+      rules: [
+        { y: 1.5, label: 'targets at 10 B: shm 1.5x raw-shm (upper), tcp 1.3x raw-tcp (lower)' },
+        { y: 1.3, label: '' },
+      ],
+    }),
   ];
 }
 
@@ -272,7 +344,8 @@ async function simulatePingpongScenario(ctx: ScenarioContext, measured: ResultRe
   const tls = simAt('tls', 10);
   const tlsPaper = paperAt10('tls');
   const measuredRows = measured
-    .filter((r) => r.source === 'measured' && r.status === 'completed' && r.experiment === 'fig4-5' && r.metrics.oneWayLatencyUs)
+    // the links only: the bare references have no simulated counterpart
+    .filter((r) => r.source === 'measured' && r.status === 'completed' && r.experiment === 'fig4-5' && r.parameters.reference !== 'self' && r.metrics.oneWayLatencyUs)
     .map((r) => ({ configuration: r.parameters.configuration as string, sizeBytes: r.parameters.sizeBytes as number, ...withQuartiles('latencyUs', r.metrics.oneWayLatencyUs) }));
   return {
     records,
@@ -310,11 +383,11 @@ export const pingpong: Scenario = {
   simulate: simulatePingpongScenario,
   async run(ctx) {
     const plan = pingpongPlan(ctx.quick, ctx.flags);
-    ctx.progress.begin('pingpong', ALL_CONFIGS.length * plan.sizes.length);
+    ctx.progress.begin('pingpong', MEASURED_CONFIGS.length * plan.sizes.length);
     const peer = EchoPeer.thread();
     let curves: Curve[];
     try {
-      curves = await sweep(ctx, peer, plan, ALL_CONFIGS);
+      curves = await sweep(ctx, peer, plan, MEASURED_CONFIGS);
     } finally {
       await peer.stop();
     }

@@ -47,8 +47,8 @@ describe('cluster plan (no root needed)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rsh-'));
     try {
       const script = path.join(dir, 'agent.sh');
-      fs.writeFileSync(script, rshAgentScript(plan).replace('exec ip netns exec "$ns" sh -c "$*"', 'echo "$ns $HARNESS_HOST: $*"'), { mode: 0o755 });
-      assert.equal(execFileSync(script, ['-x', '10.213.9.3', 'orted', '-mca', 'a'], { encoding: 'utf8' }).trim(), `${plan.hosts[1].namespace} beta@10.213.9.3: orted -mca a`);
+      fs.writeFileSync(script, rshAgentScript(plan).replace('mkdir -p -m 0700 "$OMPI_MCA_orte_tmpdir_base"', '').replace('exec ip netns exec "$ns" sh -c "$*"', 'echo "$ns $HARNESS_HOST $OMPI_MCA_orte_tmpdir_base: $*"'), { mode: 0o755 });
+      assert.equal(execFileSync(script, ['-x', '10.213.9.3', 'orted', '-mca', 'a'], { encoding: 'utf8' }).trim(), `${plan.hosts[1].namespace} beta@10.213.9.3 /tmp/${plan.hosts[1].namespace}: orted -mca a`);
       assert.throws(() => execFileSync(script, ['192.0.2.2', 'true'], { stdio: 'pipe' }), /is not one of its hosts/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

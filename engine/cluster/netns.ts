@@ -140,6 +140,7 @@ export function clusterDown(name: string): { removed: string[] } {
   // Deleting a namespace deletes the veth end inside it, and with it the peer on the bridge.
   for (const ns of left.namespaces) if (tryRun('ip', ['netns', 'del', ns])) removed.push(`namespace ${ns}`);
   for (const l of harnessObjects(clusterId(name)).links) if (tryRun('ip', ['link', 'del', l])) removed.push(`link ${l}`);
+  for (const d of fs.readdirSync('/tmp').filter((n) => n.startsWith(`${OBJECT_PREFIX}-${clusterId(name)}-`))) fs.rmSync(path.join('/tmp', d), { recursive: true, force: true });
   fs.rmSync(stateDir(name), { recursive: true, force: true });
   const still = harnessObjects(clusterId(name));
   if (still.namespaces.length || still.links.length) throw new ClusterError(`cluster ${name}: could not remove ${[...still.namespaces, ...still.links].join(', ')}`);

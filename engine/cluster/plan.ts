@@ -90,6 +90,13 @@ export function tbfBurstBytes(rateBitsPerS: number): number {
   return Math.max(32 * 1024, Math.ceil(rateBitsPerS / 8 / 250));
 }
 
+/**
+ * Each emulated host's own temporary folder. The namespaces share this machine's /tmp and host name,
+ * so OpenMPI's daemons would race to create the same session folder (/tmp/ompi.<host>.<uid>/jf.N:
+ * "File exists"); on real hosts each has its own /tmp.
+ */
+export const hostTmpDir = (h: EmulatedHost): string => `/tmp/${h.namespace}`;
+
 /** The host of an address, for the rsh agent mpirun starts remote daemons through. */
 export function hostByAddress(plan: ClusterPlan, address: string): EmulatedHost | undefined {
   return plan.hosts.find((h) => h.address === address);
@@ -100,7 +107,9 @@ export function hostByAddress(plan: ClusterPlan, address: string): EmulatedHost 
  * inside the namespace of the address it is given, and refuses any other address.
  */
 export function rshAgentScript(plan: ClusterPlan): string {
-  const cases = plan.hosts.map((h) => `  ${h.address}) ns=${h.namespace}; export HARNESS_HOST=${h.node}@${h.address} ;;`).join('\n');
+  const cases = plan.hosts
+    .map((h) => `  ${h.address}) ns=${h.namespace}; export HARNESS_HOST=${h.node}@${h.address} OMPI_MCA_orte_tmpdir_base=${hostTmpDir(h)} ;;`)
+    .join('\n');
   return [
     '#!/bin/sh',
     `# mpirun's rsh agent for the emulated cluster "${plan.name}": runs the command in the namespace of`,
@@ -112,6 +121,7 @@ export function rshAgentScript(plan: ClusterPlan): string {
     cases,
     `  *) echo "rsh agent of cluster ${plan.name}: $host is not one of its hosts" >&2; exit 255 ;;`,
     'esac',
+    'mkdir -p -m 0700 "$OMPI_MCA_orte_tmpdir_base"',
     'exec ip netns exec "$ns" sh -c "$*"',
     '',
   ].join('\n');

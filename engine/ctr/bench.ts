@@ -1,8 +1,10 @@
 // `npm run bench -- ctr`: the cryptosystem against its peers, measured side by side in one run.
 // (a) one thread's in-memory AES-128-CTR at 16 KiB vs `openssl speed -evp aes-128-ctr`;
 // (b) end-to-end encryption of the 1 GiB dataset with n = cores vs `openssl enc` and `cp` of the same
-// file, and peak RSS with n = cores and n = 12. Each end-to-end run is its own child process, so its
-// peak RSS is its own.
+// file, none of them flushing to disk; (c) peak RSS with n = cores and n = 12; (d) the same three
+// when each must have its output on disk before it counts as done (ours fsyncs every file and folder
+// before its commit, the others are followed by `sync FILE`). Each end-to-end run is its own child
+// process, so its peak RSS is its own.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -12,11 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { ensureDataset } from '../../datasets/generator.js';
 import { flushDirtyPages, timeCommand, type Benchmark } from '../bench/benchmark.js';
+import { busyWork, slowdownShare } from '../bench/slowdown.js';
 import { summarize } from '../report/stats.js';
 import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../runner/args.js';
 import { nodeCommand } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { encrypt } from './cryptosystem.js';
+import type { RankPool } from './pool.js';
 
 const GiB = 1024 ** 3;
 const FLAGS: FlagSpec[] = [
@@ -26,7 +30,7 @@ const FLAGS: FlagSpec[] = [
 ];
 
 /** Bytes per second of `openssl speed` for one block size, from its table (in 1000s of bytes/s). */
-function opensslSpeed(blockBytes: number, seconds: number): number {
+export function opensslSpeed(blockBytes: number, seconds: number): number {
   const out = execFileSync('openssl', ['speed', '-evp', 'aes-128-ctr', '-bytes', String(blockBytes), '-seconds', String(seconds)], {
     stdio: ['ignore', 'pipe', 'ignore'],
   }).toString();
@@ -35,12 +39,37 @@ function opensslSpeed(blockBytes: number, seconds: number): number {
   return Number(m[1]) * 1000;
 }
 
-async function nodeSpeed(blockBytes: number): Promise<number> {
+/** Median wall time of `op` over 1001 calls after 5000 uncounted ones (compiled code settles there), less a clock read's. */
+function medianUpdateMs(op: () => unknown): number {
+  for (let i = 0; i < 5000; i++) op();
+  const ms: number[] = [];
+  const clock: number[] = [];
+  for (let i = 0; i < 1001; i++) {
+    const started = performance.now();
+    op();
+    const done = performance.now();
+    ms.push(done - started);
+    clock.push(performance.now() - done);
+  }
+  return summarize(ms).median - summarize(clock).median;
+}
+
+/**
+ * Bytes per second of one thread's AES-128-CTR (node:crypto Cipher.update) on `blockBytes` blocks,
+ * over about `timeMs`. `slowdown` names the gate metric an injected slowdown may target (slowdown.ts).
+ */
+export async function nodeSpeed(blockBytes: number, timeMs = 2000, slowdown?: string): Promise<number> {
   const cipher = createCipheriv('aes-128-ctr', randomBytes(16), randomBytes(16));
   const block = randomBytes(blockBytes);
-  const bench = new Bench({ time: 2000, warmup: true });
-  bench.add(`aes-128-ctr ${blockBytes} B`, () => {
-    cipher.update(block);
+  const bench = new Bench({ time: timeMs, warmup: true });
+  const share = slowdownShare(slowdown);
+  const update = () => cipher.update(block);
+  // An injected slowdown adds share x one update's typical time, timed once here: reading the clock
+  // around every update of a few microseconds would itself slow it by several percent.
+  const extraMs = share === 0 ? 0 : share * medianUpdateMs(update);
+  bench.add(`aes-128-ctr ${blockBytes} B`, share === 0 ? update : () => {
+    update();
+    busyWork(extraMs);
   });
   await bench.run();
   const result = bench.tasks[0].result as { latency?: { p50?: number } } | undefined;
@@ -52,30 +81,42 @@ async function nodeSpeed(blockBytes: number): Promise<number> {
 /** Removes the previous contender's outputs and flushes its dirty pages. */
 function settle(scratch: string): void {
   for (const f of ['cp.out', 'enc.out']) fs.rmSync(path.join(scratch, f), { force: true });
-  fs.rmSync(path.join(scratch, 'ours'), { recursive: true, force: true });
+  for (const d of ['ours', 'ours12']) fs.rmSync(path.join(scratch, d), { recursive: true, force: true });
   flushDirtyPages();
 }
 
 /** Runs one encryption in a child process; returns its wall time and that process's peak RSS. */
-function childEncrypt(input: string, procs: number, outDir: string): { wallMs: number; maxRssBytes: number } {
+function childEncrypt(input: string, procs: number, outDir: string, durable = false): { wallMs: number; maxRssBytes: number } {
   const [node, ...flags] = nodeCommand(fileURLToPath(import.meta.url));
-  const r = spawnSync(node, [...flags, '--child', input, String(procs), outDir], {
+  const r = spawnSync(node, [...flags, '--child', input, String(procs), outDir, String(durable)], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (r.status !== 0) throw new Error(`child encryption with n = ${procs} failed (exit ${r.status})`);
   return JSON.parse(r.stdout.toString()) as { wallMs: number; maxRssBytes: number };
 }
 
-async function child(input: string, procs: number, outDir: string): Promise<void> {
-  const report = await encrypt(input, { procs, key: randomBytes(16), outDir, topology: loadTopology(DEFAULT_TOPOLOGY_FILE) });
-  process.stdout.write(JSON.stringify({ wallMs: report.wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+/**
+ * The engine's wall time to encrypt `input` with `procs` ranks (on `pool` when given, else on a new
+ * warmed one), under a fresh random key. `slowdown` names the gate metric an injected slowdown may
+ * target: its extra work runs after the engine's and its time is added. `durable`: fsync before the
+ * commit (the command's default; the gate compares with `openssl enc`, which does not).
+ */
+export async function encryptWallMs(input: string, procs: number, outDir: string, pool?: RankPool, slowdown?: string, durable = false): Promise<number> {
+  const report = await encrypt(input, { procs, key: randomBytes(16), outDir, topology: loadTopology(DEFAULT_TOPOLOGY_FILE), pool, durable });
+  const share = slowdownShare(slowdown);
+  return share === 0 ? report.wallMs : report.wallMs + busyWork(report.wallMs * share);
+}
+
+async function child(input: string, procs: number, outDir: string, durable: boolean): Promise<void> {
+  const wallMs = await encryptWallMs(input, procs, outDir, undefined, undefined, durable);
+  process.stdout.write(JSON.stringify({ wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 }
 
 const fmt = (x: number, digits = 2) => x.toFixed(digits);
 
 async function run(argv: string[]): Promise<number> {
   if (argv[0] === '--child') {
-    await child(argv[1], Number(argv[2]), argv[3]);
+    await child(argv[1], Number(argv[2]), argv[3], argv[4] === 'true');
     return 0;
   }
   const { flags } = parseArgs(argv, FLAGS);
@@ -100,6 +141,7 @@ async function run(argv: string[]): Promise<number> {
     const key = randomBytes(16).toString('hex');
     const iv = randomBytes(16).toString('hex');
     const times = { cp: [] as number[], openssl: [] as number[], ours: [] as number[] };
+    const med = (xs: number[]) => summarize(xs).median;
     const rss: number[] = [];
     process.stdout.write(`(b) end to end, ${fmt(sizeBytes / GiB, 3)} GiB file (read from a warm page cache; dirty pages flushed before each contender), ${reps} repetitions each, interleaved\n`);
     timeCommand('cp', [input, path.join(scratch, 'warm')]);
@@ -115,18 +157,39 @@ async function run(argv: string[]): Promise<number> {
       rss.push(r.maxRssBytes);
       process.stdout.write(`    rep ${rep + 1}: cp ${fmt(times.cp[rep], 0)} ms, openssl enc ${fmt(times.openssl[rep], 0)} ms, ours (n = ${cores}) ${fmt(r.wallMs, 0)} ms\n`);
     }
-    const med = (xs: number[]) => summarize(xs).median;
     process.stdout.write(
       `    medians: cp ${fmt(med(times.cp), 0)} ms, openssl enc ${fmt(med(times.openssl), 0)} ms, ours ${fmt(med(times.ours), 0)} ms (${fmt((sizeBytes * 8) / 1e9 / (med(times.ours) / 1000))} Gbit/s)\n` +
         `    speedup over openssl enc   ${fmt(med(times.openssl) / med(times.ours))}x   (target >= 1.3)\n` +
         `    ours / cp                  ${fmt(med(times.ours) / med(times.cp))}x   (target <= 1.5)\n` +
-        `    openssl enc and cp are whole commands (process start included); ours is the engine's wall time after its pool is up\n\n`,
+        `    openssl enc and cp are whole commands (process start included); ours is the engine's wall time after its pool is up,\n` +
+        `    without fsync, as the others (the engine's default, and the CLI's, is to fsync: see (d))\n\n`,
     );
     settle(scratch);
     const twelve = childEncrypt(input, 12, path.join(scratch, 'ours12'));
     process.stdout.write(
       `(c) peak RSS of the whole process: n = ${cores}: ${fmt(Math.max(...rss) / 2 ** 20, 0)} MiB; n = 12: ${fmt(twelve.maxRssBytes / 2 ** 20, 0)} MiB` +
-        ` (target < 512 MiB; n = 12 took ${fmt(twelve.wallMs, 0)} ms)\n`,
+        ` (target < 512 MiB; n = 12 took ${fmt(twelve.wallMs, 0)} ms)\n\n`,
+    );
+
+    // (d) Durable: the output is on disk when each contender says it is done.
+    const durable = { cp: [] as number[], openssl: [] as number[], ours: [] as number[] };
+    const cpOut = path.join(scratch, 'cp.out');
+    const encOut = path.join(scratch, 'enc.out');
+    process.stdout.write(`(d) the same, each output on disk before it counts as done (cp and openssl enc followed by sync FILE; ours fsyncs every file and folder before its commit), ${reps} repetitions each, interleaved\n`);
+    for (let rep = 0; rep < reps; rep++) {
+      settle(scratch);
+      durable.cp.push(timeCommand('sh', ['-c', 'cp "$1" "$2" && sync "$2"', 'sh', input, cpOut]));
+      settle(scratch);
+      durable.openssl.push(timeCommand('sh', ['-c', 'openssl enc -aes-128-ctr -K "$1" -iv "$2" -in "$3" -out "$4" && sync "$4"', 'sh', key, iv, input, encOut]));
+      settle(scratch);
+      durable.ours.push(childEncrypt(input, cores, path.join(scratch, 'ours'), true).wallMs);
+      process.stdout.write(`    rep ${rep + 1}: cp+sync ${fmt(durable.cp[rep], 0)} ms, openssl enc+sync ${fmt(durable.openssl[rep], 0)} ms, ours durable ${fmt(durable.ours[rep], 0)} ms\n`);
+    }
+    process.stdout.write(
+      `    medians: cp+sync ${fmt(med(durable.cp), 0)} ms, openssl enc+sync ${fmt(med(durable.openssl), 0)} ms, ours durable ${fmt(med(durable.ours), 0)} ms\n` +
+        `    speedup over openssl enc+sync   ${fmt(med(durable.openssl) / med(durable.ours))}x\n` +
+        `    ours durable / cp+sync          ${fmt(med(durable.ours) / med(durable.cp))}x\n` +
+        `    ours durable / ours (b)         ${fmt(med(durable.ours) / med(times.ours))}x: what the flush costs here\n`,
     );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

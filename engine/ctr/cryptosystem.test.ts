@@ -1,16 +1,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SeededBytes } from '../../datasets/generator.js';
 import { loadTopology } from '../topology/topology.js';
 import { decrypt, encrypt } from './cryptosystem.js';
 import { deriveSubkeys } from './key.js';
 import { partFileName } from './layout.js';
 import { RankPool } from './pool.js';
+import { flipBit, listFiles, seededFile as seededInput, sha } from './testing.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -26,16 +26,7 @@ let ranks: RankPool | undefined;
  */
 const pool = (): RankPool => (ranks ??= new RankPool(12));
 
-function seededFile(name: string, sizeBytes: number): string {
-  const buf = new Uint8Array(Math.ceil(sizeBytes / 4) * 4);
-  new SeededBytes(`test:${sizeBytes}`).fill(buf);
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, buf.subarray(0, sizeBytes));
-  return file;
-}
-const sha = (file: string) => createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-const listFiles = (d: string): string[] =>
-  fs.existsSync(d) ? fs.readdirSync(d, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath ?? e.path, e.name)) : [];
+const seededFile = (name: string, sizeBytes: number) => seededInput(dir, name, sizeBytes);
 
 before(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctr-test-'));
@@ -143,14 +134,8 @@ describe('decryption detects what the paper turns into junk', () => {
   test('missing part', () => onCopy((c) => fs.rmSync(inCopy(c, partPath(2, 'body'))), /part 2 of 4 is missing its body file/));
   test('missing IV', () => onCopy((c) => fs.rmSync(inCopy(c, partPath(1, 'iv'))), /part 1 of 4 is missing its iv file/));
   test('truncated part', () => onCopy((c) => fs.truncateSync(inCopy(c, partPath(3, 'body')), 100), /part 3 of 4 is truncated: 100 bytes/));
-  /** Flips one bit of one part file, in a copy; a negative byte counts from the end. */
-  const flip = (part: number, kind: 'body' | 'iv' | 'tag', byte: number | 'middle', mask: number) => (c: string) => {
-    const p = inCopy(c, partPath(part, kind));
-    const b = fs.readFileSync(p);
-    const at = byte === 'middle' ? b.length >> 1 : byte < 0 ? b.length + byte : byte;
-    b[at] ^= mask;
-    fs.writeFileSync(p, b);
-  };
+  /** Flips the bits of `mask` in one byte of one part file, in a copy; a negative byte counts from the end. */
+  const flip = (part: number, kind: 'body' | 'iv' | 'tag', byte: number | 'middle', mask: number) => (c: string) => flipBit(inCopy(c, partPath(part, kind)), byte, mask);
   test('tampered body', () => onCopy(flip(1, 'body', 'middle', 0x01), /part 1 of 4 failed its integrity check/));
   test('tampered IV counter', () => onCopy(flip(0, 'iv', 15, 0x80), /part 0 of 4 failed its integrity check/));
   test('tampered nonce', () => onCopy(flip(2, 'iv', 0, 0x01), /part 2 of 4 failed its integrity check/));
@@ -178,8 +163,10 @@ test('the paper topology places 4 ranks a node, syncs the input to each node, an
   const out = path.join(dir, 'beowulf-out');
   const report = await encrypt(input, { procs: 12, key, outDir: out, topology: beowulf, pool: pool() });
   assert.deepEqual(report.ranks.map((r) => r.node), [...Array(4).fill('node1'), ...Array(4).fill('node2'), ...Array(4).fill('node3')]);
-  assert.equal(report.oversubscribed, false);
-  assert.ok(report.syncMs >= 0);
+  assert.equal(report.placementOversubscribed, false, 'the topology holds 12 ranks');
+  assert.equal(report.threads, 12);
+  assert.equal(report.oversubscribed, 12 > os.availableParallelism(), 'real oversubscription counts this host\'s cores');
+  assert.equal(report.host, os.hostname());
   for (const node of ['node1', 'node2', 'node3']) assert.equal(fs.readdirSync(path.join(out, node)).length, 12, `${node}: 4 ranks x 3 files, no sync copy`);
   const back = path.join(dir, 'beowulf-back');
   await decrypt('beowulf', { procs: 12, key, fromDir: out, outFile: back, topology: beowulf, pool: pool() });
@@ -187,7 +174,7 @@ test('the paper topology places 4 ranks a node, syncs the input to each node, an
   const bigPool = new RankPool(14);
   try {
     const fourteen = await encrypt(input, { procs: 14, key, outDir: path.join(dir, 'over'), topology: beowulf, pool: bigPool });
-    assert.equal(fourteen.oversubscribed, true, 'beyond 3 x 4 ranks the run is marked oversubscribed');
+    assert.equal(fourteen.placementOversubscribed, true, 'beyond 3 x 4 ranks the topology is oversubscribed');
     assert.equal(fourteen.ranks[12].node, 'node1', 'and ranks wrap round the nodes again');
   } finally {
     await bigPool.destroy();

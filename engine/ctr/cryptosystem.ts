@@ -1,43 +1,72 @@
 // Paper 000's distributed AES-128-CTR cryptosystem: n ranks, each encrypting its own equal part of
-// the padded input under its own IV, on a Piscina pool placed on a declared topology.
+// the padded input under its own IV, on a Piscina pool placed on a declared topology. Unfinished
+// work lives in the run's private folders (scratch.ts) until it is committed (commit.ts); a signal
+// handler in the command layer stops a run through interrupt.ts.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { temporaryName } from '../report/atomic.js';
 import { placement, type Topology } from '../topology/topology.js';
+import { onThisHost, threadsFor, type HostPlacement, type ThreadPlan } from './capacity.js';
+import { commitParts, placeNew, syncFile, type StagedFile } from './commit.js';
+import { CtrFormatError } from './errors.js';
+import { fileInTheWay, fsError, onFile } from './fs-errors.mjs';
+import { whileRegistered } from './interrupt.js';
 import { deriveSubkeys } from './key.js';
-import { partFileName, planPartition, plainRange } from './layout.js';
-import { CtrFormatError, locateParts } from './locate.js';
-import type { PartResult } from './messages.js';
+import { childFolder, partFileName, planPartition, plainRange, type Integrity, type PartitionPlan } from './layout.js';
+import { locateParts, type LocatedPart } from './locate.js';
+import type { DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
 import { withPool, type RankPool } from './pool.js';
+import { createPrivateFile, Scratch, sweepStale } from './scratch.js';
 
 /** node:crypto's Cipher.update allocates its output; 64 KiB chunks run fastest here (AES-GCM and CTR). */
 export const DEFAULT_CHUNK_BYTES = 64 * 1024;
+/** the master's copy buffer when it stitches gathered parts */
+const STITCH_CHUNK_BYTES = 1024 * 1024;
+const ENCRYPTION_ID_BYTES = 16;
+
+export type Stitch = 'offset' | 'gather';
+export const STITCHES: Stitch[] = ['offset', 'gather'];
 
 export interface RankReport extends PartResult {
   node: string;
 }
 
-export interface EncryptOptions {
+interface RunOptions {
   procs: number;
   key: Buffer;
-  outDir: string;
   topology: Topology;
-  /** the name the parts are derived from (default: the input's base name) */
-  inputName?: string;
+  /** a warm pool to run on (its threads, whatever their number); by default a pool of as many threads as the input and memory allow */
   pool?: RankPool;
   chunkBytes?: number;
+  /** fsync every file and folder before the step that acknowledges the work (default true); measurements that throw the output away may skip it */
+  durable?: boolean;
 }
 
-export interface EncryptReport {
+export interface EncryptOptions extends RunOptions {
+  outDir: string;
+  /** the name the parts are derived from (default: the input's base name) */
+  inputName?: string;
+  /** aes-128-gcm (default): a tag a part; none: the paper's plain AES-128-CTR, where nothing detects tampering */
+  integrity?: Integrity;
+}
+
+/** Where the run's threads really ran, beside where the topology placed its ranks. */
+export interface RunPlacement extends HostPlacement, ThreadPlan {
+  /** more ranks than the topology's nodes x processesPerNode (they wrapped round the nodes) */
+  placementOversubscribed: boolean;
+}
+
+export interface EncryptReport extends RunPlacement {
   inputName: string;
   procs: number;
   originalBytes: number;
   partBytes: number;
-  /** from dispatching the ranks to the last part on disk; excludes the sync, as the paper's times do */
+  integrity: Integrity;
+  encryptionIdHex: string;
+  /** from dispatching the ranks to the last part in place; excludes the sync, as the paper's times do */
   wallMs: number;
   /** copying the input to every other node's working folder before the run */
   syncMs: number;
-  oversubscribed: boolean;
   ranks: RankReport[];
 }
 
@@ -45,8 +74,71 @@ export interface EncryptReport {
 export async function settleAll<T>(jobs: Promise<T>[]): Promise<T[]> {
   const settled = await Promise.allSettled(jobs);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason instanceof Error ? failed.reason : new Error(String(failed.reason));
+  if (failed) throw asUserError(failed.reason);
   return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+}
+
+/** A rank's error is about the user's files (it names them); a TypeError or the like stays a bug. */
+function asUserError(err: unknown): Error {
+  if (!(err instanceof Error)) return new CtrFormatError(String(err));
+  return err.constructor === Error ? new CtrFormatError(err.message) : err;
+}
+
+/** Makes `folder` (and its parents); returns the folders that did not exist, outermost first, for removal on failure. */
+export function makeFolder(folder: string, what: string): string[] {
+  const created: string[] = [];
+  for (let f = path.resolve(folder); !fs.existsSync(f); f = path.dirname(f)) created.unshift(f);
+  try {
+    fs.mkdirSync(folder, { recursive: true });
+  } catch (err) {
+    const blocker = fileInTheWay(folder);
+    throw new CtrFormatError(blocker ? `${folder}: cannot create ${what}: ${blocker} is a file, not a folder` : fsError(err, folder, `create ${what}`).message);
+  }
+  return created;
+}
+
+/** Removes the folders a failed run created, innermost first, when they hold nothing. */
+function removeIfEmpty(created: string[]): void {
+  for (const f of [...created].reverse()) {
+    try {
+      fs.rmdirSync(f);
+    } catch {
+      return; // not empty (or gone): its parents are not empty either
+    }
+  }
+}
+
+function threadPlan(opts: RunOptions, originalBytes: number, procs: number): ThreadPlan {
+  return opts.pool ? { threads: Math.min(opts.pool.ranks, procs) } : threadsFor(originalBytes, procs);
+}
+
+/**
+ * Runs `body` registered for a signal handler: aborting stops the run's own pool (no rank writes any
+ * more), removes its private folders, and the folders it created. The same clean-up runs on failure.
+ */
+async function guarded<T>(scratch: Scratch, created: string[], body: (onOwn: (p: RankPool) => void) => Promise<T>): Promise<T> {
+  let own: RankPool | undefined;
+  const cleanUp = () => {
+    scratch.remove();
+    removeIfEmpty(created);
+  };
+  return whileRegistered(
+    async () => {
+      await own?.destroy();
+      cleanUp();
+    },
+    async () => {
+      try {
+        return await body((p) => (own = p));
+      } catch (err) {
+        await own?.destroy(); // a failed rank's siblings may still be writing into the private folders
+        cleanUp();
+        throw err;
+      } finally {
+        scratch.remove();
+      }
+    },
+  );
 }
 
 export async function encrypt(inputFile: string, opts: EncryptOptions): Promise<EncryptReport> {
@@ -55,44 +147,48 @@ export async function encrypt(inputFile: string, opts: EncryptOptions): Promise<
   try {
     stat = fs.statSync(inputFile);
   } catch (err) {
-    throw new CtrFormatError(`${inputFile}: cannot read the input (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw new CtrFormatError(fsError(err, inputFile, 'read the input').message);
   }
   if (!stat.isFile()) throw new CtrFormatError(`${inputFile}: the input is not a regular file`);
   const plan = planPartition(stat.size, opts.procs);
+  const integrity = opts.integrity ?? 'aes-128-gcm';
+  const durable = opts.durable ?? true;
   const { encKey, namesKey } = deriveSubkeys(opts.key);
-  const { rankNodes, nodesUsed, oversubscribed } = placement(opts.topology, opts.procs);
-  const chunkBytes = opts.chunkBytes ?? DEFAULT_CHUNK_BYTES;
+  const { rankNodes, nodesUsed, oversubscribed: placementOversubscribed } = placement(opts.topology, plan.procs);
+  const nodeDirs = new Map(nodesUsed.map((n) => [n.name, childFolder(opts.outDir, n.name)]));
+  const created = [...nodeDirs.values()].flatMap((d) => makeFolder(d, 'the folder of parts'));
+  sweepStale(opts.outDir); // what a run killed outright (SIGKILL) left here
+  const scratch = new Scratch();
+  const threads = threadPlan(opts, stat.size, plan.procs);
+  const encryptionId = randomBytes(ENCRYPTION_ID_BYTES);
 
-  const nodeInput = new Map<string, string>();
-  const syncCopies: string[] = [];
-  const temporaries: { tmp: string; final: string }[] = [];
-  try {
+  return guarded(scratch, created, async (onOwn) => {
     // The paper syncs the input to every node before it runs; the master node reads the original.
+    // The copies are plaintext: they live in the run's private folder and go with it.
     const syncStarted = performance.now();
+    const nodeInput = new Map<string, string>();
     for (const [i, node] of nodesUsed.entries()) {
-      const nodeDir = path.join(opts.outDir, node.name);
-      fs.mkdirSync(nodeDir, { recursive: true });
       if (i === 0) {
         nodeInput.set(node.name, inputFile);
-      } else {
-        const copy = temporaryName(path.join(nodeDir, 'synced-input'));
-        fs.copyFileSync(inputFile, copy);
-        syncCopies.push(copy);
-        nodeInput.set(node.name, copy);
+        continue;
       }
+      const copy = path.join(scratch.in(nodeDirs.get(node.name)!), 'synced-input');
+      onFile(copy, 'copy the input to another node', () => fs.copyFileSync(inputFile, copy, fs.constants.COPYFILE_EXCL));
+      nodeInput.set(node.name, copy);
     }
     const syncMs = performance.now() - syncStarted;
 
-    const tasks = Array.from({ length: plan.procs }, (_, index) => {
-      const nodeDir = path.join(opts.outDir, rankNodes[index]);
-      const finalOf = (kind: 'body' | 'iv' | 'tag') => path.join(nodeDir, partFileName(namesKey, inputName, plan.procs, index, kind));
+    const staged: StagedFile[] = [];
+    const tasks = Array.from({ length: plan.procs }, (_, index): EncryptPartTask => {
+      const nodeDir = nodeDirs.get(rankNodes[index])!;
       const [bodyPath, ivPath, tagPath] = (['body', 'iv', 'tag'] as const).map((kind) => {
-        const entry = { final: finalOf(kind), tmp: temporaryName(finalOf(kind)) };
-        temporaries.push(entry);
+        const name = partFileName(namesKey, inputName, plan.procs, index, kind);
+        const entry = { kind, tmp: path.join(scratch.in(nodeDir), name), final: path.join(nodeDir, name) };
+        staged.push(entry);
         return entry.tmp;
       });
       return {
-        kind: 'encrypt' as const,
+        kind: 'encrypt',
         index,
         procs: plan.procs,
         inputPath: nodeInput.get(rankNodes[index])!,
@@ -100,103 +196,178 @@ export async function encrypt(inputFile: string, opts: EncryptOptions): Promise<
         partBytes: plan.partBytes,
         originalBytes: plan.originalBytes,
         encKey,
+        encryptionId,
+        integrity,
         bodyPath,
         ivPath,
         tagPath,
-        chunkBytes,
+        chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+        durable,
       };
     });
 
-    return await withPool(plan.procs, opts.pool, async (pool) => {
-      const started = performance.now();
-      const results = await settleAll(tasks.map((t) => pool.run(t)));
-      for (const { tmp, final } of temporaries) fs.renameSync(tmp, final);
-      temporaries.length = 0;
-      const wallMs = performance.now() - started;
-      return {
-        inputName,
-        procs: plan.procs,
-        originalBytes: plan.originalBytes,
-        partBytes: plan.partBytes,
-        wallMs,
-        syncMs,
-        oversubscribed,
-        ranks: results.map((r) => ({ ...r, node: rankNodes[r.index] })),
-      };
-    });
-  } finally {
-    for (const { tmp } of temporaries) fs.rmSync(tmp, { force: true });
-    for (const copy of syncCopies) fs.rmSync(copy, { force: true });
-  }
+    return withPool(
+      threads.threads,
+      opts.pool,
+      async (pool) => {
+        const started = performance.now();
+        const results = await settleAll(tasks.map((t) => pool.run(t)));
+        commitParts(staged, durable);
+        const wallMs = performance.now() - started;
+        return {
+          inputName,
+          procs: plan.procs,
+          originalBytes: plan.originalBytes,
+          partBytes: plan.partBytes,
+          integrity,
+          encryptionIdHex: encryptionId.toString('hex'),
+          wallMs,
+          syncMs,
+          ...threads,
+          ...onThisHost(threads.threads),
+          placementOversubscribed,
+          ranks: results.map((r) => ({ ...r, node: rankNodes[r.index] })),
+        };
+      },
+      onOwn,
+    );
+  });
 }
 
-export interface DecryptOptions {
-  procs: number;
-  key: Buffer;
+export interface DecryptOptions extends RunOptions {
   fromDir: string;
   outFile: string;
-  topology: Topology;
-  pool?: RankPool;
-  chunkBytes?: number;
+  /**
+   * offset (default): each rank writes its plaintext straight to its offset in the one output and
+   * drops the padding there. gather: the paper's way, each rank hands its whole decrypted part to the
+   * master, which then concatenates them and strips the padding (a second pass, by one thread).
+   */
+  stitch?: Stitch;
+  /** aes-128-gcm (default) refuses parts without a tag; none accepts them (tags that are there are still checked) */
+  integrity?: Integrity;
 }
 
-export interface DecryptReport {
+export interface DecryptReport extends RunPlacement {
   inputName: string;
   procs: number;
   originalBytes: number;
-  /** from dispatching the ranks to the stitched output renamed into place */
+  stitch: Stitch;
+  /** what the parts recorded: none means nothing checked them */
+  integrity: Integrity;
+  /** from dispatching the ranks to the output in place, the stitch included */
   wallMs: number;
+  /** gather only: the master's concatenation */
+  stitchMs?: number;
   ranks: RankReport[];
 }
 
+/** The paper's stitch: the master appends each gathered part's plaintext, without its padding. */
+function concatenate(blocks: string[], plan: PartitionPlan, outFile: string): void {
+  const buf = Buffer.allocUnsafe(STITCH_CHUNK_BYTES);
+  const out = onFile(outFile, 'open the temporary output', () => fs.openSync(outFile, 'r+'));
+  try {
+    blocks.forEach((block, index) => {
+      const { start, end } = plainRange(plan, index);
+      const fd = onFile(block, 'read a gathered part', () => fs.openSync(block, 'r'));
+      try {
+        for (let done = 0; done < end - start; ) {
+          const n = fs.readSync(fd, buf, 0, Math.min(buf.length, end - start - done), done);
+          if (n === 0) throw new CtrFormatError(`${block}: a gathered part ended at byte ${done} of ${end - start}`);
+          onFile(outFile, 'write the plaintext', () => fs.writeSync(out, buf, 0, n, start + done));
+          done += n;
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  } finally {
+    fs.closeSync(out);
+  }
+}
+
+/** A rank's task: decrypt located part `p`, writing `output` (local engine and MPI ranks alike). */
+export function decryptTask(
+  p: LocatedPart,
+  plan: PartitionPlan,
+  encKey: Buffer,
+  output: Pick<DecryptPartTask, 'outputPath' | 'outputOffset' | 'plainBytes'>,
+  chunkBytes: number,
+): DecryptPartTask {
+  const { index, bodyPath, ivPath, tagPath, iv, tag, encryptionId, integrity } = p;
+  return { kind: 'decrypt', index, procs: plan.procs, bodyPath, ivPath, tagPath, iv, tag, encryptionId, integrity, partBytes: plan.partBytes, originalBytes: plan.originalBytes, encKey, ...output, chunkBytes };
+}
+
 /**
- * Decrypts the n parts of `inputName`. Ranks write their plaintext straight to its offset in one
- * temporary file and drop the padding; the main thread then renames it into place. That is the
- * paper's stitch without a second copy of the data. Any failure leaves no output.
+ * Decrypts the n parts of `inputName` into `outFile`, which is created 0600 (it is plaintext) and
+ * never replaces a file. Any failure leaves no output.
  */
 export async function decrypt(inputName: string, opts: DecryptOptions): Promise<DecryptReport> {
   if (fs.existsSync(opts.outFile)) throw new CtrFormatError(`${opts.outFile}: already exists; decrypt never overwrites a file`);
+  const stitch = opts.stitch ?? 'offset';
+  const accepted = opts.integrity ?? 'aes-128-gcm';
+  const durable = opts.durable ?? true;
   const { encKey, namesKey } = deriveSubkeys(opts.key);
-  const parts = locateParts(opts.fromDir, namesKey, inputName, opts.procs);
-  const plan = planPartition(parts[0].originalBytes, opts.procs);
-  const { rankNodes } = placement(opts.topology, opts.procs);
-  const tmp = temporaryName(opts.outFile);
-  fs.mkdirSync(path.dirname(opts.outFile), { recursive: true });
-  try {
-    return await withPool(plan.procs, opts.pool, async (pool) => {
-      const started = performance.now();
-      fs.writeFileSync(tmp, '');
-      fs.truncateSync(tmp, plan.originalBytes);
-      const results = await settleAll(
-        parts.map((p) => {
-          const { start, end } = plainRange(plan, p.index);
-          return pool.run({
-            kind: 'decrypt',
-            index: p.index,
-            procs: plan.procs,
-            bodyPath: p.bodyPath,
-            iv: p.iv,
-            tag: p.tag,
-            partBytes: plan.partBytes,
-            originalBytes: plan.originalBytes,
-            encKey,
-            outputPath: tmp,
-            outputOffset: start,
-            plainBytes: end - start,
-            chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
-          });
-        }),
-      );
-      fs.renameSync(tmp, opts.outFile);
-      return {
-        inputName,
-        procs: plan.procs,
-        originalBytes: plan.originalBytes,
-        wallMs: performance.now() - started,
-        ranks: results.map((r) => ({ ...r, node: rankNodes[r.index] })),
-      };
-    });
-  } finally {
-    fs.rmSync(tmp, { force: true });
+  sweepStale(opts.fromDir);
+  const found = locateParts(opts.fromDir, namesKey, inputName, opts.procs);
+  if (found.integrity === 'none' && accepted !== 'none') {
+    throw new CtrFormatError(
+      `"${inputName}" in ${opts.fromDir} was encrypted without integrity (--integrity none): its parts carry no tag, so nothing can tell a tampered part ` +
+        'from a sound one; decrypt with --integrity none to accept that',
+    );
   }
+  const plan = planPartition(found.originalBytes, opts.procs);
+  const { rankNodes, oversubscribed: placementOversubscribed } = placement(opts.topology, opts.procs);
+  const outFolder = path.dirname(path.resolve(opts.outFile));
+  const created = makeFolder(outFolder, 'the folder of the output');
+  sweepStale(outFolder, 0);
+  const scratch = new Scratch();
+  const threads = threadPlan(opts, plan.originalBytes, plan.procs);
+
+  return guarded(scratch, created, (onOwn) =>
+    withPool(
+      threads.threads,
+      opts.pool,
+      async (pool) => {
+        const started = performance.now();
+        const work = scratch.in(outFolder);
+        const tmp = path.join(work, path.basename(opts.outFile));
+        createPrivateFile(tmp, stitch === 'offset' ? plan.originalBytes : 0);
+        const blocks = found.parts.map((p) => path.join(work, `gathered-part-${p.index}`));
+        if (stitch === 'gather') blocks.forEach((b) => createPrivateFile(b, 0));
+        const results = await settleAll(
+          found.parts.map((p) => {
+            const { start, end } = plainRange(plan, p.index);
+            const output =
+              stitch === 'offset'
+                ? { outputPath: tmp, outputOffset: start, plainBytes: end - start }
+                : { outputPath: blocks[p.index], outputOffset: 0, plainBytes: plan.partBytes };
+            const task = decryptTask(p, plan, encKey, output, opts.chunkBytes ?? DEFAULT_CHUNK_BYTES);
+            return pool.run(task);
+          }),
+        );
+        let stitchMs: number | undefined;
+        if (stitch === 'gather') {
+          const stitchStarted = performance.now();
+          concatenate(blocks, plan, tmp);
+          stitchMs = performance.now() - stitchStarted;
+        }
+        if (durable) syncFile(tmp);
+        placeNew(tmp, opts.outFile, durable);
+        return {
+          inputName,
+          procs: plan.procs,
+          originalBytes: plan.originalBytes,
+          stitch,
+          integrity: found.integrity,
+          wallMs: performance.now() - started,
+          ...(stitchMs !== undefined ? { stitchMs } : {}),
+          ...threads,
+          ...onThisHost(threads.threads),
+          placementOversubscribed,
+          ranks: results.map((r) => ({ ...r, node: rankNodes[r.index] })),
+        };
+      },
+      onOwn,
+    ),
+  );
 }

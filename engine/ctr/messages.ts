@@ -1,4 +1,5 @@
-// Typed messages between the main thread and the rank workers (one Piscina task a rank).
+// Typed messages between the main thread and the rank workers (one Piscina task a part).
+import type { Integrity } from './tag-format.mjs';
 
 export interface EncryptPartTask {
   kind: 'encrypt';
@@ -12,11 +13,16 @@ export interface EncryptPartTask {
   partBytes: number;
   originalBytes: number;
   encKey: Buffer;
-  /** temporary names; the main thread renames them once every rank has succeeded */
+  /** the same in every part of one encryption; bound into each part's AES-GCM additional data */
+  encryptionId: Buffer;
+  integrity: Integrity;
+  /** temporary names in the run's private folder; the main thread renames them once every rank has succeeded */
   bodyPath: string;
   ivPath: string;
   tagPath: string;
   chunkBytes: number;
+  /** fsync each file before the main thread renames it into place */
+  durable: boolean;
 }
 
 export interface DecryptPartTask {
@@ -24,12 +30,18 @@ export interface DecryptPartTask {
   index: number;
   procs: number;
   bodyPath: string;
+  /** where the IV and tag came from: named in errors */
+  ivPath: string;
+  tagPath: string;
   iv: Buffer;
   tag: Buffer;
+  encryptionId: Buffer;
+  /** what the part's tag file records; a part without a tag is only decrypted when the user accepted that */
+  integrity: Integrity;
   partBytes: number;
   originalBytes: number;
   encKey: Buffer;
-  /** the shared temporary output file; this rank writes [outputOffset, outputOffset + plainBytes) */
+  /** an existing private file; this rank writes [outputOffset, outputOffset + plainBytes) of it */
   outputPath: string;
   outputOffset: number;
   plainBytes: number;

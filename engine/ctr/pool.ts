@@ -54,18 +54,24 @@ export class RankPool {
     return this.piscina.threads.length;
   }
 
+  /** Stops every thread (a task in progress is abandoned); safe to call twice. */
   destroy(): Promise<void> {
-    return this.piscina.destroy();
+    this.destroyed ??= this.piscina.destroy();
+    return this.destroyed;
   }
+
+  private destroyed?: Promise<void>;
 }
 
-/** Runs `use` with the given pool, or with a temporary one of `ranks` threads destroyed afterwards. */
-export async function withPool<T>(ranks: number, pool: RankPool | undefined, use: (p: RankPool) => Promise<T>): Promise<T> {
-  if (pool) {
-    if (pool.ranks < ranks) throw new RangeError(`the pool has ${pool.ranks} threads but ${ranks} ranks were asked for`);
-    return use(pool);
-  }
-  const own = new RankPool(ranks);
+/**
+ * Runs `use` with the given pool (its threads, whatever their number: parts beyond them queue), or
+ * with a temporary one of `threads` threads, destroyed afterwards; `onOwn` learns of the temporary
+ * pool so that a signal handler can stop it.
+ */
+export async function withPool<T>(threads: number, pool: RankPool | undefined, use: (p: RankPool) => Promise<T>, onOwn?: (own: RankPool) => void): Promise<T> {
+  if (pool) return use(pool);
+  const own = new RankPool(threads);
+  onOwn?.(own);
   try {
     await own.warm();
     return await use(own);

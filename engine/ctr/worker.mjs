@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { threadId } from 'node:worker_threads';
-import { ctrIvOfNonce, encodeTagFile, NONCE_BYTES, nonceOfCtrIv, partAad } from './tag-format.mjs';
+import { fsError, onFile } from './fs-errors.mjs';
+import { ctrIvOfNonce, encodeTagFile, GCM_TAG_BYTES, IV_BYTES, NONCE_BYTES, nonceOfCtrIv, partAad } from './tag-format.mjs';
 
 // Cipher.update allocates every output chunk off the V8 heap, and V8 collects that garbage only once
 // an isolate has gathered some 64 MB of it: with a dozen ranks that alone is most of a 512 MB budget.
@@ -16,6 +17,8 @@ import { ctrIvOfNonce, encodeTagFile, NONCE_BYTES, nonceOfCtrIv, partAad } from 
 v8.setFlagsFromString('--expose-gc');
 const collect = /** @type {(opts?: { type: 'minor' | 'major' }) => void} */ (vm.runInNewContext('gc'));
 const COLLECT_EVERY_BYTES = 2 * 1024 * 1024;
+/** files a rank creates hold ciphertext or plaintext of someone's data: private from their creation */
+const PRIVATE = 0o600;
 
 /** @typedef {import('./messages.js').CtrTask} CtrTask */
 /** @typedef {import('./messages.js').EncryptPartTask} EncryptPartTask */
@@ -50,35 +53,76 @@ function readExactly(fd, buf, length, position, whyShort) {
 }
 
 /**
+ * Creates `file` (never an existing one) holding `data`, fsynced first when `durable`.
+ * @param {string} file
+ * @param {Uint8Array} data
+ * @param {boolean} durable
+ * @param {string} what
+ */
+function writeNewFile(file, data, durable, what) {
+  onFile(file, `write ${what}`, () => {
+    const fd = fs.openSync(file, 'wx', PRIVATE);
+    try {
+      writeAll(fd, data, null);
+      if (durable) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+}
+
+/**
  * @param {EncryptPartTask} t
  * @returns {PartResult}
  */
 function encryptPart(t) {
   const started = performance.now();
-  const nonce = randomBytes(NONCE_BYTES);
-  const cipher = createCipheriv('aes-128-gcm', t.encKey, nonce);
-  cipher.setAAD(partAad(t.index, t.procs, t.originalBytes));
+  const part = `part ${t.index} of ${t.procs}`;
+  let iv;
+  let cipher;
+  let gcm;
+  if (t.integrity === 'aes-128-gcm') {
+    const nonce = randomBytes(NONCE_BYTES);
+    iv = ctrIvOfNonce(nonce);
+    cipher = gcm = createCipheriv('aes-128-gcm', t.encKey, nonce);
+    gcm.setAAD(partAad(t.encryptionId, t.index, t.procs, t.originalBytes));
+  } else {
+    iv = randomBytes(IV_BYTES); // the paper's scheme: a random IV a process, no tag
+    cipher = createCipheriv('aes-128-ctr', t.encKey, iv);
+  }
   const buf = Buffer.alloc(t.chunkBytes);
-  const inFd = fs.openSync(t.inputPath, 'r');
-  const outFd = fs.openSync(t.bodyPath, 'w');
+  const inFd = onFile(t.inputPath, 'open the input', () => fs.openSync(t.inputPath, 'r'));
+  let outFd;
+  // What the loop is doing, for an error that names the file (no closure a chunk: this is the hot path).
+  let file = t.bodyPath;
+  let action = `create ${part}'s body`;
   try {
+    outFd = fs.openSync(t.bodyPath, 'wx', PRIVATE);
     for (let done = 0; done < t.partBytes; ) {
       const want = Math.min(t.chunkBytes, t.partBytes - done);
       const fromFile = Math.max(0, Math.min(want, t.end - (t.start + done)));
+      file = t.inputPath;
+      action = 'read the input';
       readExactly(inFd, buf, fromFile, t.start + done, (at) => `rank ${t.index}: ${t.inputPath} ended early at byte ${at} (was it changed while running?)`);
       buf.fill(0, fromFile, want); // the paper's padding, only in the last parts
+      file = t.bodyPath;
+      action = `write ${part}'s body`;
       writeAll(outFd, cipher.update(buf.subarray(0, want)), null);
       done += want;
       if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'minor' });
     }
-    if (cipher.final().length) throw new Error('AES-GCM produced trailing bytes'); // a stream mode never does
+    if (cipher.final().length) throw new Error('AES-CTR produced trailing bytes'); // a stream mode never does
+    action = `write ${part}'s body to disk`;
+    if (t.durable) fs.fsyncSync(outFd);
+  } catch (err) {
+    throw fsError(err, file, action);
   } finally {
     fs.closeSync(inFd);
-    fs.closeSync(outFd);
+    if (outFd !== undefined) fs.closeSync(outFd);
   }
-  const iv = ctrIvOfNonce(nonce);
-  fs.writeFileSync(t.ivPath, iv);
-  fs.writeFileSync(t.tagPath, encodeTagFile(t.originalBytes, cipher.getAuthTag()));
+  writeNewFile(t.ivPath, iv, t.durable, `${part}'s IV`);
+  const tag = gcm ? gcm.getAuthTag() : Buffer.alloc(GCM_TAG_BYTES);
+  writeNewFile(t.tagPath, encodeTagFile({ integrity: t.integrity, originalBytes: t.originalBytes, encryptionId: t.encryptionId, tag }), t.durable, `${part}'s tag`);
   return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: iv.toString('hex') };
 }
 
@@ -88,33 +132,49 @@ function encryptPart(t) {
  */
 function decryptPart(t) {
   const started = performance.now();
+  const part = `part ${t.index} of ${t.procs}`;
   const integrityError = () =>
-    new Error(`part ${t.index} of ${t.procs} failed its integrity check (AES-GCM tag): its body, IV or tag was tampered with or corrupted`);
-  const nonce = nonceOfCtrIv(t.iv);
-  if (!nonce) throw integrityError();
-  const decipher = createDecipheriv('aes-128-gcm', t.encKey, nonce);
-  decipher.setAAD(partAad(t.index, t.procs, t.originalBytes));
-  decipher.setAuthTag(t.tag);
+    new Error(`${part} failed its integrity check (AES-GCM tag): its body, IV or tag was tampered with or corrupted (${t.bodyPath}, ${t.ivPath}, ${t.tagPath})`);
+  let decipher;
+  let gcm;
+  if (t.integrity === 'aes-128-gcm') {
+    const nonce = nonceOfCtrIv(t.iv);
+    if (!nonce) throw integrityError();
+    decipher = gcm = createDecipheriv('aes-128-gcm', t.encKey, nonce);
+    gcm.setAAD(partAad(t.encryptionId, t.index, t.procs, t.originalBytes));
+    gcm.setAuthTag(t.tag);
+  } else {
+    decipher = createDecipheriv('aes-128-ctr', t.encKey, t.iv);
+  }
   const buf = Buffer.alloc(t.chunkBytes);
-  const inFd = fs.openSync(t.bodyPath, 'r');
-  const outFd = fs.openSync(t.outputPath, 'r+');
+  const inFd = onFile(t.bodyPath, `open ${part}'s body`, () => fs.openSync(t.bodyPath, 'r'));
+  let outFd;
+  let file = t.outputPath;
+  let action = 'open the temporary output';
   try {
+    outFd = fs.openSync(t.outputPath, 'r+');
     for (let done = 0; done < t.partBytes; ) {
       const want = Math.min(t.chunkBytes, t.partBytes - done);
-      readExactly(inFd, buf, want, done, (at) => `part ${t.index} of ${t.procs} is truncated: it ended at byte ${at} of ${t.partBytes}`);
+      file = t.bodyPath;
+      action = `read ${part}'s body`;
+      readExactly(inFd, buf, want, done, (at) => `${part} is truncated: ${t.bodyPath} ended at byte ${at} of ${t.partBytes}`);
       const pt = decipher.update(buf.subarray(0, want));
-      // Only plaintext is written: the padding after the original length is dropped here.
+      // Only what the caller asked for is written: with the offset stitch, the padding is dropped here.
       const keep = Math.max(0, Math.min(want, t.plainBytes - done));
+      file = t.outputPath;
+      action = 'write the plaintext';
       if (keep > 0) writeAll(outFd, pt.subarray(0, keep), t.outputOffset + done);
       done += want;
       if (done % COLLECT_EVERY_BYTES < want) collect({ type: 'minor' });
     }
+  } catch (err) {
+    throw fsError(err, file, action);
   } finally {
     fs.closeSync(inFd);
-    fs.closeSync(outFd);
+    if (outFd !== undefined) fs.closeSync(outFd);
   }
   try {
-    decipher.final(); // verifies the tag; the caller discards the output file if it throws
+    decipher.final(); // verifies the tag under GCM; the caller discards the output if it throws
   } catch {
     throw integrityError();
   }

@@ -3,6 +3,7 @@
 // up their cipher for every block, as IVCSD must (every block has its own IV).
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { Bench } from 'tinybench';
+import { busyWork, slowdownShare } from '../bench/slowdown.js';
 import { requireLegacyProvider } from '../crypto/legacy.js';
 import { blockIv, rc4plusXor } from './rc4plus.js';
 
@@ -49,11 +50,20 @@ export const CIPHERS: CipherUnderTest[] = [
   { name: 'ChaCha20', engine: 'OpenSSL chacha20', make: () => openssl('chacha20', 32, 16) },
 ];
 
-/** Times `rounds` rounds of `op` run OPS_PER_ROUND times each; returns each round's ms. */
-export async function roundSamplesMs(op: (i: number) => void, rounds: number): Promise<number[]> {
+/**
+ * Times `rounds` rounds of `op` run OPS_PER_ROUND times each; returns each round's ms. `slowdown`
+ * names the gate metric an injected slowdown may target (engine/bench/slowdown.ts).
+ */
+export async function roundSamplesMs(op: (i: number) => void, rounds: number, slowdown?: string): Promise<number[]> {
   const bench = new Bench({ iterations: rounds, time: 0, warmup: true, warmupIterations: Math.min(20, rounds), warmupTime: 0, retainSamples: true });
-  bench.add('round', () => {
+  const round = () => {
     for (let i = 0; i < OPS_PER_ROUND; i++) op(i);
+  };
+  const share = slowdownShare(slowdown);
+  bench.add('round', share === 0 ? round : () => {
+    const started = performance.now();
+    round();
+    busyWork((performance.now() - started) * share);
   });
   await bench.run();
   const result = bench.tasks[0].result;

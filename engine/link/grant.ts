@@ -1,7 +1,8 @@
 // Control messages between a creator and a worker it made, sent as `control`-tagged messages over
 // the secured first link (so the keys they carry never travel in clear).
+import { LinkError } from './frame.js';
+import { PLACEMENTS, type Placement } from './link.js';
 import { contextFromJson, contextToJson, type SecurityContext } from './mechanism.js';
-import type { Placement } from './link.js';
 import { TRANSPORT_KINDS, type TransportKind } from './transport.js';
 
 /** Open a link to an echo service: the worker dials `port` (tcp/tls) or reuses the first link's rings (shm). */
@@ -18,7 +19,14 @@ export interface EchoGrant {
   placement: Placement;
 }
 
-export type ControlRequest = EchoGrant | { op: 'exit' };
+/** Run a bare reference echo (raw.ts): raw-shm on a SharedArrayBuffer posted to the worker thread, or raw-tcp dialling `port`. */
+export interface RawGrant {
+  op: 'raw';
+  transport: 'shm' | 'tcp';
+  port?: number;
+}
+
+export type ControlRequest = EchoGrant | RawGrant | { op: 'exit' };
 export type ControlReply = { op: 'ready' } | { op: 'done'; echoed: number } | { op: 'rejected'; error: string };
 
 export function encodeControl(m: ControlRequest | ControlReply): Uint8Array {
@@ -26,18 +34,71 @@ export function encodeControl(m: ControlRequest | ControlReply): Uint8Array {
   return Buffer.from(JSON.stringify(json));
 }
 
+/** larger than any control message this protocol makes (a grant with a certificate is about 2 KB) */
+const MAX_CONTROL_BYTES = 64 * 1024;
+
+/**
+ * The body as a JSON object. Everything below checks what a peer sent field by field and builds a
+ * fresh object from the known fields only: a malformed message is refused with a LinkError naming
+ * the field, never thrown as something else and never passed on.
+ */
+function parseObject(body: Uint8Array, what: string): Record<string, unknown> {
+  if (body.length > MAX_CONTROL_BYTES) throw new LinkError(`${what} of ${body.length} bytes refused (over ${MAX_CONTROL_BYTES})`);
+  let o: unknown;
+  try {
+    o = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8'));
+  } catch (err) {
+    throw new LinkError(`${what} is not JSON: ${(err as Error).message}`);
+  }
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw new LinkError(`${what} is not a JSON object: ${JSON.stringify(o)?.slice(0, 40)}`);
+  return o as Record<string, unknown>;
+}
+
+const show = (v: unknown) => JSON.stringify(v)?.slice(0, 60) ?? String(v);
+
+function port(o: Record<string, unknown>, where: string): number {
+  const p = o.port;
+  if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) throw new LinkError(`${where}.port must be a TCP port (1-65535), got ${show(p)}`);
+  return p;
+}
+
+function context(o: Record<string, unknown>, field: 'toWorker' | 'toCreator'): SecurityContext {
+  try {
+    return contextFromJson(o[field], `echo grant.${field}`);
+  } catch (err) {
+    throw new LinkError((err as Error).message);
+  }
+}
+
 export function decodeRequest(body: Uint8Array): ControlRequest {
-  const o = JSON.parse(Buffer.from(body).toString('utf8')) as Record<string, unknown>;
+  const o = parseObject(body, 'control request');
   if (o.op === 'exit') return { op: 'exit' };
-  if (o.op !== 'echo') throw new Error(`control request has unknown op ${JSON.stringify(o.op)}`);
-  if (!TRANSPORT_KINDS.includes(o.transport as TransportKind)) throw new Error(`echo grant has unknown transport ${JSON.stringify(o.transport)}`);
-  return {
-    ...(o as unknown as EchoGrant),
-    toWorker: contextFromJson(o.toWorker, 'echo grant.toWorker'),
-    toCreator: contextFromJson(o.toCreator, 'echo grant.toCreator'),
-  };
+  if (o.op === 'raw') {
+    if (o.transport === 'shm') return { op: 'raw', transport: 'shm' };
+    if (o.transport === 'tcp') return { op: 'raw', transport: 'tcp', port: port(o, 'raw grant') };
+    throw new LinkError(`raw grant has unknown transport ${show(o.transport)} (known: shm, tcp)`);
+  }
+  if (o.op !== 'echo') throw new LinkError(`control request has unknown op ${show(o.op)}`);
+  const transport = o.transport as TransportKind;
+  if (!TRANSPORT_KINDS.includes(transport)) throw new LinkError(`echo grant has unknown transport ${show(o.transport)}`);
+  const placement = o.placement as Placement;
+  if (!PLACEMENTS.includes(placement)) throw new LinkError(`echo grant has unknown placement ${show(o.placement)}`);
+  const grant: EchoGrant = { op: 'echo', transport, placement, toWorker: context(o, 'toWorker'), toCreator: context(o, 'toCreator') };
+  if (transport !== 'shm') grant.port = port(o, 'echo grant');
+  if (transport === 'tls') {
+    if (typeof o.caPem !== 'string' || !o.caPem.includes('BEGIN CERTIFICATE')) throw new LinkError(`tls echo grant has no certificate to pin: caPem ${show(o.caPem)}`);
+    grant.caPem = o.caPem;
+  }
+  return grant;
 }
 
 export function decodeReply(body: Uint8Array): ControlReply {
-  return JSON.parse(Buffer.from(body).toString('utf8')) as ControlReply;
+  const o = parseObject(body, 'control reply');
+  if (o.op === 'ready') return { op: 'ready' };
+  if (o.op === 'done') {
+    if (typeof o.echoed !== 'number' || !Number.isSafeInteger(o.echoed) || o.echoed < 0) throw new LinkError(`done reply has a bad echoed count ${show(o.echoed)}`);
+    return { op: 'done', echoed: o.echoed };
+  }
+  if (o.op === 'rejected') return { op: 'rejected', error: typeof o.error === 'string' ? o.error.slice(0, 2000) : show(o.error) };
+  throw new LinkError(`control reply has unknown op ${show(o.op)}`);
 }

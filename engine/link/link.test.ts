@@ -139,6 +139,26 @@ describe('encryption placement', () => {
   }
 });
 
+describe('long-lived DES cipher objects', () => {
+  test('messages sealed part by part may interleave or be abandoned without spoiling later ones', () => {
+    const endpoint = new Endpoint();
+    const ctx = endpoint.bind({ mechanism: 'des-ecb', applyTo: 'all' });
+    let sent: readonly Uint8Array[] = [];
+    const transport = { kind: 'shm', details: {}, failed: false, send: (p: readonly Uint8Array[]) => ((sent = p), Promise.resolve()) } as unknown as FrameTransport;
+    const sp = new Startpoint(ctx, transport, 'encrypt-per-put');
+    const a = sp.begin('data').put(seeded(5, 'a'));
+    const b = sp.begin('data').put(seeded(13, 'b'));
+    sp.begin('data').put(seeded(3, 'abandoned'));
+    a.put(seeded(7, 'a'));
+    b.put(seeded(2, 'b'));
+    const frames = [Buffer.concat(a.seal()), Buffer.concat(b.seal())];
+    void sp.send('data', seeded(21, 'c'));
+    frames.push(Buffer.concat(sent));
+    const bodies = frames.map((f) => Buffer.from(endpoint.open(f).body));
+    assert.deepEqual(bodies, [Buffer.concat([seeded(5, 'a'), seeded(7, 'a')]), Buffer.concat([seeded(13, 'b'), seeded(2, 'b')]), Buffer.from(seeded(21, 'c'))]);
+  });
+});
+
 describe('formats', () => {
   test('header round-trips and rejects a wrong version', () => {
     const h = { contextId: 0xfffffffe, seq: 2n ** 40n + 5n, tag: 'control' as const, secured: true };

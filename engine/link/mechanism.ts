@@ -1,7 +1,7 @@
 // Security mechanisms a link's context can name, and the security context itself: a configuration
 // (mechanism, which messages it covers) plus key material. The sequence-number state lives with the
 // startpoint (sender) and the endpoint (receiver), see link.ts.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Decipher } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual, type Cipher, type CipherGCM, type CipherGCMTypes, type Decipher } from 'node:crypto';
 import { requireLegacyProvider } from '../crypto/legacy.js';
 
 export const MECHANISMS = ['none', 'des-ecb', 'des-ecb-mac', 'aes-128-gcm', 'chacha20-poly1305'] as const;
@@ -27,6 +27,12 @@ export interface SecurityContext extends SecurityConfig {
   /** 4 bytes: the fixed part of the AEAD nonce (the other 8 are the sequence number) */
   nonceSalt: Uint8Array;
 }
+
+/**
+ * The AEAD nonce is the context's 4-byte salt then the message's u64 sequence number, taken as the
+ * big-endian bytes it has in the header (frame.ts), so it is unique while one sender owns the key.
+ */
+const SEQ_OFFSET = 8;
 
 /** AEAD tag length, and HMAC-SHA256 truncated to the same 128 bits. */
 export const TAG_BYTES = 16;
@@ -87,84 +93,166 @@ export function newContext(contextId: number, config: SecurityConfig): SecurityC
   };
 }
 
-/** 12-byte AEAD nonce: salt (4) then the big-endian sequence number (8); unique while one sender owns the key. */
-function nonce(ctx: SecurityContext, seq: bigint): Buffer {
-  const n = Buffer.alloc(12);
-  n.set(ctx.nonceSalt, 0);
-  n.writeBigUInt64BE(seq, 4);
-  return n;
+/** PKCS#7 as OpenSSL pads DES: 1..8 bytes, each holding the count. */
+const DES_BLOCK = 8;
+function desPadding(bodyBytes: number): Uint8Array {
+  const pad = DES_BLOCK - (bodyBytes % DES_BLOCK);
+  return new Uint8Array(pad).fill(pad);
 }
 
-/**
- * A message body being sealed. `update` may be called once on a copied buffer (copy-then-encrypt)
- * or once per put part (encrypt-per-put); both give the same bytes.
- */
-export interface Sealer {
+/** One message being sealed: `update` once per part (encrypt-per-put) or once on the joined body. */
+export interface MessageSeal {
   update(part: Uint8Array): Uint8Array;
   /** the last cipher bytes plus the tag or MAC */
   final(): Uint8Array[];
 }
 
-export function sealer(ctx: SecurityContext, header: Uint8Array, seq: bigint): Sealer {
-  const spec = SPECS[ctx.mechanism];
-  if (!spec.cipher) throw new Error('sealer called for mechanism none (the escape flag should have skipped it)');
-  if (ctx.mechanism === 'des-ecb' || ctx.mechanism === 'des-ecb-mac') {
-    const cipher = createCipheriv('des-ecb', ctx.cipherKey, null);
-    const mac = ctx.mechanism === 'des-ecb-mac' ? createHmac('sha256', ctx.macKey).update(header) : undefined;
-    return {
-      update(part) {
-        const out = cipher.update(part);
-        mac?.update(out);
-        return out;
-      },
-      final() {
-        const last = cipher.final();
-        if (!mac) return [last];
-        mac.update(last);
-        return [last, mac.digest().subarray(0, MAC_BYTES)];
-      },
-    };
+/**
+ * The sending half of a context's cipher state, kept for the life of its startpoint. DES-ECB keeps
+ * one cipher object for every message (ECB carries nothing from one block to the next; the padding
+ * is done here, so the object never holds a partial block between messages). An AEAD needs a new
+ * object per message, since node:crypto cannot re-key one with a new nonce.
+ */
+export class ContextSealer {
+  private readonly spec: MechanismSpec;
+  private des: Cipher | undefined;
+  /** the long-lived DES object is lent to a message sealed part by part and not finished yet (it may hold part of a block) */
+  private desLent = false;
+  private readonly nonce: Buffer;
+
+  constructor(readonly context: SecurityContext) {
+    this.spec = SPECS[context.mechanism];
+    if (!this.spec.cipher) throw new Error('a sealer for mechanism none (the escape flag should have skipped it)');
+    this.nonce = Buffer.alloc(12);
+    this.nonce.set(context.nonceSalt, 0);
   }
-  const aead = createCipheriv(spec.cipher as 'aes-128-gcm', ctx.cipherKey, nonce(ctx, seq), { authTagLength: TAG_BYTES });
-  aead.setAAD(header);
-  return {
-    update: (part) => aead.update(part),
-    final: () => [aead.final(), aead.getAuthTag()],
-  };
+
+  private newDes(): Cipher {
+    return createCipheriv('des-ecb', this.context.cipherKey, null).setAutoPadding(false);
+  }
+
+  /** The long-lived DES object, or while it is lent out (messages sealed part by part, interleaved), a fresh one. */
+  private desCipher(): Cipher {
+    if (this.desLent) return this.newDes();
+    this.des ??= this.newDes();
+    return this.des;
+  }
+
+  private aead(header: Uint8Array): CipherGCM {
+    for (let i = 0; i < 8; i++) this.nonce[4 + i] = header[SEQ_OFFSET + i];
+    const aead = createCipheriv(this.spec.cipher as CipherGCMTypes, this.context.cipherKey, this.nonce, { authTagLength: TAG_BYTES });
+    aead.setAAD(header);
+    return aead;
+  }
+
+  private mac(header: Uint8Array, ciphertext: Uint8Array[]): Uint8Array {
+    const mac = createHmac('sha256', this.context.macKey).update(header);
+    for (const c of ciphertext) mac.update(c);
+    return mac.digest().subarray(0, MAC_BYTES);
+  }
+
+  /** Seals a whole body given as parts in one call: the sealed body as a gather list. */
+  seal(header: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[] {
+    if (this.spec.cipher === 'des-ecb') {
+      // The paper's Nexus: the parts copied into one buffer (padding included), encrypted by one call.
+      let bodyBytes = 0;
+      for (const p of parts) bodyBytes += p.length;
+      const padded = new Uint8Array(bodyBytes + DES_BLOCK - (bodyBytes % DES_BLOCK));
+      let at = 0;
+      for (const p of parts) {
+        padded.set(p, at);
+        at += p.length;
+      }
+      padded.fill(padded.length - bodyBytes, bodyBytes);
+      const ciphertext = this.desCipher().update(padded);
+      return this.context.mechanism === 'des-ecb-mac' ? [ciphertext, this.mac(header, [ciphertext])] : [ciphertext];
+    }
+    const aead = this.aead(header);
+    const body = aead.update(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+    return [body, aead.final(), aead.getAuthTag()];
+  }
+
+  /** Starts a body sealed part by part (encrypt-per-put); same bytes as `seal` of the joined parts. */
+  begin(header: Uint8Array): MessageSeal {
+    if (this.spec.cipher === 'des-ecb') {
+      const cipher = this.desCipher();
+      const lent = cipher === this.des;
+      // A message begun and never finished keeps it: later ones then get fresh objects, never a half-used one.
+      if (lent) this.desLent = true;
+      const ciphertext: Uint8Array[] = [];
+      let bodyBytes = 0;
+      return {
+        update: (part) => {
+          bodyBytes += part.length;
+          const out = cipher.update(part);
+          ciphertext.push(out);
+          return out;
+        },
+        final: () => {
+          const last = cipher.update(desPadding(bodyBytes));
+          if (lent) this.desLent = false;
+          if (this.context.mechanism !== 'des-ecb-mac') return [last];
+          return [last, this.mac(header, [...ciphertext, last])];
+        },
+      };
+    }
+    const aead = this.aead(header);
+    return { update: (part) => aead.update(part), final: () => [aead.final(), aead.getAuthTag()] };
+  }
 }
 
 export class AuthenticationError extends Error {}
 
-/** Decrypts (and for authenticated mechanisms verifies) one whole sealed body. */
-export function unseal(ctx: SecurityContext, header: Uint8Array, seq: bigint, sealed: Uint8Array): Uint8Array {
-  const spec = SPECS[ctx.mechanism];
-  let body = sealed;
-  let decipher: Decipher;
-  if (ctx.mechanism === 'des-ecb' || ctx.mechanism === 'des-ecb-mac') {
-    if (ctx.mechanism === 'des-ecb-mac') {
-      if (sealed.length < MAC_BYTES) throw new AuthenticationError(`body of ${sealed.length} bytes is shorter than its MAC`);
-      body = sealed.subarray(0, sealed.length - MAC_BYTES);
-      const expected = createHmac('sha256', ctx.macKey).update(header).update(body).digest().subarray(0, MAC_BYTES);
-      if (!timingSafeEqual(expected, sealed.subarray(body.length))) throw new AuthenticationError('MAC mismatch');
+/** The receiving half of a context's cipher state: decrypts and, when authenticated, verifies a whole sealed body. */
+export class ContextOpener {
+  private readonly spec: MechanismSpec;
+  private des: Decipher | undefined;
+  private readonly nonce: Buffer;
+
+  constructor(readonly context: SecurityContext) {
+    this.spec = SPECS[context.mechanism];
+    this.nonce = Buffer.alloc(12);
+    this.nonce.set(context.nonceSalt, 0);
+  }
+
+  /** `header`: the frame's 16 header bytes, bound as AAD or MAC input; its sequence number is the nonce's. */
+  open(header: Uint8Array, sealed: Uint8Array): Uint8Array {
+    if (this.spec.cipher === 'des-ecb') {
+      let ciphertext = sealed;
+      if (this.context.mechanism === 'des-ecb-mac') {
+        if (sealed.length < MAC_BYTES) throw new AuthenticationError(`body of ${sealed.length} bytes is shorter than its MAC`);
+        ciphertext = sealed.subarray(0, sealed.length - MAC_BYTES);
+        const expected = createHmac('sha256', this.context.macKey).update(header).update(ciphertext).digest().subarray(0, MAC_BYTES);
+        if (!timingSafeEqual(expected, sealed.subarray(ciphertext.length))) throw new AuthenticationError('MAC mismatch');
+      }
+      // Checked before the long-lived object sees it: a partial block would stay inside it and
+      // shift every later message.
+      if (ciphertext.length === 0 || ciphertext.length % DES_BLOCK !== 0) {
+        throw new AuthenticationError(`DES ciphertext of ${ciphertext.length} bytes is not a whole number of 8-byte blocks`);
+      }
+      this.des ??= createDecipheriv('des-ecb', this.context.cipherKey, null).setAutoPadding(false);
+      const padded = this.des.update(ciphertext);
+      const pad = padded[padded.length - 1];
+      let good = pad >= 1 && pad <= DES_BLOCK;
+      for (let i = padded.length - pad; good && i < padded.length; i++) good = padded[i] === pad;
+      if (!good) throw new AuthenticationError('bad decrypt (PKCS#7 padding does not check)');
+      return padded.subarray(0, padded.length - pad);
     }
-    decipher = createDecipheriv('des-ecb', ctx.cipherKey, null);
-  } else {
     if (sealed.length < TAG_BYTES) throw new AuthenticationError(`body of ${sealed.length} bytes is shorter than its tag`);
-    body = sealed.subarray(0, sealed.length - TAG_BYTES);
-    const aead = createDecipheriv(spec.cipher as 'aes-128-gcm', ctx.cipherKey, nonce(ctx, seq), { authTagLength: TAG_BYTES });
+    const body = sealed.subarray(0, sealed.length - TAG_BYTES);
+    for (let i = 0; i < 8; i++) this.nonce[4 + i] = header[SEQ_OFFSET + i];
+    const aead = createDecipheriv(this.spec.cipher as CipherGCMTypes, this.context.cipherKey, this.nonce, { authTagLength: TAG_BYTES });
     aead.setAAD(header);
     aead.setAuthTag(sealed.subarray(body.length));
-    decipher = aead;
+    const plain = aead.update(body);
+    try {
+      aead.final();
+    } catch (err) {
+      // OpenSSL says "unable to authenticate data".
+      throw new AuthenticationError((err as Error).message);
+    }
+    return plain;
   }
-  const head = decipher.update(body);
-  let tail: Buffer;
-  try {
-    tail = decipher.final();
-  } catch (err) {
-    // OpenSSL says "unable to authenticate data" (AEAD) or "bad decrypt" (DES padding).
-    throw new AuthenticationError((err as Error).message);
-  }
-  return tail.length === 0 ? head : Buffer.concat([head, tail]);
 }
 
 /** JSON form of a context, for grants sent inside an already secured control message. */

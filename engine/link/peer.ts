@@ -1,57 +1,106 @@
 // The echo side of the ping-pong, as a worker thread (createSecureWorker) or a child process
 // (createSecureChild). It waits for grants on its first link; each grant opens one echo link, which
 // bounces `data` messages back until a `control` message ends it.
-import { isMainThread } from 'node:worker_threads';
-import { LinkError } from './frame.js';
-import { decodeRequest, encodeControl, type EchoGrant } from './grant.js';
+//
+// Nothing its creator sends can make it throw: a malformed request, a grant it cannot honour (an
+// id already in use, a port nobody listens on) or a bad message on an echo link is answered with
+// `rejected` and it serves on; only the loss of its first link ends it, quietly.
+import { isMainThread, parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { LinkDownError, LinkError } from './frame.js';
+import { decodeRequest, encodeControl, type ControlReply, type EchoGrant, type RawGrant } from './grant.js';
 import { Startpoint, type Duplex } from './link.js';
 import { initSecureChild, initSecureWorker } from './process.js';
+import { rawShmEcho, rawTcpEcho } from './raw.js';
 import { connectTcp } from './tcp.js';
 import { connectTls } from './tls.js';
-import type { FrameTransport } from './transport.js';
+import { SENT, type FrameTransport } from './transport.js';
 
-async function dial(grant: EchoGrant, first: Duplex): Promise<FrameTransport> {
-  if (grant.transport === 'shm') return first.transport;
-  if (grant.port === undefined) throw new Error(`${grant.transport} echo grant has no port`);
-  if (grant.transport === 'tcp') return connectTcp(grant.port);
-  if (!grant.caPem) throw new Error('tls echo grant has no certificate to pin');
-  return connectTls(grant.port, grant.caPem);
+/** how long a raw-shm grant waits for its SharedArrayBuffer to arrive by postMessage */
+const RAW_SHM_POST_WAIT_MS = 1000;
+
+function dial(grant: EchoGrant, first: Duplex): Promise<FrameTransport> {
+  if (grant.transport === 'shm') return Promise.resolve(first.transport);
+  if (grant.transport === 'tcp') return connectTcp(grant.port ?? 0);
+  return connectTls(grant.port ?? 0, grant.caPem ?? '');
 }
 
 async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
-  const transport = await dial(grant, first);
   const endpoint = first.endpoint;
   endpoint.register(grant.toWorker);
-  const back = new Startpoint(grant.toCreator, transport, grant.placement);
-  await first.send('control', encodeControl({ op: 'ready' }));
-  let echoed = 0;
+  let transport: FrameTransport | undefined;
   try {
+    transport = await dial(grant, first);
+    const back = new Startpoint(grant.toCreator, transport, grant.placement);
+    await first.send('control', encodeControl({ op: 'ready' }));
+    let echoed = 0;
     for (;;) {
       let m;
       try {
         m = await endpoint.receive(transport);
       } catch (err) {
-        if (!(err instanceof LinkError) || /closed/.test(err.message)) throw err;
-        // A rejected message leaves the link usable: report it and keep serving.
+        if (!(err instanceof LinkError) || err instanceof LinkDownError) throw err;
+        // A refused message leaves the link usable: report it and keep serving.
         await first.send('control', encodeControl({ op: 'rejected', error: err.message }));
         continue;
       }
-      if (m.tag === 'control') break;
-      await back.send('data', m.body);
+      if (m.tag === 'control') return echoed;
+      const sent = back.send('data', m.body);
+      if (sent !== SENT) await sent;
       echoed++;
     }
   } finally {
     endpoint.unbind(grant.toWorker.contextId);
-    if (transport !== first.transport) await transport.close();
+    if (transport && transport !== first.transport) await transport.close();
   }
-  return echoed;
+}
+
+/** The bare reference echo: raw-shm's SharedArrayBuffer comes by postMessage (it cannot travel in a frame). */
+async function raw(grant: RawGrant, first: Duplex): Promise<number> {
+  if (grant.transport === 'tcp') {
+    const { done } = await rawTcpEcho(grant.port ?? 0);
+    await first.send('control', encodeControl({ op: 'ready' }));
+    return done;
+  }
+  const port = parentPort;
+  if (!port) throw new LinkError('raw-shm grant refused: a child process cannot share memory');
+  // Posted before the grant was sent, though it may still be on its way; a grant without one is refused.
+  const sab =
+    receiveMessageOnPort(port)?.message ??
+    (await new Promise<unknown>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), RAW_SHM_POST_WAIT_MS);
+      port.once('message', (m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+    }));
+  if (!(sab instanceof SharedArrayBuffer)) throw new LinkError('raw-shm grant refused: no SharedArrayBuffer was posted with it');
+  // The pinger blocks its thread from its first bounce on: it starts once this side is there.
+  await first.send('control', encodeControl({ op: 'ready' }));
+  return rawShmEcho(sab);
+}
+
+async function serve(first: Duplex): Promise<void> {
+  for (;;) {
+    let outcome: ControlReply;
+    try {
+      const request = decodeRequest((await first.receive()).body);
+      if (request.op === 'exit') return;
+      outcome = { op: 'done', echoed: request.op === 'raw' ? await raw(request, first) : await echo(request, first) };
+    } catch (err) {
+      // The first link itself is gone: nobody is left to answer.
+      if (err instanceof LinkDownError && first.transport.failed) return;
+      outcome = { op: 'rejected', error: err instanceof Error ? err.message : String(err) };
+    }
+    await first.send('control', encodeControl(outcome));
+  }
 }
 
 const first = isMainThread ? await initSecureChild() : await initSecureWorker();
-for (;;) {
-  const request = decodeRequest((await first.receive()).body);
-  if (request.op === 'exit') break;
-  const echoed = await echo(request, first);
-  await first.send('control', encodeControl({ op: 'done', echoed }));
+try {
+  await serve(first);
+} catch (err) {
+  // Only a lost first link gets here (the answer could not be sent): end quietly.
+  if (!(err instanceof LinkDownError)) throw err;
+} finally {
+  await first.transport.close();
 }
-await first.transport.close();

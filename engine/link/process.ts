@@ -12,7 +12,7 @@ import { childNodeFlags } from '../runtime/project.js';
 import { LinkError } from './frame.js';
 import { Duplex, Endpoint, Startpoint } from './link.js';
 import { contextFromJson, contextToJson, newContext, type SecurityConfig, type SecurityContext } from './mechanism.js';
-import { createShmPair, ShmTransport, type ShmRings } from './shm.js';
+import { createShmPair, markPeerGone, ShmTransport, type ShmRings } from './shm.js';
 import { connectTcp, listenTcp } from './tcp.js';
 
 /** What a created worker receives: its half of the first link's context pair and how to reach its creator. */
@@ -36,6 +36,53 @@ export interface CreatedWorker {
   worker: Worker;
   /** the creator's side of the first link */
   link: Duplex;
+  /** the thread's death, watched: add the rings of later links to it */
+  watch: ThreadWatch;
+}
+
+/** How a thread ended: its exit code, and the error it died of if it threw. */
+export interface ThreadEnd {
+  exitCode: number;
+  error?: Error;
+}
+
+/**
+ * Keeps a thread's death from going unnoticed or taking its creator along. An uncaught error in
+ * the thread is recorded here (a Worker with no 'error' listener re-throws it in its creator, which
+ * then dies too), and when the thread exits, by error, by `terminate()` or by returning, every ring
+ * pair it held is marked gone (`markPeerGone`): whoever waits on one fails with a LinkDownError
+ * within one wait slice instead of waiting forever. Sockets need no help: the thread's end closes
+ * them and their peers see it.
+ */
+export class ThreadWatch {
+  private readonly rings: ShmRings[] = [];
+  private end: ThreadEnd | undefined;
+  /** resolves when the thread has exited */
+  readonly ended: Promise<ThreadEnd>;
+
+  constructor(readonly worker: Worker) {
+    let error: Error | undefined;
+    worker.on('error', (err) => {
+      error = err;
+    });
+    this.ended = new Promise((resolve) => {
+      worker.once('exit', (exitCode) => {
+        this.end = { exitCode, error };
+        for (const r of this.rings) markPeerGone(r);
+        resolve(this.end);
+      });
+    });
+  }
+
+  get exited(): ThreadEnd | undefined {
+    return this.end;
+  }
+
+  /** Rings this thread holds one end of; marked gone at once if it has exited already. */
+  hold(rings: ShmRings): void {
+    this.rings.push(rings);
+    if (this.end) markPeerGone(rings);
+  }
 }
 
 /** Starts a worker thread (from source, a .ts file loads unbuilt: it inherits the parent's --import flag). */
@@ -44,7 +91,9 @@ export function createSecureWorker(file: URL, creator: Endpoint, config: Securit
   const { toCreator, fromCreator } = firstLinkContexts(creator, config);
   const bootstrap: Bootstrap = { toCreator, fromCreator, shm: rings.b };
   const worker = new Worker(file, { workerData: { ...extra, bootstrap } });
-  return { worker, link: new Duplex(creator, new Startpoint(fromCreator, new ShmTransport(rings.a))) };
+  const watch = new ThreadWatch(worker);
+  watch.hold(rings.a);
+  return { worker, watch, link: new Duplex(creator, new Startpoint(fromCreator, new ShmTransport(rings.a))) };
 }
 
 function bootstrapLink(raw: unknown, where: string, transportFor: (b: Bootstrap) => Promise<Duplex['transport']>): Promise<Duplex> {
@@ -74,6 +123,8 @@ export function initSecureWorker(): Promise<Duplex> {
 export interface CreatedChild {
   child: ChildProcess;
   link: Duplex;
+  /** resolves when the child has exited (its first link fails by itself: the OS closes its socket) */
+  ended: Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /**
@@ -88,13 +139,16 @@ export async function createSecureChild(file: string, creator: Endpoint, config:
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  // A send on the IPC pipe of a child that just died emits 'error': without a listener, that would end this process.
+  child.on('error', () => undefined);
+  const ended = new Promise<{ exitCode: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (exitCode, signal) => resolve({ exitCode, signal })));
   const exited = new Promise<never>((_, reject) =>
     child.once('exit', (code) => reject(new LinkError(`child ${file} exited (code ${code}) before its first link was up`))),
   );
   try {
     child.send({ bootstrap: { toCreator: contextToJson(toCreator), fromCreator: contextToJson(fromCreator), tcpPort: listener.port } });
     const transport = await Promise.race([listener.accept(), exited]);
-    return { child, link: new Duplex(creator, new Startpoint(fromCreator, transport)) };
+    return { child, ended, link: new Duplex(creator, new Startpoint(fromCreator, transport)) };
   } finally {
     await listener.close();
   }

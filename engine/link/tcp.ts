@@ -1,5 +1,6 @@
 // Plain TCP on 127.0.0.1 with Nagle off (the paper's "TCP over the SP2 switch").
 import net from 'node:net';
+import { LinkDownError } from './frame.js';
 import { StreamTransport } from './stream.js';
 
 export interface Listener<T> {
@@ -19,6 +20,8 @@ export function acceptQueue<T>(server: net.Server, event: string, wrap: (s: net.
     if (w) w(t);
     else ready.push(t);
   });
+  // An accept failure (EMFILE...) is the one error a listening server emits; without a listener it would end the process.
+  server.on('error', () => undefined);
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('listener has no TCP address');
   return {
@@ -43,12 +46,31 @@ export async function listenTcp(): Promise<Listener<StreamTransport>> {
   return acceptQueue(server, 'connection', (s) => new StreamTransport('tcp', s));
 }
 
-export function connectTcp(port: number): Promise<StreamTransport> {
+/** How long a dial may take before it is given up: a peer can grant a port nobody answers on. */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Settles a dial: `socket` connected (`event`) within CONNECT_TIMEOUT_MS, or a LinkDownError naming
+ * `what` (refused, reset, timed out). The socket is destroyed on failure.
+ */
+export function dialed<S extends net.Socket>(socket: S, event: string, what: string): Promise<S> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ port, host: '127.0.0.1', noDelay: true }, () => {
-      socket.off('error', reject);
-      resolve(new StreamTransport('tcp', socket));
+    const fail = (reason: string) => {
+      socket.destroy();
+      reject(new LinkDownError(`${what} failed: ${reason}`));
+    };
+    const onError = (err: Error) => fail(err.message);
+    const timer = setTimeout(() => fail(`no connection within ${CONNECT_TIMEOUT_MS} ms`), CONNECT_TIMEOUT_MS);
+    socket.once('error', onError);
+    socket.once(event, () => {
+      clearTimeout(timer);
+      socket.off('error', onError);
+      resolve(socket);
     });
-    socket.once('error', reject);
   });
+}
+
+export async function connectTcp(port: number): Promise<StreamTransport> {
+  const socket = await dialed(net.connect({ port, host: '127.0.0.1', noDelay: true }), 'connect', `tcp dial to 127.0.0.1:${port}`);
+  return new StreamTransport('tcp', socket);
 }

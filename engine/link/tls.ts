@@ -7,7 +7,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { promisify } from 'node:util';
 import { StreamTransport } from './stream.js';
-import { acceptQueue, type Listener } from './tcp.js';
+import { acceptQueue, dialed, type Listener } from './tcp.js';
 
 export interface Certificate {
   keyPem: string;
@@ -47,12 +47,7 @@ export async function listenTls(cert: Certificate): Promise<Listener<StreamTrans
   return acceptQueue(server, 'secureConnection', (s) => new StreamTransport('tls', s, negotiated(s as tls.TLSSocket)));
 }
 
-export function connectTls(port: number, caPem: string): Promise<StreamTransport> {
-  return new Promise((resolve, reject) => {
-    const socket = tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: caPem }, () => {
-      socket.off('error', reject);
-      resolve(new StreamTransport('tls', socket, negotiated(socket)));
-    });
-    socket.once('error', reject);
-  });
+export async function connectTls(port: number, caPem: string): Promise<StreamTransport> {
+  const socket = await dialed(tls.connect({ port, host: '127.0.0.1', servername: 'localhost', ca: caPem }), 'secureConnect', `tls dial to 127.0.0.1:${port}`);
+  return new StreamTransport('tls', socket, negotiated(socket));
 }

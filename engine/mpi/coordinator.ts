@@ -3,8 +3,12 @@
 // failure report always names the rank and host at fault.
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
+import { placeNew, syncFile } from '../ctr/commit.js';
+import { makeFolder } from '../ctr/cryptosystem.js';
 import { partFileName, planPartition, plainRange } from '../ctr/layout.js';
+import { createPrivateFile } from '../ctr/scratch.js';
 import { placement } from '../topology/topology.js';
 import { emit, type MpiRankReport } from './events.js';
 import { ownedParts, ownerOf } from './job.js';
@@ -30,6 +34,9 @@ function deferred<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
 interface Member {
   rank: number;
   host: string;
+  /** its host's real cores, and its pool's threads */
+  cores: number;
+  threads: number;
   conn: RankConnection;
   done: ReturnType<typeof deferred<PartDone[]>>;
   committed: ReturnType<typeof deferred<void>>;
@@ -80,6 +87,28 @@ class Stitcher {
   get path(): string {
     return this.file;
   }
+}
+
+/** Sends the input to one member and waits until it has the whole copy. */
+async function syncTo(m: { conn: RankConnection }, inputFile: string, chunkBytes: number): Promise<void> {
+  const sizeBytes = fs.statSync(inputFile).size;
+  await m.conn.send({ t: 'sync', sizeBytes });
+  const fd = fs.openSync(inputFile, 'r');
+  try {
+    for (let offset = 0; offset < sizeBytes; ) {
+      // A fresh buffer a chunk: the socket may still hold the previous one.
+      const buf = Buffer.allocUnsafe(Math.min(chunkBytes, sizeBytes - offset));
+      const n = fs.readSync(fd, buf, 0, buf.length, offset);
+      if (n === 0) throw new Error(`${inputFile} ended at ${offset} of ${sizeBytes} bytes while it was being synced`);
+      await m.conn.send({ t: 'sync-chunk', offset }, buf.subarray(0, n));
+      offset += n;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  const { message } = await m.conn.receive();
+  if (message.t === 'error') throw new Error(message.message);
+  if (message.t !== 'synced') throw new Error(`answered the input sync with "${message.t}"`);
 }
 
 export async function coordinate(c: RankContext): Promise<number> {
@@ -150,7 +179,7 @@ export async function coordinate(c: RankContext): Promise<number> {
         if (hello.keyCheck !== expectedKeyCheck) {
           return fail(new JobFailure(hello.rank, hello.host, `holds a different key than rank 0 (check ${job.keyFile} on ${hello.host})`));
         }
-        const m: Member = { rank: hello.rank, host: hello.host, conn, done: deferred(), committed: deferred(), finished: false };
+        const m: Member = { rank: hello.rank, host: hello.host, cores: hello.cores, threads: hello.threads, conn, done: deferred(), committed: deferred(), finished: false };
         members.set(m.rank, m);
         emit({ e: 'joined', rank: m.rank, host: m.host, pid: hello.pid });
         if (members.size === id.size - 1) allJoined.resolve();
@@ -177,27 +206,41 @@ export async function coordinate(c: RankContext): Promise<number> {
     await race(allJoined.promise);
     clearTimeout(joinTimer);
     const joinMs = performance.now() - joinStarted;
+    let syncMs: number | undefined;
+    if (job.op === 'encrypt' && job.syncInput) {
+      // The paper's sync, before the start barrier and timed apart: rank 0 uploads the input to every other rank.
+      const syncStarted = performance.now();
+      await race(Promise.all([...members.values()].map((m) => syncTo(m, job.inputFile, job.chunkBytes).catch((err: Error) => Promise.reject(new JobFailure(m.rank, m.host, `input sync: ${err.message}`))))));
+      syncMs = performance.now() - syncStarted;
+    }
     for (const m of members.values()) void readLoop(m);
 
     let originalBytes: number;
+    let encryptionIdHex: string | undefined;
+    let tmpOut: string | undefined;
     if (job.op === 'encrypt') {
       originalBytes = fs.statSync(job.inputFile).size;
     } else {
-      originalBytes = own.locate().originalBytes;
+      const located = own.locate();
+      if (located.integrity === 'none' && job.integrity !== 'none') {
+        throw new JobFailure(0, host, `"${job.inputName}" was encrypted without integrity (--integrity none): its parts carry no tag; decrypt with --integrity none to accept that`);
+      }
+      originalBytes = located.originalBytes;
+      encryptionIdHex = located.encryptionId.toString('hex');
       if (fs.existsSync(job.outFile)) throw new JobFailure(0, host, `${job.outFile}: already exists; decrypt never overwrites a file`);
-      fs.mkdirSync(path.dirname(job.outFile), { recursive: true });
-      fs.writeFileSync(job.tmpOutFile, '');
-      fs.truncateSync(job.tmpOutFile, originalBytes);
-      stitcher = new Stitcher(job.tmpOutFile, planPartition(originalBytes, job.procs), id.size);
+      makeFolder(path.dirname(job.outFile), 'the folder of the output');
+      tmpOut = path.join(own.scratch.in(path.dirname(job.outFile)), path.basename(job.outFile));
+      createPrivateFile(tmpOut, originalBytes);
+      stitcher = new Stitcher(tmpOut, planPartition(originalBytes, job.procs), id.size);
     }
     const plan = planPartition(originalBytes, job.procs);
     const started = performance.now();
-    await race(Promise.all([...members.values()].map((m) => sendTo(m, { t: 'start', originalBytes }))));
+    await race(Promise.all([...members.values()].map((m) => sendTo(m, { t: 'start', originalBytes, ...(encryptionIdHex ? { encryptionIdHex } : {}) }))));
     const onOwn = async (d: PartDone) => {
       stitcher?.wroteDirectly(d.index);
       progress(0, d.index);
     };
-    ownWork = job.op === 'encrypt' ? own.encrypt(originalBytes, onOwn) : own.decrypt(originalBytes, job.tmpOutFile, onOwn);
+    ownWork = job.op === 'encrypt' ? own.encrypt(originalBytes, onOwn) : own.decrypt({ originalBytes, encryptionIdHex: encryptionIdHex! }, tmpOut, onOwn);
     const ownDone = (await race(ownWork.catch((err) => Promise.reject(asFailure(err))))) as PartDone[];
     const done = new Map<number, PartDone[]>([[0, ownDone]]);
     for (const m of members.values()) done.set(m.rank, await race(m.done.promise));
@@ -230,8 +273,9 @@ export async function coordinate(c: RankContext): Promise<number> {
       }
       stitcher!.close();
       stitcher = undefined;
-      if (fs.existsSync(job.outFile)) throw new JobFailure(0, host, `${job.outFile}: appeared while decrypting; decrypt never overwrites a file`);
-      fs.renameSync(job.tmpOutFile, job.outFile);
+      if (job.durable) syncFile(tmpOut!);
+      placeNew(tmpOut!, job.outFile, job.durable);
+      own.discard(); // the private folder, and the temporary name of the output with it
     }
     const wallMs = performance.now() - started;
     for (const m of members.values()) m.finished = true;
@@ -243,6 +287,8 @@ export async function coordinate(c: RankContext): Promise<number> {
         index: p.index,
         mpiRank: rank,
         host: rank === 0 ? host : members.get(rank)!.host,
+        hostCores: rank === 0 ? os.availableParallelism() : members.get(rank)!.cores,
+        rankThreads: rank === 0 ? own.pool.ranks : members.get(rank)!.threads,
         node: rankNodes[p.index],
         threadId: p.threadId,
         busyMs: p.busyMs,
@@ -251,7 +297,7 @@ export async function coordinate(c: RankContext): Promise<number> {
       })),
     );
     ranks.sort((a, b) => a.index - b.index);
-    emit({ e: 'result', result: { op: job.op, inputName: job.inputName, procs: job.procs, np: id.size, originalBytes, partBytes: plan.partBytes, wallMs, joinMs, ranks } });
+    emit({ e: 'result', result: { op: job.op, inputName: job.inputName, procs: job.procs, np: id.size, originalBytes, partBytes: plan.partBytes, wallMs, joinMs, ...(syncMs !== undefined ? { syncMs } : {}), ranks } });
     return 0;
   } catch (err) {
     const f = failure ?? asFailure(err);
@@ -260,9 +306,8 @@ export async function coordinate(c: RankContext): Promise<number> {
       [...members.values()].filter((m) => !m.finished).map((m) => m.conn.send({ t: 'abort', reason: `rank ${f.rank} on ${f.host} failed: ${f.message}` }).catch(() => undefined)),
     );
     await ownWork?.catch(() => undefined); // let this rank's workers stop writing before removing their files
-    own.discard();
     stitcher?.close();
-    if (job.op === 'decrypt') fs.rmSync(job.tmpOutFile, { force: true });
+    own.discard();
     emit({ e: 'error', rank: f.rank, host: f.host, message: f.message });
     return 1;
   } finally {

@@ -10,6 +10,9 @@ export interface MpiRankReport {
   /** the MPI rank that ran it, on which host, in which of its pool's threads */
   mpiRank: number;
   host: string;
+  /** that host's real cores, and the threads of that rank's pool */
+  hostCores: number;
+  rankThreads: number;
   node: string;
   threadId: number;
   busyMs: number;
@@ -29,6 +32,8 @@ export interface MpiJobResult {
   wallMs: number;
   /** rank 0, from listening to the last rank joining */
   joinMs: number;
+  /** the input copied from rank 0 to the other ranks before the start barrier (job.syncInput), excluded from wallMs */
+  syncMs?: number;
   ranks: MpiRankReport[];
 }
 

@@ -2,7 +2,7 @@
 // mpiexec -genv, or a pod spec's env) as CTR_MPI_JOB, base64url JSON so that no launcher or shell
 // has to quote it, and rank 0's address as CTR_MPI_RENDEZVOUS=host:port. Paths are absolute and
 // must mean the same on every host (README: where the input and the parts live).
-import { MAX_PROCS } from '../ctr/layout.js';
+import { INTEGRITIES, MAX_PROCS, type Integrity } from '../ctr/layout.js';
 
 export const JOB_VARIABLE = 'CTR_MPI_JOB';
 export const RENDEZVOUS_VARIABLE = 'CTR_MPI_RENDEZVOUS';
@@ -10,7 +10,7 @@ export const RENDEZVOUS_VARIABLE = 'CTR_MPI_RENDEZVOUS';
 export const EVENT_PREFIX = '@ctr-mpi ';
 
 interface JobCommon {
-  /** names every temporary of this job (`.tmp-<jobId>-...`), so a failed job can be swept */
+  /** names every rank's private folders (`.ctr-tmp-<host>-<pid>-<jobId>`) */
   jobId: string;
   /** members must present it in their hello: another job's ranks cannot join by mistake */
   token: string;
@@ -23,20 +23,30 @@ interface JobCommon {
   chunkBytes: number;
   /** how long rank 0 waits for every rank to join, and members for rank 0 */
   joinTimeoutMs: number;
+  /** encrypt: what the parts get; decrypt: what is accepted (none accepts parts without a tag) */
+  integrity: Integrity;
+  /** fsync files and folders before the commit that acknowledges the job */
+  durable: boolean;
 }
 
 export interface EncryptJob extends JobCommon {
   op: 'encrypt';
   inputFile: string;
   outDir: string;
+  /** the one id of this encryption, bound into every part by every rank (engine/ctr/tag-format.mjs) */
+  encryptionIdHex: string;
+  /**
+   * copy the input from rank 0 to every other rank over the network before the start barrier, as
+   * the paper syncs it to every node (on emulated hosts: over their shaped links); timed apart
+   */
+  syncInput?: boolean;
 }
 
 export interface DecryptJob extends JobCommon {
   op: 'decrypt';
   fromDir: string;
+  /** rank 0 stitches in its private folder beside it, and links the result here once every part is in */
   outFile: string;
-  /** rank 0 stitches here and renames to outFile once every part is in */
-  tmpOutFile: string;
 }
 
 export type MpiJob = EncryptJob | DecryptJob;
@@ -64,8 +74,13 @@ export function decodeJob(env: NodeJS.ProcessEnv = process.env): MpiJob {
   for (const f of ['jobId', 'token', 'keyFile', 'topologyFile', 'inputName', 'listenHost'] as const) need(f, typeof job[f] === 'string' && job[f] !== '');
   need('chunkBytes', Number.isInteger(job.chunkBytes) && job.chunkBytes > 0);
   need('joinTimeoutMs', Number.isInteger(job.joinTimeoutMs) && job.joinTimeoutMs > 0);
-  if (job.op === 'encrypt') for (const f of ['inputFile', 'outDir'] as const) need(f, typeof job[f] === 'string');
-  else for (const f of ['fromDir', 'outFile', 'tmpOutFile'] as const) need(f, typeof job[f] === 'string');
+  need('integrity', INTEGRITIES.includes(job.integrity));
+  need('durable', typeof job.durable === 'boolean');
+  need('jobId', /^[0-9a-f]+$/.test(job.jobId));
+  if (job.op === 'encrypt') {
+    for (const f of ['inputFile', 'outDir'] as const) need(f, typeof job[f] === 'string');
+    need('encryptionIdHex', typeof job.encryptionIdHex === 'string' && /^[0-9a-f]{32}$/.test(job.encryptionIdHex));
+  } else for (const f of ['fromDir', 'outFile'] as const) need(f, typeof job[f] === 'string');
   return job;
 }
 

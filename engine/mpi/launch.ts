@@ -1,7 +1,7 @@
 // The launching side of an MPI job: picks rank 0's address, starts mpirun (or mpiexec) with one
 // rank.ts process per rank, follows rank 0's events, and on any failure reports the rank and host
 // at fault and sweeps every file the job wrote, so no partial output is left.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,18 +9,22 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { DEFAULT_CHUNK_BYTES } from '../ctr/cryptosystem.js';
 import { deriveSubkeys, readKeyFile } from '../ctr/key.js';
-import { partFileName, planPartition } from '../ctr/layout.js';
-import { CtrFormatError } from '../ctr/locate.js';
+import { CtrFormatError } from '../ctr/errors.js';
+import { whileRegistered } from '../ctr/interrupt.js';
+import { partFileName, planPartition, type Integrity } from '../ctr/layout.js';
+import { sweepStale } from '../ctr/scratch.js';
+import { PROCESS_BUDGET_BYTES, threadsFor } from '../ctr/capacity.js';
 import { loadTopology, placement } from '../topology/topology.js';
 import { parseEvent, type JobEvent, type MpiJobResult } from './events.js';
 import { encodeJob, JOB_VARIABLE, RENDEZVOUS_VARIABLE, type DecryptJob, type EncryptJob, type MpiJob } from './job.js';
-import { checkRunAsRoot, detectLauncher, firstHost, freePort, launchArgs, type AppContext, type Launcher, type LaunchPlan } from './launcher.js';
-import { jobTemporary } from './parts.js';
+import { checkRunAsRoot, detectLauncher, firstHost, freePort, launchArgs, type AppContext, type EmulatedHosts, type Launcher, type LaunchPlan } from './launcher.js';
 import { nodeCommand, PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
 
 const RANK_SCRIPT = siblingModulePath(import.meta.url, './rank');
 const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
 const STDERR_KEEP_BYTES = 16 * 1024;
+/** how long a stopped mpirun may take to stop its ranks (they clean up on SIGTERM) before SIGKILL */
+const STOP_GRACE_MS = 15_000;
 
 export class MpiJobError extends Error {}
 
@@ -34,8 +38,17 @@ export interface MpiOptions {
   /** MPI ranks; default one a cluster-config node's worth of parts: ceil(procs / processesPerNode) */
   np?: number;
   hostfile?: string;
+  /**
+   * the hosts of an emulated cluster (engine/cluster), one rank each in order: the input is synced
+   * to them over their shaped links before the run, and decryption's plaintext crosses them to rank 0
+   */
+  emulated?: EmulatedHosts;
   chunkBytes?: number;
   joinTimeoutMs?: number;
+  /** encrypt: aes-128-gcm (default) or none; decrypt: none accepts parts without a tag */
+  integrity?: Integrity;
+  /** fsync before the commit that acknowledges the job (default true) */
+  durable?: boolean;
   launcher?: Launcher;
   onEvent?: (event: JobEvent) => void;
   /** the MPMD layout; default every rank runs rank.ts (tests swap one rank for a failing one) */
@@ -46,10 +59,30 @@ export interface MpiReport extends MpiJobResult {
   /** mpirun started to mpirun exited: the job as a user waits for it */
   launchMs: number;
   launcher: string;
+  /** why the job had fewer MPI ranks than the default asks for, when it had */
+  npReason?: string;
 }
 
 export function defaultNp(procs: number, topologyFile: string): number {
   return Math.min(procs, Math.ceil(procs / loadTopology(topologyFile).processesPerNode));
+}
+
+/**
+ * The MPI ranks to start: `--np` as given (refused beyond what the memory allows), or by default one
+ * a cluster-config node's worth of parts, capped by what the input and the memory warrant
+ * (`--procs 1024` on a 5 KB file would otherwise start 512 Node processes).
+ */
+function ranksFor(opts: MpiOptions, originalBytes: number | undefined): { np: number; npReason?: string } {
+  const wanted = opts.np ?? defaultNp(opts.procs, opts.topologyFile);
+  if (!Number.isInteger(wanted) || wanted < 1 || wanted > opts.procs) throw new MpiJobError(`--np must be an integer from 1 to the number of parts (${opts.procs}), got ${wanted}`);
+  const given = opts.np !== undefined;
+  const { threads: np, threadsReason } = threadsFor(given ? undefined : originalBytes, wanted, {
+    budgetBytes: PROCESS_BUDGET_BYTES,
+    unit: 'MPI rank',
+    subject: given ? `${opts.procs} parts on --np ${wanted}` : `${opts.procs} parts (by default on ${wanted} MPI ranks)`,
+  });
+  if (np < wanted && given) throw new MpiJobError(`--np ${wanted} is more than this machine can start: ${threadsReason}`);
+  return { np, ...(threadsReason ? { npReason: threadsReason } : {}) };
 }
 
 /** Turns what mpirun printed into the clearest error available. */
@@ -81,17 +114,6 @@ export function explainFailure(code: number | null, signal: string | null, event
   }
   const tail = stderr.trim().split('\n').slice(-8).join('\n');
   return `${launcherName} exited with ${signal ? `signal ${signal}` : `code ${code}`} and rank 0 gave no result${tail ? `:\n${tail}` : ''}`;
-}
-
-/** Every file of `dir` and its node sub-folders whose name starts with `prefix`. */
-function filesStartingWith(dir: string, prefix: string): string[] {
-  if (!fs.existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (e.isFile() && e.name.startsWith(prefix)) out.push(path.join(dir, e.name));
-    else if (e.isDirectory()) for (const f of fs.readdirSync(path.join(dir, e.name))) if (f.startsWith(prefix)) out.push(path.join(dir, e.name, f));
-  }
-  return out;
 }
 
 /** `dir` and its sub-folders that exist now: the ones a failed job must not remove. */
@@ -133,10 +155,11 @@ export interface LauncherRun {
   launchMs: number;
 }
 
-/** Runs the launcher to its exit, following rank 0's event lines. */
-export async function runUnderLauncher(launcher: Launcher, plan: LaunchPlan, onEvent?: (event: JobEvent) => void): Promise<LauncherRun> {
+/** Runs the launcher to its exit, following rank 0's event lines; `onSpawn` gets the launcher's process (to stop it). */
+export async function runUnderLauncher(launcher: Launcher, plan: LaunchPlan, onEvent?: (event: JobEvent) => void, onSpawn?: (child: ChildProcess) => void): Promise<LauncherRun> {
   const started = performance.now();
   const child = spawn(launcher.path, launchArgs(launcher, plan), { stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(child);
   const events: JobEvent[] = [];
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-STDERR_KEEP_BYTES)));
@@ -153,40 +176,77 @@ export async function runUnderLauncher(launcher: Launcher, plan: LaunchPlan, onE
   return { code, signal, events, stderr, launchMs: performance.now() - started };
 }
 
+/** Stops a running launcher: SIGTERM (mpirun passes it to the ranks, which remove their files), then SIGKILL. */
+async function stopLauncher(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+  await closed;
+  clearTimeout(timer);
+}
+
+/** Waits (at most `limitMs`) until these processes of this host have exited: a rank may outlive mpirun while it removes its files. */
+async function processesGone(pids: number[], limitMs: number): Promise<void> {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  };
+  for (const until = Date.now() + limitMs; pids.some(alive) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+}
+
 /** Rank 0's address: the first host of the hostfile (where mpirun puts rank 0), else this host. */
 export async function rendezvousFor(hostfile: string | undefined): Promise<string> {
   return `${hostfile ? firstHost(hostfile) : '127.0.0.1'}:${await freePort()}`;
 }
 
-async function runJob(job: MpiJob, opts: MpiOptions): Promise<MpiReport> {
+async function runJob(job: MpiJob, opts: MpiOptions, originalBytes?: number): Promise<MpiReport> {
   const launcher = readyLauncher(opts.launcher);
-  const np = opts.np ?? defaultNp(opts.procs, opts.topologyFile);
-  if (!Number.isInteger(np) || np < 1 || np > opts.procs) throw new MpiJobError(`--np must be an integer from 1 to the number of parts (${opts.procs}), got ${np}`);
+  const { np, npReason } = ranksFor(opts, originalBytes);
   const hostfile = opts.hostfile && path.resolve(opts.hostfile);
+  if (hostfile && opts.emulated) throw new MpiJobError('a hostfile and emulated hosts exclude each other');
+  if (opts.emulated && np > opts.emulated.addresses.length) throw new MpiJobError(`the job needs ${np} MPI ranks, one a host, and the emulated cluster has ${opts.emulated.addresses.length} hosts`);
   const rankArgv = nodeArgv(RANK_SCRIPT);
   const sweep = job.op === 'encrypt' ? newPartFiles(job, opts.topologyFile) : [];
-  const folders = existingFolders(job.op === 'encrypt' ? job.outDir : path.dirname(job.outFile));
-  const { code, signal, events, stderr, launchMs } = await runUnderLauncher(
-    launcher,
-    {
-      apps: opts.apps ? opts.apps(np, rankArgv) : [{ np, argv: rankArgv }],
-      env: { [JOB_VARIABLE]: encodeJob(job), [RENDEZVOUS_VARIABLE]: await rendezvousFor(hostfile) },
-      workDir: PROJECT_ROOT,
-      hostfile,
+  const outFolder = job.op === 'encrypt' ? job.outDir : path.dirname(job.outFile);
+  const folders = existingFolders(outFolder);
+  // The ranks on this host, as they join: once they have exited, their private folders can be swept.
+  const localRanks: number[] = [];
+  const onEvent = (e: JobEvent) => {
+    // emulated hosts are namespaces of this machine: their ranks are this host's processes
+    if (e.e === 'joined' && (opts.emulated || e.host === os.hostname())) localRanks.push(e.pid);
+    opts.onEvent?.(e);
+  };
+  /** Removes what the job wrote here (all of it, on one host or a shared folder; ranks elsewhere clean their own). */
+  const tidy = async () => {
+    await processesGone(localRanks, STOP_GRACE_MS);
+    sweepStale(outFolder, job.op === 'encrypt' ? 1 : 0); // the ranks' private folders: every rank here has exited
+    sweepStale(os.tmpdir(), 0);
+    for (const f of sweep) fs.rmSync(f, { force: true });
+    removeNewEmptyFolders(outFolder, folders);
+  };
+  let launched: ChildProcess | undefined;
+  const plan: LaunchPlan = {
+    apps: opts.apps ? opts.apps(np, rankArgv) : [{ np, argv: rankArgv }],
+    env: { [JOB_VARIABLE]: encodeJob(job), [RENDEZVOUS_VARIABLE]: opts.emulated ? `${opts.emulated.addresses[0]}:${await freePort()}` : await rendezvousFor(hostfile) },
+    workDir: PROJECT_ROOT,
+    ...(hostfile ? { hostfile } : {}),
+    ...(opts.emulated ? { emulated: opts.emulated } : {}),
+  };
+  const { code, signal, events, stderr, launchMs } = await whileRegistered(
+    async () => {
+      await stopLauncher(launched);
+      await tidy();
     },
-    opts.onEvent,
+    () => runUnderLauncher(launcher, plan, onEvent, (child) => (launched = child)),
   );
   const result = events.find((e): e is Extract<JobEvent, { e: 'result' }> => e.e === 'result');
-  if (result && code === 0) return { ...result.result, launchMs, launcher: launcher.version };
-
-  // Sweep what the job wrote here (all of it, on one host or a shared folder; ranks elsewhere clean their own).
-  const prefix = `.tmp-${job.jobId}-`;
-  const leftovers = [
-    ...filesStartingWith(os.tmpdir(), prefix),
-    ...(job.op === 'encrypt' ? [...filesStartingWith(job.outDir, prefix), ...sweep] : [job.tmpOutFile]),
-  ];
-  for (const f of leftovers) fs.rmSync(f, { force: true });
-  removeNewEmptyFolders(job.op === 'encrypt' ? job.outDir : path.dirname(job.outFile), folders);
+  if (result && code === 0) return { ...result.result, launchMs, launcher: launcher.version, ...(npReason ? { npReason } : {}) };
+  await tidy();
   throw new MpiJobError(explainFailure(code, signal, events, stderr, launcher.command));
 }
 
@@ -198,9 +258,11 @@ function common(opts: MpiOptions, inputName: string) {
     keyFile: path.resolve(opts.keyFile),
     topologyFile: path.resolve(opts.topologyFile),
     inputName,
-    listenHost: opts.hostfile ? '0.0.0.0' : '127.0.0.1',
+    listenHost: opts.emulated ? opts.emulated.addresses[0] : opts.hostfile ? '0.0.0.0' : '127.0.0.1',
     chunkBytes: opts.chunkBytes ?? DEFAULT_CHUNK_BYTES,
     joinTimeoutMs: opts.joinTimeoutMs ?? DEFAULT_JOIN_TIMEOUT_MS,
+    integrity: opts.integrity ?? 'aes-128-gcm',
+    durable: opts.durable ?? true,
   };
 }
 
@@ -209,8 +271,15 @@ export async function encryptMpi(inputFile: string, outDir: string, opts: MpiOpt
   const input = path.resolve(inputFile);
   if (!fs.existsSync(input) || !fs.statSync(input).isFile()) throw new CtrFormatError(`${inputFile}: the input is not a readable regular file`);
   readKeyFile(opts.keyFile); // a bad key file is reported here, once, not by every rank
-  const job: EncryptJob = { op: 'encrypt', ...common(opts, opts.inputName ?? path.basename(input)), inputFile: input, outDir: path.resolve(outDir) };
-  return runJob(job, opts);
+  const job: EncryptJob = {
+    op: 'encrypt',
+    ...common(opts, opts.inputName ?? path.basename(input)),
+    inputFile: input,
+    outDir: path.resolve(outDir),
+    encryptionIdHex: randomBytes(16).toString('hex'),
+    ...(opts.emulated ? { syncInput: true } : {}),
+  };
+  return runJob(job, opts, fs.statSync(input).size);
 }
 
 /** Decrypts the `procs` parts of `inputName` found under `fromDir` (on each rank's host) into `outFile` on rank 0's. */
@@ -218,7 +287,6 @@ export async function decryptMpi(inputName: string, fromDir: string, outFile: st
   const out = path.resolve(outFile);
   if (fs.existsSync(out)) throw new CtrFormatError(`${outFile}: already exists; decrypt never overwrites a file`);
   readKeyFile(opts.keyFile);
-  const base = common(opts, inputName);
-  const job: DecryptJob = { op: 'decrypt', ...base, fromDir: path.resolve(fromDir), outFile: out, tmpOutFile: jobTemporary(base.jobId, out) };
+  const job: DecryptJob = { op: 'decrypt', ...common(opts, inputName), fromDir: path.resolve(fromDir), outFile: out };
   return runJob(job, opts);
 }

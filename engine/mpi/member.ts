@@ -1,7 +1,9 @@
 // Ranks 1..n-1: join rank 0, wait at the start barrier, run this rank's parts, report them (on
 // decrypt, streaming the verified plaintext to rank 0), then commit or clean up as rank 0 says.
 import fs from 'node:fs';
+import os from 'node:os';
 import { planPartition, plainRange } from '../ctr/layout.js';
+import { createPrivateFile } from '../ctr/scratch.js';
 import type { MpiJob } from './job.js';
 import type { RankContext } from './rank-context.js';
 import type { RankIdentity } from './rank-env.js';
@@ -19,17 +21,28 @@ async function next<T extends RankMessage['t']>(conn: RankConnection, want: T): 
   return message as Extract<RankMessage, { t: T }>;
 }
 
-/** Connects to rank 0 and introduces this rank; `setupError` says why it cannot take part. */
+/** Connects to rank 0 and introduces this rank: its pool's `threads`, or `setupError`, why it cannot take part. */
 export async function joinRankZero(
   id: RankIdentity,
   job: MpiJob,
   rendezvous: { host: string; port: number },
   host: string,
   keyCheck: string,
-  setupError?: string,
+  { threads = 0, setupError }: { threads?: number; setupError?: string } = {},
 ): Promise<RankConnection> {
   const conn = await connectRetrying(rendezvous.host, rendezvous.port, performance.now() + job.joinTimeoutMs);
-  await conn.send({ t: 'hello', rank: id.rank, size: id.size, host, pid: process.pid, token: job.token, keyCheck, ...(setupError ? { setupError } : {}) });
+  await conn.send({
+    t: 'hello',
+    rank: id.rank,
+    size: id.size,
+    host,
+    cores: os.availableParallelism(),
+    threads,
+    pid: process.pid,
+    token: job.token,
+    keyCheck,
+    ...(setupError ? { setupError } : {}),
+  });
   return conn;
 }
 
@@ -58,25 +71,49 @@ async function streamPart(conn: RankConnection, index: number, plainFile: string
   }
 }
 
+/** The input as rank 0 sends it (job.syncInput), into a private file of this rank's folder on this host. */
+async function receiveInput(conn: RankConnection, file: string): Promise<void> {
+  const { sizeBytes } = await next(conn, 'sync');
+  createPrivateFile(file, 0);
+  const fd = fs.openSync(file, 'r+');
+  try {
+    for (let got = 0; got < sizeBytes; ) {
+      const { message, payload } = await conn.receive();
+      if (message.t === 'abort') throw new Aborted(message.reason);
+      if (message.t !== 'sync-chunk' || message.offset !== got || got + payload.length > sizeBytes) {
+        throw new WireError(`input sync: expected bytes from ${got} of ${sizeBytes}, got ${JSON.stringify(message)} with ${payload.length} bytes`);
+      }
+      for (let off = 0; off < payload.length; ) off += fs.writeSync(fd, payload, off, payload.length - off, got + off);
+      got += payload.length;
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+  await conn.send({ t: 'synced' });
+}
+
 export async function serve(c: RankContext, keyCheck: string): Promise<number> {
   const { job, own } = c;
   const where = `rank ${c.id.rank} on ${c.host}`;
   let conn: RankConnection;
   try {
-    conn = await joinRankZero(c.id, job, c.rendezvous, c.host, keyCheck);
+    conn = await joinRankZero(c.id, job, c.rendezvous, c.host, keyCheck, { threads: own.pool.ranks });
   } catch (err) {
     process.stderr.write(`${where}: ${(err as Error).message}\n`);
     return 1;
   }
   try {
-    const { originalBytes } = await next(conn, 'start');
+    if (job.op === 'encrypt' && job.syncInput) {
+      await receiveInput(conn, own.syncedInput());
+    }
+    const { originalBytes, encryptionIdHex = '' } = await next(conn, 'start');
     const progress = (index: number) => conn.send({ t: 'progress', index });
     let parts;
     if (job.op === 'encrypt') {
       parts = await own.encrypt(originalBytes, (d) => progress(d.index));
     } else {
       const plan = planPartition(originalBytes, job.procs);
-      parts = await own.decrypt(originalBytes, undefined, async (d, plainFile) => {
+      parts = await own.decrypt({ originalBytes, encryptionIdHex }, undefined, async (d, plainFile) => {
         await streamPart(conn, d.index, plainFile, plainRange(plan, d.index).start, job.chunkBytes);
         await progress(d.index);
       });

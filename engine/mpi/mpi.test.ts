@@ -11,6 +11,7 @@ import { SeededBytes } from '../../datasets/generator.js';
 import { decrypt, encrypt } from '../ctr/cryptosystem.js';
 import { deriveSubkeys } from '../ctr/key.js';
 import { partFileName } from '../ctr/layout.js';
+import { staleScratchIn, temporariesIn } from '../ctr/testing.js';
 import { loadTopology } from '../topology/topology.js';
 import type { JobEvent } from './events.js';
 import { decryptMpi, encryptMpi, nodeArgv, type MpiOptions } from './launch.js';
@@ -100,14 +101,13 @@ test('mpirun decrypts what the local engine encrypted (another n, another topolo
 
 /** rank 2 is the fixture: it joins, passes the barrier, then exits with `code`. */
 const rankTwoExits = (code: number): MpiOptions['apps'] => (np, argv) => [{ np: np - 1, argv }, { np: 1, argv: [...nodeArgv(EXIT_EARLY), String(code)] }];
-const tmpLeft = (d: string) => fs.readdirSync(d, { recursive: true }).map(String).filter((f) => path.basename(f).startsWith('.tmp-'));
 
 test('a rank that dies early (non-zero exit: mpirun aborts the job) fails the encryption naming it, with no part left', async () => {
   const input = seededFile('dies.bin', 40 * KiB);
   const out = path.join(dir, 'dies-parts');
   await assert.rejects(encryptMpi(input, out, beowulf({ apps: rankTwoExits(3) })), /rank 2 on \S+ (exited early|failed: disconnected)/);
   assert.equal(fs.existsSync(out), false, 'no part file, not even the folders the job created');
-  assert.deepEqual(tmpLeft(os.tmpdir()).filter((f) => f.includes('-plain-')), []);
+  assert.deepEqual(staleScratchIn(os.tmpdir()), [], 'no rank\'s private folder left in the temporary folder');
 });
 
 test('a rank that leaves early (exit 0: only rank 0 notices) fails the decryption naming it, with no output left', async () => {
@@ -131,7 +131,8 @@ test('a tampered part fails the decryption naming the rank that holds it and the
   const out = path.join(dir, 'tampered-back');
   await assert.rejects(decryptMpi('tampered.bin', parts, out, beowulf()), /rank 1 on \S+ failed: part 5 of 12 failed its integrity check/);
   assert.equal(fs.existsSync(out), false);
-  assert.deepEqual(tmpLeft(dir), []);
+  assert.deepEqual(temporariesIn(dir), []);
+  assert.deepEqual(staleScratchIn(os.tmpdir()), []);
 });
 
 test('the ctr CLI: --launcher mpirun --np runs the job; --hostfile/--np without it, or an unknown launcher, are usage errors', () => {

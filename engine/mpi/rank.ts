@@ -1,8 +1,10 @@
 // The process mpirun (or mpiexec, or an Indexed Job's pod) starts once per rank:
 //   node --openssl-legacy-provider --import <repo>/engine/register.mjs <repo>/engine/mpi/rank.ts
 // with CTR_MPI_JOB and CTR_MPI_RENDEZVOUS in its environment. Rank 0 coordinates; the others serve.
-import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { deriveSubkeys, readKeyFile } from '../ctr/key.js';
+import { sweepStale } from '../ctr/scratch.js';
 import { loadTopology } from '../topology/topology.js';
 import { coordinate } from './coordinator.js';
 import { emit } from './events.js';
@@ -34,24 +36,33 @@ async function main(): Promise<number> {
     if (id.rank === 0) {
       emit({ e: 'error', rank: 0, host, message });
     } else {
-      const conn = await joinRankZero(id, job, rendezvous, host, '', message).catch(() => undefined);
+      const conn = await joinRankZero(id, job, rendezvous, host, '', { setupError: message }).catch(() => undefined);
       if (conn) await awaitAbort(conn);
       process.stderr.write(`rank ${id.rank} on ${host}: ${message}\n`);
     }
     return 1;
   }
 
-  // mpirun ends the other ranks with SIGTERM when one fails hard: leave no part or output behind.
-  process.once('SIGTERM', () => {
-    c.own.discard();
-    if (job.op === 'decrypt' && id.rank === 0) fs.rmSync(job.tmpOutFile, { force: true });
-    process.exit(143);
-  });
+  // mpirun ends the other ranks with SIGTERM when one fails hard or is itself stopped; Ctrl-C in a
+  // terminal sends every process of the job SIGINT: either way, leave no part or plaintext behind.
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    process.once(signal, () => {
+      void c.own.pool.destroy().finally(() => {
+        c.own.discard();
+        process.exit(code);
+      });
+    });
+  }
+  // What ranks of this job, or of earlier ones, left on this host when they were killed outright.
+  if (job.op === 'encrypt') sweepStale(job.outDir);
+  else sweepStale(path.dirname(job.outFile), 0);
+  sweepStale(os.tmpdir(), 0);
   try {
     await c.own.pool.warm(); // thread start and the worker's compile are not part of the job's time
     return id.rank === 0 ? await coordinate(c) : await serve(c, keyCheck);
   } finally {
     await c.own.pool.destroy();
+    c.own.scratch.remove(); // a member's decrypt scratch folder in the temporary folder, emptied part by part
   }
 }
 

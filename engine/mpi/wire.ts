@@ -18,10 +18,21 @@ export interface PartDone {
 }
 
 export type RankMessage =
-  /** member -> 0, first: who and where I am, and why I cannot take part if I cannot (no key file here...) */
-  | { t: 'hello'; rank: number; size: number; host: string; pid: number; token: string; keyCheck: string; setupError?: string }
-  /** 0 -> members: everyone joined; the plan rank 0 read off the input (encrypt) or part 0's tag (decrypt) */
-  | { t: 'start'; originalBytes: number }
+  /**
+   * member -> 0, first: who and where I am (with this host's real cores and my pool's threads), and
+   * why I cannot take part if I cannot (no key file here...)
+   */
+  | { t: 'hello'; rank: number; size: number; host: string; cores: number; threads: number; pid: number; token: string; keyCheck: string; setupError?: string }
+  /**
+   * 0 -> members: everyone joined; the plan rank 0 read off the input (encrypt) or its own parts'
+   * tags (decrypt: their length and encryption id, which every rank's parts must share)
+   */
+  | { t: 'start'; originalBytes: number; encryptionIdHex?: string }
+  /** 0 -> member, encrypt with syncInput: the input follows in `sync-chunk` frames (payload: its bytes at `offset`) */
+  | { t: 'sync'; sizeBytes: number }
+  | { t: 'sync-chunk'; offset: number }
+  /** member -> 0: the copy is complete on my host */
+  | { t: 'synced' }
   /** member -> 0: one of my parts is done */
   | { t: 'progress'; index: number }
   /** member -> 0, decrypt: plaintext of part `index` at `offset` in the output, in the payload */

@@ -8,9 +8,11 @@ import { parseSizeBytes } from '../topology/units.js';
  * How a flag's value is read: `text` as given; `int` a positive integer; `count` a non-negative
  * integer; `ints` a comma-separated list of positive integers; `numbers` a comma-separated list of
  * positive decimal numbers (`0.1,10`); `size` a number of bytes with an optional unit (`10MiB`,
- * `1.5KiB`, `100KB`, `4096`); `sizes` a list of those; `port` 0..65535.
+ * `1.5KiB`, `100KB`, `4096`); `sizes` a list of those; `port` 0..65535; `words` a comma-separated
+ * list of the flag's `choices` (`offset,gather`). Integers are decimal digits only (no `0x10`, `1e1`,
+ * sign or spaces); lists allow spaces after their commas.
  */
-export type FlagKind = 'text' | 'int' | 'count' | 'ints' | 'numbers' | 'size' | 'sizes' | 'port';
+export type FlagKind = 'text' | 'int' | 'count' | 'ints' | 'numbers' | 'size' | 'sizes' | 'port' | 'words';
 
 export interface FlagSpec {
   name: string;
@@ -19,7 +21,7 @@ export interface FlagSpec {
   description: string;
   /** how the value is checked; `text` when absent */
   kind?: FlagKind;
-  /** the only values allowed */
+  /** the only values allowed (with kind `words`, in each item of the list) */
   choices?: readonly string[];
 }
 
@@ -68,28 +70,40 @@ export function didYouMean(word: string, candidates: readonly string[], kind: 'f
 const INT = /^[0-9]+$/;
 const DECIMAL = /^(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:e[+-]?[0-9]+)?$/i;
 
+/**
+ * A whole number written in decimal digits only: no hex (0x10), exponent (1e1), sign, space or
+ * fraction (issue 9), and no larger than a double holds exactly.
+ */
+function strictDecimal(text: string): number | undefined {
+  if (!INT.test(text)) return undefined;
+  const n = Number(text);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** Bytes, as decimal digits or a number with a unit; no surrounding spaces (in a list, spaces after the commas are allowed). */
 function sizeBytes(text: string, flag: string): number {
-  const t = text.trim();
-  let bytes: number;
-  try {
-    bytes = INT.test(t) ? Number(t) : parseSizeBytes(t);
-  } catch (err) {
-    throw new UsageError(`--${flag}: ${(err as Error).message}`);
+  let bytes: number | undefined = strictDecimal(text);
+  if (bytes === undefined) {
+    if (text !== text.trim()) throw new UsageError(`--${flag}: "${text}" has spaces around it`);
+    try {
+      bytes = parseSizeBytes(text);
+    } catch (err) {
+      throw new UsageError(`--${flag}: ${(err as Error).message}`);
+    }
   }
   if (!Number.isSafeInteger(bytes) || bytes < 1) throw new UsageError(`--${flag}: "${text}" is not a whole, positive number of bytes`);
   return bytes;
 }
 
 function positiveInt(text: string, flag: string): number {
-  const t = text.trim();
-  const n = Number(t);
-  if (!INT.test(t) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got "${text}"`);
+  const n = strictDecimal(text);
+  if (n === undefined || n < 1) throw new UsageError(`--${flag} must be a positive integer (decimal digits), got "${text}"`);
   return n;
 }
 
 /** Checks one flag value against its spec and returns its canonical text (sizes in bytes). */
 export function checkValue(spec: FlagSpec, raw: string, shownName = spec.name): string {
-  if (spec.choices && !spec.choices.includes(raw)) {
+  if (spec.choices && spec.kind !== 'words' && !spec.choices.includes(raw)) {
     throw new UsageError(`--${shownName} must be ${spec.choices.join(' or ')}, got "${raw}"${didYouMean(raw, spec.choices, 'word')}`);
   }
   switch (spec.kind ?? 'text') {
@@ -98,22 +112,22 @@ export function checkValue(spec: FlagSpec, raw: string, shownName = spec.name): 
     case 'int':
       return String(positiveInt(raw, shownName));
     case 'count': {
-      const t = raw.trim();
-      if (!INT.test(t) || !Number.isSafeInteger(Number(t))) throw new UsageError(`--${shownName} must be a non-negative integer, got "${raw}"`);
-      return String(Number(t));
+      const n = strictDecimal(raw);
+      if (n === undefined) throw new UsageError(`--${shownName} must be a non-negative integer (decimal digits), got "${raw}"`);
+      return String(n);
     }
     case 'port': {
-      const t = raw.trim();
-      if (!INT.test(t) || Number(t) > 65535) throw new UsageError(`--${shownName} must be a port, 0..65535, got "${raw}"`);
-      return String(Number(t));
+      const n = strictDecimal(raw);
+      if (n === undefined || n > 65535) throw new UsageError(`--${shownName} must be a port, 0..65535, got "${raw}"`);
+      return String(n);
     }
     case 'ints':
       return raw
         .split(',')
         .map((part) => {
-          const t = part.trim();
-          if (!INT.test(t) || !Number.isSafeInteger(Number(t)) || Number(t) < 1) throw new UsageError(`--${shownName}: "${part}" is not a positive integer`);
-          return String(Number(t));
+          const n = strictDecimal(part.trim());
+          if (n === undefined || n < 1) throw new UsageError(`--${shownName}: "${part}" is not a positive integer`);
+          return String(n);
         })
         .join(',');
     case 'numbers':
@@ -128,7 +142,14 @@ export function checkValue(spec: FlagSpec, raw: string, shownName = spec.name): 
     case 'size':
       return String(sizeBytes(raw, shownName));
     case 'sizes':
-      return raw.split(',').map((part) => String(sizeBytes(part, shownName))).join(',');
+      return raw.split(',').map((part) => String(sizeBytes(part.trim(), shownName))).join(',');
+    case 'words': {
+      const choices = spec.choices ?? [];
+      const words = raw.split(',').map((w) => w.trim());
+      const bad = words.find((w) => !choices.includes(w));
+      if (bad !== undefined) throw new UsageError(`--${shownName}: "${bad}" is not one of ${choices.join(', ')}${didYouMean(bad, choices, 'word')}`);
+      return [...new Set(words)].join(',');
+    }
   }
 }
 
@@ -181,11 +202,18 @@ export function usageFailure(message: string, shortUsage: string): 2 {
 export function intFlag(flags: Record<string, string | true>, name: string, fallback: number): number {
   const v = flags[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'string') throw new UsageError(`--${name} must be a positive integer`);
-  return positiveInt(v, name);
+  return positiveInt(String(v), name);
 }
 
-/** Reads a comma-separated list of positive integers, naming the flag in the error. */
+/** Reads a comma-separated list of `choices` (each once, in the order given), naming the flag in the error. */
+export function wordListFlag<T extends string>(flags: Record<string, string | true>, name: string, choices: readonly T[], fallback: T[]): T[] {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'string') throw new UsageError(`--${name} needs a comma-separated list of ${choices.join(', ')}`);
+  return checkValue({ name, kind: 'words', choices, description: '' }, v).split(',') as T[];
+}
+
+/** Reads a comma-separated list of positive integers (spaces after the commas allowed), naming the flag in the error. */
 export function intListFlag(flags: Record<string, string | true>, name: string, fallback: number[]): number[] {
   const v = flags[name];
   if (v === undefined) return fallback;

@@ -6,8 +6,12 @@ export async function captureOutput(fn: () => Promise<number>): Promise<{ code: 
   let err = '';
   const o = process.stdout.write.bind(process.stdout);
   const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
+  // Commands write strings; the test runner reports to its parent through stdout in serialized
+  // buffers, which must pass (swallowing them drops the results of the tests that end meanwhile).
+  const capture = (original: typeof process.stdout.write, add: (s: string) => void) =>
+    ((chunk: string | Uint8Array, ...rest: unknown[]) => (typeof chunk === 'string' ? (add(chunk), true) : (original as (...a: unknown[]) => boolean)(chunk, ...rest))) as typeof process.stdout.write;
+  process.stdout.write = capture(o, (s) => (out += s));
+  process.stderr.write = capture(e, (s) => (err += s));
   try {
     return { code: await fn(), out, err };
   } finally {

@@ -1,4 +1,4 @@
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -114,8 +114,53 @@ test('sourced figures, disks, rates, transports and the network model are read a
     [{ ...sourced, nodes: [{ ...node, rates: { 'aes-128-ctr': { value: 'fast', source: 's' } } }] }, /field "nodes\[0\]\.rates\.aes-128-ctr\.value" "fast" is not a bandwidth/],
     [{ ...sourced, nodes: [{ ...node, rates: { 'aes-128-ctr': { source: 's' } } }] }, /field "nodes\[0\]\.rates\.aes-128-ctr" needs a "value"/],
     [{ ...sourced, links: [{ ...sourced.links[0], transport: 'carrier-pigeon' }] }, /field "links\[0\]\.transport" must be one of shm, tcp/],
-    [{ ...sourced, links: [sourced.links[0], sourced.links[0]] }, /field "links\[1\]\.name" repeats the link name "mpl"/],
+    [{ ...sourced, links: [sourced.links[0], sourced.links[0]] }, /field "links\[1\]\.name" "mpl" repeats "mpl" \(links\[0\]\)/],
     [{ ...sourced, networkModel: { value: 'ns-3', source: 's' } }, /field "networkModel" must be one of LV08, CM02/],
   ];
   for (const [raw, message] of cases) assert.throws(() => parseTopology(raw, 'f.json'), message);
+});
+
+describe('what a topology may declare (issue 9, item 7)', () => {
+  const withNode = (name: unknown) => ({ name: 't', nodes: [{ name, cores: 2, cpu: 'c' }], processesPerNode: 2 });
+  test('node names: a safe character set, so that a node folder never leaves its parent', () => {
+    for (const bad of ['../../escape', '..', '.', 'a/b', 'a\\b', '/abs', ' x', 'x\0', '.ctr-tmp-x', 'é', 'x'.repeat(65)]) {
+      assert.throws(() => parseTopology(withNode(bad), 'evil.json'), /evil\.json: field "nodes\[0\]\.name" .*letters, digits/, JSON.stringify(bad));
+    }
+    for (const good of ['node1', 'Node-2', 'rack3.node_4', 'a']) assert.equal(parseTopology(withNode(good), 'ok.json').nodes[0].name, good);
+  });
+  test('node names and link names are unique, case-insensitively too', () => {
+    const two = (a: string, b: string) => ({
+      name: 't',
+      nodes: [{ name: a, cores: 2, cpu: 'c' }, { name: b, cores: 2, cpu: 'c' }],
+      processesPerNode: 2,
+      links: [{ name: 'l', nodes: '*', bandwidth: '1Gbit/s', latency: '1us' }],
+    });
+    assert.throws(() => parseTopology(two('Node1', 'node1'), 'dup.json'), /dup\.json: field "nodes\[1\]\.name" "node1" repeats "Node1" \(nodes\[0\]\): names may not differ only in case/);
+    const links = { ...two('a', 'b'), links: [{ name: 'lan', nodes: '*', bandwidth: '1Gbit/s', latency: '1us' }, { name: 'LAN', nodes: ['a', 'b'], bandwidth: '1Gbit/s', latency: '1us' }] };
+    assert.throws(() => parseTopology(links, 'dup.json'), /dup\.json: field "links\[1\]\.name" "LAN" repeats "lan" \(links\[0\]\)/);
+  });
+  test('numbers a machine can have: no zero or infinite bandwidth, no absurd core counts, processes per node within cores', () => {
+    const cases: [(o: ReturnType<typeof valid>) => unknown, RegExp][] = [
+      [(o) => ({ ...o, links: [{ ...o.links[0], bandwidth: '0Mbit/s' }] }), /field "links\[0\]\.bandwidth" "0Mbit\/s" must be above zero/],
+      [(o) => ({ ...o, links: [{ ...o.links[0], bandwidth: '1e999Gbit/s' }] }), /field "links\[0\]\.bandwidth" "1e999Gbit\/s" must be finite/],
+      [(o) => ({ ...o, links: [{ ...o.links[0], latency: '1e999s' }] }), /field "links\[0\]\.latency" "1e999s" must be finite/],
+      [(o) => ({ ...o, nodes: [{ ...o.nodes[0], memory: '0GB' }, o.nodes[1]] }), /field "nodes\[0\]\.memory" "0GB" must be above zero/],
+      [(o) => ({ ...o, nodes: [{ ...o.nodes[0], cores: 1e308 }, o.nodes[1]] }), /field "nodes\[0\]\.cores" 1e\+308 is more cores than any machine has \(at most 4096\)/],
+      [(o) => ({ ...o, processesPerNode: 5 }), /field "processesPerNode" 5 is more than nodes\[0\]\.cores \(4\)/],
+      [(o) => ({ ...o, processesPerNode: 1e308 }), /field "processesPerNode" 1e\+308 is more/],
+    ];
+    for (const [mutate, message] of cases) assert.throws(() => parseTopology(mutate(valid()), 'f.json'), message);
+  });
+  test('"mb/s" is ambiguous (megabits or megabytes?): refused, saying what to write', () => {
+    for (const unit of ['mb/s', 'gb/s', 'mbps', 'gbps', 'mB/s']) {
+      const big = unit[0].toUpperCase();
+      assert.throws(() => parseBandwidthBytesPerS(`100${unit}`), new RegExp(`"100${unit.replace('/', '\\/')}" is ambiguous: write ${big}B\\/s \\(bytes\\) or ${big}bit\\/s \\(bits\\)`));
+    }
+    assert.equal(parseBandwidthBytesPerS('100MB/s'), 100e6);
+    assert.equal(parseBandwidthBytesPerS('100Mb/s'), 12.5e6);
+    assert.equal(parseBandwidthBytesPerS('100kb/s'), 12.5e3);
+    assert.equal(parseBandwidthBytesPerS('100kB/s'), 100e3);
+    assert.equal(parseBandwidthBytesPerS('100MBps'), 100e6);
+    assert.throws(() => parseTopology({ ...valid(), links: [{ ...valid().links[0], bandwidth: '12mb/s' }] }, 'f.json'), /f\.json: field "links\[0\]\.bandwidth" "12mb\/s" is ambiguous/);
+  });
 });

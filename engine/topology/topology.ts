@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { projectPath } from '../runtime/project.js';
 import { parseBandwidthBytesPerS, parseDurationS, parseSizeBytes } from './units.js';
+import { NODE_NAME, topologyProblem } from './validate.js';
 
 export interface TopologyNode {
   name: string;
@@ -120,7 +121,7 @@ class Checker {
 
 function detectLocalNode(): TopologyNode {
   return {
-    name: os.hostname() || 'local',
+    name: NODE_NAME.test(os.hostname()) ? os.hostname() : 'local', // the node's folder name
     cores: os.availableParallelism(),
     cpu: os.cpus()[0]?.model.trim() ?? 'unknown',
     memoryBytes: os.totalmem(),
@@ -218,11 +219,9 @@ export function parseTopology(raw: unknown, file: string): Topology {
       ...(o.transport !== undefined ? { transport: o.transport as Transport } : {}),
     };
   });
-  const linkNames = links.map((l) => l.name);
-  linkNames.forEach((n, i) => {
-    if (linkNames.indexOf(n) !== i) c.fail(`links[${i}].name`, `repeats the link name "${n}"`);
-  });
   if (nodes.length > 1 && links.length === 0) c.fail('links', 'must declare at least one link when there are several nodes');
+  const problem = topologyProblem({ nodes, links, processesPerNode });
+  if (problem) c.fail(...problem);
   let networkModel: NetworkModel | undefined;
   if (top.networkModel !== undefined) {
     const m = c.sourced(top.networkModel, 'networkModel');

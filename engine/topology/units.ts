@@ -14,24 +14,41 @@ const SIZE: Record<string, number> = {
   b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30,
 };
 
-function parseWithUnit(text: string, table: Record<string, number>, kind: string, caseSensitiveBits: boolean): number {
+/** What a value may be once converted: a bandwidth or a size above zero, a duration from zero; always finite. */
+type Range = 'positive' | 'non-negative';
+
+function parseWithUnit(text: string, table: Record<string, number>, kind: string, caseSensitiveBits: boolean, range: Range): number {
   const m = /^\s*([0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?)\s*([A-Za-z/]+)\s*$/.exec(text);
   if (!m) throw new Error(`"${text}" is not a ${kind} (a number followed by a unit, e.g. ${example(kind)})`);
   let unit = m[2];
-  // "MB/s" is bytes and "Mb/s" bits, as network people write them; other units ignore case.
-  if (caseSensitiveBits && /^[kMG]?b\/s$/.test(unit)) unit = unit.replace('b/s', 'bit/s');
+  if (caseSensitiveBits) {
+    // "MB/s" is bytes and "Mb/s" bits, as network people write them. A lower-case "mb/s" (or "gb/s",
+    // "mbps") could mean either, and "m" is milli: refused rather than guessed.
+    const bits = /^([kKmMgG]?)([bB])(\/s|ps)$/.exec(unit);
+    if (bits) {
+      const [, prefix, b] = bits;
+      if (prefix === 'm' || prefix === 'g') {
+        const big = prefix.toUpperCase();
+        throw new Error(`"${text}" is ambiguous: write ${big}B/s (bytes) or ${big}bit/s (bits)`);
+      }
+      unit = b === 'b' ? `${prefix}bit/s` : `${prefix}b/s`;
+    }
+  }
   const factor = table[unit.toLowerCase()];
   if (factor === undefined) {
     throw new Error(`"${text}" has an unknown ${kind} unit "${m[2]}" (known: ${Object.keys(table).join(', ')})`);
   }
   // Dividing by the inverse keeps 100us exactly 1e-4 s (100 * 1e-6 is not).
-  return factor < 1 ? Number(m[1]) / Math.round(1 / factor) : Number(m[1]) * factor;
+  const value = factor < 1 ? Number(m[1]) / Math.round(1 / factor) : Number(m[1]) * factor;
+  if (!Number.isFinite(value)) throw new Error(`"${text}" must be finite`);
+  if (range === 'positive' && value <= 0) throw new Error(`"${text}" must be above zero`);
+  return value;
 }
 
 function example(kind: string): string {
   return kind === 'bandwidth' ? '"100Mbit/s" or "12.5MB/s"' : kind === 'duration' ? '"100us" or "2ms"' : '"8GiB"';
 }
 
-export const parseBandwidthBytesPerS = (text: string) => parseWithUnit(text, BANDWIDTH, 'bandwidth', true);
-export const parseDurationS = (text: string) => parseWithUnit(text, TIME, 'duration', false);
-export const parseSizeBytes = (text: string) => parseWithUnit(text, SIZE, 'size', false);
+export const parseBandwidthBytesPerS = (text: string) => parseWithUnit(text, BANDWIDTH, 'bandwidth', true, 'positive');
+export const parseDurationS = (text: string) => parseWithUnit(text, TIME, 'duration', false, 'non-negative');
+export const parseSizeBytes = (text: string) => parseWithUnit(text, SIZE, 'size', false, 'positive');

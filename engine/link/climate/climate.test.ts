@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { checkBitIdentical } from '../../../scenarios/climate.js';
+import { LinkError } from '../frame.js';
 import { ClimateCluster, type ClimateResult, type ClimateRun } from './cluster.js';
 import { initialSlab, mirrorHalo, packRow, slabRows, step, unpackHalo } from './model.js';
 
@@ -38,6 +39,33 @@ describe('the coupled model across security modes', () => {
     const b = { label: 'shm all des-ecb', stateHash: 'b'.repeat(64), couplingHash: 'c'.repeat(64) };
     assert.throws(() => checkBitIdentical([a, b]), /shm all des-ecb ended with state bbbb.*but tcp none with aaaa.*security changed the science/);
   });
+});
+
+describe('a rank that dies mid-run', () => {
+  // shm: the transport that once waited forever for a dead peer (a dead rank's sockets close by themselves).
+  for (const intra of ['shm'] as const) {
+    test(`${intra} inside the partitions: the run fails with a LinkError naming a rank, within a bounded time, and the cluster still stops`, async () => {
+      const grid = { nx: 32, ny: 16, levels: 4 };
+      const cluster = new ClimateCluster(
+        { grid, ranks: 2, diffusivity: 0.1, coupling: 0.05, physicsSweeps: 1 },
+        { grid, ranks: 2, diffusivity: 0.05, coupling: 0.02, physicsSweeps: 1 },
+      );
+      try {
+        // Every rank up first (starting threads takes seconds on a busy machine), then a run long
+        // enough to be mid-run when the rank goes.
+        await cluster.run({ intra, mode: 'none', mechanism: 'none', atmosphereSteps: 2 });
+        const run = cluster.run({ intra, mode: 'all', mechanism: 'aes-128-gcm', atmosphereSteps: 1_000_000 });
+        const outcome = run.then(() => 'finished', (err: Error) => err);
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await cluster.kill('atmosphere/1');
+        const settled = await Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('hang'), 10_000))]);
+        assert.ok(settled instanceof LinkError, `expected a LinkError, got ${String(settled)}`);
+        assert.match((settled as Error).message, /(atmosphere|ocean)\/[01]/);
+      } finally {
+        await cluster.stop();
+      }
+    });
+  }
 });
 
 describe('model numerics', () => {

@@ -4,10 +4,10 @@
 // stateful and talk to each other, not independent tasks.
 import { createHash } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { LinkError } from '../frame.js';
+import { LinkDownError, LinkError } from '../frame.js';
 import { Endpoint, type Duplex } from '../link.js';
 import { contextToJson, newContext, type Mechanism, type SecurityConfig } from '../mechanism.js';
-import { createSecureWorker, FIRST_GRANTED_CONTEXT_ID } from '../process.js';
+import { createSecureWorker, FIRST_GRANTED_CONTEXT_ID, type ThreadWatch } from '../process.js';
 import { createShmPair } from '../shm.js';
 import { siblingModule } from '../../runtime/project.js';
 import type { GridSpec } from './model.js';
@@ -49,14 +49,26 @@ interface Rank {
   name: string;
   worker: Worker;
   link: Duplex;
+  /** its death, watched: the rings it shares with other ranks are marked gone when it exits */
+  watch: ThreadWatch;
   nextContextId: number;
 }
 
 const CONTROL: SecurityConfig = { mechanism: 'aes-128-gcm', applyTo: 'all' };
+const STOP_GRACE_MS = 5000;
 const RANK_FILE = siblingModule(import.meta.url, './rank');
 
 async function expect<T extends RankReply['op']>(rank: Rank, op: T): Promise<Extract<RankReply, { op: T }>> {
-  const reply = decode<RankReply>((await rank.link.receive()).body);
+  let body: Uint8Array;
+  try {
+    body = (await rank.link.receive()).body;
+  } catch (err) {
+    if (!(err instanceof LinkError)) throw err;
+    const end = rank.watch.exited;
+    const how = end ? ` (its thread exited, code ${end.exitCode}${end.error ? `: ${end.error.message}` : ''})` : '';
+    throw new (err instanceof LinkDownError ? LinkDownError : LinkError)(`${rank.name}: ${err.message}${how}`);
+  }
+  const reply = decode<RankReply>(body);
   if (reply.op === 'failed') throw new LinkError(`${rank.name} failed: ${reply.error}`);
   if (reply.op !== op) throw new LinkError(`${rank.name} answered ${reply.op}, expected ${op}`);
   return reply as Extract<RankReply, { op: T }>;
@@ -77,8 +89,8 @@ export class ClimateCluster {
     for (const [model, spec] of [['atmosphere', atmosphere], ['ocean', ocean]] as const) {
       if (spec.ranks > spec.grid.ny) throw new Error(`${model}: ${spec.ranks} ranks for ${spec.grid.ny} latitude rows`);
       for (let rank = 0; rank < spec.ranks; rank++) {
-        const { worker, link } = createSecureWorker(RANK_FILE, this.endpoint, CONTROL);
-        this.ranks.push({ model, rank, name: `${model}/${rank}`, worker, link, nextContextId: FIRST_GRANTED_CONTEXT_ID });
+        const { worker, link, watch } = createSecureWorker(RANK_FILE, this.endpoint, CONTROL);
+        this.ranks.push({ model, rank, name: `${model}/${rank}`, worker, link, watch, nextContextId: FIRST_GRANTED_CONTEXT_ID });
       }
     }
   }
@@ -142,6 +154,9 @@ export class ClimateCluster {
         const pair = createShmPair(1 << 20).a;
         rankA.worker.postMessage({ ringsId, rings: pair });
         rankB.worker.postMessage({ ringsId, rings: pair });
+        // If either rank dies, the other must not wait on these rings forever.
+        rankA.watch.hold(pair);
+        rankB.watch.hold(pair);
       }
       const shm = (side: 'a' | 'b') => (p.transport === 'shm' ? { ringsId, ringSide: side } : {});
       plans.get(p.a)?.push({ ...common, ...shm('a'), ...(p.transport === 'tcp' ? { listenId } : {}), peer: p.peerA, send: contextToJson(toB), recv: contextToJson(toA) });
@@ -166,12 +181,25 @@ export class ClimateCluster {
     return { wallMs, stateHash: combine('stateHash'), couplingHash: combine('couplingHash'), sentBytes: done.reduce((s, d) => s + d.sentBytes, 0) };
   }
 
+  /** Ends one rank at once, as a crash would (fault injection): its links fail, and so does the run. */
+  kill(name: string): Promise<number> {
+    return this.find(name).worker.terminate();
+  }
+
+  /** Ends every rank: asks each to leave, and ends any that has not within STOP_GRACE_MS (a rank stuck after a failed run). */
   async stop(): Promise<void> {
     await Promise.all(
       this.ranks.map(async (r) => {
-        const exited = new Promise((resolve) => r.worker.once('exit', resolve));
-        await r.link.send('control', encode({ op: 'exit' }));
-        await exited;
+        if (!r.watch.exited) {
+          try {
+            await r.link.send('control', encode({ op: 'exit' }));
+          } catch {
+            // Its first link is down: it is gone or going.
+          }
+          const timer = setTimeout(() => void r.worker.terminate(), STOP_GRACE_MS);
+          await r.watch.ended;
+          clearTimeout(timer);
+        }
         await r.link.transport.close();
       }),
     );

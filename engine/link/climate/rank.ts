@@ -143,9 +143,9 @@ const first = await initSecureWorker();
 const listeners = new Map<string, Listener<StreamTransport>>();
 const reply = (m: RankReply) => first.send('control', encode(m));
 for (;;) {
-  const request = decode<DriverRequest>((await first.receive()).body);
-  if (request.op === 'exit') break;
   try {
+    const request = decode<DriverRequest>((await first.receive()).body);
+    if (request.op === 'exit') break;
     if (request.op === 'listen') {
       const ports: Record<string, number> = {};
       for (const id of request.ids) {
@@ -173,9 +173,12 @@ for (;;) {
       }
     }
   } catch (err) {
+    // With the first link gone there is no driver to answer: leave.
+    if (first.transport.failed) break;
     await reply({ op: 'failed', error: err instanceof Error ? err.message : String(err) });
   }
 }
 // The port listener would keep this thread alive after its last run.
 parentPort?.off('message', onRings);
+for (const l of listeners.values()) await l.close();
 await first.transport.close();

@@ -1,0 +1,145 @@
+// What a gate run shows: the verdict table (terminal and report), one record per metric for the
+// shared writer, and one trend plot per metric drawn from the history, asv style: each run's ratio,
+// the runs that failed marked, the baseline and its tolerance as lines.
+import { chart, type Plot } from '../report/plot.js';
+import type { ResultRecord } from '../report/record.js';
+import { summarize } from '../report/stats.js';
+import { formatCell, type Cell, type ReportTable } from '../report/table.js';
+import type { Baseline } from './baseline.js';
+import { ALPHA } from './decision.js';
+import type { HistoryEntry } from './history.js';
+import { BUSY_SHARE, type MetricResult } from './measure.js';
+import type { MetricSpec } from './metric.js';
+
+/** runs of the history a trend plot shows at most */
+const TREND_RUNS = 60;
+
+const median = (xs: number[]) => (xs.length ? summarize(xs).median : undefined);
+const signed = (x: number, digits = 1) => `${x >= 0 ? '+' : ''}${x.toFixed(digits)}`;
+
+const VERDICT_TEXT: Record<MetricResult['outcome'], string> = {
+  ok: 'ok',
+  improved: 'ok (faster)',
+  regression: 'REGRESSION',
+  inconclusive: 'ok (too few samples)',
+  busy: 'ok (machine too busy to judge)',
+  elsewhere: 'ok (baseline from another environment)',
+  unconfirmed: 'ok',
+  'no baseline': 'ok (no baseline)',
+  error: 'ERROR',
+};
+
+export function verdictText(r: MetricResult): string {
+  if (r.firstChangePct === undefined) return VERDICT_TEXT[r.outcome];
+  const first = `first measurement ${signed(r.firstChangePct)} %`;
+  return r.outcome === 'regression' ? `REGRESSION (measured twice; ${first})` : `${VERDICT_TEXT[r.outcome]} (${first}, not confirmed)`;
+}
+
+export function verdictTable(results: MetricResult[]): ReportTable {
+  return {
+    title: 'Gate: each ratio (contender time / reference time, larger is slower) against its baseline',
+    columns: ['metric', 'baseline', 'now', 'change %', '95 % interval', 'p', 'tolerance %', 'others %', 'pairs', 'verdict'],
+    rows: results.map((r): Cell[] => {
+      const d = r.decision;
+      return [
+        r.spec.name,
+        r.baseline ? median(r.baseline.ratios) : undefined,
+        median(r.ratios),
+        d ? signed(d.changePct) : undefined,
+        d ? `${signed(d.intervalPct[0])} .. ${signed(d.intervalPct[1])}` : undefined,
+        d ? d.pValue : undefined,
+        r.spec.tolerancePct,
+        r.othersShare === undefined ? undefined : Math.round(100 * r.othersShare),
+        r.ratios.length || undefined,
+        r.error ? `${verdictText(r)}: ${r.error}` : verdictText(r),
+      ];
+    }),
+    note:
+      `p: one-sided Mann-Whitney U of "now > baseline x (1 + tolerance)" (exact); a metric fails when p < ${ALPHA} and its median moved by more than the tolerance. ` +
+      `others %: the share of the machine's CPU time other processes took meanwhile; above ${100 * BUSY_SHARE} % here or in the baseline, a metric that needs a quiet machine is not judged ("too busy to judge"). ` +
+      'The interval is a seeded bootstrap 95 % interval of the change, for reading.',
+  };
+}
+
+export function definitionsTable(specs: MetricSpec[]): ReportTable {
+  return {
+    title: 'Metrics: what each ratio compares, and its tolerance',
+    columns: ['metric', 'contender', 'reference', 'timing', 'tolerance %', 'judged on a busy machine', 'why that tolerance'],
+    rows: specs.map((s) => [s.name, s.contender, s.reference, `${s.unit} ${s.timing}`, s.tolerancePct, s.needsQuietMachine ? 'no' : 'yes', s.toleranceWhy]),
+  };
+}
+
+/** A table as aligned text columns, for the terminal. */
+export function textTable(t: ReportTable): string {
+  const cells = [t.columns, ...t.rows.map((r) => r.map((c) => formatCell(c)))];
+  const widths = t.columns.map((_, i) => Math.max(...cells.map((r) => String(r[i] ?? '').length)));
+  const line = (r: Cell[]) => r.map((c, i) => String(c ?? '').padEnd(i === r.length - 1 ? 0 : widths[i])).join('  ').trimEnd();
+  return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+export function records(results: MetricResult[], injected: Map<string, number>): ResultRecord[] {
+  return results.map((r) => {
+    const d = r.decision;
+    const metrics: ResultRecord['metrics'] = {};
+    if (r.ratios.length) {
+      metrics.ratioX = summarize(r.ratios);
+      metrics[`contender${r.spec.unit === 'ms' ? 'Ms' : 'Us'}`] = summarize(r.contender);
+      metrics[`reference${r.spec.unit === 'ms' ? 'Ms' : 'Us'}`] = summarize(r.reference);
+    }
+    if (r.baseline) metrics.baselineRatioX = summarize(r.baseline.ratios);
+    return {
+      scenario: 'gate',
+      experiment: r.family,
+      source: 'measured',
+      threads: 1,
+      status: r.outcome === 'error' ? 'errored' : 'completed',
+      error: r.error,
+      parameters: {
+        metric: r.spec.name,
+        contender: r.spec.contender,
+        reference: r.spec.reference,
+        timing: `${r.spec.unit} ${r.spec.timing}`,
+        tolerancePct: r.spec.tolerancePct,
+        verdict: r.outcome,
+        ...(r.othersShare === undefined ? {} : { othersSharePct: 100 * r.othersShare }),
+        ...(d ? { changePct: d.changePct, intervalLowPct: d.intervalPct[0], intervalHighPct: d.intervalPct[1], pValue: d.pValue } : {}),
+        ...(injected.has(r.spec.name) ? { injectedSlowdownShare: injected.get(r.spec.name)! } : {}),
+      },
+      metrics,
+    };
+  });
+}
+
+/** One plot per metric: its ratio run after run (the last TREND_RUNS), failed runs marked, baseline and tolerance as lines. */
+export function trendPlots(history: HistoryEntry[], specs: MetricSpec[], baseline: Baseline | undefined): Plot[] {
+  const recent = history.slice(-TREND_RUNS);
+  const first = history.length - recent.length + 1;
+  return specs.flatMap((spec) => {
+    const rows: Record<string, string | number>[] = [];
+    recent.forEach((entry, i) => {
+      const m = entry.metrics[spec.name];
+      if (!m) return;
+      const run = first + i;
+      rows.push({ run, ratio: m.ratio, series: 'median ratio' });
+      if (m.verdict === 'regression') rows.push({ run, ratio: m.ratio, series: entry.injected ? 'failed (injected)' : 'failed' });
+    });
+    if (rows.length === 0) return [];
+    const base = baseline?.metrics[spec.name];
+    const baseMedian = base ? median(base.ratios)! : undefined;
+    return [
+      chart({
+        name: `trend-${spec.name}`,
+        title: `${spec.name}: ratio per gate run`,
+        subtitle: [`${spec.contender} / ${spec.reference}, ${spec.unit} ${spec.timing}; larger is slower`, 'measured; dashed: baseline and baseline + tolerance'],
+        rows,
+        x: { field: 'run', title: 'gate run (history order)' },
+        y: { field: 'ratio', title: 'contender / reference' },
+        series: { field: 'series', title: '', order: ['median ratio', 'failed', 'failed (injected)'] },
+        rules: baseMedian === undefined ? [] : [
+          { y: baseMedian, label: 'baseline' },
+          { y: baseMedian * (1 + spec.tolerancePct / 100), label: `+${spec.tolerancePct} %` },
+        ],
+      }),
+    ];
+  });
+}
