@@ -53,10 +53,16 @@ export function checkCanEmulate(): void {
   run('tc', ['-V']);
 }
 
-/** Why a test that needs an emulated cluster cannot run here, or undefined when it can. */
+/**
+ * Why a test that needs an emulated cluster cannot run here, or undefined when it can: root and
+ * iproute2, and a namespace really made and removed (a container may forbid it even to root).
+ */
 export function cannotEmulateReason(): string | undefined {
   try {
     checkCanEmulate();
+    const probe = `${OBJECT_PREFIX}-probe-${process.pid}`;
+    ip('netns', 'add', probe);
+    ip('netns', 'del', probe);
     return undefined;
   } catch (err) {
     return (err as Error).message;
