@@ -50,18 +50,18 @@ for (const c of commands) {
 
 test('bad values are usage errors before any work, wherever they are given', async () => {
   const { main: ctr } = await import('./ctr.js');
-  assertUsageError(await captured(ctr, ['encrypt', '--in', 'x', '--procs', 'many', '--key', 'k', '--out', 'o']), /^error: --procs must be a positive integer, got "many"$/, 'ctr --procs');
+  assertUsageError(await captured(ctr, ['encrypt', '--in', 'x', '--procs', 'many', '--key', 'k', '--out', 'o']), /^error: --procs must be a positive integer \(decimal digits\), got "many"$/, 'ctr --procs');
   assertUsageError(await captured(ctr, ['encrypt', '--in', 'x', '--procs', '2', '--key', 'k', '--out', 'o', '--launcher', 'mpi']), /^error: --launcher must be local or mpirun, got "mpi"/, 'ctr --launcher');
   const { main: tracker } = await import('./tracker.js');
   assertUsageError(await captured(tracker, ['serve', '--data', 'x', '--port', '70000']), /^error: --port must be a port, 0\.\.65535, got "70000"$/, 'tracker --port');
-  assertUsageError(await captured(tracker, ['peer-level', '--data', 'x', '--username', 'u', '--level', '-1']), /^error: --level must be a non-negative integer, got "-1"$/, 'tracker --level');
+  assertUsageError(await captured(tracker, ['peer-level', '--data', 'x', '--username', 'u', '--level', '-1']), /^error: --level must be a non-negative integer \(decimal digits\), got "-1"$/, 'tracker --level');
   assertUsageError(await captured(tracker, ['torrent-level', '--data', 'x', '--info-hash', 'beef', '--level', '1']), /^error: --info-hash must be 40 lower-case hex characters, got "beef"$/, 'tracker --info-hash');
   const { main: dataset } = await import('./dataset.js');
   assertUsageError(await captured(dataset, ['--up-to', '1 lightyear']), /^error: --up-to: "1 lightyear" has an unknown size unit/, 'dataset --up-to');
   const { main: bench } = await import('./bench.js');
   assertUsageError(await captured(bench, ['startup', '--size', '1XB']), /^error: --size: "1XB" has an unknown size unit "XB"/, 'bench startup --size');
   const { main: scenario } = await import('./scenario.js');
-  assertUsageError(await captured(scenario, ['ctr-sweep', '--reps', 'abc']), /^error: --reps must be a positive integer, got "abc"$/, 'scenario --reps');
+  assertUsageError(await captured(scenario, ['ctr-sweep', '--reps', 'abc']), /^error: --reps must be a positive integer \(decimal digits\), got "abc"$/, 'scenario --reps');
   assertUsageError(await captured(scenario, ['ctr-sweep', '--mode', 'simulated']), /^error: --mode must be measure or simulate or both, got "simulated" \(did you mean "simulate"\?\)$/, 'scenario --mode');
   assertUsageError(await captured(scenario, ['identity', '--mode', 'simulate']), /^error: identity has no simulation model/, 'scenario --mode simulate without a model');
   assertUsageError(await captured(scenario, ['whatif-ctr-scale', '--bandwidths-gbps', '0.1,fast']), /^error: --bandwidths-gbps: "fast" is not a positive number$/, 'what-if --bandwidths-gbps');

@@ -37,10 +37,11 @@ test('a trend plot has one point a run, failed runs marked apart, baseline and t
     metrics: { 'ctr-aes': { ratios: [2, 2, 2], contender: [2, 2, 2], reference: [1, 1, 1], unit: 'us', takenAt: 't', gitCommit: 'g', loadAverage1m: 1 } },
   };
   const [plot] = trendPlots([entry(2, 'ok'), entry(2.7, 'regression', 'ctr-aes:0.3'), entry(2.1, 'ok'), entry(2.6, 'regression')], [spec], baseline);
-  const spec0 = plot.spec as unknown as { layer: { data?: { values: { y: number; label: string }[] } }[]; data: { values: Record<string, unknown>[] } };
+  const spec0 = plot.spec as unknown as { layer: { mark: { type: string }; data?: { values: { y: number; label: string }[] } }[]; data: { values: Record<string, unknown>[] } };
   assert.equal(plot.name, 'trend-ctr-aes');
   assert.deepEqual(spec0.data.values.filter((r) => r.series === 'median ratio').map((r) => r.run), [1, 2, 3, 4]);
   assert.deepEqual(spec0.data.values.filter((r) => r.series !== 'median ratio').map((r) => [r.run, r.series]), [[2, 'failed (injected)'], [4, 'failed']]);
-  assert.deepEqual(spec0.layer[1].data!.values.map((v) => [v.y, v.label]), [[2, 'baseline'], [2.16, '+8 %']]);
+  const ruleLines = spec0.layer.filter((l) => l.mark.type === 'rule' && l.data);
+  assert.deepEqual(ruleLines.flatMap((l) => l.data!.values.map((v) => [v.y, v.label])), [[2, 'baseline'], [2.16, '+8 %']]);
   assert.deepEqual(trendPlots([], [spec], baseline), []);
 });

@@ -35,7 +35,7 @@ test('scenario flags: scoped, or unscoped when only one chosen scenario has them
   assert.throws(() => scenarioFlags([alpha, beta], { reps: '3' }), /--reps is a flag of alpha, beta, with a meaning of its own in each: write --alpha\.reps/);
   assert.throws(() => scenarioFlags([alpha], { 'beta.reps': '3' }), /--beta\.reps is for beta, which is not among the scenarios to run \(alpha\)/);
   assert.throws(() => scenarioFlags([beta], { 'max-size': '3' }), /--max-size is not a flag of beta/);
-  assert.throws(() => scenarioFlags([alpha], { 'alpha.reps': 'abc' }), /--alpha\.reps must be a positive integer, got "abc"/);
+  assert.throws(() => scenarioFlags([alpha], { 'alpha.reps': 'abc' }), /--alpha\.reps must be a positive integer \(decimal digits\), got "abc"/);
   // a flag that means the same in each scenario declaring it so goes to all of them
   const emulate = { name: 'emulate', description: 'on emulated hosts', sameInEvery: true };
   const [one, two] = [info('one', [emulate]), info('two', [{ ...emulate, description: 'its hosts' }])];
