@@ -9,20 +9,23 @@ import type { ScenarioInfo } from '../engine/runner/scenario.js';
  * of the paper's low-resolution, multi-century "Millenia" runs; the atmosphere has PCCM2's 18
  * levels and a 20-minute step (72 steps a simulated day, coupling every two steps as the paper
  * says, 36 a day). The ocean shares the horizontal grid (no regridding) with 20 levels. Column
- * physics passes stand for the per-column work that dominates an atmosphere step (8 there, 2 in
- * the ocean). Two ranks a partition (4 threads): sized for a 2-core machine while keeping halo
- * exchanges inside each partition. Message sizes follow: a halo is one latitude row of every
- * level (128 x 18 x 8 B = 18 KiB atmosphere, 20 KiB ocean), two a rank a step; a coupling field
- * is the whole surface (128 x 64 x 8 B = 64 KiB) each way, gathered to and scattered from the
- * coupler rank (rank 0 of each partition).
+ * physics passes stand for the per-column work that dominates an atmosphere step (the ocean does
+ * a quarter of the atmosphere's; a run sizes their number on Table 1, see scenarios/climate.ts).
+ * Two ranks a partition (4 threads): sized for a 2-core machine while keeping halo exchanges inside
+ * each partition. Message sizes follow: a halo is one latitude row of every level (128 x 18 x 8 B
+ * = 18 KiB atmosphere, 20 KiB ocean), two a rank a step; a coupling field is the whole surface
+ * (128 x 64 x 8 B = 64 KiB) each way, gathered to and scattered from the coupler rank (rank 0 of
+ * each partition). Transposes, the bulk of the atmosphere's traffic, come from Table 1 too.
  */
 export const MODEL = {
   atmosphere: { grid: { nx: 128, ny: 64, levels: 18 }, ranks: 2, diffusivity: 0.1, coupling: 0.05, physicsSweeps: 8 } satisfies ModelSpec,
   ocean: { grid: { nx: 128, ny: 64, levels: 20 }, ranks: 2, diffusivity: 0.05, coupling: 0.02, physicsSweeps: 2 } satisfies ModelSpec,
   atmosphereStepsPerDay: 72,
-  /** quick: a third of a day, 3 repetitions; full: one whole day, 5 repetitions (interleaved) */
-  quick: { atmosphereSteps: 72, repetitions: 3 },
-  full: { atmosphereSteps: 144, repetitions: 7 },
+  /** quick: a sixth of a day (12 steps), 3 repetitions; full: a third (24 steps), 5 repetitions (interleaved) */
+  quick: { atmosphereSteps: 12, repetitions: 3 },
+  full: { atmosphereSteps: 24, repetitions: 5 },
+  /** rounds of short runs (four couplings) of the "No secure" and "All secure" cells, each cell repeated, that size the compute */
+  calibration: { rounds: 3, atmosphereSteps: 8, repetitions: 2 },
   /** des-ecb as the paper; aes-128-gcm as the modern choice */
   mechanisms: ['des-ecb', 'aes-128-gcm'] as Mechanism[],
   intra: ['tcp', 'shm'] as const,
@@ -31,24 +34,32 @@ export const MODEL = {
 /** Table 1's cells a run measures: no security once per transport, then coupler and all per mechanism. */
 export const CELLS = MODEL.intra.length * (1 + 2 * MODEL.mechanisms.length);
 
-/** Cost model, timed on the 2-core reference machine: a cell's atmosphere step, all ranks together. */
-const COST = { startS: 1.5, perStepS: 0.0095 };
+/**
+ * Cost model, timed on the 2-core reference machine (under a load average of 8, 2026-11-23): start-up
+ * and the rates measured first, and one atmosphere step of a cell (all ranks together).
+ */
+const COST = { startS: 12, perStepS: 0.12 };
+/** calibration cells: no security and all secure, on both transports */
+const CALIBRATION_CELLS = 4;
 
 export const climateInfo: ScenarioInfo = {
   name: 'climate',
   paper: '001',
   title: 'Coupled climate model with per-link security (Table 1)',
   description:
-    'A synthetic coupled ocean-atmosphere model on worker threads: halo exchanges inside each partition over shm or TCP, coupling fields between the partitions over TCP every two atmosphere steps; no security, coupler only, or all links (des-ecb, aes-128-gcm). Seconds per simulated day in the Table 1 layout, and a bit-identity check of the fields across modes.',
+    'A synthetic coupled ocean-atmosphere model on worker threads: halo exchanges and transposes inside each partition over shm or TCP, coupling fields between the partitions over TCP every two atmosphere steps; no security, coupler only, or all links (des-ecb, aes-128-gcm). The workload comes from Table 1 (its bytes a day) and this machine\'s rates, measured first; compute is sized on the "No secure" and "All secure" rows and the "Coupler secure" row predicted. Seconds (wall and CPU) per simulated day in the Table 1 layout, and a bit-identity check of the fields across modes.',
   flags: [
-    { name: 'steps', value: 'N', kind: 'int', description: 'atmosphere steps a run (72 is one simulated day; default quick 72, full 144)' },
+    { name: 'steps', value: 'N', kind: 'int', description: 'atmosphere steps a timed run (72 is one simulated day; default quick 12, full 24)' },
     { name: 'reps', value: 'N', kind: 'int', description: 'repetitions of every configuration, interleaved (default quick 3, full 7)' },
+    { name: 'calibration-rounds', value: 'N', kind: 'int', description: 'rounds of short runs that size the workload on the "No secure" and "All secure" rows before the timed runs (default 3)' },
   ],
   estimate({ quick, flags }) {
     const base = quick ? MODEL.quick : MODEL.full;
     const steps = intFlag(flags, 'steps', base.atmosphereSteps);
     const reps = intFlag(flags, 'reps', base.repetitions);
-    return { seconds: COST.startS + CELLS * reps * steps * COST.perStepS, datasetBytes: 0, scratchBytes: 0 };
+    const c = MODEL.calibration;
+    const calibrationSteps = intFlag(flags, 'calibration-rounds', c.rounds) * CALIBRATION_CELLS * c.repetitions * c.atmosphereSteps;
+    return { seconds: COST.startS + (calibrationSteps + CELLS * reps * steps) * COST.perStepS, datasetBytes: 0, scratchBytes: 0 };
   },
   // a calibration of the compute per step and one SimGrid run of the cells (on the SP2 also the
   // cells with the traffic Table 1 implies), timed on the reference machine

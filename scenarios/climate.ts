@@ -2,7 +2,8 @@
 // security, security only on the link between the models, or on every link; inside each partition
 // the ranks talk over shm (the paper's MPL) or TCP, between the partitions always TCP. A check that
 // the coupled fields are bit-identical in every mode: security must not change the science.
-import { ClimateCluster, SECURITY_MODES, type ClimateResult, type ClimateRun, type ModelSpec, type SecurityMode } from '../engine/link/climate/cluster.js';
+import { ClimateCluster, SECURITY_MODES, type ClimateResult, type ClimateRun, type ModelSpec, type SecurityMode, type Workload } from '../engine/link/climate/cluster.js';
+import { CALIBRATION_CELLS, measureSweepS, nextSweeps, workloadOf, type CalibrationRound, type TableShape, type WorkloadPlan } from '../engine/link/climate/workload.js';
 import type { Mechanism } from '../engine/link/mechanism.js';
 import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Reference, type Row } from '../engine/report/plot.js';
 import type { ResultRecord, Stats } from '../engine/report/record.js';
@@ -12,10 +13,11 @@ import { slabRows } from '../engine/link/climate/model.js';
 import { STEPS_PER_COUPLING } from '../engine/link/climate/protocol.js';
 import { intFlag, UsageError } from '../engine/runner/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
+import { measureLinkMechanism, measureLinks } from '../engine/sim/calibrate.js';
 import { calibrateClimateCompute, simulateClimate, type ClimateCell as SimCell, type ClimateLayout } from '../engine/sim/models/climate.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
-import type { Topology } from '../engine/topology/topology.js';
+import { CLUSTER_CONFIG_DIR, loadTopology, type Topology } from '../engine/topology/topology.js';
 import { climateInfo, MODEL } from './climate.meta.js';
 
 /** Paper 001, Table 1 (IBM SP2): seconds per simulated day. MPL is the paper's name for shm here. */
@@ -29,6 +31,8 @@ const MODE_LABEL: Record<SecurityMode, string> = { none: 'No secure', coupler: '
 interface Cell {
   run: ClimateRun;
   secondsPerDay: number[];
+  /** CPU seconds of every rank together, a simulated day */
+  cpuSecondsPerDay: number[];
   results: ClimateResult[];
 }
 
@@ -44,9 +48,11 @@ function runsOf(atmosphereSteps: number): ClimateRun[] {
 
 const label = (r: ClimateRun) => `${r.intra} ${r.mode}${r.mode === 'none' ? '' : ` ${r.mechanism}`}`;
 
-function median(cells: Cell[], intra: string, mode: SecurityMode, mechanism: Mechanism): number | undefined {
+type Measure = 'secondsPerDay' | 'cpuSecondsPerDay';
+
+function median(cells: Cell[], intra: string, mode: SecurityMode, mechanism: Mechanism, measure: Measure = 'secondsPerDay'): number | undefined {
   const c = cells.find((x) => x.run.intra === intra && x.run.mode === mode && (mode === 'none' || x.run.mechanism === mechanism));
-  return c && c.secondsPerDay.length > 0 ? summarize(c.secondsPerDay).median : undefined;
+  return c && c[measure].length > 0 ? summarize(c[measure]).median : undefined;
 }
 
 /** Throws unless every run ended with the same state and exchanged the same coupling fields. */
@@ -60,46 +66,61 @@ export function checkBitIdentical(results: { label: string; stateHash: string; c
   return first.stateHash;
 }
 
-function tables(cells: Cell[]): ReportTable[] {
-  const layout: ReportTable = {
-    title: 'Table 1: seconds per simulated day (paper on the SP2; here on this machine)',
-    columns: ['mode', 'TCP paper', 'TCP here, des-ecb', 'TCP here, aes-128-gcm', 'MPL paper', 'shm here, des-ecb', 'shm here, aes-128-gcm'],
-    rows: SECURITY_MODES.map((mode) => [
-      MODE_LABEL[mode],
-      PAPER_TABLE_1[mode].tcp, median(cells, 'tcp', mode, 'des-ecb'), median(cells, 'tcp', mode, 'aes-128-gcm'),
-      PAPER_TABLE_1[mode].shm, median(cells, 'shm', mode, 'des-ecb'), median(cells, 'shm', mode, 'aes-128-gcm'),
-    ]),
-    note: 'Medians of the repetitions. "No secure" is one run per transport (no mechanism), shown in both mechanism columns.',
+const signed = (x: number | undefined) => (x === undefined ? 'n/a' : `${x >= 0 ? '+' : ''}${x.toFixed(1)} %`);
+
+/** A Table 1 ratio here and in the paper: a cell over another, and whether it was calibrated or predicted. */
+export interface Table1Ratio {
+  figure: string;
+  fit: 'calibrated' | 'predicted';
+  paper?: number;
+  cpu?: number;
+  wall?: number;
+  /** the same ratio with aes-128-gcm on the links */
+  cpuAes?: number;
+}
+
+/** Table 1's ratios: each secured mode over no security, and TCP over shm (MPL) inside the partitions. */
+function table1Ratios(cells: Cell[]): Table1Ratio[] {
+  const ratio = (a: [string, SecurityMode], b: [string, SecurityMode], m: Mechanism, measure: Measure) => {
+    const x = median(cells, a[0], a[1], m, measure);
+    const y = median(cells, b[0], b[1], m, measure);
+    return x && y ? x / y : undefined;
   };
-  const rows: Comparison[] = [];
+  const name = (intra: string) => (intra === 'tcp' ? 'TCP' : 'MPL/shm');
+  const rows: Table1Ratio[] = [];
   for (const intra of ['tcp', 'shm'] as const) {
-    const name = intra === 'tcp' ? 'TCP' : 'MPL/shm';
     for (const mode of ['coupler', 'all'] as const) {
-      for (const mechanism of MODEL.mechanisms) {
-        const none = median(cells, intra, 'none', mechanism);
-        const secured = median(cells, intra, mode, mechanism);
-        rows.push({
-          figure: `${name}: ${mode}/none (${mechanism})`,
-          unit: 'x',
-          paper: mechanism === 'des-ecb' ? PAPER_TABLE_1[mode][intra] / PAPER_TABLE_1.none[intra] : undefined,
-          measured: none && secured ? secured / none : undefined,
-        });
-      }
+      const of = (m: Mechanism, measure: Measure) => ratio([intra, mode], [intra, 'none'], m, measure);
+      rows.push({ figure: `${name(intra)} inside: ${mode}/none`, fit: fitOf(mode), paper: PAPER_TABLE_1[mode][intra] / PAPER_TABLE_1.none[intra], cpu: of('des-ecb', 'cpuSecondsPerDay'), wall: of('des-ecb', 'secondsPerDay'), cpuAes: of('aes-128-gcm', 'cpuSecondsPerDay') });
     }
   }
   for (const mode of SECURITY_MODES) {
-    rows.push({
-      figure: `shm/tcp inside partitions, ${mode} (des-ecb)`,
-      unit: 'x',
-      paper: PAPER_TABLE_1[mode].shm / PAPER_TABLE_1[mode].tcp,
-      measured: (() => {
-        const s = median(cells, 'shm', mode, 'des-ecb');
-        const t = median(cells, 'tcp', mode, 'des-ecb');
-        return s && t ? s / t : undefined;
-      })(),
-    });
+    const of = (m: Mechanism, measure: Measure) => ratio(['tcp', mode], ['shm', mode], m, measure);
+    // the gap between the transports was not fitted: compute was, on the mean of both
+    rows.push({ figure: `${MODE_LABEL[mode]}: TCP/MPL inside`, fit: 'predicted', paper: PAPER_TABLE_1[mode].tcp / PAPER_TABLE_1[mode].shm, cpu: of('des-ecb', 'cpuSecondsPerDay'), wall: of('des-ecb', 'secondsPerDay'), cpuAes: mode === 'none' ? undefined : of('aes-128-gcm', 'cpuSecondsPerDay') });
   }
-  return [layout, comparisonTable('Table 1 ratios', rows, 'Paper: 897/854 = 1.05 and 1459/854 = 1.71 (TCP); 590/574 = 1.03 and 1187/574 = 2.07 (MPL).')];
+  return rows;
+}
+
+function tables(cells: Cell[], ratios: Table1Ratio[]): ReportTable[] {
+  const layout = (measure: Measure, title: string): ReportTable => ({
+    title,
+    columns: ['mode', 'fit', 'TCP paper', 'TCP here, des-ecb', 'TCP here, aes-128-gcm', 'MPL paper', 'shm here, des-ecb', 'shm here, aes-128-gcm'],
+    rows: SECURITY_MODES.map((mode) => [
+      MODE_LABEL[mode], fitOf(mode),
+      PAPER_TABLE_1[mode].tcp, median(cells, 'tcp', mode, 'des-ecb', measure), median(cells, 'tcp', mode, 'aes-128-gcm', measure),
+      PAPER_TABLE_1[mode].shm, median(cells, 'shm', mode, 'des-ecb', measure), median(cells, 'shm', mode, 'aes-128-gcm', measure),
+    ]),
+    note: 'Medians of the repetitions. "No secure" is one run per transport (no mechanism), shown in both mechanism columns. Fit: the workload\'s compute was sized on the "No secure" and "All secure" rows (DES) in this run; "Coupler secure" is predicted.',
+  });
+  const pct = (here: number | undefined, paper: number | undefined) => (here === undefined || paper === undefined ? undefined : signed((100 * (here - paper)) / paper));
+  const ratioTable: ReportTable = {
+    title: 'Table 1 as ratios: paper vs here (des-ecb), calibrated and predicted',
+    columns: ['figure', 'fit', 'paper', 'here, CPU time', 'CPU vs paper', 'here, wall time', 'wall vs paper', 'here, aes-128-gcm (CPU)'],
+    rows: ratios.map((r) => [r.figure, r.fit, r.paper, r.cpu, pct(r.cpu, r.paper), r.wall, pct(r.wall, r.paper), r.cpuAes]),
+    note: 'CPU time: every rank\'s CPU seconds together, which other jobs on this shared machine do not stretch; the calibration fits it. Wall time carries their load too (its spread is in the notes). Paper: 897/854 = 1.05 and 1459/854 = 1.71 (TCP); 590/574 = 1.03 and 1187/574 = 2.07 (MPL).',
+  };
+  return [layout('cpuSecondsPerDay', 'Table 1: CPU seconds per simulated day, all ranks (paper: seconds on the SP2)'), layout('secondsPerDay', 'Table 1: seconds per simulated day (paper on the SP2; here on this machine)'), ratioTable];
 }
 
 /** A cell's seconds per simulated day, or undefined when it was not run. */
@@ -364,6 +385,53 @@ async function simulateClimateScenario(ctx: ScenarioContext, measured: ResultRec
   };
 }
 
+/** Table 1's shape: the cipher's extra seconds a day (its mean over the transports) over no security on each. */
+export const TABLE_1_SHAPE: TableShape = {
+  securedOverNone: {
+    shm: (PAPER_TABLE_1.all.shm - PAPER_TABLE_1.none.shm + (PAPER_TABLE_1.all.tcp - PAPER_TABLE_1.none.tcp)) / 2 / PAPER_TABLE_1.none.shm,
+    tcp: (PAPER_TABLE_1.all.shm - PAPER_TABLE_1.none.shm + (PAPER_TABLE_1.all.tcp - PAPER_TABLE_1.none.tcp)) / 2 / PAPER_TABLE_1.none.tcp,
+  },
+};
+const CALIBRATION = MODEL.calibration;
+
+/**
+ * The workload Table 1 implies: PCCM2's bytes a day on the atmosphere's path (the SimGrid model's
+ * derivation, pccm2Traffic: "All secure" minus "No secure" over TCP at DES's 0.34 MB/s, both ends,
+ * about 103 MB), sent as transposes between the atmosphere's ranks in messages the size of a halo
+ * (one latitude row of every level). The coupling fields stay the T42 grid's (64 KiB each way
+ * every two steps: 4.7 MB a day), so the coupler-only row is a prediction.
+ */
+export function table1WorkloadPlan(): WorkloadPlan {
+  const { bytesPerDay } = pccm2Traffic(loadTopology(`${CLUSTER_CONFIG_DIR}/${PAPER_PROFILE}.json`), simulatedLayout());
+  return {
+    transposeBytesPerDay: bytesPerDay,
+    messageBytes: MODEL.atmosphere.grid.nx * MODEL.atmosphere.grid.levels * 8,
+    stepsPerDay: MODEL.atmosphereStepsPerDay,
+    oceanSweepsPerAtmosphere: MODEL.ocean.physicsSweeps / MODEL.atmosphere.physicsSweeps,
+  };
+}
+
+const workloadText = (w: Workload) => `${w.physicsSweeps.atmosphere} physics sweeps a step (ocean ${w.physicsSweeps.ocean}), ${w.transposeMessages} transposes of ${w.transposeBytes} B a step each way`;
+
+/** Whether a cell's row was fitted (No secure, All secure) or is predicted (Coupler secure). */
+export const fitOf = (mode: SecurityMode): 'calibrated' | 'predicted' => (mode === 'coupler' ? 'predicted' : 'calibrated');
+
+/** This machine's rates, measured at the start of the run. */
+interface HereRates {
+  /** the link engine's DES-ECB, one end (half a seal + open) */
+  desBytesPerS: number;
+  /** unsecured one-way latency of a small message, and bandwidth */
+  links: { transport: 'shm' | 'tcp'; latencyS: number; bandwidthBytesPerS: number }[];
+  /** seconds one physics sweep adds to an atmosphere rank's step */
+  sweepS: number;
+}
+
+async function measureRates(): Promise<HereRates> {
+  const des = measureLinkMechanism('des-ecb');
+  const links = (await measureLinks()).map(({ transport, latencyS, bandwidthBytesPerS }) => ({ transport, latencyS, bandwidthBytesPerS }));
+  return { desBytesPerS: des.bytesPerS, links, sweepS: measureSweepS(MODEL.atmosphere) };
+}
+
 export const climate: Scenario = {
   ...climateInfo,
   simulate: simulateClimateScenario,
@@ -371,20 +439,45 @@ export const climate: Scenario = {
     const base = ctx.quick ? MODEL.quick : MODEL.full;
     const atmosphereSteps = intFlag(ctx.flags, 'steps', base.atmosphereSteps);
     const repetitions = intFlag(ctx.flags, 'reps', base.repetitions);
-    const cells: Cell[] = runsOf(atmosphereSteps).map((run) => ({ run, secondsPerDay: [], results: [] }));
+    const calibrationRounds = intFlag(ctx.flags, 'calibration-rounds', CALIBRATION.rounds);
+    if (calibrationRounds < 1) throw new UsageError(`--calibration-rounds ${calibrationRounds}: at least one round sizes the workload`);
+    const cells: Cell[] = runsOf(atmosphereSteps).map((run) => ({ run, secondsPerDay: [], cpuSecondsPerDay: [], results: [] }));
     const cluster = new ClimateCluster(MODEL.atmosphere, MODEL.ocean);
-    ctx.progress.begin('climate', cells.length * repetitions);
+    const perDay = (ms: number, steps: number) => (ms / 1000) * (MODEL.atmosphereStepsPerDay / steps);
+    ctx.progress.begin('climate', 1 + calibrationRounds + cells.length * repetitions);
+    const plan = table1WorkloadPlan();
+    let rates: HereRates;
+    const rounds: CalibrationRound[] = [];
+    let workload = workloadOf(plan, 0);
     try {
       // One untimed run first: the ranks' JIT warm-up would otherwise land on the first configuration.
       await cluster.run({ intra: 'shm', mode: 'none', mechanism: 'none', atmosphereSteps: 2 });
+      rates = await measureRates();
+      const alone = { sweepS: rates.sweepS, cipherSPerDay: (2 * plan.transposeBytesPerDay) / rates.desBytesPerS };
+      ctx.progress.step(`rates here: DES ${fmt(rates.desBytesPerS / 1e6)} MB/s an end, ${rates.links.map((l) => `${l.transport} ${fmt(l.latencyS * 1e6)} us`).join(', ')}, a physics sweep ${fmt(rates.sweepS * 1e3)} ms`);
+      // Compute sized on Table 1's "No secure" and "All secure" rows (DES); the first round computes nothing.
+      for (let round = 0; round < calibrationRounds; round++) {
+        const days = new Map<string, number[]>();
+        for (let rep = 0; rep < CALIBRATION.repetitions; rep++) {
+          for (const c of CALIBRATION_CELLS) {
+            const r = await cluster.run({ intra: c.intra, mode: c.mode, mechanism: c.mode === 'none' ? 'none' : 'des-ecb', atmosphereSteps: CALIBRATION.atmosphereSteps, workload });
+            days.set(`${c.intra} ${c.mode}`, [...(days.get(`${c.intra} ${c.mode}`) ?? []), perDay(r.cpuMs, CALIBRATION.atmosphereSteps)]);
+          }
+        }
+        const at = (intra: string, mode: string) => summarize(days.get(`${intra} ${mode}`) ?? []).median;
+        rounds.push({ workload, none: { shm: at('shm', 'none'), tcp: at('tcp', 'none') }, all: { shm: at('shm', 'all'), tcp: at('tcp', 'all') } });
+        workload = workloadOf(plan, nextSweeps(plan, TABLE_1_SHAPE, rounds, alone));
+        ctx.progress.step(`calibration round ${round + 1} (CPU s a day, none shm ${fmt(rounds[round].none.shm)}, all shm ${fmt(rounds[round].all.shm)}): next ${workloadText(workload)}`);
+      }
       // Repetitions interleaved across configurations, so drift in the machine's load hits all
       // alike; each repetition starts one cell later, so no cell always follows the same one.
       for (let rep = 0; rep < repetitions; rep++) {
         for (const cell of [...cells.slice(rep % cells.length), ...cells.slice(0, rep % cells.length)]) {
-          const r = await cluster.run(cell.run);
+          const r = await cluster.run({ ...cell.run, workload });
           cell.results.push(r);
-          cell.secondsPerDay.push((r.wallMs / 1000) * (MODEL.atmosphereStepsPerDay / atmosphereSteps));
-          ctx.progress.step(`${label(cell.run)}: ${cell.secondsPerDay.at(-1)?.toFixed(3)} s/day`);
+          cell.secondsPerDay.push(perDay(r.wallMs, atmosphereSteps));
+          cell.cpuSecondsPerDay.push(perDay(r.cpuMs, atmosphereSteps));
+          ctx.progress.step(`${label(cell.run)}: ${cell.secondsPerDay.at(-1)?.toFixed(2)} s a day, ${cell.cpuSecondsPerDay.at(-1)?.toFixed(2)} CPU s`);
         }
       }
     } finally {
@@ -392,47 +485,76 @@ export const climate: Scenario = {
     }
     const stateHash = checkBitIdentical(cells.flatMap((c) => c.results.map((r) => ({ label: label(c.run), ...r }))));
     const threads = cluster.threads;
+    const workloadParameters = { physicsSweeps: workload.physicsSweeps.atmosphere, oceanPhysicsSweeps: workload.physicsSweeps.ocean, transposesPerStep: workload.transposeMessages, transposeBytes: workload.transposeBytes };
     const records: ResultRecord[] = cells.map((c) => ({
       scenario: 'climate', experiment: 'table1', source: 'measured', threads, status: 'completed',
       parameters: {
         mode: c.run.mode, mechanism: c.run.mechanism, intraTransport: c.run.intra, interTransport: 'tcp', atmosphereSteps,
         atmosphereRanks: MODEL.atmosphere.ranks, oceanRanks: MODEL.ocean.ranks, stateHash: c.results[0].stateHash.slice(0, 16),
+        // the workload was sized on the DES "No secure" and "All secure" cells; every other cell is a prediction
+        workloadFit: c.run.mechanism === 'aes-128-gcm' ? 'predicted' : fitOf(c.run.mode),
+        ...workloadParameters,
       },
       metrics: {
         secondsPerDay: summarize(c.secondsPerDay),
+        cpuSecondsPerDay: summarize(c.cpuSecondsPerDay),
         wallMs: summarize(c.results.map((r) => r.wallMs)),
         sentBytes: single(c.results[0].sentBytes),
       },
     }));
+    // What sized the workload: this machine's rates, and each calibration round's cells (CPU seconds a day).
+    records.push({
+      scenario: 'climate', experiment: 'table1-rates', source: 'measured', threads: 1, status: 'completed',
+      parameters: { des: 'the link engine\'s des-ecb, one end', links: 'the link engine\'s ping-pong between two threads, unsecured' },
+      metrics: {
+        desBytesPerS: single(rates.desBytesPerS), physicsSweepMs: single(rates.sweepS * 1000),
+        ...Object.fromEntries(rates.links.flatMap((l) => [[`${l.transport}LatencyUs`, single(l.latencyS * 1e6)], [`${l.transport}BandwidthBytesPerS`, single(l.bandwidthBytesPerS)]])),
+      },
+    });
+    rounds.forEach((r, i) => {
+      for (const c of CALIBRATION_CELLS) {
+        records.push({
+          scenario: 'climate', experiment: 'table1-calibration', source: 'measured', threads, status: 'completed',
+          parameters: { round: i + 1, mode: c.mode, mechanism: c.mode === 'none' ? 'none' : 'des-ecb', intraTransport: c.intra, atmosphereSteps: CALIBRATION.atmosphereSteps, physicsSweeps: r.workload.physicsSweeps.atmosphere, transposesPerStep: r.workload.transposeMessages },
+          metrics: { cpuSecondsPerDay: single(r[c.mode][c.intra]) },
+        });
+      }
+    });
     for (const mode of SECURITY_MODES) {
       for (const intra of ['tcp', 'shm'] as const) {
         records.push({
           scenario: 'climate', experiment: 'table1', source: 'paper', threads: 0, status: 'completed',
-          parameters: { mode, mechanism: mode === 'none' ? 'none' : 'des-ecb', intraTransport: intra, interTransport: 'tcp' },
-          metrics: { secondsPerDay: single(PAPER_TABLE_1[mode][intra]) },
+          parameters: { mode, mechanism: mode === 'none' ? 'none' : 'des-ecb', intraTransport: intra, interTransport: 'tcp', workloadFit: fitOf(mode) },
+          metrics: { secondsPerDay: single(PAPER_TABLE_1[mode][intra]), overNoneX: single(PAPER_TABLE_1[mode][intra] / PAPER_TABLE_1.none[intra]) },
         });
       }
     }
-    const tbls = tables(cells);
-    const ratio = (intra: string, mode: SecurityMode, m: Mechanism) => {
-      const none = median(cells, intra, 'none', m);
-      const v = median(cells, intra, mode, m);
-      return none && v ? (v / none).toFixed(2) : 'n/a';
-    };
-    const spreadPct = Math.max(0, ...cells.map((c) => {
-      const st = summarize(c.secondsPerDay);
+    const ratios = table1Ratios(cells);
+    // Each cell's CPU time over its transport's "No secure", beside the paper's, on the measured records.
+    for (const r of records) {
+      if (r.experiment !== 'table1' || r.source !== 'measured' || r.parameters.mode === 'none') continue;
+      const none = median(cells, String(r.parameters.intraTransport), 'none', 'none', 'cpuSecondsPerDay');
+      if (none) r.metrics.cpuOverNoneX = single((r.metrics.cpuSecondsPerDay?.median ?? NaN) / none);
+    }
+    const coupler = ratios.filter((r) => r.fit === 'predicted' && r.figure.endsWith('coupler/none'));
+    const allRows = ratios.filter((r) => r.figure.endsWith('all/none'));
+    const errorText = (r: Table1Ratio) => `${r.figure.replace(' inside: coupler/none', '')} ${r.cpu?.toFixed(3) ?? 'n/a'} against ${r.paper?.toFixed(3)} (${signed(r.cpu && r.paper ? (100 * (r.cpu - r.paper)) / r.paper : undefined)}; cost over none ${signed(r.cpu ? 100 * (r.cpu - 1) : undefined)} against ${signed(r.paper ? 100 * (r.paper - 1) : undefined)})`;
+    const spreadPct = (measure: Measure) => Math.max(0, ...cells.map((c) => {
+      const st = summarize(c[measure]);
       return st.iqr === undefined ? 0 : (100 * st.iqr) / st.median;
     }));
+    const last = rounds[rounds.length - 1];
     return {
       records,
-      tables: tbls,
+      tables: tables(cells, ratios),
       plots: table1Plots(cells, `measured here, ${threads} rank threads on ${ctx.topology.nodes[0]?.cores ?? '?'} cores; ${atmosphereSteps} atmosphere steps a run, scaled to one day (72 steps)`),
       notes: [
         `Measured here: ${MODEL.atmosphere.ranks} atmosphere + ${MODEL.ocean.ranks} ocean rank threads on ${ctx.topology.nodes[0]?.cores ?? '?'} cores (oversubscribed when ranks exceed cores); the paper ran PCCM and the Wisconsin ocean on two SP2 partitions. Absolute seconds are not comparable; the ratios are.`,
-        `Ratios here (des-ecb): TCP coupler/none ${ratio('tcp', 'coupler', 'des-ecb')}, all/none ${ratio('tcp', 'all', 'des-ecb')}; shm coupler/none ${ratio('shm', 'coupler', 'des-ecb')}, all/none ${ratio('shm', 'all', 'des-ecb')}. Paper: 1.05, 1.71 (TCP); 1.03, 2.07 (MPL).`,
-        `Ratios here (aes-128-gcm): TCP coupler/none ${ratio('tcp', 'coupler', 'aes-128-gcm')}, all/none ${ratio('tcp', 'all', 'aes-128-gcm')}; shm coupler/none ${ratio('shm', 'coupler', 'aes-128-gcm')}, all/none ${ratio('shm', 'all', 'aes-128-gcm')}.`,
-        `Spread: the interquartile range of a cell's repetitions is up to ${Math.round(spreadPct)} % of its median here, so a ratio within that of 1 (AES-GCM's, typically) does not distinguish a cost from noise on this shared machine.`,
-        `Bit-identical: all ${cells.length * repetitions} runs ended with the same state (SHA-256 ${stateHash.slice(0, 16)}...) and exchanged the same coupling fields.`,
+        `Workload from Table 1 (the derivation the SimGrid model uses, pccm2Traffic): "All secure" minus "No secure" over TCP is 605 s a day at DES's 0.34 MB/s at both ends, ${fmt(plan.transposeBytesPerDay / 1e6)} MB a day on the atmosphere's path, sent here as ${workload.transposeMessages} transposes of ${workload.transposeBytes} B a step each way between the atmosphere's ranks; the coupling fields are the T42 grid's (${fmt((2 * simulatedLayout().fieldBytes * simulatedLayout().couplingsPerDay) / 1e6)} MB a day both ways).`,
+        `Rates measured at the start of this run: DES ${fmt(rates.desBytesPerS / 1e6)} MB/s an end (the SP2's 0.34 MB/s x ${fmt(rates.desBytesPerS / 0.34e6)}), ${rates.links.map((l) => `${l.transport} ${fmt(l.latencyS * 1e6)} us and ${fmt(l.bandwidthBytesPerS / 1e6)} MB/s`).join(', ')}, one physics sweep ${fmt(rates.sweepS * 1000)} ms. Compute sized in ${rounds.length} calibration rounds of ${CALIBRATION.atmosphereSteps} steps (CPU seconds a day, last round at ${last.workload.physicsSweeps.atmosphere} sweeps: none ${fmt(last.none.shm)} shm / ${fmt(last.none.tcp)} tcp, all ${fmt(last.all.shm)} / ${fmt(last.all.tcp)}): ${workloadText(workload)}.`,
+        `Calibrated (DES, CPU time): all/none ${allRows.map((r) => `${r.figure.replace(' inside: all/none', '')} ${r.cpu?.toFixed(2) ?? 'n/a'} (paper ${r.paper?.toFixed(2)})`).join(', ')}. Predicted, coupler/none: ${coupler.map(errorText).join('; ')}.`,
+        `Spread: the interquartile range of a cell's repetitions is up to ${Math.round(spreadPct('cpuSecondsPerDay'))} % of its median in CPU time and ${Math.round(spreadPct('secondsPerDay'))} % in wall time, which other jobs on this shared machine stretch; a ratio within that of 1 does not distinguish a cost from noise.`,
+        `Bit-identical: all ${cells.length * repetitions} runs ended with the same state (SHA-256 ${stateHash.slice(0, 16)}...) and exchanged the same coupling fields and transposes.`,
       ],
       launcher: 'node:worker_threads (one long-lived thread a rank, made by secure process creation)',
     };

@@ -37,11 +37,23 @@ describe('paper 001 scenarios, shortened', () => {
   });
 
   test('climate runs every Table 1 cell and its fields match across modes', async () => {
-    const out = await climate.run(context({ steps: '4', reps: '1' }));
-    const measured = out.records.filter((r) => r.source === 'measured');
+    const out = await climate.run(context({ steps: '4', reps: '1', 'calibration-rounds': '1' }));
+    const measured = out.records.filter((r) => r.source === 'measured' && r.experiment === 'table1');
     assert.equal(measured.length, 10);
     assert.equal(new Set(measured.map((r) => r.parameters.stateHash)).size, 1);
+    assert.ok(measured.every((r) => r.metrics.cpuSecondsPerDay.median > 0 && Number(r.parameters.transposesPerStep) > 0));
+    // the workload was sized on "No secure" and "All secure" (DES): those are calibrated, the rest predicted
+    const fit = (mode: string, mechanism: string) => new Set(measured.filter((r) => r.parameters.mode === mode && r.parameters.mechanism === mechanism).map((r) => r.parameters.workloadFit));
+    assert.deepEqual(fit('none', 'none'), new Set(['calibrated']));
+    assert.deepEqual(fit('all', 'des-ecb'), new Set(['calibrated']));
+    assert.deepEqual(fit('coupler', 'des-ecb'), new Set(['predicted']));
+    assert.deepEqual(fit('all', 'aes-128-gcm'), new Set(['predicted']));
+    assert.equal(out.records.filter((r) => r.experiment === 'table1-calibration').length, 4);
+    assert.ok(out.records.find((r) => r.experiment === 'table1-rates')!.metrics.desBytesPerS.median > 0);
     assert.equal(out.tables[0].rows.length, 3);
+    const ratios = out.tables[2];
+    assert.deepEqual(ratios.rows.filter((r) => String(r[0]).endsWith('coupler/none')).map((r) => r[1]), ['predicted', 'predicted']);
+    assert.ok(out.notes.some((n) => n.startsWith('Calibrated (DES, CPU time)') && n.includes('Predicted, coupler/none: TCP')));
     assert.ok(out.notes.some((n) => n.startsWith('Bit-identical')));
     assert.deepEqual(recordErrors(out.records), [], 'records follow engine/report/result.schema.json');
   });

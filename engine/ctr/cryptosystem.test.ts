@@ -167,6 +167,8 @@ test('the paper topology places 4 ranks a node, syncs the input to each node, an
   assert.equal(report.threads, 12);
   assert.equal(report.oversubscribed, 12 > os.availableParallelism(), 'real oversubscription counts this host\'s cores');
   assert.equal(report.host, os.hostname());
+  // the input was copied to node2 and node3 before the run, and that time is kept apart
+  assert.ok(Number.isFinite(report.syncMs) && report.syncMs > 0, `syncMs ${report.syncMs}`);
   for (const node of ['node1', 'node2', 'node3']) assert.equal(fs.readdirSync(path.join(out, node)).length, 12, `${node}: 4 ranks x 3 files, no sync copy`);
   const back = path.join(dir, 'beowulf-back');
   await decrypt('beowulf', { procs: 12, key, fromDir: out, outFile: back, topology: beowulf, pool: pool() });

@@ -134,13 +134,18 @@ export class Startpoint {
   }
 
   send(tag: MessageTag, ...parts: Uint8Array[]): Promise<void> {
+    return this.sendPlaced(this.placement, tag, parts);
+  }
+
+  /** `send`, with the placement of this one request chosen by the caller (the placement experiment alternates them). */
+  sendPlaced(placement: Placement, tag: MessageTag, parts: Uint8Array[]): Promise<void> {
     const secured = covers(this.context, tag);
     const header = headerFor(this.context.contextId, ++this.seq, tag, secured);
     if (!secured || !this.sealer) {
       parts.unshift(header);
       return this.transport.send(parts);
     }
-    if (this.placement === 'copy-then-encrypt') return this.transport.send([header, ...this.sealer.seal(header, parts)]);
+    if (placement === 'copy-then-encrypt') return this.transport.send([header, ...this.sealer.seal(header, parts)]);
     const m = this.sealer.begin(header);
     return this.transport.send([header, ...parts.map((p) => m.update(p)), ...m.final()]);
   }

@@ -91,7 +91,12 @@ export class EchoLink implements Bouncer {
 
   /** One round trip; returns the echoed body. */
   bounce(payload: Uint8Array): Promise<Uint8Array> {
-    const sent = this.startpoint.send('data', payload);
+    return this.bounceParts([payload]);
+  }
+
+  /** One round trip of a request put as `parts`, sealed by `placement` (default the link's); the echo comes back whole. */
+  bounceParts(parts: Uint8Array[], placement: Placement = this.startpoint.placement): Promise<Uint8Array> {
+    const sent = this.startpoint.sendPlaced(placement, 'data', parts);
     const back = this.transport.receiveMapped(this.openBody);
     if (sent === SENT) return back;
     // Not taken at once (a full ring, a socket needing drain): both must succeed.

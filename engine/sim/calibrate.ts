@@ -63,24 +63,27 @@ function twoPoint(cost: (bytes: number) => number, small: number, large: number)
   return { bytesPerS, perCallS: Math.max(cost(small) - small / bytesPerS, 0) };
 }
 
+/** What one end of a link pays per message of `mechanism`: half the link engine's seal + open. */
+export function measureLinkMechanism(mechanism: Mechanism): OperationRate & { how: string } {
+  const ctx = newContext(1, { mechanism, applyTo: 'all' });
+  const sealer = new ContextSealer(ctx);
+  const opener = new ContextOpener(ctx);
+  const header = new Uint8Array(16);
+  const roundTrip = (bytes: number) => {
+    const body = randomBytes(bytes);
+    return timeS(() => {
+      opener.open(header, Buffer.concat(sealer.seal(header, [body])));
+    }, callsFor(bytes)) / 2;
+  };
+  return { ...twoPoint(roundTrip, 16, 64 * 1024), how: 'the link engine\'s long-lived context sealer and opener (engine/link/mechanism.ts) on 16 B and 64 KiB messages, half a seal + open' };
+}
+
 function measureCiphers(): Calibration['rates'] {
   const rates: Calibration['rates'] = {};
   const payload = (n: number) => randomBytes(n);
   // The link engine's per-message seal + unseal, halved: what one end pays for one message.
   const linkMechanisms: Mechanism[] = ['aes-128-gcm', 'chacha20-poly1305', ...(legacyProviderLoaded() ? (['des-ecb'] as Mechanism[]) : [])];
-  for (const m of linkMechanisms) {
-    const ctx = newContext(1, { mechanism: m, applyTo: 'all' });
-    const sealer = new ContextSealer(ctx);
-    const opener = new ContextOpener(ctx);
-    const header = new Uint8Array(16);
-    const roundTrip = (bytes: number) => {
-      const body = payload(bytes);
-      return timeS(() => {
-        opener.open(header, Buffer.concat(sealer.seal(header, [body])));
-      }, callsFor(bytes)) / 2;
-    };
-    rates[m] = { ...twoPoint(roundTrip, 16, 64 * 1024), how: 'the link engine\'s long-lived context sealer and opener (engine/link/mechanism.ts) on 16 B and 64 KiB messages, half a seal + open' };
-  }
+  for (const m of linkMechanisms) rates[m] = measureLinkMechanism(m);
   // Bulk AES as the ctr engine runs it (64 KiB chunks through one cipher object).
   for (const cipher of ['aes-128-ctr', 'aes-128-gcm'] as const) {
     const key = randomBytes(16);
@@ -162,7 +165,7 @@ function measureDisk(): Calibration['disk'] {
 }
 
 /** Loopback shm rings and TCP between two threads, unsecured: latency at 10 B, bandwidth from 256 KiB. */
-async function measureLinks(): Promise<Calibration['links']> {
+export async function measureLinks(): Promise<Calibration['links']> {
   const peer = EchoPeer.thread();
   const links: Calibration['links'] = [];
   try {

@@ -34,6 +34,24 @@ describe('the coupled model across security modes', () => {
     assert.notEqual(longer.stateHash, results[0].stateHash);
   });
 
+  test('with transposes and more compute the fields stay bit-identical across modes, and the transposes are in the hash', async () => {
+    const workload = { physicsSweeps: { atmosphere: 3, ocean: 1 }, transposeMessages: 5, transposeBytes: 64 };
+    const runs: ClimateRun[] = [
+      { intra: 'shm', mode: 'none', mechanism: 'none', atmosphereSteps: 4, workload },
+      { intra: 'tcp', mode: 'all', mechanism: 'des-ecb', atmosphereSteps: 4, workload },
+      { intra: 'shm', mode: 'coupler', mechanism: 'aes-128-gcm', atmosphereSteps: 4, workload },
+    ];
+    const results: (ClimateResult & { label: string })[] = [];
+    for (const run of runs) results.push({ label: `${run.intra} ${run.mode} ${run.mechanism}`, ...(await cluster.run(run)) });
+    checkBitIdentical(results);
+    assert.ok(results.every((r) => r.cpuMs > 0 && r.wallMs > 0));
+    // 3 atmosphere ranks: 4 neighbour pairs' worth of sends (1 + 2 + 1) of 5 x 64 B, 4 steps
+    const bare = await cluster.run({ ...runs[0], workload: { ...workload, transposeMessages: 0 } });
+    assert.equal(results[0].sentBytes - bare.sentBytes, 4 * 4 * 5 * 64);
+    assert.notEqual(bare.stateHash, results[0].stateHash);
+    await assert.rejects(cluster.run({ ...runs[0], workload: { ...workload, transposeBytes: 9 } }), /transposeBytes 9/);
+  });
+
   test('a mismatch is reported naming both runs', () => {
     const a = { label: 'tcp none', stateHash: 'a'.repeat(64), couplingHash: 'c'.repeat(64) };
     const b = { label: 'shm all des-ecb', stateHash: 'b'.repeat(64), couplingHash: 'c'.repeat(64) };

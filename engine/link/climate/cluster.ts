@@ -26,15 +26,50 @@ export interface ModelSpec {
   physicsSweeps: number;
 }
 
+/**
+ * What a run's ranks compute and send beyond the grid's own halos and coupling fields: the knobs a
+ * workload derived from a paper's table sets (scenarios/climate.ts), changed between runs without
+ * restarting the ranks.
+ */
+export interface Workload {
+  /** column-physics passes a step, overriding each model's `physicsSweeps` */
+  physicsSweeps: { atmosphere: number; ocean: number };
+  /** transposes: messages an atmosphere rank sends each neighbour every step (see rank.ts) */
+  transposeMessages: number;
+  /** bytes of each transpose message, a multiple of 8 */
+  transposeBytes: number;
+}
+
 export interface ClimateRun {
   intra: 'shm' | 'tcp';
   mode: SecurityMode;
   mechanism: Mechanism;
   atmosphereSteps: number;
+  /** absent: the models' own sweeps and no transposes */
+  workload?: Workload;
+}
+
+/** Throws unless the workload is one the ranks can run, naming the field. */
+export function checkWorkload(w: Workload, atmosphere: ModelSpec): void {
+  const stateBytes = 8 * atmosphere.grid.nx * atmosphere.grid.levels * Math.floor(atmosphere.grid.ny / atmosphere.ranks);
+  const bad = (field: string, value: number, why: string) => new Error(`climate workload: ${field} ${value} ${why}`);
+  for (const model of ['atmosphere', 'ocean'] as const) {
+    const v = w.physicsSweeps[model];
+    if (!Number.isInteger(v) || v < 0) throw bad(`physicsSweeps.${model}`, v, 'is not a whole number >= 0');
+  }
+  if (!Number.isInteger(w.transposeMessages) || w.transposeMessages < 0) throw bad('transposeMessages', w.transposeMessages, 'is not a whole number >= 0');
+  if (!Number.isInteger(w.transposeBytes) || w.transposeBytes < 8 || w.transposeBytes % 8 !== 0 || w.transposeBytes > stateBytes) {
+    throw bad('transposeBytes', w.transposeBytes, `is not a multiple of 8 from 8 to the ${stateBytes} B an atmosphere rank holds`);
+  }
 }
 
 export interface ClimateResult {
   wallMs: number;
+  /**
+   * CPU time of the whole process over the run (user + system, every thread): what the ranks did,
+   * which, unlike the wall time, other jobs on the machine do not stretch
+   */
+  cpuMs: number;
   /** SHA-256 over every rank's final prognostic state, in rank order */
   stateHash: string;
   /** SHA-256 over every coupling field each rank received, in rank order */
@@ -126,6 +161,7 @@ export class ClimateCluster {
   }
 
   async run(run: ClimateRun): Promise<ClimateResult> {
+    if (run.workload) checkWorkload(run.workload, this.atmosphere);
     const id = this.runCount++;
     const pairs = this.pairs(run);
     const listenIds = new Map<string, string[]>();
@@ -167,18 +203,22 @@ export class ClimateCluster {
         const spec = r.model === 'atmosphere' ? this.atmosphere : this.ocean;
         const plan: RunPlan = {
           op: 'run', model: r.model, rank: r.rank, ranks: spec.ranks, grid: spec.grid, atmosphereSteps: run.atmosphereSteps,
-          diffusivity: spec.diffusivity, coupling: spec.coupling, physicsSweeps: spec.physicsSweeps, links: plans.get(r.name) ?? [],
+          diffusivity: spec.diffusivity, coupling: spec.coupling, physicsSweeps: run.workload?.physicsSweeps[r.model] ?? spec.physicsSweeps,
+          transposeMessages: r.model === 'atmosphere' ? (run.workload?.transposeMessages ?? 0) : 0, transposeBytes: run.workload?.transposeBytes ?? 8,
+          links: plans.get(r.name) ?? [],
         };
         await r.link.send('control', encode(plan));
         await expect(r, 'ready');
       }),
     );
+    const cpu0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     await Promise.all(this.ranks.map((r) => r.link.send('control', encode({ op: 'go' } satisfies DriverRequest))));
     const done = await Promise.all(this.ranks.map((r) => expect(r, 'done')));
     const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+    const cpu = process.cpuUsage(cpu0);
     const combine = (field: 'stateHash' | 'couplingHash') => createHash('sha256').update(done.map((d) => d[field]).join('\n')).digest('hex');
-    return { wallMs, stateHash: combine('stateHash'), couplingHash: combine('couplingHash'), sentBytes: done.reduce((s, d) => s + d.sentBytes, 0) };
+    return { wallMs, cpuMs: (cpu.user + cpu.system) / 1000, stateHash: combine('stateHash'), couplingHash: combine('couplingHash'), sentBytes: done.reduce((s, d) => s + d.sentBytes, 0) };
   }
 
   /** Ends one rank at once, as a crash would (fault injection): its links fail, and so does the run. */

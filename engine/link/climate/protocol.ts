@@ -34,6 +34,9 @@ export interface RunPlan {
   diffusivity: number;
   coupling: number;
   physicsSweeps: number;
+  /** messages of transposeBytes this rank sends each neighbour every step (0: none) */
+  transposeMessages: number;
+  transposeBytes: number;
   links: LinkPlan[];
 }
 

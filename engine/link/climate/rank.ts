@@ -1,7 +1,7 @@
 // One rank of the coupled model, a worker thread made by secure process creation. It serves run
 // plans from the driver: opens the links the plan grants (neighbours inside its partition over shm
 // or TCP, the coupler link over TCP), runs its model's steps, and reports hashes of what it holds.
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 import { Duplex, Endpoint, Startpoint } from '../link.js';
 import { contextFromJson } from '../mechanism.js';
@@ -81,6 +81,33 @@ async function haloExchange(slab: Slab, plan: RunPlan, comms: Comms): Promise<vo
   else mirrorHalo(slab, slab.rows + 1);
 }
 
+/**
+ * PCCM2's spectral transforms, not its halos, move most of its bytes between the ranks of a
+ * partition: stand-in traffic of `transposeMessages` messages of `transposeBytes` to and from every
+ * neighbour a step, cut from this rank's own state. What arrives is hashed into the state hash, so
+ * the bit-identity check covers it too. Receives run alongside the sends, so no two ranks wait on
+ * each other however full the links get.
+ */
+async function transposeExchange(slab: Slab, plan: RunPlan, comms: Comms, received: Hash): Promise<void> {
+  const neighbours = [plan.rank - 1, plan.rank + 1].filter((r) => r >= 0 && r < plan.ranks).map((r) => peerName(plan.model, r));
+  const floatsEach = plan.transposeBytes / 8;
+  const span = slab.field.length - floatsEach;
+  // Receiving runs alongside the sends (one at a time, so a slow link queues no more than one).
+  const receiving = (async () => {
+    for (let i = 0; i < plan.transposeMessages; i++) for (const n of neighbours) received.update(bytes(await comms.receive(n)));
+  })();
+  // Its failure is awaited below; until then it must not count as unhandled.
+  receiving.catch(() => undefined);
+  try {
+    for (let i = 0; i < plan.transposeMessages; i++) {
+      const offset = span === 0 ? 0 : (i * floatsEach) % span;
+      for (const n of neighbours) await comms.send(n, slab.field.slice(offset, offset + floatsEach));
+    }
+  } finally {
+    await receiving;
+  }
+}
+
 /** Coupler (rank 0) gathers the partition's surface rows and sends the whole field to the other coupler. */
 async function gatherAndSend(plan: RunPlan, comms: Comms, mine: Float64Array): Promise<void> {
   if (plan.rank !== 0) {
@@ -115,6 +142,7 @@ async function runModel(plan: RunPlan, comms: Comms): Promise<{ stateHash: strin
   const slab = initialSlab(plan.grid, plan.ranks, plan.rank, plan.model === 'atmosphere' ? 0 : 1);
   const couplings = Math.ceil(plan.atmosphereSteps / STEPS_PER_COUPLING);
   const coupled = createHash('sha256');
+  const transposed = createHash('sha256');
   // Before the first exchange the atmosphere has no SST: it takes its own surface (zero flux).
   let sst = surfaceOf(slab);
   for (let c = 0; c < couplings; c++) {
@@ -125,6 +153,7 @@ async function runModel(plan: RunPlan, comms: Comms): Promise<{ stateHash: strin
       coupled.update(bytes(sst));
       for (let s = 0; s < STEPS_PER_COUPLING; s++) {
         await haloExchange(slab, plan, comms);
+        await transposeExchange(slab, plan, comms, transposed);
         step(slab, plan.diffusivity, sst, plan.coupling, plan.physicsSweeps);
       }
     } else {
@@ -136,7 +165,9 @@ async function runModel(plan: RunPlan, comms: Comms): Promise<{ stateHash: strin
       step(slab, plan.diffusivity, sea.map((v, i) => v + flux[i]), plan.coupling, plan.physicsSweeps);
     }
   }
-  return { stateHash: createHash('sha256').update(bytes(ownedState(slab))).digest('hex'), couplingHash: coupled.digest('hex') };
+  const state = createHash('sha256').update(bytes(ownedState(slab)));
+  if (plan.transposeMessages > 0) state.update(transposed.digest());
+  return { stateHash: state.digest('hex'), couplingHash: coupled.digest('hex') };
 }
 
 const first = await initSecureWorker();

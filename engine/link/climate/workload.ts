@@ -1,0 +1,86 @@
+// Sizing the coupled model's workload so that a table's proportions hold on this machine. The
+// bytes a secured link carries a day are given (a paper's table implies them) and sent as messages
+// of a fixed size; the one knob left, how much a rank computes a step, is set on short runs of the
+// cells the table is calibrated on (no security and security everywhere, on both transports),
+// against the cipher's cost measured in the same runs. The other cells (security on the coupler
+// only) are then predictions.
+import type { ModelSpec, Workload } from './cluster.js';
+import { initialSlab, step } from './model.js';
+
+/** A table's proportions: (all secure - no security), its mean over the transports, over no security on each. */
+export interface TableShape {
+  securedOverNone: { shm: number; tcp: number };
+}
+
+/** Seconds a simulated day of the calibration cells, each the median of its repetitions in one round. */
+export interface CalibrationRound {
+  workload: Workload;
+  none: { shm: number; tcp: number };
+  all: { shm: number; tcp: number };
+}
+
+export interface WorkloadPlan {
+  /** bytes an atmosphere rank sends each neighbour a day in transposes (and receives back) */
+  transposeBytesPerDay: number;
+  /** bytes of one transpose message (rounded to whole float64s) */
+  messageBytes: number;
+  stepsPerDay: number;
+  /** ocean sweeps per atmosphere sweep (the models' own proportion) */
+  oceanSweepsPerAtmosphere: number;
+}
+
+/** The plan's transposes with `sweeps` physics sweeps an atmosphere step. */
+export function workloadOf(plan: WorkloadPlan, sweeps: number): Workload {
+  const perStep = plan.transposeBytesPerDay / plan.stepsPerDay;
+  const transposeMessages = Math.max(1, Math.round(perStep / plan.messageBytes));
+  const atmosphere = Math.max(0, Math.round(sweeps));
+  return {
+    physicsSweeps: { atmosphere, ocean: Math.round(atmosphere * plan.oceanSweepsPerAtmosphere) },
+    transposeMessages,
+    transposeBytes: Math.max(8, 8 * Math.round(perStep / transposeMessages / 8)),
+  };
+}
+
+const TRANSPORTS = ['shm', 'tcp'] as const;
+const mean = (f: (t: 'shm' | 'tcp') => number) => (f('shm') + f('tcp')) / 2;
+
+/**
+ * The next sweeps from the rounds so far (the last one last): the cipher's extra seconds a day (all
+ * minus none) do not depend on compute, so the unsecured day each transport should take follows
+ * from the table's proportion, and compute moves the unsecured days (their mean) there. The slope
+ * of a day in sweeps comes from the last round and the latest one with other sweeps; without one,
+ * from `sweepS`, the measured seconds of a sweep, scaled by how much slower the cipher ran in the
+ * round than `cipherSPerDay`, its seconds a day measured alone (the rank threads share the cores).
+ */
+export function nextSweeps(plan: WorkloadPlan, shape: TableShape, rounds: CalibrationRound[], alone: { sweepS: number; cipherSPerDay: number }): number {
+  const last = rounds[rounds.length - 1];
+  const sweeps = last.workload.physicsSweeps.atmosphere;
+  const extra = Math.max(mean((t) => last.all[t] - last.none[t]), 0);
+  const shortBy = mean((t) => extra / shape.securedOverNone[t] - last.none[t]);
+  const other = [...rounds].reverse().find((r) => r.workload.physicsSweeps.atmosphere !== sweeps);
+  const secant = other ? (mean((t) => last.none[t]) - mean((t) => other.none[t])) / (sweeps - other.workload.physicsSweeps.atmosphere) : NaN;
+  const slowdown = Math.max(extra / alone.cipherSPerDay, 1);
+  const slope = secant > 0 ? secant : alone.sweepS * plan.stepsPerDay * slowdown;
+  return Math.max(0, sweeps + shortBy / slope);
+}
+
+/** The cells a calibration round runs, in its order. */
+export const CALIBRATION_CELLS = TRANSPORTS.flatMap((intra) => (['none', 'all'] as const).map((mode) => ({ intra, mode })));
+
+/** Seconds one physics sweep adds to a step of one rank of `spec` (the fastest of a few timings). */
+export function measureSweepS(spec: ModelSpec): number {
+  const surface = new Float64Array(Math.ceil(spec.grid.ny / spec.ranks) * spec.grid.nx);
+  const time = (sweeps: number) => {
+    const slab = initialSlab(spec.grid, spec.ranks, 0, 0);
+    let best = Infinity;
+    for (let i = 0; i < 5; i++) {
+      const t0 = process.hrtime.bigint();
+      step(slab, spec.diffusivity, surface, spec.coupling, sweeps);
+      best = Math.min(best, Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    return best;
+  };
+  const sweeps = 16;
+  time(sweeps);
+  return Math.max((time(sweeps) - time(0)) / sweeps, 1e-7);
+}
