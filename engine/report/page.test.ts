@@ -76,22 +76,22 @@ test('a corrupt or off-schema results.json is named with what is wrong and left 
   const offSchema = run('2026-01-02T00:00:00.000Z', fullRecords(41));
   (offSchema.records[0] as { source: string }).source = 'rumour';
   await writeRun(root, offSchema);
-  await fs.mkdir(path.join(root, 'empty'));
+  await fs.mkdir(path.join(root, 'not-a-run'));
   await fs.mkdir(path.join(root, '.tmp-abc-in-progress'));
+  await fs.writeFile(path.join(root, '.tmp-abc-in-progress', 'results.json'), '{');
 
   const { runs, skipped } = await loadRuns(root, 'local');
   assert.equal(runs.length, 1);
   const problems = new Map(skipped.map((s) => [path.basename(path.dirname(s.file)), s]));
-  assert.deepEqual([...problems.keys()].sort(), ['20260102T000000.000Z-alpha-' + offSchema.runId.slice(-6), 'broken', 'empty'].sort());
-  assert.match(problems.get('broken')!.problem, /^not JSON: /);
+  assert.deepEqual([...problems.keys()].sort(), [offSchema.runId, 'broken'].sort(), 'a folder without results.json is not a run, a temporary one is not yet');
+  assert.match(problems.get('broken')!.problem, /^is not JSON: /);
   assert.equal(problems.get('broken')!.file, path.join(root, 'broken', 'results.json'));
   assert.match(problems.get(offSchema.runId)!.problem, /result\.schema\.json: \/records\/0\/source must be equal to one of the allowed values/);
-  assert.equal(problems.get('empty')!.problem, 'missing');
 
   const page = await buildPage(input(dir, runs, skipped));
-  assert.match(page.html, /3 results\.json left out/);
+  assert.match(page.html, /2 results\.json left out/);
   assert.ok(page.html.includes(path.join(root, 'broken', 'results.json')), 'the page names the file');
-  assert.match(page.markdown, /broken\/results\.json`: not JSON/);
+  assert.match(page.markdown, /broken\/results\.json` is not JSON/);
 });
 
 function input(outDir: string, runs: LoadedRun[], skipped: PageInput['skipped'] = []): PageInput {

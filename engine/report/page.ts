@@ -249,7 +249,7 @@ const runLink = (r: LoadedRun) => path.join(r.dir, r.origin === 'local' ? 'index
 function htmlPage(input: PageInput, secs: Section[]): string {
   const out = input.outDir;
   const skipped = input.skipped.length
-    ? `<div class="errored"><p>${input.skipped.length} results.json left out:</p><ul>${input.skipped.map((s) => `<li><code>${html(s.file)}</code>: ${html(s.problem)}</li>`).join('')}</ul></div>`
+    ? `<div class="errored"><p>${input.skipped.length} results.json left out:</p><ul>${input.skipped.map((s) => `<li><code>${html(s.file)}</code> ${html(s.problem)}</li>`).join('')}</ul></div>`
     : '';
   const body = secs.map((s) => {
     const runs = s.runs.map(({ run, plots }) => {
@@ -286,7 +286,7 @@ function markdownPage(input: PageInput, secs: Section[]): string {
     `Made ${input.generatedAt} by \`npm run report\` from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.`,
     '',
   ];
-  if (input.skipped.length) lines.push(`${input.skipped.length} results.json left out:`, '', ...input.skipped.map((s) => `- \`${s.file}\`: ${s.problem}`), '');
+  if (input.skipped.length) lines.push(`${input.skipped.length} results.json left out:`, '', ...input.skipped.map((s) => `- \`${s.file}\` ${s.problem}`), '');
   for (const s of secs) {
     lines.push(`## Paper ${s.paper.id}: ${s.paper.title}`, '', tableToMarkdown(s.table), '');
     lines.push(...s.missing.map((m) => `- ${noRun(m)}`), ...(s.missing.length ? [''] : []));

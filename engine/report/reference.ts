@@ -18,7 +18,7 @@ export async function promote(runDir: string, root: string, note?: string): Prom
   await fs.mkdir(tmp);
   try {
     for (const f of files) await fs.copyFile(path.join(runDir, f), path.join(tmp, f));
-    const promoted: PromotedFrom = { from: path.resolve(runDir), promotedAt: new Date().toISOString(), ...(note ? { note } : {}) };
+    const promoted: PromotedFrom = { from: path.basename(path.resolve(runDir)), promotedAt: new Date().toISOString(), ...(note ? { note } : {}) };
     await fs.writeFile(path.join(tmp, PROMOTED_FILE), `${JSON.stringify(promoted, null, 2)}\n`);
     // A folder cannot be renamed over a full one: the old reference steps aside first, and comes back if the swap fails.
     const old = temporaryName(dir);

@@ -27,7 +27,7 @@ export interface SkippedRun {
 
 /** What `--promote` records beside a reference run's results.json. */
 export interface PromotedFrom {
-  /** the run folder it was copied from */
+  /** the name of the run folder it was copied from */
   from: string;
   promotedAt: string;
   note?: string;
@@ -35,6 +35,7 @@ export interface PromotedFrom {
 
 export const PROMOTED_FILE = 'promoted.json';
 
+const MISSING = 'is missing';
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
 /** Reads and checks one run folder's results.json: the run, or what is wrong with it. */
@@ -44,13 +45,13 @@ export async function readRun(dir: string): Promise<RunResult | SkippedRun> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    return { file, problem: isMissing(err) ? 'missing' : `cannot be read: ${(err as Error).message}` };
+    return { file, problem: isMissing(err) ? MISSING : `cannot be read: ${(err as Error).message}` };
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { file, problem: `not JSON: ${(err as Error).message}` };
+    return { file, problem: `is not JSON: ${(err as Error).message}` };
   }
   const errors = schemaErrors(value);
   if (errors.length) {
@@ -70,8 +71,9 @@ async function readNote(dir: string): Promise<string | undefined> {
 }
 
 /**
- * Every run folder directly under `root` (temporary folders of runs in progress excluded). A root
- * that does not exist holds no runs.
+ * Every run folder directly under `root`: a folder with a results.json (the writer puts a run folder
+ * in place whole, so one without is not a run: a gate's parent folder, a run in progress under its
+ * temporary name). A root that does not exist holds no runs.
  */
 export async function loadRuns(root: string, origin: RunOrigin): Promise<{ runs: LoadedRun[]; skipped: SkippedRun[] }> {
   let entries: import('node:fs').Dirent[];
@@ -86,8 +88,8 @@ export async function loadRuns(root: string, origin: RunOrigin): Promise<{ runs:
   for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(root, entry.name);
     const result = await readRun(dir);
-    if ('problem' in result) skipped.push(result);
-    else runs.push({ run: result, dir, origin, ...(origin === 'reference' ? { note: await readNote(dir) } : {}) });
+    if (!('problem' in result)) runs.push({ run: result, dir, origin, ...(origin === 'reference' ? { note: await readNote(dir) } : {}) });
+    else if (result.problem !== MISSING) skipped.push(result);
   }
   return { runs, skipped };
 }
