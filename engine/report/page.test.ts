@@ -61,6 +61,8 @@ test('the newest run that has a figure wins; a newer run without it leaves the f
   assert.equal(big['measured here'], 30, 'the February local run: newer than the reference, and it has the point');
   assert.match(String(big.from), /^local run 20260201/);
 
+  const quickOnly = rowOf(runs.filter((r) => r.run.quick), 'time, 1 GB');
+  assert.equal(quickOnly['measured here'], 'not in these runs: npm run scenario -- alpha', 'a run exists, but not of that point');
   const onlyReference = runs.filter((r) => r.origin === 'reference' || r.run.quick);
   const fallback = rowOf(onlyReference, 'time, 1 GB');
   assert.equal(fallback['measured here'], 40, 'without the February run, the reference run gives the point');

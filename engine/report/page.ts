@@ -180,14 +180,15 @@ export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedR
       if (!ofScenario.length) return [f.figure, f.quantity, f.unit, f.paperText, undefined, undefined, undefined, noRun(f.scenario), ''];
       const c = rowCells(f, ofScenario);
       c.runs.forEach((r) => used.add(r));
-      return [f.figure, f.quantity, f.unit, c.paper, c.simulated, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), c.measured, c.from];
+      const measured = c.measured ?? `not in these runs: npm run scenario -- ${f.scenario}`;
+      return [f.figure, f.quantity, f.unit, c.paper, c.simulated, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), measured, c.from];
     });
   return {
     table: {
       title: `Paper ${paper.id}: paper | simulated | measured here`,
       columns: COLUMNS,
       rows,
-      note: 'Simulated: SimGrid on the paper\'s hardware profile; "calibrated" was fitted to that paper figure, "predicted" follows from sourced inputs. Measured: on the machine of the run named under "from". An empty cell: no run holds that figure.',
+      note: 'Simulated: SimGrid on the paper\'s hardware profile; "calibrated" was fitted to that paper figure, "predicted" follows from sourced inputs. Measured: on the machine of the run named under "from". An empty simulated cell: no run simulated the paper\'s profile, or no model gives that figure.',
     },
     used: [...used],
   };
