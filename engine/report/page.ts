@@ -49,16 +49,15 @@ export interface PaperInfo {
   title: string;
 }
 
-export interface ScenarioInfoLite {
+/** What the page needs of a scenario (a ScenarioInfo has it). */
+export interface PageScenario {
   name: string;
   paper: string;
-  title: string;
-  whatIf?: boolean;
 }
 
 export interface PageInput {
   papers: PaperInfo[];
-  scenarios: ScenarioInfoLite[];
+  scenarios: PageScenario[];
   figures: FigureRow[];
   runs: LoadedRun[];
   skipped: SkippedRun[];
@@ -124,7 +123,7 @@ function find(row: FigureRow, source: Source, runs: LoadedRun[]): Found | undefi
   return undefined;
 }
 
-/** Which run each source's cell came from, shortest first when they agree. */
+/** Where the simulated and measured cells came from: one label when they agree, else one a source; the paper's run when it is all there is. */
 function fromText(found: { source: Source; hit?: Found }[]): string {
   const bySource = found.filter((f) => f.hit && f.source !== 'paper');
   const labels = [...new Set(bySource.map((f) => runLabel(f.hit!.run)))];
@@ -133,7 +132,7 @@ function fromText(found: { source: Source; hit?: Found }[]): string {
   return bySource.map((f) => `${f.source}: ${runLabel(f.hit!.run)}`).join('; ');
 }
 
-export interface RowCells {
+interface RowCells {
   paper: Cell;
   simulated: Cell;
   fit?: Fit;
@@ -145,7 +144,7 @@ export interface RowCells {
 }
 
 /** Paper, simulated (with its fit and error against the paper) and measured for one row. */
-export function rowCells(row: FigureRow, runsOfScenario: LoadedRun[]): RowCells {
+function rowCells(row: FigureRow, runsOfScenario: LoadedRun[]): RowCells {
   const runs = [...runsOfScenario].sort(newestFirst);
   const paper = find(row, 'paper', runs);
   const simulated = find(row, 'simulated', runs);
