@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import type { Fit, ParamValue, ResultRecord, Source } from './record.js';
-import type { LoadedRun, SkippedRun } from './runs.js';
+import { runDuration, type LoadedRun, type SkippedRun } from './runs.js';
 import { relativeErrorPct, signedPct, type Cell, type ReportTable } from './table.js';
 import { environmentLines, html, PAGE_STYLE, tableToHtml, tableToMarkdown } from './writer.js';
 
@@ -232,15 +232,10 @@ async function sections(input: PageInput): Promise<Section[]> {
   return out;
 }
 
-const duration = (r: LoadedRun) => {
-  const s = (Date.parse(r.run.finishedAt) - Date.parse(r.run.startedAt)) / 1000;
-  return s < 90 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`;
-};
-
 /** One line about a run: scenario, what it did, when and how long. */
 function runSummary(r: LoadedRun): string {
   const mode = { measure: 'measured', simulate: 'simulated', both: 'measured and simulated' }[r.run.mode];
-  return `${r.run.scenario}: ${runLabel(r)}, ${r.run.quick ? 'quick' : 'full'}, ${mode}, started ${r.run.startedAt}, ${duration(r)}`;
+  return `${r.run.scenario}: ${runLabel(r)}${r.run.quick ? '' : ', full'}, ${mode}, started ${r.run.startedAt}, ${runDuration(r)}`;
 }
 
 /** Where a run's folder opens: a local run's own page, a reference run's results.json. */
@@ -256,7 +251,7 @@ function htmlPage(input: PageInput, secs: Section[]): string {
       const env = environmentLines(run.run.environment).map((l) => `<li>${html(l)}</li>`).join('');
       const figures = plots.map((p) => `<figure><img src="${rel(out, path.join(run.dir, p))}" alt="${html(p)}"><figcaption>${html(`${run.run.scenario}: ${p}`)}</figcaption></figure>`).join('\n');
       return `<h3 id="run-${html(run.run.runId)}">${html(runSummary(run))}</h3>
-<p>Folder: <a href="${rel(out, runLink(run))}">${html(rel(out, run.dir))}</a>${run.note ? `. ${html(run.note)}` : ''}</p>
+<p>Folder: <a href="${rel(out, runLink(run))}">${html(rel(out, run.dir))}</a>${run.note ? `. Note: ${html(run.note)}` : ''}</p>
 <ul class="env">${env}</ul>
 ${figures}`;
     });
@@ -291,7 +286,7 @@ function markdownPage(input: PageInput, secs: Section[]): string {
     lines.push(`## Paper ${s.paper.id}: ${s.paper.title}`, '', tableToMarkdown(s.table), '');
     lines.push(...s.missing.map((m) => `- ${noRun(m)}`), ...(s.missing.length ? [''] : []));
     for (const { run, plots } of s.runs) {
-      lines.push(`### ${runSummary(run)}`, '', `Folder: [${rel(out, run.dir)}](${rel(out, runLink(run))})${run.note ? `. ${run.note}` : ''}`, '');
+      lines.push(`### ${runSummary(run)}`, '', `Folder: [${rel(out, run.dir)}](${rel(out, runLink(run))})${run.note ? `. Note: ${run.note}` : ''}`, '');
       lines.push(...environmentLines(run.run.environment).map((l) => `- ${l}`), '');
       lines.push(...plots.flatMap((p) => [`![${run.run.scenario}: ${p}](${rel(out, path.join(run.dir, p))})`, '']));
     }

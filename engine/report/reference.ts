@@ -5,7 +5,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { temporaryName, writeFileAtomic } from './atomic.js';
-import { loadRuns, PROMOTED_FILE, readRun, type LoadedRun, type PromotedFrom } from './runs.js';
+import { loadRuns, PROMOTED_FILE, readRun, runDuration, type LoadedRun, type PromotedFrom } from './runs.js';
 
 /** Copies a run folder's results.json and SVG plots to `<root>/<scenario>/`, replacing the scenario's previous reference. */
 export async function promote(runDir: string, root: string, note?: string): Promise<{ dir: string; files: string[] }> {
@@ -41,8 +41,6 @@ export async function promote(runDir: string, root: string, note?: string): Prom
   return { dir, files: [...files, PROMOTED_FILE] };
 }
 
-const minutes = (r: LoadedRun) => ((Date.parse(r.run.finishedAt) - Date.parse(r.run.startedAt)) / 60_000).toFixed(1);
-
 /** The README of the reference set: each run, the machine it ran on and how long it took. */
 export function referenceReadme(runs: LoadedRun[]): string {
   const rows = [...runs]
@@ -50,7 +48,7 @@ export function referenceReadme(runs: LoadedRun[]): string {
     .map((r) => {
       const e = r.run.environment;
       const machine = `${e.cpuModel}, ${e.cores} cores, ${(e.memoryBytes / 2 ** 30).toFixed(0)} GiB, host ${e.hostname}`;
-      return `| ${r.run.scenario} | ${r.run.quick ? 'quick' : 'full'} | ${r.run.mode} | ${machine} | Node ${e.nodeVersion}, OpenSSL ${e.opensslVersion} | ${e.gitCommit} | ${e.topologyFile} | ${r.run.startedAt} | ${minutes(r)} min | ${(r.note ?? '').replace(/\|/g, '\\|')} |`;
+      return `| ${r.run.scenario} | ${r.run.quick ? 'quick' : 'full'} | ${r.run.mode} | ${machine} | Node ${e.nodeVersion}, OpenSSL ${e.opensslVersion} | ${e.gitCommit} | ${e.topologyFile} | ${r.run.startedAt} | ${runDuration(r)} | ${(r.note ?? '').replace(/\|/g, '\\|')} |`;
     });
   return [
     '# Reference runs',

@@ -4,6 +4,7 @@
 // wrong and left out; it never stops the report.
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { formatDuration } from './format.js';
 import type { RunResult } from './record.js';
 import { schemaErrors } from './result-schema.js';
 
@@ -34,6 +35,9 @@ export interface PromotedFrom {
 }
 
 export const PROMOTED_FILE = 'promoted.json';
+
+/** How long a run took, as a person says it (`40 s`, `6 min`). */
+export const runDuration = (r: LoadedRun): string => formatDuration((Date.parse(r.run.finishedAt) - Date.parse(r.run.startedAt)) / 1000);
 
 const MISSING = 'is missing';
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
