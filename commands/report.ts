@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     const referenceRoot = dirFlag('reference', projectPath('reports', 'reference'));
     if (flags.note !== undefined && flags.promote === undefined) throw new UsageError('--note goes with --promote');
     if (typeof flags.promote === 'string') {
-      const { dir, files } = await promote(flags.promote, referenceRoot, typeof flags.note === 'string' ? flags.note : undefined);
+      const { dir, files } = await promote(flags.promote, referenceRoot, scenarios.map((x) => x.name), typeof flags.note === 'string' ? flags.note : undefined);
       process.stdout.write(`promoted into ${path.relative(process.cwd(), dir) || dir}: ${files.join(', ')}; README.md rewritten\n`);
       return 0;
     }

@@ -126,7 +126,7 @@ test('--promote copies results.json and the plots, replaces the scenario\'s refe
   await fs.writeFile(path.join(first, 'a.png'), 'not copied');
   await fs.mkdir(path.join(first, 'tables'));
   const reference = path.join(dir, 'reference');
-  const { dir: promoted, files } = await promote(first, reference, 'not a full run: fixture');
+  const { dir: promoted, files } = await promote(first, reference, ['alpha', 'beta'], 'not a full run: fixture');
   assert.equal(promoted, path.join(reference, 'alpha'));
   assert.deepEqual((await fs.readdir(promoted)).sort(), ['a.svg', 'promoted.json', 'results.json']);
   assert.deepEqual(files.sort(), ['a.svg', 'promoted.json', 'results.json']);
@@ -134,7 +134,8 @@ test('--promote copies results.json and the plots, replaces the scenario\'s refe
   assert.match(readme, /\| alpha \| full \| both \| Fixture CPU, 2 cores, 1 GiB, host fixture-host \| Node v20\.0\.0, OpenSSL 3\.0\.0 \| abc123 \|.*\| not a full run: fixture \|/);
 
   const second = await writeRun(path.join(dir, 'runs'), run('2026-02-01T00:00:00.000Z', fullRecords(30)), 'b.svg');
-  await promote(second, reference);
+  assert.match(readme, /^No reference run yet: beta /m);
+  await promote(second, reference, ['alpha']);
   assert.deepEqual((await fs.readdir(promoted)).sort(), ['b.svg', 'promoted.json', 'results.json'], 'the old reference replaced whole');
   assert.deepEqual((await fs.readdir(reference)).sort(), ['README.md', 'alpha'], 'no temporary folder left');
   const { runs } = await loadRuns(reference, 'reference');
@@ -143,5 +144,5 @@ test('--promote copies results.json and the plots, replaces the scenario\'s refe
 
   await fs.mkdir(path.join(dir, 'bad'));
   await fs.writeFile(path.join(dir, 'bad', 'results.json'), '[]');
-  await assert.rejects(promote(path.join(dir, 'bad'), reference), /bad\/results\.json does not match .*: not promoted/);
+  await assert.rejects(promote(path.join(dir, 'bad'), reference, ['alpha']), /bad\/results\.json does not match .*: not promoted/);
 });

@@ -7,8 +7,11 @@ import path from 'node:path';
 import { temporaryName, writeFileAtomic } from './atomic.js';
 import { loadRuns, PROMOTED_FILE, readRun, runDuration, type LoadedRun, type PromotedFrom } from './runs.js';
 
-/** Copies a run folder's results.json and SVG plots to `<root>/<scenario>/`, replacing the scenario's previous reference. */
-export async function promote(runDir: string, root: string, note?: string): Promise<{ dir: string; files: string[] }> {
+/**
+ * Copies a run folder's results.json and SVG plots to `<root>/<scenario>/`, replacing the scenario's
+ * previous reference, and rewrites the README (`scenarios`: every scenario, so it can name those without one).
+ */
+export async function promote(runDir: string, root: string, scenarios: string[], note?: string): Promise<{ dir: string; files: string[] }> {
   const run = await readRun(runDir);
   if ('problem' in run) throw new Error(`${run.file} ${run.problem}: not promoted`);
   const files = ['results.json', ...(await fs.readdir(runDir)).filter((f) => f.endsWith('.svg')).sort()];
@@ -37,12 +40,13 @@ export async function promote(runDir: string, root: string, note?: string): Prom
     await fs.rm(tmp, { recursive: true, force: true });
     throw err;
   }
-  await writeReferenceReadme(root);
+  await writeReferenceReadme(root, scenarios);
   return { dir, files: [...files, PROMOTED_FILE] };
 }
 
-/** The README of the reference set: each run, the machine it ran on and how long it took. */
-export function referenceReadme(runs: LoadedRun[]): string {
+/** The README of the reference set: each run, the machine it ran on and how long it took; the scenarios without one. */
+function referenceReadme(runs: LoadedRun[], scenarios: string[]): string {
+  const missing = scenarios.filter((s) => !runs.some((r) => r.run.scenario === s));
   const rows = [...runs]
     .sort((a, b) => a.run.scenario.localeCompare(b.run.scenario))
     .map((r) => {
@@ -63,11 +67,12 @@ export function referenceReadme(runs: LoadedRun[]): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | ---: | --- |',
     ...rows,
     '',
+    ...(missing.length ? [`No reference run yet: ${missing.join(', ')} (the page says "no run yet" until a local run exists).`, ''] : []),
   ].join('\n');
 }
 
-export async function writeReferenceReadme(root: string): Promise<void> {
+async function writeReferenceReadme(root: string, scenarios: string[]): Promise<void> {
   const { runs, skipped } = await loadRuns(root, 'reference');
   if (skipped.length) throw new Error(`the reference set has a bad run: ${skipped.map((s) => `${s.file} ${s.problem}`).join('; ')}`);
-  await writeFileAtomic(path.join(root, 'README.md'), referenceReadme(runs));
+  await writeFileAtomic(path.join(root, 'README.md'), referenceReadme(runs, scenarios));
 }
