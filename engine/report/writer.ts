@@ -159,7 +159,8 @@ body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2em auto; max-
 table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: #f3f3f3; } .num { text-align: right; white-space: nowrap; }
 .env, .note, .export { color: #555; font-size: 0.9em; } .errored { color: #b00; }
-figure { margin: 1.5em 0; } figure svg, figure img { width: 100%; height: auto; display: block; } figcaption { color: #555; font-size: 0.9em; }
+figure { margin: 1.5em 0; } figure svg { width: 100%; height: auto; display: block; }
+figure img { max-width: 100%; height: auto; display: block; } figcaption { color: #555; font-size: 0.9em; }
 blockquote { border-left: 4px solid #ddd; margin: 1em 0; padding: 0.2em 1em; color: #444; }
 </style>`;
 
