@@ -27,6 +27,7 @@ const commands: { name: string; load: () => Promise<{ main: Main }>; sub?: strin
   { name: 'bench', load: () => import('./bench.js'), sub: 'startup', typo: ['ct', 'ctr'], flagTypo: [['startup', '--rpes', '2'], '--reps'] },
   { name: 'dataset', load: () => import('./dataset.js'), flagTypo: [['--up-ot', '1KiB'], '--up-to'] },
   { name: 'scenario', load: () => import('./scenario.js'), flagTypo: [['--qiuck'], '--quick'] },
+  { name: 'report', load: () => import('./report.js'), flagTypo: [['--promte', 'x'], '--promote'] },
   { name: 'cluster', load: () => import('./cluster.js'), sub: 'status', typo: ['dwon', 'down'], flagTypo: [['status', '--topolgy', 'x.json'], '--topology'] },
 ];
 

@@ -19,6 +19,7 @@ const COMMANDS: Record<string, Command> = {
   dataset: { summary: "paper 000's seeded datasets", load: () => import('./dataset.js') },
   cluster: { summary: 'a topology as emulated hosts on this machine (network namespaces, shaped links)', load: () => import('./cluster.js') },
   gate: { summary: 'CI performance gate: engine ratios against the committed baseline; exit 1 on a regression', load: () => import('./gate.js') },
+  report: { summary: 'one page for all three papers: paper | simulated | measured, from the newest runs and the reference set', load: () => import('./report.js') },
 };
 
 const usage = () =>

@@ -1,10 +1,13 @@
 // Checks a results.json against engine/report/result.schema.json (JSON Schema 2020-12, with ajv):
-// the tests run every scenario's output through it, so the record stays one documented shape.
+// the tests run every scenario's output through it, so the record stays one documented shape, and
+// `npm run report` every run it reads.
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import fs from 'node:fs';
+import { projectPath } from '../runtime/project.js';
 
-const schema = JSON.parse(fs.readFileSync(new URL('./result.schema.json', import.meta.url), 'utf8')) as object;
+// Read from the project folder: dist/ holds the compiled module but not the schema beside it.
+const schema = JSON.parse(fs.readFileSync(projectPath('engine', 'report', 'result.schema.json'), 'utf8')) as object;
 const ajv = new Ajv2020.default({ allErrors: true, strict: true, allowUnionTypes: true });
 addFormats.default(ajv);
 const validate = ajv.compile(schema);

@@ -124,19 +124,20 @@ export function tableToLatex(t: ReportTable): string {
   ].join('\n');
 }
 
-const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function tableToHtml(t: ReportTable, stem: string): string {
+/** A table as HTML; with `stem`, a line linking its CSV and LaTeX exports (tables/<stem>.csv, .tex). */
+export function tableToHtml(t: ReportTable, stem?: string): string {
   const numeric = numericColumns(t);
   const cls = (i: number) => (numeric[i] ? ' class="num"' : '');
   const head = t.columns.map((c, i) => `<th${cls(i)}>${html(c)}</th>`).join('');
   const body = t.rows.map((r) => `<tr>${t.columns.map((_, i) => `<td${cls(i)}>${html(formatCell(r[i]))}</td>`).join('')}</tr>`).join('\n');
   return `<h3>${html(t.title)}</h3>\n<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${
     t.note ? `\n<p class="note">${html(t.note)}</p>` : ''
-  }\n<p class="export">Table as <a href="tables/${stem}.csv">CSV</a>, <a href="tables/${stem}.tex">LaTeX</a>.</p>`;
+  }${stem ? `\n<p class="export">Table as <a href="tables/${stem}.csv">CSV</a>, <a href="tables/${stem}.tex">LaTeX</a>.</p>` : ''}`;
 }
 
-function environmentLines(env: RunEnvironment): string[] {
+export function environmentLines(env: RunEnvironment): string[] {
   return [
     `CPU: ${env.cpuModel}, ${env.cores} cores, ${(env.memoryBytes / 2 ** 30).toFixed(1)} GiB`,
     `Node ${env.nodeVersion}, OpenSSL ${env.opensslVersion}, ${env.platform}`,
@@ -150,6 +151,18 @@ export interface ReportContent {
   tables: ReportTable[];
   notes: string[];
 }
+
+/** The style of every page the harness writes (a run's index.html, `npm run report`'s page). */
+export const PAGE_STYLE = `<style>
+body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
+.scroll { overflow-x: auto; margin: 0.5em 0 0.3em; }
+table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
+th { background: #f3f3f3; } .num { text-align: right; white-space: nowrap; }
+.env, .note, .export { color: #555; font-size: 0.9em; } .errored { color: #b00; }
+figure { margin: 1.5em 0; } figure svg { width: 100%; height: auto; display: block; }
+figure img { max-width: 100%; height: auto; display: block; } figcaption { color: #555; font-size: 0.9em; }
+blockquote { border-left: 4px solid #ddd; margin: 1em 0; padding: 0.2em 1em; color: #444; }
+</style>`;
 
 const MODE_TEXT = { measure: 'measured here', simulate: 'simulated (SimGrid)', both: 'measured here and simulated (SimGrid)' } as const;
 
@@ -177,15 +190,7 @@ function indexHtml(run: RunResult, content: ReportContent, svgs: Map<string, str
   const errored = run.records.filter((r) => r.status === 'errored');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${html(content.title)}</title>
-<style>
-body { font-family: 'DejaVu Sans', system-ui, sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; }
-.scroll { overflow-x: auto; margin: 0.5em 0 0.3em; }
-table { border-collapse: collapse; } td, th { border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top; }
-th { background: #f3f3f3; } .num { text-align: right; white-space: nowrap; }
-.env, .note, .export { color: #555; font-size: 0.9em; } .errored { color: #b00; }
-figure { margin: 1.5em 0; } figure svg { width: 100%; height: auto; display: block; }
-blockquote { border-left: 4px solid #ddd; margin: 1em 0; padding: 0.2em 1em; color: #444; }
-</style></head><body>
+${PAGE_STYLE}</head><body>
 <h1>${html(content.title)}</h1>
 <p>${html(runLine(run)).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>
 <ul class="env">${environmentLines(run.environment).map((l) => `<li>${html(l)}</li>`).join('')}</ul>

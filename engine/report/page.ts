@@ -1,0 +1,312 @@
+// The one report of all three papers (`npm run report`): per paper, one table of every figure and
+// table the paper has (paper | simulated | measured here, each cell from the newest run that has it,
+// local runs and the committed reference set alike), the plots of those runs, and each run's
+// environment with a link to its folder. The page is one HTML file that opens from disk: plots are
+// <img> and links are relative paths, nothing is fetched. Tables and styles are the writer's.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { writeFileAtomic } from './atomic.js';
+import type { Fit, ParamValue, ResultRecord, Source } from './record.js';
+import { runDuration, type LoadedRun, type SkippedRun } from './runs.js';
+import { relativeErrorPct, signedPct, type Cell, type ReportTable } from './table.js';
+import { environmentLines, html, PAGE_STYLE, tableToHtml, tableToMarkdown } from './writer.js';
+
+/** How a cell is read off a run's records. Later picks (per source) add to the row's common pick. */
+export interface FigurePick {
+  /** parameters a record must have these values of; a parameter a record lacks does not rule it out (paper records carry few) */
+  where?: Record<string, ParamValue>;
+  /** the cell is this metric's median ... */
+  metric?: string;
+  /** ... or this parameter's value (text results: an event's response) ... */
+  param?: string;
+  /** ... or the share, in percent, of the matching records whose parameter is true */
+  sharePct?: string;
+  /** read records of this source instead (the paper's expectation a measured record carries) */
+  source?: Source;
+}
+
+/** One row of a paper's table: a figure of the paper and where the harness's runs hold it. */
+export interface FigureRow {
+  paper: string;
+  /** as the paper names it: `Fig. 1`, `Table 1`, `Sect. 7.1` */
+  figure: string;
+  /** what the row's number is, e.g. `encryption speedup, 12 over 1 process, 1 GB` */
+  quantity: string;
+  unit: string;
+  scenario: string;
+  experiment: string;
+  pick: FigurePick;
+  /** additions for one source; `simulated: false` when no model gives this figure */
+  paperPick?: FigurePick;
+  simulated?: FigurePick | false;
+  measured?: FigurePick;
+  /** the paper's figure in words, when it prints no number for it */
+  paperText?: string;
+}
+
+export interface PaperInfo {
+  id: string;
+  title: string;
+}
+
+/** What the page needs of a scenario (a ScenarioInfo has it). */
+export interface PageScenario {
+  name: string;
+  paper: string;
+}
+
+export interface PageInput {
+  papers: PaperInfo[];
+  scenarios: PageScenario[];
+  figures: FigureRow[];
+  runs: LoadedRun[];
+  skipped: SkippedRun[];
+  /** the folder the page is written to: every link and image is relative to it */
+  outDir: string;
+  /** when the page was made (ISO) */
+  generatedAt: string;
+}
+
+const COLUMNS = ['figure', 'quantity', 'unit', 'paper', 'simulated', 'fit', 'simulated vs paper', 'measured here', 'from'];
+
+/** `reference run (AMD EPYC ..., host vm, 2026-11-23)` or `local run <id>`, with `quick` when it was. */
+export function runLabel(r: LoadedRun): string {
+  const quick = r.run.quick ? ', quick' : '';
+  if (r.origin === 'local') return `local run ${r.run.runId}${quick}`;
+  const env = r.run.environment;
+  return `reference run (${env.cpuModel}, ${env.cores} cores, host ${env.hostname}, ${r.run.startedAt.slice(0, 10)}${quick})`;
+}
+
+const newestFirst = (a: LoadedRun, b: LoadedRun) => b.run.startedAt.localeCompare(a.run.startedAt) || (a.origin === 'local' ? -1 : 1);
+
+function merged(row: FigureRow, source: Source): FigurePick | undefined {
+  const extra = source === 'paper' ? row.paperPick : source === 'simulated' ? row.simulated : row.measured;
+  if (extra === false) return undefined;
+  // A source that names its own value (metric, parameter or share) reads only that one.
+  const ownValue = extra && (extra.metric ?? extra.param ?? extra.sharePct) !== undefined;
+  const common = ownValue ? { where: row.pick.where, source: row.pick.source } : row.pick;
+  return { ...common, ...extra, where: { ...row.pick.where, ...extra?.where } };
+}
+
+function matches(record: ResultRecord, row: FigureRow, source: Source, pick: FigurePick): boolean {
+  // An errored record still carries its parameters (a tracker's wrong answer); its metrics are gone, so metric picks skip it.
+  if (record.experiment !== row.experiment || record.source !== (pick.source ?? source)) return false;
+  if (pick.metric !== undefined && !(pick.metric in record.metrics)) return false;
+  if (pick.param !== undefined && !(pick.param in record.parameters)) return false;
+  return Object.entries(pick.where ?? {}).every(([k, v]) => record.parameters[k] === undefined || record.parameters[k] === v);
+}
+
+interface Found {
+  value: Cell;
+  run: LoadedRun;
+  record: ResultRecord;
+}
+
+/** The cell of one source: from the newest run of the row's scenario that has a matching record. */
+function find(row: FigureRow, source: Source, runs: LoadedRun[]): Found | undefined {
+  const pick = merged(row, source);
+  if (!pick) return undefined;
+  for (const run of runs) {
+    const hits = run.run.records.filter((r) => matches(r, row, source, pick));
+    if (!hits.length) continue;
+    const record = hits[0];
+    if (pick.sharePct !== undefined) {
+      const key = pick.sharePct;
+      return { value: (100 * hits.filter((r) => r.parameters[key] === true).length) / hits.length, run, record };
+    }
+    if (pick.param !== undefined) {
+      const value = record.parameters[pick.param];
+      return { value: typeof value === 'boolean' ? String(value) : value, run, record };
+    }
+    if (pick.metric !== undefined) return { value: record.metrics[pick.metric].median, run, record };
+  }
+  return undefined;
+}
+
+/** Where the simulated and measured cells came from: one label when they agree, else one a source; the paper's run when it is all there is. */
+function fromText(found: { source: Source; hit?: Found }[]): string {
+  const bySource = found.filter((f) => f.hit && f.source !== 'paper');
+  const labels = [...new Set(bySource.map((f) => runLabel(f.hit!.run)))];
+  if (labels.length === 0) return found[0].hit ? runLabel(found[0].hit.run) : '';
+  if (labels.length === 1) return labels[0];
+  return bySource.map((f) => `${f.source}: ${runLabel(f.hit!.run)}`).join('; ');
+}
+
+interface RowCells {
+  paper: Cell;
+  simulated: Cell;
+  fit?: Fit;
+  errorVsPaperPct?: number;
+  measured: Cell;
+  from: string;
+  /** the runs the cells came from */
+  runs: LoadedRun[];
+}
+
+/** Paper, simulated (with its fit and error against the paper) and measured for one row. */
+function rowCells(row: FigureRow, runsOfScenario: LoadedRun[]): RowCells {
+  const runs = [...runsOfScenario].sort(newestFirst);
+  const paper = find(row, 'paper', runs);
+  const simulated = find(row, 'simulated', runs);
+  const measured = find(row, 'measured', runs);
+  const paperValue = paper?.value ?? row.paperText;
+  const simValue = simulated?.value;
+  const metric = merged(row, 'simulated')?.metric;
+  const errorVsPaperPct =
+    typeof simValue === 'number' && typeof paperValue === 'number'
+      ? relativeErrorPct(simValue, paperValue)
+      : metric !== undefined ? simulated?.record.errorVsPaperPct?.[metric] : undefined;
+  return {
+    paper: paperValue,
+    simulated: simValue,
+    fit: simulated?.record.fit,
+    errorVsPaperPct,
+    measured: measured?.value,
+    from: fromText([{ source: 'paper', hit: paper }, { source: 'simulated', hit: simulated }, { source: 'measured', hit: measured }]),
+    runs: [...new Set([paper, simulated, measured].flatMap((f) => (f ? [f.run] : [])))],
+  };
+}
+
+const noRun = (scenario: string) => `no run yet: npm run scenario -- ${scenario}`;
+
+/** A paper's table, and the runs its cells came from. */
+export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedRun[]): { table: ReportTable; used: LoadedRun[] } {
+  const used = new Set<LoadedRun>();
+  const rows: Cell[][] = figures
+    .filter((f) => f.paper === paper.id)
+    .map((f) => {
+      const ofScenario = runs.filter((r) => r.run.scenario === f.scenario);
+      if (!ofScenario.length) return [f.figure, f.quantity, f.unit, f.paperText, undefined, undefined, undefined, noRun(f.scenario), ''];
+      const c = rowCells(f, ofScenario);
+      c.runs.forEach((r) => used.add(r));
+      const measured = c.measured ?? `not in these runs: npm run scenario -- ${f.scenario}`;
+      return [f.figure, f.quantity, f.unit, c.paper, c.simulated, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), measured, c.from];
+    });
+  return {
+    table: {
+      title: `Paper ${paper.id}: paper | simulated | measured here`,
+      columns: COLUMNS,
+      rows,
+      note: 'Simulated: SimGrid on the paper\'s hardware profile; "calibrated" was fitted to that paper figure, "predicted" follows from sourced inputs. Measured: on the machine of the run named under "from". An empty simulated cell: no run simulated the paper\'s profile, or no model gives that figure.',
+    },
+    used: [...used],
+  };
+}
+
+/** The plots (SVG) a run folder holds, by file name. */
+async function svgFiles(dir: string): Promise<string[]> {
+  try {
+    return (await fs.readdir(dir)).filter((f) => f.endsWith('.svg')).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** A path from the page's folder, with `/` separators, each segment URL-escaped. */
+const rel = (outDir: string, target: string) => path.relative(outDir, target).split(path.sep).map(encodeURIComponent).join('/');
+
+interface Section {
+  paper: PaperInfo;
+  table: ReportTable;
+  /** per run shown: its plots */
+  runs: { run: LoadedRun; plots: string[] }[];
+  /** scenarios of the paper without any run */
+  missing: string[];
+}
+
+async function sections(input: PageInput): Promise<Section[]> {
+  const out: Section[] = [];
+  for (const paper of input.papers) {
+    const { table, used } = paperTable(paper, input.figures, input.runs);
+    const shown = new Set(used);
+    const missing: string[] = [];
+    for (const s of input.scenarios.filter((x) => x.paper === paper.id)) {
+      const ofScenario = input.runs.filter((r) => r.run.scenario === s.name).sort(newestFirst);
+      if (!ofScenario.length) missing.push(s.name);
+      else if (!used.some((r) => r.run.scenario === s.name)) shown.add(ofScenario[0]);
+    }
+    const order = input.scenarios.map((s) => s.name);
+    const runs = [...shown].sort((a, b) => order.indexOf(a.run.scenario) - order.indexOf(b.run.scenario) || newestFirst(a, b));
+    out.push({ paper, table, runs: await Promise.all(runs.map(async (run) => ({ run, plots: await svgFiles(run.dir) }))), missing });
+  }
+  return out;
+}
+
+/** One line about a run: scenario, what it did, when and how long. */
+function runSummary(r: LoadedRun): string {
+  const mode = { measure: 'measured', simulate: 'simulated', both: 'measured and simulated' }[r.run.mode];
+  return `${r.run.scenario}: ${runLabel(r)}${r.run.quick ? '' : ', full'}, ${mode}, started ${r.run.startedAt}, ${runDuration(r)}`;
+}
+
+/** Where a run's folder opens: a local run's own page, a reference run's results.json. */
+const runLink = (r: LoadedRun) => path.join(r.dir, r.origin === 'local' ? 'index.html' : 'results.json');
+
+function htmlPage(input: PageInput, secs: Section[]): string {
+  const out = input.outDir;
+  const skipped = input.skipped.length
+    ? `<div class="errored"><p>${input.skipped.length} results.json left out:</p><ul>${input.skipped.map((s) => `<li><code>${html(s.file)}</code> ${html(s.problem)}</li>`).join('')}</ul></div>`
+    : '';
+  const body = secs.map((s) => {
+    const runs = s.runs.map(({ run, plots }) => {
+      const env = environmentLines(run.run.environment).map((l) => `<li>${html(l)}</li>`).join('');
+      const figures = plots.map((p) => `<figure><img src="${rel(out, path.join(run.dir, p))}" alt="${html(p)}"><figcaption>${html(`${run.run.scenario}: ${p}`)}</figcaption></figure>`).join('\n');
+      return `<h3 id="run-${html(run.run.runId)}">${html(runSummary(run))}</h3>
+<p>Folder: <a href="${rel(out, runLink(run))}">${html(rel(out, run.dir))}</a>${run.note ? `. Note: ${html(run.note)}` : ''}</p>
+<ul class="env">${env}</ul>
+${figures}`;
+    });
+    const missing = s.missing.map((m) => `<li>${html(noRun(m))}</li>`).join('');
+    return `<h2 id="paper-${s.paper.id}">Paper ${s.paper.id}: ${html(s.paper.title)}</h2>
+${tableToHtml(s.table)}
+${missing ? `<ul class="note">${missing}</ul>` : ''}
+${runs.join('\n')}`;
+  });
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Secure distributed data processing: the report</title>
+${PAGE_STYLE}</head><body>
+<h1>Secure distributed data processing: paper | simulated | measured</h1>
+<p>Made ${html(input.generatedAt)} by <code>npm run report</code> from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.</p>
+<ul>${input.papers.map((p) => `<li><a href="#paper-${p.id}">Paper ${p.id}: ${html(p.title)}</a></li>`).join('')}</ul>
+${skipped}
+${body.join('\n')}
+</body></html>
+`;
+}
+
+function markdownPage(input: PageInput, secs: Section[]): string {
+  const out = input.outDir;
+  const lines = [
+    '# Secure distributed data processing: paper | simulated | measured',
+    '',
+    `Made ${input.generatedAt} by \`npm run report\` from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.`,
+    '',
+  ];
+  if (input.skipped.length) lines.push(`${input.skipped.length} results.json left out:`, '', ...input.skipped.map((s) => `- \`${s.file}\` ${s.problem}`), '');
+  for (const s of secs) {
+    lines.push(`## Paper ${s.paper.id}: ${s.paper.title}`, '', tableToMarkdown(s.table), '');
+    lines.push(...s.missing.map((m) => `- ${noRun(m)}`), ...(s.missing.length ? [''] : []));
+    for (const { run, plots } of s.runs) {
+      lines.push(`### ${runSummary(run)}`, '', `Folder: [${rel(out, run.dir)}](${rel(out, runLink(run))})${run.note ? `. Note: ${run.note}` : ''}`, '');
+      lines.push(...environmentLines(run.run.environment).map((l) => `- ${l}`), '');
+      lines.push(...plots.flatMap((p) => [`![${run.run.scenario}: ${p}](${rel(out, path.join(run.dir, p))})`, '']));
+    }
+  }
+  return lines.join('\n');
+}
+
+/** The page in both forms. */
+export async function buildPage(input: PageInput): Promise<{ html: string; markdown: string }> {
+  const secs = await sections(input);
+  return { html: htmlPage(input, secs), markdown: markdownPage(input, secs) };
+}
+
+/** Writes index.html and report.md into `input.outDir`, each under a temporary name first. */
+export async function writePage(input: PageInput): Promise<{ htmlFile: string; markdownFile: string }> {
+  const page = await buildPage(input);
+  await fs.mkdir(input.outDir, { recursive: true });
+  const htmlFile = path.join(input.outDir, 'index.html');
+  const markdownFile = path.join(input.outDir, 'report.md');
+  await writeFileAtomic(htmlFile, page.html);
+  await writeFileAtomic(markdownFile, page.markdown);
+  return { htmlFile, markdownFile };
+}
