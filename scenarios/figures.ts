@@ -41,8 +41,8 @@ function paper001(): FigureRow[] {
     pick: { metric: 'oneWayLatencyUs', where: { configuration, sizeBytes: 10 } }, simulated: sp2,
   });
   const placement = (placement: string, paperText?: string): FigureRow => ({
-    paper: '001', figure: 'Sect. 7.1', quantity: `DES/ECB seal of a 16 KiB message in 8 parts, ${placement}`, unit: 'us', scenario: 'pingpong', experiment: 'placement',
-    pick: { metric: 'sealUs', where: { mechanism: 'des-ecb', sizeBytes: 16384, placement } }, simulated: false, ...(paperText ? { paperText } : {}),
+    paper: '001', figure: 'Sect. 7.1', quantity: `DES/ECB remote service request of a 16 KiB message in 8 parts (build, seal, send, echo, open), ${placement}`, unit: 'us', scenario: 'pingpong', experiment: 'placement',
+    pick: { metric: 'requestRoundTripUs', where: { mechanism: 'des-ecb', sizeBytes: 16384, placement } }, simulated: false, ...(paperText ? { paperText } : {}),
   });
   const table1 = (mode: string, intraTransport: string, name: string): FigureRow => ({
     paper: '001', figure: 'Table 1', quantity: `seconds per simulated day, ${name}, ${intraTransport === 'shm' ? 'MPL (shm)' : 'TCP'} inside partitions`, unit: 's', scenario: 'climate', experiment: 'table1',
