@@ -2,6 +2,7 @@
 // security, security only on the link between the models, or on every link; inside each partition
 // the ranks talk over shm (the paper's MPL) or TCP, between the partitions always TCP. A check that
 // the coupled fields are bit-identical in every mode: security must not change the science.
+import os from 'node:os';
 import { ClimateCluster, SECURITY_MODES, type ClimateResult, type ClimateRun, type ModelSpec, type SecurityMode, type Workload } from '../engine/link/climate/cluster.js';
 import { CALIBRATION_CELLS, measureSweepS, nextSweeps, workloadOf, type CalibrationRound, type TableShape, type WorkloadPlan } from '../engine/link/climate/workload.js';
 import type { Mechanism } from '../engine/link/mechanism.js';
@@ -547,9 +548,9 @@ export const climate: Scenario = {
     return {
       records,
       tables: tables(cells, ratios),
-      plots: table1Plots(cells, `measured here, ${threads} rank threads on ${ctx.topology.nodes[0]?.cores ?? '?'} cores; ${atmosphereSteps} atmosphere steps a run, scaled to one day (72 steps)`),
+      plots: table1Plots(cells, `measured here, ${threads} rank threads on this machine's ${os.availableParallelism()} cores; ${atmosphereSteps} atmosphere steps a run, scaled to one day (72 steps)`),
       notes: [
-        `Measured here: ${MODEL.atmosphere.ranks} atmosphere + ${MODEL.ocean.ranks} ocean rank threads on ${ctx.topology.nodes[0]?.cores ?? '?'} cores (oversubscribed when ranks exceed cores); the paper ran PCCM and the Wisconsin ocean on two SP2 partitions. Absolute seconds are not comparable; the ratios are.`,
+        `Measured here: ${MODEL.atmosphere.ranks} atmosphere + ${MODEL.ocean.ranks} ocean rank threads on this machine's ${os.availableParallelism()} cores (oversubscribed when ranks exceed cores; --topology shapes only the simulated column); the paper ran PCCM and the Wisconsin ocean on two SP2 partitions. Absolute seconds are not comparable; the ratios are.`,
         `Workload from Table 1 (the derivation the SimGrid model uses, pccm2Traffic): "All secure" minus "No secure" over TCP is 605 s a day at DES's 0.34 MB/s at both ends, ${fmt(plan.transposeBytesPerDay / 1e6)} MB a day on the atmosphere's path, sent here as ${workload.transposeMessages} transposes of ${workload.transposeBytes} B a step each way between the atmosphere's ranks; the coupling fields are the T42 grid's (${fmt((2 * simulatedLayout().fieldBytes * simulatedLayout().couplingsPerDay) / 1e6)} MB a day both ways).`,
         `Rates measured at the start of this run: DES ${fmt(rates.desBytesPerS / 1e6)} MB/s an end (the SP2's 0.34 MB/s x ${fmt(rates.desBytesPerS / 0.34e6)}), ${rates.links.map((l) => `${l.transport} ${fmt(l.latencyS * 1e6)} us and ${fmt(l.bandwidthBytesPerS / 1e6)} MB/s`).join(', ')}, one physics sweep ${fmt(rates.sweepS * 1000)} ms. Compute sized in ${rounds.length} calibration rounds of ${CALIBRATION.atmosphereSteps} steps (CPU seconds a day, last round at ${last.workload.physicsSweeps.atmosphere} sweeps: none ${fmt(last.none.shm)} shm / ${fmt(last.none.tcp)} tcp, all ${fmt(last.all.shm)} / ${fmt(last.all.tcp)}): ${workloadText(workload)}.`,
         `Calibrated (DES, CPU time): all/none ${allRows.map((r) => `${r.figure.replace(' inside: all/none', '')} ${r.cpu?.toFixed(2) ?? 'n/a'} (paper ${r.paper?.toFixed(2)})`).join(', ')}. Predicted, coupler/none: ${coupler.map(errorText).join('; ')}.`,

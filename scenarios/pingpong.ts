@@ -4,6 +4,7 @@
 // the two encryption placements. Two bare references run between the same two threads in the same
 // run (raw-shm: a SharedArrayBuffer + Atomics ping-pong; raw-tcp: a Node socket echo), and every
 // link is reported as a ratio to its own (issue 10's targets: shm <= 1.5x, tcp <= 1.3x at 10 B).
+import os from 'node:os';
 import { crossover, ratio, type CurvePoint } from '../engine/link/analysis.js';
 import { PLACEMENTS } from '../engine/link/link.js';
 import { ALL_CONFIGS, BARE_CONFIGS, EchoPeer, measureLatencyUs, referenceOf, type LinkConfig } from '../engine/link/pingpong.js';
@@ -417,7 +418,7 @@ export const pingpong: Scenario = {
     const { tables: tbls, notes } = tables(curves, plan.sizes, placement.table);
     return {
       records: [...curveRecords(curves), ...placement.records],
-      plots: plots(curves, ctx.topology.nodes[0]?.cores ?? 0),
+      plots: plots(curves, os.availableParallelism()),
       tables: tbls,
       notes,
       launcher: 'node:worker_threads (one long-lived echo worker made by secure process creation)',

@@ -95,6 +95,9 @@ export function wrapSocket(socket: net.Socket): RankConnection {
   return new RankConnection(new StreamTransport('tcp', socket));
 }
 
+const RETRY_FIRST_MS = 5;
+const RETRY_MAX_MS = 100;
+
 /** Connects to rank 0, retrying while it is not listening yet, until `deadline` (a performance.now() time). */
 export async function connectRetrying(host: string, port: number, deadline: number): Promise<RankConnection> {
   return wrapSocket(await connectSocketRetrying(host, port, deadline));
@@ -113,10 +116,13 @@ export async function connectSocketRetrying(host: string, port: number, deadline
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const retryable = code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH';
-      if (!retryable || performance.now() + 100 > deadline) {
+      // ranks start together and rank 0 listens only once its code has loaded: retry soon at
+      // first, so a member does not add a whole fixed pause to every job, then back off
+      const pauseMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
+      if (!retryable || performance.now() + pauseMs > deadline) {
         throw new WireError(`cannot reach rank 0 at ${host}:${port} after ${attempt} attempts (${code ?? (err as Error).message})`);
       }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   }
 }
