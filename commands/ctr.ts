@@ -2,7 +2,7 @@
 import path from 'node:path';
 import type { MpiOptions } from '../engine/mpi/launch.js';
 import { HELP_FLAG, intFlag, UsageError, type FlagSpec } from '../engine/runner/args.js';
-import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../engine/topology/topology.js';
+import { DEFAULT_TOPOLOGY_FILE } from '../engine/runtime/project.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
 interface Command extends Subcommand {
@@ -49,21 +49,22 @@ async function underMpirun<T>(flags: Record<string, string | true>, mpi: MpiOpti
   if (!flags.emulate) return job(mpi);
   if (mpi.hostfile) throw new UsageError('--emulate and --hostfile exclude each other: the emulated cluster is the hosts');
   const { emulatedHosts, onCluster } = await import('../engine/cluster/netns.js');
-  return onCluster(topologyOf(flags), async (state) => {
+  return onCluster(await topologyOf(flags), async (state) => {
     process.stderr.write(`emulated cluster ${state.name}: ${state.hosts.map((h) => `${h.node} ${h.address}`).join(', ')}; ${state.latencyNote}\n`);
     return job({ ...mpi, emulated: emulatedHosts(state, state.hosts.length) });
   });
 }
 const placedOn = (ranks: { mpiRank: number; host: string }[]) => [...new Set(ranks.map((r) => `rank ${r.mpiRank}@${r.host}`))].join(', ');
 /** Where the threads really ran, and why fewer than n when they were. */
-const ranOn = (r: { threads: number; host: string; hostCores: number; oversubscribed: boolean; threadsReason?: string }) =>
-  `${r.threads} thread${r.threads > 1 ? 's' : ''} on ${r.host} (${r.hostCores} cores${r.oversubscribed ? ', oversubscribed' : ''})` +
+const ranOn = (r: { threads: number; onCallingThread?: true; host: string; hostCores: number; oversubscribed: boolean; threadsReason?: string }) =>
+  `${r.onCallingThread ? "1 thread, the command's own (no worker for 1 MiB or less)," : `${r.threads} thread${r.threads > 1 ? 's' : ''}`} on ${r.host} (${r.hostCores} cores${r.oversubscribed ? ', oversubscribed' : ''})` +
   (r.threadsReason ? `\nnote: ${r.threadsReason}` : '');
 const str = (flags: Record<string, string | true>, name: string) => flags[name] as string;
 // The engines load when a command runs, not for --help or a usage error.
 const ctrEngine = async () => ({ ...(await import('../engine/ctr/cryptosystem.js')), ...(await import('../engine/ctr/key.js')) });
 const mpiLauncher = () => import('../engine/mpi/launch.js');
-const topologyOf = (flags: Record<string, string | true>) => loadTopology(path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE));
+const topologyOf = async (flags: Record<string, string | true>) =>
+  (await import('../engine/topology/topology.js')).loadTopology(path.resolve(typeof flags.topology === 'string' ? flags.topology : DEFAULT_TOPOLOGY_FILE));
 const mbps = (bytes: number, ms: number) => (ms > 0 ? (bytes / 1e6 / (ms / 1000)).toFixed(1) : 'n/a');
 
 const commands: Record<string, Command> = {
@@ -108,7 +109,7 @@ const commands: Record<string, Command> = {
         return;
       }
       const { encrypt, readKeyFile } = await ctrEngine();
-      const r = await encrypt(input, { procs: intFlag(flags, 'procs', 1), key: readKeyFile(str(flags, 'key')), outDir: str(flags, 'out'), topology: topologyOf(flags), integrity });
+      const r = await encrypt(input, { procs: intFlag(flags, 'procs', 1), key: readKeyFile(str(flags, 'key')), outDir: str(flags, 'out'), topology: await topologyOf(flags), integrity });
       process.stdout.write(
         `encrypted ${r.originalBytes} bytes of ${r.inputName} into ${r.procs} parts of ${r.partBytes} bytes in ${r.wallMs.toFixed(1)} ms ` +
           `(${mbps(r.originalBytes, r.wallMs)} MB/s; sync ${r.syncMs.toFixed(1)} ms apart), integrity ${r.integrity}\n` +
@@ -152,7 +153,7 @@ const commands: Record<string, Command> = {
         key: readKeyFile(str(flags, 'key')),
         fromDir: str(flags, 'from'),
         outFile: str(flags, 'out'),
-        topology: topologyOf(flags),
+        topology: await topologyOf(flags),
         stitch,
         integrity,
       });

@@ -39,7 +39,7 @@ async function run(argv: string[]): Promise<number> {
     const what = name.startsWith('-') ? `unknown flag ${name}${didYouMean(name.replace(/^-+/, ''), ['help'])}` : `unknown command "${name}"${didYouMean(name, Object.keys(COMMANDS), 'word')}`;
     return usageFailure(what, usage());
   }
-  if (!FROM_SOURCE) ensureBuilt();
+  if (!FROM_SOURCE) await ensureBuilt();
   return (await command.load()).main(rest);
 }
 

@@ -1,7 +1,10 @@
 // `npm run bench -- startup`: what a user waits for around the engine. Each row times whole
 // commands, interleaved with the reference beside it, and prints the ratio and the target. The
 // commands run as a user starts them (`npm run ...`, compiled JavaScript from dist/), so this
-// measures the build a fresh clone gets.
+// measures the build a fresh clone gets. Issue 10 set its targets in seconds on a machine where
+// `node -e 0` took 80 ms; machines of this kind differ 2-4x, so each target is judged as that
+// multiple of `node -e 0` measured in the same run. Each row also times its floor, what the
+// command cannot go below whatever our code does (npm's own start-up, a bare mpirun, the disk).
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +26,30 @@ const FLAGS: FlagSpec[] = [
 ];
 
 const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
+/** `node -e 0` on the machine where issue 10 set its targets in seconds */
+const ISSUE_NODE_MS = 80;
+const NODE = 'node -e 0';
+
+/** `whole` as a multiple of `node -e 0` against a target the issue gave in seconds, scaled the same way. */
+function againstTarget(what: string, wholeMs: number, nodeMs: number, targetSeconds: number): string {
+  const ratio = wholeMs / nodeMs;
+  const targetRatio = (targetSeconds * 1000) / ISSUE_NODE_MS;
+  return (
+    `    ${what} ${ms(wholeMs).trim()} = ${ratio.toFixed(2)}x ${NODE}   ` +
+    `(target <= ${targetSeconds * 1000} ms where ${NODE} took ${ISSUE_NODE_MS} ms: <= ${targetRatio.toFixed(2)}x; ${ratio <= targetRatio ? 'met' : 'not met'})\n`
+  );
+}
+
+/** What a command costs above its floor, in ms and as a multiple of `node -e 0`. */
+const beyond = (wholeMs: number, floorMs: number, nodeMs: number) => `ours beyond the floor ${ms(wholeMs - floorMs).trim()} (${((wholeMs - floorMs) / nodeMs).toFixed(2)}x ${NODE})`;
+
+/** A folder holding a package whose one script is `node -e 0`: `npm run` of it is npm's own start-up, our code's floor. */
+function emptyNpmProject(scratch: string): string {
+  const dir = path.join(scratch, 'empty-npm-project');
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'empty', private: true, scripts: { empty: 'node -e 0' } }));
+  return dir;
+}
 const npm = (...args: string[]) => () => timeCommand('npm', ['run', '--silent', ...args], { cwd: projectPath() });
 
 function row(label: string, samples: Record<string, number[]>): Record<string, number> {
@@ -50,42 +77,57 @@ async function run(argv: string[]): Promise<number> {
   const node = process.execPath;
   const harness = projectPath('dist', 'commands', 'harness.js');
   try {
+    const nodeZero = () => timeCommand(node, ['-e', '0']);
+    const emptyProject = emptyNpmProject(scratch);
+    const npmFloor = () => timeCommand('npm', ['run', '--silent', 'empty'], { cwd: emptyProject });
+    const FLOOR = 'npm run of a node -e 0 script (the floor)';
     const help = row(
       '(a) ctr --help, whole command',
       await interleaved(reps, {
-        'node -e 0': () => timeCommand(node, ['-e', '0']),
+        [NODE]: nodeZero,
+        [FLOOR]: npmFloor,
         'harness ctr --help (node + our code)': () => timeCommand(node, ['--openssl-legacy-provider', harness, 'ctr', '--help']),
         'npm run ctr -- --help': npm('ctr', '--', '--help'),
       }),
     );
-    const npmShare = help['npm run ctr -- --help'] - help['harness ctr --help (node + our code)'];
     process.stdout.write(
-      `    ours / node -e 0: ${(help['harness ctr --help (node + our code)'] / help['node -e 0']).toFixed(2)}x; npm's own share: ${ms(npmShare).trim()}\n` +
-        `    whole command ${ms(help['npm run ctr -- --help']).trim()}   (target <= 300 ms)\n\n`,
+      againstTarget('whole command', help['npm run ctr -- --help'], help[NODE], 0.3) +
+        `    npm's floor ${(help[FLOOR] / help[NODE]).toFixed(2)}x ${NODE}; ${beyond(help['npm run ctr -- --help'], help[FLOOR], help[NODE])}; ` +
+        `without npm ${(help['harness ctr --help (node + our code)'] / help[NODE]).toFixed(2)}x\n\n`,
     );
 
     let n = 0;
+    const tinyArgs = () => ['ctr', 'encrypt', '--in', small, '--procs', '2', '--key', keyFile, '--out', path.join(scratch, `tiny-${n++}`)];
     const tiny = row(
       '(b) ctr encrypt of 100 bytes, n = 2, whole command',
       await interleaved(reps, {
-        'node -e 0': () => timeCommand(node, ['-e', '0']),
-        'npm run ctr -- encrypt': npm('ctr', '--', 'encrypt', '--in', small, '--procs', '2', '--key', keyFile, '--out', path.join(scratch, `tiny-${n++}`)),
+        [NODE]: nodeZero,
+        [FLOOR]: npmFloor,
+        'harness ctr encrypt (node + our code)': () => timeCommand(node, ['--openssl-legacy-provider', harness, ...tinyArgs()]),
+        'npm run ctr -- encrypt': npm('ctr', '--', ...tinyArgs().slice(1)),
       }),
     );
-    process.stdout.write(`    whole command ${ms(tiny['npm run ctr -- encrypt']).trim()}   (target <= 350 ms)\n\n`);
+    process.stdout.write(
+      againstTarget('whole command', tiny['npm run ctr -- encrypt'], tiny[NODE], 0.35) +
+        `    npm's floor ${(tiny[FLOOR] / tiny[NODE]).toFixed(2)}x ${NODE}; ${beyond(tiny['npm run ctr -- encrypt'], tiny[FLOOR], tiny[NODE])}; ` +
+        `without npm ${(tiny['harness ctr encrypt (node + our code)'] / tiny[NODE]).toFixed(2)}x\n\n`,
+    );
 
     const input = await ensureDataset(sizeBytes);
-    const outputs = ['enc.out', 'ours'].map((f) => path.join(scratch, f));
+    const outputs = ['enc.out', 'copy.out', 'ours'].map((f) => path.join(scratch, f));
     const hex = randomBytes(16).toString('hex');
+    const OPENSSL = 'openssl enc -aes-128-ctr && sync';
+    const DISK = 'dd conv=fsync: a durable copy (the floor)';
+    const OURS = 'npm run ctr -- encrypt';
     const big = row(
       `(c) ctr encrypt of ${(sizeBytes / GiB).toFixed(3)} GiB, n = 2, whole command (warm input; previous outputs removed and dirty pages flushed before each; ` +
-        'ctr fsyncs its parts before it says done, so openssl enc is followed by sync FILE)',
+        'ctr fsyncs its parts before it says done, so openssl enc is followed by sync FILE, and the floor is a copy of the input that fsyncs)',
       await interleaved(
         bigReps,
         {
-          'openssl enc -aes-128-ctr && sync': () =>
-            timeCommand('sh', ['-c', 'openssl enc -aes-128-ctr -K "$1" -iv "$1" -in "$2" -out "$3" && sync "$3"', 'sh', hex, input, outputs[0]]),
-          'npm run ctr -- encrypt': npm('ctr', '--', 'encrypt', '--in', input, '--procs', '2', '--key', keyFile, '--out', outputs[1]),
+          [OPENSSL]: () => timeCommand('sh', ['-c', 'openssl enc -aes-128-ctr -K "$1" -iv "$1" -in "$2" -out "$3" && sync "$3"', 'sh', hex, input, outputs[0]]),
+          [DISK]: () => timeCommand('dd', [`if=${input}`, `of=${outputs[1]}`, 'bs=1M', 'conv=fsync', 'status=none']),
+          [OURS]: npm('ctr', '--', 'encrypt', '--in', input, '--procs', '2', '--key', keyFile, '--out', outputs[2]),
         },
         () => {
           for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
@@ -93,9 +135,11 @@ async function run(argv: string[]): Promise<number> {
         },
       ),
     );
+    const speedup = big[OPENSSL] / big[OURS];
     process.stdout.write(
-      `    speedup over openssl enc && sync ${(big['openssl enc -aes-128-ctr && sync'] / big['npm run ctr -- encrypt']).toFixed(2)}x` +
-        '   (both wait for the disk here; without the flush, npm run bench -- ctr (b) shows the engine alone)\n\n',
+      `    speedup over openssl enc && sync ${speedup.toFixed(2)}x   (target >= 2x; ${speedup >= 2 ? 'met' : 'not met'})\n` +
+        `    ours / the durable copy ${(big[OURS] / big[DISK]).toFixed(2)}x: the most any encryptor that fsyncs can gain over openssl here is ` +
+        `${(big[OPENSSL] / big[DISK]).toFixed(2)}x (without the flush, npm run bench -- ctr (b) shows the engine alone)\n\n`,
     );
     for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
 
@@ -114,8 +158,10 @@ async function run(argv: string[]): Promise<number> {
     const overheads: number[] = [];
     const bodies: number[] = [];
     let job = 0;
+    const BARE = `${path.basename(launcher.path)} -np 2 node -e 0 (the floor)`;
     const mpi = await interleaved(reps, {
-      [`${path.basename(launcher.path)} -np 2 node -e 0`]: () => timeCommand(launcher.path, [...(launcher.flavour === 'openmpi' ? ['--oversubscribe'] : []), '-np', '2', node, '-e', '0']),
+      [NODE]: nodeZero,
+      [BARE]: () => timeCommand(launcher.path, [...(launcher.flavour === 'openmpi' ? ['--oversubscribe'] : []), '-np', '2', node, '-e', '0']),
       'ctr encrypt job, 2 ranks (in-process launch)': async () => {
         const r = await encryptMpi(small, path.join(scratch, `mpi-${job++}`), { procs: 2, np: 2, keyFile, topologyFile: DEFAULT_TOPOLOGY_FILE, launcher });
         overheads.push(r.launchMs - r.wallMs);
@@ -123,9 +169,11 @@ async function run(argv: string[]): Promise<number> {
         return r.launchMs;
       },
     });
-    row('(d) an mpirun job of 2 ranks on 100 bytes', mpi);
+    const mpiMs = row('(d) an mpirun job of 2 ranks on 100 bytes', mpi);
     process.stdout.write(
-      `    job body ${ms(median(bodies)).trim()}; launcher overhead (job minus body) ${ms(median(overheads)).trim()}   (target <= 300 ms)\n`,
+      `    job body ${ms(median(bodies)).trim()}\n` +
+        againstTarget('launcher overhead (job minus body)', median(overheads), mpiMs[NODE], 0.3) +
+        `    the bare launcher's floor ${(mpiMs[BARE] / mpiMs[NODE]).toFixed(2)}x ${NODE}; ${beyond(median(overheads), mpiMs[BARE], mpiMs[NODE])}\n`,
     );
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });

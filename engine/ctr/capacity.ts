@@ -7,11 +7,19 @@ import os from 'node:os';
 
 /** less input than this a thread, and starting the thread costs more than it saves */
 export const MIN_BYTES_PER_THREAD = 4096;
+/**
+ * at most this much input on one thread, and the run stays on the calling thread: starting a worker
+ * (its isolate, Node's bootstrap, the engine's modules: 50-100 ms here) costs more than encrypting a
+ * MiB (under a millisecond), and the synchronous part holds the event loop only that long
+ */
+export const CALLING_THREAD_MAX_BYTES = 1024 * 1024;
 /** what a rank thread may take: its isolate, a 64 KiB chunk, and up to 2 MiB of garbage between collections, with room to spare */
 export const THREAD_BUDGET_BYTES = 32 * 1024 * 1024;
 
 export interface ThreadPlan {
   threads: number;
+  /** the one thread is the caller's own, no worker (suitsCallingThread) */
+  onCallingThread?: true;
   /** why there are fewer threads than parts, when there are */
   threadsReason?: string;
 }
@@ -45,6 +53,10 @@ export function threadsFor(
       : `${Math.round(memoryBytes / 2 ** 20)} MiB of free memory allows ${units(byMemory)} of ${budgetBytes / 2 ** 20} MiB (half of it)`;
   return { threads, threadsReason: `${subject} run on ${units(threads)}: ${why}` };
 }
+
+/** One thread's worth of work on at most CALLING_THREAD_MAX_BYTES: run it where we are, without a worker. */
+export const suitsCallingThread = (threads: number, originalBytes: number | undefined): boolean =>
+  threads === 1 && originalBytes !== undefined && originalBytes <= CALLING_THREAD_MAX_BYTES;
 
 /** Where a run's threads really ran. */
 export interface HostPlacement {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { placement, type Topology } from '../topology/topology.js';
-import { onThisHost, threadsFor, type HostPlacement, type ThreadPlan } from './capacity.js';
+import { onThisHost, suitsCallingThread, threadsFor, type HostPlacement, type ThreadPlan } from './capacity.js';
 import { commitParts, placeNew, syncFile, type StagedFile } from './commit.js';
 import { CtrFormatError } from './errors.js';
 import { fileInTheWay, fsError, onFile } from './fs-errors.mjs';
@@ -109,7 +109,9 @@ function removeIfEmpty(created: string[]): void {
 }
 
 function threadPlan(opts: RunOptions, originalBytes: number, procs: number): ThreadPlan {
-  return opts.pool ? { threads: Math.min(opts.pool.ranks, procs) } : threadsFor(originalBytes, procs);
+  if (opts.pool) return { threads: Math.min(opts.pool.ranks, procs) };
+  const plan = threadsFor(originalBytes, procs);
+  return suitsCallingThread(plan.threads, originalBytes) ? { ...plan, onCallingThread: true } : plan;
 }
 
 /**
@@ -207,7 +209,7 @@ export async function encrypt(inputFile: string, opts: EncryptOptions): Promise<
     });
 
     return withPool(
-      threads.threads,
+      threads,
       opts.pool,
       async (pool) => {
         const started = performance.now();
@@ -325,7 +327,7 @@ export async function decrypt(inputName: string, opts: DecryptOptions): Promise<
 
   return guarded(scratch, created, (onOwn) =>
     withPool(
-      threads.threads,
+      threads,
       opts.pool,
       async (pool) => {
         const started = performance.now();

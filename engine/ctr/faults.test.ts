@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadTopology } from '../topology/topology.js';
 import { decrypt, encrypt } from './cryptosystem.js';
-import { threadsFor } from './capacity.js';
+import { CALLING_THREAD_MAX_BYTES, suitsCallingThread, threadsFor } from './capacity.js';
 import { applyStep, commitSteps, type CommitStep } from './commit.js';
 import { deriveSubkeys } from './key.js';
 import { decodeTagFile, encodeTagFile, partFileName } from './layout.js';
@@ -184,6 +184,35 @@ test('--procs beyond what the input allows: n parts run on fewer threads, and th
   const back = path.join(dir, 'tiny-back');
   await decrypt('tiny.bin', { procs: 64, key, fromDir: out, outFile: back, topology: local });
   assert.equal(sha(back), sha(input));
+});
+
+test('one thread on 1 MiB or less runs on the calling thread, no worker; more input starts a worker; each decrypts the other', async () => {
+  assert.equal(suitsCallingThread(1, CALLING_THREAD_MAX_BYTES), true);
+  assert.equal(suitsCallingThread(1, CALLING_THREAD_MAX_BYTES + 1), false, 'more input: a worker, so that a signal is handled at once');
+  assert.equal(suitsCallingThread(2, 100), false, 'two threads are two workers');
+  assert.equal(suitsCallingThread(1, undefined), false, 'an input of unknown size gets a worker');
+  const onMain = (r: { ranks: { threadId: number }[] }) => r.ranks.every((x) => x.threadId === 0); // the main thread's id
+  for (const [sizeBytes, procs, calling] of [[3000, 2, true], [CALLING_THREAD_MAX_BYTES, 1, true], [CALLING_THREAD_MAX_BYTES + 1, 1, false]] as const) {
+    const input = seededFile(fresh(`calling-${sizeBytes}`), 'c.bin', sizeBytes);
+    const out = fresh(`calling-parts-${sizeBytes}`);
+    const enc = await encrypt(input, { procs, key, outDir: out, topology: local });
+    assert.equal(enc.threads, 1);
+    assert.equal(enc.onCallingThread === true, calling, `${sizeBytes} bytes`);
+    assert.equal(onMain(enc), calling, `${sizeBytes} bytes: the parts ran on ${calling ? 'the main thread' : 'a worker'}`);
+    const back = path.join(fresh(`calling-back-${sizeBytes}`), 'back');
+    // the other way: a pool's workers decrypt what the calling thread encrypted, and the reverse
+    const dec = await decrypt('c.bin', { procs, key, fromDir: out, outFile: back, topology: local, ...(calling ? { pool } : {}) });
+    assert.equal(onMain(dec), false);
+    assert.equal(sha(back), sha(input));
+  }
+  const big = seededFile(fresh('calling-pool-enc'), 'p.bin', 3000);
+  const out = fresh('calling-pool-parts');
+  await encrypt(big, { procs: 2, key, outDir: out, topology: local, pool });
+  const back = path.join(fresh('calling-pool-back'), 'back');
+  const dec = await decrypt('p.bin', { procs: 2, key, fromDir: out, outFile: back, topology: local });
+  assert.equal(dec.onCallingThread, true);
+  assert.equal(onMain(dec), true);
+  assert.equal(sha(back), sha(big));
 });
 
 test('a durable run fsyncs before the renames and the link that acknowledge its work; a measurement run does not', async (t) => {

@@ -1,7 +1,8 @@
 // A Piscina pool with one worker thread a rank: n concurrent tasks land on n distinct threads, the
 // shape of the paper's n MPI processes. Scenarios keep pools across repetitions so that thread
 // start-up (and ts-node's compile of the worker) is not timed.
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
+import type { ThreadPlan } from './capacity.js';
 import type { CtrTask, DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
 
 /**
@@ -23,54 +24,76 @@ export function plainWorkerExecArgv(): string[] {
   return out;
 }
 
-export class RankPool {
-  private readonly piscina: Piscina;
+type Engine = (task: CtrTask) => Promise<PartResult | number>;
 
-  constructor(readonly ranks: number) {
-    this.piscina = new Piscina({
-      filename: new URL('./worker.mjs', import.meta.url).href,
-      execArgv: plainWorkerExecArgv(),
-      minThreads: ranks,
-      maxThreads: ranks,
-      concurrentTasksPerWorker: 1,
-      idleTimeout: 60_000,
-      // the engine times its ranks itself; piscina's histograms cost each thread start-up time
-      recordTiming: false,
-    });
+export class RankPool {
+  private piscina?: Piscina;
+  private engine?: Promise<Engine>;
+  private destroyed?: Promise<void>;
+
+  /**
+   * `onCallingThread`: one rank's tasks run here, one after another, with no worker thread (for
+   * inputs of at most CALLING_THREAD_MAX_BYTES: engine/ctr/capacity.ts); the same worker module
+   * runs them, so the files are the same.
+   */
+  constructor(
+    readonly ranks: number,
+    readonly onCallingThread = false,
+  ) {
+    if (onCallingThread && ranks !== 1) throw new RangeError(`only one rank runs on the calling thread, not ${ranks}`);
   }
 
-  run(task: EncryptPartTask | DecryptPartTask): Promise<PartResult> {
-    return this.piscina.run(task satisfies CtrTask) as Promise<PartResult>;
+  /** Piscina (and the engine) load on first use, so that a run on the calling thread never loads them. */
+  private started(): Promise<Engine> {
+    if (this.destroyed) return Promise.reject(new Error('the rank pool was destroyed'));
+    this.engine ??= this.onCallingThread
+      ? import('./worker.mjs').then((m) => async (task: CtrTask) => m.default(task))
+      : import('piscina').then(({ Piscina }) => {
+          const piscina = new Piscina({
+            filename: new URL('./worker.mjs', import.meta.url).href,
+            execArgv: plainWorkerExecArgv(),
+            minThreads: this.ranks,
+            maxThreads: this.ranks,
+            concurrentTasksPerWorker: 1,
+            idleTimeout: 60_000,
+            // the engine times its ranks itself; piscina's histograms cost each thread start-up time
+            recordTiming: false,
+          });
+          this.piscina = piscina;
+          return (task: CtrTask) => piscina.run(task) as Promise<PartResult | number>;
+        });
+    return this.engine;
+  }
+
+  async run(task: EncryptPartTask | DecryptPartTask): Promise<PartResult> {
+    return (await this.started())(task) as Promise<PartResult>;
   }
 
   /** Starts every thread (and compiles the worker) so that the first timed run does not pay it. */
   async warm(): Promise<void> {
+    const engine = await this.started();
     const task: CtrTask = { kind: 'warm' };
-    await Promise.all(Array.from({ length: this.ranks }, () => this.piscina.run(task)));
-  }
-
-  /** Threads that have started so far. */
-  get threads(): number {
-    return this.piscina.threads.length;
+    await Promise.all(Array.from({ length: this.ranks }, () => engine(task)));
   }
 
   /** Stops every thread (a task in progress is abandoned); safe to call twice. */
   destroy(): Promise<void> {
-    this.destroyed ??= this.piscina.destroy();
+    this.destroyed ??= (async () => {
+      await this.engine?.catch(() => undefined);
+      await this.piscina?.destroy();
+    })();
     return this.destroyed;
   }
-
-  private destroyed?: Promise<void>;
 }
 
 /**
  * Runs `use` with the given pool (its threads, whatever their number: parts beyond them queue), or
- * with a temporary one of `threads` threads, destroyed afterwards; `onOwn` learns of the temporary
+ * with a temporary one as `plan` says, destroyed afterwards; `onOwn` learns of the temporary
  * pool so that a signal handler can stop it.
  */
-export async function withPool<T>(threads: number, pool: RankPool | undefined, use: (p: RankPool) => Promise<T>, onOwn?: (own: RankPool) => void): Promise<T> {
+export async function withPool<T>(plan: ThreadPlan, pool: RankPool | undefined, use: (p: RankPool) => Promise<T>, onOwn?: (own: RankPool) => void): Promise<T> {
   if (pool) return use(pool);
-  const own = new RankPool(threads);
+  const own = new RankPool(plan.threads, plan.onCallingThread);
   onOwn?.(own);
   try {
     await own.warm();

@@ -10,6 +10,7 @@ import { CtrFormatError } from '../ctr/errors.js';
 import type { Subkeys } from '../ctr/key.js';
 import { childFolder, partFileName, planPartition, plainRange, type PartFileKind } from '../ctr/layout.js';
 import { locateParts, type LocatedInput } from '../ctr/locate.js';
+import { suitsCallingThread } from '../ctr/capacity.js';
 import { RankPool } from '../ctr/pool.js';
 import { createPrivateFile, Scratch } from '../ctr/scratch.js';
 import { placement, type Topology } from '../topology/topology.js';
@@ -17,6 +18,16 @@ import type { MpiJob } from './job.js';
 import type { PartDone } from './wire.js';
 
 const KINDS: PartFileKind[] = ['body', 'iv', 'tag'];
+
+/** About how much of an encryption's input `parts` parts read, when the input is here to be measured (a synced one is not yet). */
+function ownInputBytes(job: MpiJob, parts: number): number | undefined {
+  if (job.op !== 'encrypt') return undefined;
+  try {
+    return Math.ceil((fs.statSync(job.inputFile).size * parts) / job.procs);
+  } catch {
+    return undefined; // reported, with its reason, when the rank reads it
+  }
+}
 
 export class OwnParts {
   readonly pool: RankPool;
@@ -33,7 +44,8 @@ export class OwnParts {
     private readonly keys: Subkeys,
     private readonly topology: Topology,
   ) {
-    this.pool = new RankPool(Math.max(1, Math.min(indices.length, topology.processesPerNode)));
+    const threads = Math.max(1, Math.min(indices.length, topology.processesPerNode));
+    this.pool = new RankPool(threads, suitsCallingThread(threads, ownInputBytes(job, indices.length)));
     this.scratch = new Scratch(job.jobId);
   }
 

@@ -2,7 +2,6 @@
 // instead of the loader's 1 s); a developer who edits a source and runs a command should still run
 // what they wrote, so a command started from dist/ first checks that nothing under the compiled
 // folders is newer than the last build, and rebuilds (incrementally, a few seconds) when it is.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from './project.js';
@@ -50,8 +49,11 @@ export function staleSource(root = projectPath()): string | undefined {
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-/** Rebuilds dist/ when a source is newer; one process builds while any other started meanwhile waits. */
-export function ensureBuilt(): void {
+/**
+ * Rebuilds dist/ when a source is newer; one process builds while any other started meanwhile waits.
+ * node:child_process (and the node:net it loads, some 15 ms) is imported only to rebuild.
+ */
+export async function ensureBuilt(): Promise<void> {
   const stale = staleSource();
   if (!stale) return;
   fs.mkdirSync(projectPath('dist'), { recursive: true });
@@ -66,6 +68,7 @@ export function ensureBuilt(): void {
   }
   try {
     process.stderr.write(`harness: ${path.relative(projectPath(), stale) || 'dist'} changed since dist/ was built; rebuilding (npm run build) ...\n`);
+    const { execFileSync } = await import('node:child_process');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: projectPath(), stdio: ['ignore', 2, 2] });
   } finally {
     fs.closeSync(fd);

@@ -23,6 +23,9 @@ export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.me
 
 /** a data file or folder of the project (not code): the same path whether running from source or dist/ */
 export const projectPath = (...parts: string[]): string => path.join(PROJECT_ROOT, ...parts);
+// Here rather than in engine/topology, so that a command's --help does not load the topology code.
+export const CLUSTER_CONFIG_DIR = projectPath('cluster-config');
+export const DEFAULT_TOPOLOGY_FILE = path.join(CLUSTER_CONFIG_DIR, 'local.json');
 
 const REGISTER_MJS = projectPath('engine', 'register.mjs');
 

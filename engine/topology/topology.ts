@@ -5,7 +5,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectPath } from '../runtime/project.js';
 import { parseBandwidthBytesPerS, parseDurationS, parseSizeBytes } from './units.js';
 import { NODE_NAME, topologyProblem } from './validate.js';
 
@@ -269,5 +268,4 @@ export function linkBetween(t: Topology, a: string, b: string): TopologyLink | u
   return t.links.find((l) => l.nodes.includes(a) && l.nodes.includes(b));
 }
 
-export const CLUSTER_CONFIG_DIR = projectPath('cluster-config');
-export const DEFAULT_TOPOLOGY_FILE = path.join(CLUSTER_CONFIG_DIR, 'local.json');
+export { CLUSTER_CONFIG_DIR, DEFAULT_TOPOLOGY_FILE } from '../runtime/project.js';
