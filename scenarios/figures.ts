@@ -25,6 +25,8 @@ function paper000(): FigureRow[] {
   return [
     { ...encrypt, figure: 'Fig. 1', quantity: 'encryption time, 1 GB, 1 process', unit: 'ms', paperText: `${chartOnly} (the model's error is against 6.7 x the 12-process time Sect. V implies)`, pick: { metric: 'wallMs', where: at(1) } },
     { ...encrypt, figure: 'Fig. 1', quantity: 'encryption time, 1 GB, 12 processes', unit: 'ms', paperText: chartOnly, pick: { metric: 'wallMs', where: at(12) } },
+    // Fig. 1's shape: the curves flatten as processes grow (the paper prints no number for it)
+    ...[4, 8].map((procs) => ({ ...encrypt, figure: 'Fig. 1', quantity: `encryption speedup, ${procs} processes over 1, 1 GB`, unit: 'x', paperText: `${chartOnly}: the curves flatten and group together as processes grow`, pick: { metric: 'speedupX', where: at(procs) } })),
     { ...encrypt, figure: 'Sect. V', quantity: 'encryption speedup, 12 processes over 1, 1 GB', unit: 'x', pick: { metric: 'speedupX', where: at(12) } },
     { ...encrypt, figure: 'Sect. V', quantity: 'encryption throughput, 12 processes, 1 GB', unit: 'Gbit/s', pick: { metric: 'throughputGbps', where: at(12) } },
     { ...decrypt, figure: 'Fig. 2', quantity: 'decryption time, 1 GB, 1 process', unit: 'ms', paperText: chartOnly, pick: { metric: 'wallMs', where: at(1) } },
@@ -57,6 +59,10 @@ function paper001(): FigureRow[] {
     pingpong('tcp', 'TCP unsecure'),
     pingpong('tcp+des-ecb', 'TCP secure (DES/ECB)'),
     pingpong('tls', 'TCP/SSL secure'),
+    {
+      paper: '001', figure: 'Fig. 5', quantity: 'message size from which secure MPL (DES/ECB) is slower than unsecured TCP', unit: 'B', scenario: 'pingpong', experiment: 'crossover',
+      pick: { metric: 'crossoverBytes', where: { slower: 'shm+des-ecb', reference: 'tcp' } }, simulated: sp2,
+    },
     placement('copy-then-encrypt'),
     placement('encrypt-per-put', 'encrypting each put is 5-7 % faster than copy then encrypt'),
     ...['none', 'coupler', 'all'].flatMap((mode) => {

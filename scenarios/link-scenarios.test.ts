@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import os from 'node:os';
 import { describe, test } from 'node:test';
+import { crossover } from '../engine/link/analysis.js';
 import { Progress } from '../engine/report/progress.js';
 import { recordErrors } from '../engine/report/result-schema.js';
 import type { ScenarioContext } from '../engine/runner/scenario.js';
@@ -26,7 +27,12 @@ describe('paper 001 scenarios, shortened', () => {
     const raw10 = measured.find((r) => r.parameters.configuration === 'raw-tcp' && r.parameters.sizeBytes === 10);
     assert.equal(tcp10?.parameters.reference, 'raw-tcp');
     assert.ok(Math.abs((tcp10?.metrics.latencyRatioX?.median ?? 0) - (tcp10?.metrics.oneWayLatencyUs.median ?? 0) / (raw10?.metrics.oneWayLatencyUs.median ?? 1)) < 1e-9);
-    assert.equal(out.records.filter((r) => r.source === 'paper').length, 5);
+    assert.equal(out.records.filter((r) => r.source === 'paper' && r.experiment === 'fig4-5').length, 5);
+    const crossovers = (source: string) => out.records.filter((r) => r.experiment === 'crossover' && r.source === source).map((r) => r.metrics.crossoverBytes.median);
+    assert.deepEqual(crossovers('paper'), [200], "Fig. 5's crossover as the paper gives it");
+    const curveOf = (name: string) => measured.filter((r) => r.parameters.configuration === name).map((r) => ({ sizeBytes: Number(r.parameters.sizeBytes), latencyUs: r.metrics.oneWayLatencyUs.median }));
+    const expected = crossover(curveOf('shm+des-ecb'), curveOf('tcp'));
+    assert.deepEqual(crossovers('measured'), expected ? [expected.sizeBytes] : [], 'the measured crossover is read off the measured curves (none when secure shm is never slower)');
     assert.deepEqual(out.plots.map((p) => p.name), ['fig4-small-messages', 'fig5-all-sizes', 'links-over-bare-references']);
     const tenByte = out.tables[0];
     assert.equal(tenByte.rows.length, 10);

@@ -32,6 +32,8 @@ export const PAPER_10_BYTE_US: { configuration: string; paperName: string; laten
   { configuration: 'tcp+des-ecb', paperName: 'TCP secure (DES/ECB)', latencyUs: 609 },
   { configuration: 'tls', paperName: 'TCP/SSL secure (SSLRef, DES/CBC)', latencyUs: 780 },
 ];
+/** Fig. 5's crossover: the size from which secure MPL (DES) is slower than unsecured TCP, interpolated in log(size) */
+const CROSSOVER = { slower: 'shm+des-ecb', reference: 'tcp' } as const;
 const PAPER = { crossoverBytes: 200, tlsOverNexusDes: 780 / 609, placementGainPct: { low: 5, high: 7 } };
 /** Issue 10's targets for a link over its bare reference, 10 B one way. */
 const TARGET_OVER_BARE: Partial<Record<string, number>> = { shm: 1.5, tcp: 1.3 };
@@ -80,6 +82,10 @@ function overBare(curves: Curve[], config: LinkConfig, sizeBytes: number): numbe
   return config.bare ? undefined : ratio(medianAt(curves, config.name, sizeBytes), medianAt(curves, referenceOf(config).name, sizeBytes));
 }
 
+const paperCrossover = (): ResultRecord => ({
+  scenario: 'pingpong', experiment: 'crossover', source: 'paper', threads: 2, status: 'completed', parameters: { ...CROSSOVER }, metrics: { crossoverBytes: single(PAPER.crossoverBytes) },
+});
+
 function curveRecords(curves: Curve[]): ResultRecord[] {
   const records: ResultRecord[] = [];
   for (const c of curves) {
@@ -107,6 +113,14 @@ function curveRecords(curves: Curve[]): ResultRecord[] {
       scenario: 'pingpong', experiment: 'fig4-5', source: 'paper', threads: 2, status: 'completed',
       parameters: { configuration: p.configuration, paperName: p.paperName, sizeBytes: 10 },
       metrics: { oneWayLatencyUs: single(p.latencyUs) },
+    });
+  }
+  const cross = crossover(curvePoints(curves, CROSSOVER.slower), curvePoints(curves, CROSSOVER.reference));
+  records.push(paperCrossover());
+  if (cross) {
+    records.push({
+      scenario: 'pingpong', experiment: 'crossover', source: 'measured', threads: 2, status: 'completed',
+      parameters: { ...CROSSOVER, firstSlowerAtBytes: cross.firstAboveBytes }, metrics: { crossoverBytes: single(cross.sizeBytes) },
     });
   }
   return records;
@@ -345,11 +359,23 @@ async function simulatePingpongScenario(ctx: ScenarioContext, measured: ResultRe
   });
   if (ctx.mode !== 'both') {
     records.push(...PAPER_10_BYTE_US.map((p): ResultRecord => ({ scenario: 'pingpong', experiment: 'fig4-5', source: 'paper', threads: 2, status: 'completed', parameters: { configuration: p.configuration, paperName: p.paperName, sizeBytes: 10 }, metrics: { oneWayLatencyUs: single(p.latencyUs) } })));
+    records.push(paperCrossover());
   }
   const simAt = (name: string, size: number) => results.find((r) => r.config === name && r.sizeBytes === size)?.oneWayLatencyUs;
   const measAt = (name: string, size: number) => measured.find((r) => r.source === 'measured' && r.experiment === 'fig4-5' && r.parameters.configuration === name && r.parameters.sizeBytes === size)?.metrics.oneWayLatencyUs?.median;
   const curve = (name: string) => results.filter((r) => r.config === name).map((r) => ({ sizeBytes: r.sizeBytes, latencyUs: r.oneWayLatencyUs }));
-  const cross = crossover(curve('shm+des-ecb'), curve('tcp'));
+  const cross = crossover(curve(CROSSOVER.slower), curve(CROSSOVER.reference));
+  if (cross) {
+    records.push(simulatedRecord(t, {
+      scenario: 'pingpong',
+      experiment: 'crossover',
+      parameters: { ...CROSSOVER, firstSlowerAtBytes: cross.firstAboveBytes },
+      metrics: { crossoverBytes: cross.sizeBytes },
+      threads: 2,
+      fit: 'predicted',
+      ...(isPaper ? { paper: { crossoverBytes: PAPER.crossoverBytes } } : {}),
+    }));
+  }
   const largest = sizes[sizes.length - 1];
   const paperOr = (v: number | undefined) => (isPaper ? v : undefined);
   const fitOf = (name: string) => (isPaper && (name === 'shm' || name === 'tcp') ? 'calibrated' : 'predicted');

@@ -59,6 +59,10 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
     assert.ok(!pp.run.records.some((r) => r.source === 'measured'), 'simulate measures nothing');
     const desAt10 = pp.run.records.find((r) => r.source === 'simulated' && r.parameters.configuration === 'shm+des-ecb' && r.parameters.sizeBytes === 10)!;
     assert.ok(Math.abs(desAt10.errorVsPaperPct!.oneWayLatencyUs - ((96 + 20 / 0.34 - 154) / 154) * 100) < 1e-3);
+    const cross = pp.run.records.filter((r) => r.experiment === 'crossover');
+    assert.deepEqual(cross.map((r) => `${r.source}/${r.fit ?? '-'}`).sort(), ['paper/-', 'simulated/predicted'], "Fig. 5's crossover: the paper's and the model's, predicted");
+    const simulatedCross = cross.find((r) => r.source === 'simulated')!;
+    assert.ok(Math.abs(simulatedCross.errorVsPaperPct!.crossoverBytes - ((simulatedCross.metrics.crossoverBytes.median - 200) / 200) * 100) < 1e-6);
     const cl = await runScenario(climate, { quick: true, topologyFile: profile('paper-001-sp2'), outParent: out, seed: 'harness', flags: {}, progress: quiet(), mode: 'simulate' });
     const own = cl.run.records.filter((r) => r.source === 'simulated' && r.parameters.traffic === 'the harness\'s model');
     assert.deepEqual(own.filter((r) => r.fit === 'calibrated').map((r) => `${r.parameters.intraTransport}/${r.parameters.mode}`), ['shm/none']);
