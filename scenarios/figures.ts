@@ -49,7 +49,7 @@ function paper001(): FigureRow[] {
   const table1 = (mode: string, intraTransport: string, name: string): FigureRow => ({
     paper: '001', figure: 'Table 1', quantity: `seconds per simulated day, ${name}, ${intraTransport === 'shm' ? 'MPL (shm)' : 'TCP'} inside partitions (simulated with the traffic Table 1 implies)`, unit: 's', scenario: 'climate', experiment: 'table1',
     // the simulated cell is SimGrid talking with PCCM2's traffic as Table 1 implies it (calibrated on three
-    // cells, the others predicted); the harness's own, much lighter layout is in the climate run's report
+    // cells, the others predicted); the harness's own layout (Table 1's bytes in far fewer messages) is in the climate run's report
     pick: { metric: 'secondsPerDay', where: { mode, intraTransport } }, simulated: { where: { profile: 'paper-001-sp2', traffic: 'implied by Table 1' } },
     measured: { where: { mechanism: mode === 'none' ? 'none' : 'des-ecb' } },
   });

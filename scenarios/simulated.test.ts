@@ -7,8 +7,11 @@ import { Progress } from '../engine/report/progress.js';
 import { runScenario } from '../engine/runner/cli.js';
 import type { Scenario } from '../engine/runner/scenario.js';
 import { simgridMissingReason } from '../engine/sim/simgrid.js';
-import { CLUSTER_CONFIG_DIR } from '../engine/topology/topology.js';
-import { climate } from './climate.js';
+import { costS } from '../engine/sim/profile.js';
+import { simulateClimate } from '../engine/sim/models/climate.js';
+import { workloadOf } from '../engine/link/climate/workload.js';
+import { CLUSTER_CONFIG_DIR, loadTopology } from '../engine/topology/topology.js';
+import { climate, harnessLayout, simulatedLayout, table1WorkloadPlan } from './climate.js';
 import { ctrSweep } from './ctr-sweep.js';
 import { pingpong } from './pingpong.js';
 
@@ -68,6 +71,26 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
     assert.deepEqual(own.filter((r) => r.fit === 'calibrated').map((r) => `${r.parameters.intraTransport}/${r.parameters.mode}`), ['shm/none']);
     assert.ok(Math.abs(own.find((r) => r.fit === 'calibrated')!.metrics.secondsPerDay.median - 574) < 1);
   }));
+
+test("the harness's layout in SimGrid sends the transposes the measured model sends, and all-secure pays their DES", withSimGrid, async () => {
+  const plan = table1WorkloadPlan();
+  const w = workloadOf(plan, 0);
+  const layout = harnessLayout();
+  assert.deepEqual(layout.atmosphere.transposes, { messages: w.transposeMessages, bytes: w.transposeBytes });
+  const perDay = w.transposeMessages * w.transposeBytes * plan.stepsPerDay;
+  assert.ok(Math.abs(perDay - plan.transposeBytesPerDay) / plan.transposeBytesPerDay < 0.01, `${perDay} B a day against the plan's ${plan.transposeBytesPerDay}`);
+  const sp2 = loadTopology(profile('paper-001-sp2'));
+  const cell = { intra: 'shm' as const, mode: 'all' as const, mechanism: 'des-ecb' };
+  const opts = { computeSPerStep: 0, couplings: 2 };
+  const [withTransposes] = (await simulateClimate(sp2, layout, [cell], opts)).results;
+  const [without] = (await simulateClimate(sp2, simulatedLayout(), [cell], opts)).results;
+  // the busiest rank seals what it sends to and opens what it gets from each neighbour, every step
+  const neighbours = Math.min(2, layout.atmosphere.ranks - 1);
+  const desS = costS(sp2.nodes[0].rates['des-ecb'], w.transposeBytes, 1) * w.transposeMessages;
+  const expectedS = 2 * neighbours * desS * plan.stepsPerDay;
+  const addedS = withTransposes.secondsPerDay - without.secondsPerDay;
+  assert.ok(Math.abs(addedS - expectedS) / expectedS < 0.05, `transposes add ${addedS.toFixed(1)} s a day, their DES alone ${expectedS.toFixed(1)} s`);
+});
 
 test('--mode simulate on a scenario without a model is refused by name', withSimGrid, () =>
   inTemp(async (out) => {

@@ -20,12 +20,16 @@ test('compute moves until the unsecured days stand to the cipher\'s extra second
   // one round: the slope is the sweep time scaled by how much slower the cipher ran than alone (10 / 5)
   const first = nextSweeps(plan, shape, [round(0, 3)], { sweepS: 0.001, cipherSPerDay: 5 });
   assert.ok(Math.abs(first - 12 / (0.001 * 72 * 2)) < 1e-9, String(first));
-  // two rounds on a line none = 3 + 0.1 x sweeps: the secant lands on 120 sweeps
-  assert.ok(Math.abs(nextSweeps(plan, shape, [round(0, 3), round(50, 8)], { sweepS: 1, cipherSPerDay: 1 }) - 120) < 1e-9);
+  // two rounds on a line none = 3 + 0.1 x sweeps (the model: 0.1 s a day a sweep, the cipher 10x slower than alone): the secant lands on 120 sweeps
+  const line = { sweepS: 0.1 / 72 / 10, cipherSPerDay: 1 };
+  assert.ok(Math.abs(nextSweeps(plan, shape, [round(0, 3), round(50, 8)], line) - 120) < 1e-9);
   // already there: it stays
-  assert.equal(nextSweeps(plan, shape, [round(0, 3), round(120, 15)], { sweepS: 1, cipherSPerDay: 1 }), 120);
+  assert.equal(nextSweeps(plan, shape, [round(0, 3), round(120, 15)], line), 120);
   // too slow already: fewer sweeps, never below none
-  assert.ok(nextSweeps(plan, shape, [round(0, 3), round(200, 23)], { sweepS: 1, cipherSPerDay: 1 }) < 200);
+  assert.ok(nextSweeps(plan, shape, [round(0, 3), round(200, 23)], line) < 200);
+  // two late rounds within noise of each other (a secant 50x under the model) do not send the next to no compute: the model's slope does
+  const noisy = nextSweeps(plan, shape, [round(0, 3), round(114, 14.4), round(140, 14.45)], line);
+  assert.ok(Math.abs(noisy - (140 + (15 - 14.45) / 0.1)) < 1e-9, String(noisy));
   assert.equal(nextSweeps(plan, shape, [round(10, 40)], { sweepS: 0.001, cipherSPerDay: 10 }), 0);
 });
 

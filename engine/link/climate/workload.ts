@@ -60,7 +60,10 @@ export function nextSweeps(plan: WorkloadPlan, shape: TableShape, rounds: Calibr
   const other = [...rounds].reverse().find((r) => r.workload.physicsSweeps.atmosphere !== sweeps);
   const secant = other ? (mean((t) => last.none[t]) - mean((t) => other.none[t])) / (sweeps - other.workload.physicsSweeps.atmosphere) : NaN;
   const slowdown = Math.max(extra / alone.cipherSPerDay, 1);
-  const slope = secant > 0 ? secant : alone.sweepS * plan.stepsPerDay * slowdown;
+  const modelled = alone.sweepS * plan.stepsPerDay * slowdown;
+  // Two rounds a few sweeps apart on a busy machine can differ by noise alone, and a secant near
+  // zero would send the next round to no compute at all: it is trusted within 3x of the model.
+  const slope = secant > modelled / 3 && secant < modelled * 3 ? secant : modelled;
   return Math.max(0, sweeps + shortBy / slope);
 }
 

@@ -26,6 +26,12 @@ export interface ClimatePartition {
    * a few simulated messages.
    */
   haloMessages?: number;
+  /**
+   * Besides the halo, each step: `messages` messages of `bytes` to and from each neighbour (the
+   * harness's stand-in for PCCM2's spectral transposes, engine/link/climate/rank.ts), simulated the
+   * same way as several halo messages.
+   */
+  transposes?: { messages: number; bytes: number };
 }
 
 export interface ClimateLayout {
@@ -109,14 +115,19 @@ function cellActors(t: Topology, layout: ClimateLayout, cell: ClimateCell, prefi
       coupling.push(...seal(part.rowsBytes[p.rank], intraSecured), ['send', box(`gather.${p.model}`), part.rowsBytes[p.rank]]);
       coupling.push(['recv', box(`scatter.${me}`)], ...seal(part.rowsBytes[p.rank], intraSecured));
     }
-    const step: Op[] = [];
-    const k = part.haloMessages ?? 1;
-    const haloTotal = k * part.haloBytes;
-    if (k > 1 && neighbours.length) step.push(['sleep', (k - 1) * intraLink.latencyS]);
-    for (const n of neighbours) step.push(...seal(haloTotal, intraSecured, k), ['isend', box(`halo.${p.model}${n}.from${p.rank}`), haloTotal]);
-    for (const n of neighbours) step.push(['irecv', box(`halo.${me}.from${n}`)]);
-    step.push(['wait']);
-    for (let i = 0; i < neighbours.length; i++) step.push(...seal(haloTotal, intraSecured, k));
+    /** `k` messages of `bytes` to and from each neighbour: one message of their total, a latency for each other, sealed one by one */
+    const exchange = (kind: string, k: number, bytes: number): Op[] => {
+      const ops: Op[] = [];
+      const total = k * bytes;
+      if (k > 1 && neighbours.length) ops.push(['sleep', (k - 1) * intraLink.latencyS]);
+      for (const n of neighbours) ops.push(...seal(total, intraSecured, k), ['isend', box(`${kind}.${p.model}${n}.from${p.rank}`), total]);
+      for (const n of neighbours) ops.push(['irecv', box(`${kind}.${me}.from${n}`)]);
+      ops.push(['wait']);
+      for (let i = 0; i < neighbours.length; i++) ops.push(...seal(total, intraSecured, k));
+      return ops;
+    };
+    const step: Op[] = exchange('halo', part.haloMessages ?? 1, part.haloBytes);
+    if (part.transposes && part.transposes.messages > 0) step.push(...exchange('transpose', part.transposes.messages, part.transposes.bytes));
     step.push(['exec', opts.computeSPerStep * part.relativeWork * CORE_SPEED_FLOPS * share]);
     return { name: box(me), host: p.host, ops: [['loop', opts.couplings, [...coupling, ['loop', part.stepsPerCoupling, step]]], ['mark', 'end']] };
   });
