@@ -6,6 +6,7 @@ import { writePage } from '../engine/report/page.js';
 import { promote } from '../engine/report/reference.js';
 import { loadRuns } from '../engine/report/runs.js';
 import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { makeOutDir } from '../engine/runtime/out-dir.js';
 import { projectPath } from '../engine/runtime/project.js';
 import { FIGURES, PAPERS } from '../scenarios/figures.js';
 import { scenarios } from '../scenarios/index.js';
@@ -47,6 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     const referenceRoot = dirFlag('reference', projectPath('reports', 'reference'));
     if (flags.note !== undefined && flags.promote === undefined) throw new UsageError('--note goes with --promote');
     if (typeof flags.promote === 'string') {
+      makeOutDir(referenceRoot, 'the reference set');
       const { dir, files } = await promote(flags.promote, referenceRoot, scenarios.map((x) => x.name), typeof flags.note === 'string' ? flags.note : undefined);
       process.stdout.write(`promoted into ${path.relative(process.cwd(), dir) || dir}: ${files.join(', ')}; README.md rewritten\n`);
       return 0;
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     const skipped = [...reference.skipped, ...local.skipped];
     for (const s of skipped) process.stderr.write(`warning: ${s.file} ${s.problem}: left out\n`);
     const outDir = dirFlag('out', projectPath('reports'));
+    makeOutDir(outDir, 'the folder of the report page'); // before the page's own mkdir, which would spin under /proc
     const { htmlFile, markdownFile } = await writePage({
       papers: PAPERS,
       scenarios,

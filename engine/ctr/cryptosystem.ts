@@ -5,11 +5,12 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { makeOutDir, OutDirError } from '../runtime/out-dir.js';
 import { placement, type Topology } from '../topology/topology.js';
 import { onThisHost, suitsCallingThread, threadsFor, type HostPlacement, type ThreadPlan } from './capacity.js';
 import { commitParts, placeNew, syncFile, type StagedFile } from './commit.js';
 import { CtrFormatError } from './errors.js';
-import { fileInTheWay, fsError, onFile } from './fs-errors.mjs';
+import { fsError, onFile } from './fs-errors.mjs';
 import { whileRegistered } from './interrupt.js';
 import { deriveSubkeys } from './key.js';
 import { childFolder, partFileName, planPartition, plainRange, type Integrity, type PartitionPlan } from './layout.js';
@@ -86,15 +87,11 @@ function asUserError(err: unknown): Error {
 
 /** Makes `folder` (and its parents); returns the folders that did not exist, outermost first, for removal on failure. */
 export function makeFolder(folder: string, what: string): string[] {
-  const created: string[] = [];
-  for (let f = path.resolve(folder); !fs.existsSync(f); f = path.dirname(f)) created.unshift(f);
   try {
-    fs.mkdirSync(folder, { recursive: true });
+    return makeOutDir(folder, what);
   } catch (err) {
-    const blocker = fileInTheWay(folder);
-    throw new CtrFormatError(blocker ? `${folder}: cannot create ${what}: ${blocker} is a file, not a folder` : fsError(err, folder, `create ${what}`).message);
+    throw err instanceof OutDirError ? new CtrFormatError(err.message) : err;
   }
-  return created;
 }
 
 /** Removes the folders a failed run created, innermost first, when they hold nothing. */

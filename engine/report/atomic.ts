@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { makeOutDir } from '../runtime/out-dir.js';
 
 /** A sibling name for work in progress: same folder (so rename is atomic), clearly temporary. */
 export function temporaryName(finalPath: string): string {
@@ -24,7 +25,7 @@ export async function writeFileAtomic(finalPath: string, data: string | Uint8Arr
  * on failure nothing is left behind.
  */
 export async function writeDirAtomic(finalDir: string, fill: (tmpDir: string) => Promise<void>): Promise<void> {
-  await fs.mkdir(path.dirname(finalDir), { recursive: true });
+  makeOutDir(path.dirname(finalDir), 'the folder of the run');
   const tmp = temporaryName(finalDir);
   await fs.mkdir(tmp);
   try {
