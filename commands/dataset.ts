@@ -1,8 +1,7 @@
 // `npm run dataset -- [--up-to SIZE] [--seed TEXT] [--record]`: makes paper 000's seeded files in the
 // cache and prints their SHA-256; --record writes them to datasets/checksums.json (default seed only).
-import fs from 'node:fs';
 import path from 'node:path';
-import { CACHE_DIR, CHECKSUMS_FILE, DEFAULT_SEED, ensureDataset, PAPER_000_SIZES, sha256File, writeDataset } from '../datasets/generator.js';
+import { CACHE_DIR, CHECKSUMS_FILE, DEFAULT_SEED, ensureDataset, PAPER_000_SIZES, seededDigest, sha256File } from '../datasets/generator.js';
 import { writeFileAtomic } from '../engine/report/atomic.js';
 import { formatBytes } from '../engine/report/format.js';
 import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
@@ -29,18 +28,9 @@ export async function main(argv: string[]): Promise<number> {
     const recorded: Record<string, string> = {};
     for (const { label, sizeBytes } of PAPER_000_SIZES.filter((s) => s.sizeBytes <= upTo)) {
       const started = performance.now();
-      let file: string;
-      if (flags.record) {
-        // Recording must not trust the recorded value it is about to replace.
-        file = path.join(CACHE_DIR, `record-${sizeBytes}.bin`);
-        fs.mkdirSync(CACHE_DIR, { recursive: true });
-        recorded[`${seed}:${sizeBytes}`] = await writeDataset(file, sizeBytes, seed);
-        fs.rmSync(file);
-      } else {
-        file = await ensureDataset(sizeBytes, seed);
-      }
+      // Recording must not trust the recorded value it is about to replace: the bytes are made again, in memory.
+      const sha = flags.record ? (recorded[`${seed}:${sizeBytes}`] = seededDigest(sizeBytes, seed)) : await sha256File(await ensureDataset(sizeBytes, seed));
       const ms = performance.now() - started;
-      const sha = flags.record ? recorded[`${seed}:${sizeBytes}`] : await sha256File(file);
       process.stdout.write(`${formatBytes(sizeBytes).padEnd(9)} (paper: ${label.padEnd(6)}) ${String(sizeBytes).padStart(10)} B  ${sha}  ${(sizeBytes / 1e6 / (ms / 1000)).toFixed(0)} MB/s\n`);
     }
     if (flags.record) {

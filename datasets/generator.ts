@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import seedrandom from 'seedrandom';
 import { temporaryName } from '../engine/report/atomic.js';
+import { makeOutDir } from '../engine/runtime/out-dir.js';
 import { projectPath } from '../engine/runtime/project.js';
 
 const KiB = 1024;
@@ -69,8 +70,14 @@ export class SeededBytes {
   }
 }
 
+/**
+ * The cache file of (seed, size). The readable part alone would map `a.b` and `a_b` to one file (a
+ * run with one seed used the other's bytes); the digest of the exact seed keeps names one-to-one.
+ */
 export function datasetName(sizeBytes: number, seed: string): string {
-  return `${seed.replace(/[^A-Za-z0-9_-]/g, '_')}-${sizeBytes}.bin`;
+  const readable = seed.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 40);
+  const exact = createHash('sha256').update(seed, 'utf8').digest('hex').slice(0, 32);
+  return `${readable}-${exact}-${sizeBytes}.bin`;
 }
 
 /** Bytes of the seeded datasets of these sizes that are not in the cache yet (what a run would generate). */
@@ -87,58 +94,92 @@ function recordedChecksums(): Record<string, string> {
   return JSON.parse(fs.readFileSync(CHECKSUMS_FILE, 'utf8')) as Record<string, string>;
 }
 
-/** Writes `sizeBytes` seeded bytes to `file` (via a temporary name) and returns their SHA-256. */
-export async function writeDataset(file: string, sizeBytes: number, seed: string): Promise<string> {
+/** Calls `each` with the successive chunks (at most CHUNK_BYTES) of the seeded stream of (seed, size). */
+function forEachSeededChunk(sizeBytes: number, seed: string, each: (chunk: Uint8Array, offset: number) => void): void {
   if (!Number.isInteger(sizeBytes) || sizeBytes < 0) throw new Error(`dataset size must be a whole number of bytes, got ${sizeBytes}`);
   const gen = new SeededBytes(`${seed}:${sizeBytes}`);
+  const chunk = new Uint8Array(CHUNK_BYTES);
+  for (let done = 0; done < sizeBytes; done += CHUNK_BYTES) {
+    gen.fill(chunk);
+    each(chunk.subarray(0, Math.min(CHUNK_BYTES, sizeBytes - done)), done);
+  }
+}
+
+/** The SHA-256 of the seeded dataset of (seed, size), made in memory a chunk at a time (nothing written). */
+export function seededDigest(sizeBytes: number, seed: string): string {
+  const hash = createHash('sha256');
+  forEachSeededChunk(sizeBytes, seed, (chunk) => hash.update(chunk));
+  return hash.digest('hex');
+}
+
+/** Writes `sizeBytes` seeded bytes to `file` (via a new temporary name, renamed over it) and returns their SHA-256. */
+export async function writeDataset(file: string, sizeBytes: number, seed: string): Promise<string> {
   const hash = createHash('sha256');
   const tmp = temporaryName(file);
-  const fd = fs.openSync(tmp, 'w');
+  let fd: number | undefined;
   try {
-    const chunk = new Uint8Array(CHUNK_BYTES);
-    for (let written = 0; written < sizeBytes; ) {
-      gen.fill(chunk);
-      const n = Math.min(CHUNK_BYTES, sizeBytes - written);
-      const part = chunk.subarray(0, n);
+    fd = fs.openSync(tmp, 'wx', 0o644);
+    const out = fd;
+    forEachSeededChunk(sizeBytes, seed, (part) => {
       hash.update(part);
-      for (let off = 0; off < n; ) off += fs.writeSync(fd, part, off, n - off);
-      written += n;
-    }
+      for (let off = 0; off < part.length; ) off += fs.writeSync(out, part, off, part.length - off);
+    });
     fs.closeSync(fd);
+    fd = undefined;
     fs.renameSync(tmp, file);
   } catch (err) {
-    fs.closeSync(fd);
+    if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw err;
   }
   return hash.digest('hex');
 }
 
-/** Cached files whose bytes were hashed in this process, with the stat they had then (a write changes it). */
+/** Whether `file` holds exactly the seeded bytes of (seed, size): read back against the stream made again. */
+function holdsSeededBytes(file: string, sizeBytes: number, seed: string): boolean {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  try {
+    if (!fs.fstatSync(fd).isFile()) return false;
+    const got = Buffer.alloc(CHUNK_BYTES);
+    let same = true;
+    forEachSeededChunk(sizeBytes, seed, (chunk, offset) => {
+      if (!same) return;
+      let n = 0;
+      for (let r = -1; r !== 0 && n < chunk.length; n += r) r = fs.readSync(fd, got, n, chunk.length - n, offset + n);
+      same = n === chunk.length && got.subarray(0, n).equals(chunk);
+    });
+    return same && fs.readSync(fd, got, 0, 1, sizeBytes) === 0;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Cached files whose bytes were checked in this process, with the stat they had then (a write changes it). */
 const verified = new Map<string, string>();
 const statKey = (st: fs.BigIntStats) => `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}:${st.ctimeNs}`;
 
 /**
  * The path of the seeded dataset of this size, generated into the git-ignored cache on first use.
- * A cached file is used only once its bytes hash to the SHA-256 recorded in datasets/checksums.json
- * for (seed, size), or, for an unrecorded seed, to the checksum written beside it when it was made:
- * a same-size bit flip on disk is caught, and the file made again. The hash runs once per file and
- * process (about 1 s for 1 GiB), again only if the file has changed since.
+ * A cached file is trusted only against what whoever can write the cache folder cannot rewrite
+ * beside it: for a seed recorded in datasets/checksums.json (committed), its SHA-256 there; for any
+ * other seed, the bytes made again from the seed and compared (a checksum kept in the cache folder,
+ * as before, could be changed together with the file). A mismatch, a link or a non-file is replaced.
+ * The check runs once per file and process (about 1 s for 1 GiB hashed, 2-3 s regenerated), again
+ * only if the file has changed since.
  */
 export async function ensureDataset(sizeBytes: number, seed = DEFAULT_SEED, cacheDir = CACHE_DIR): Promise<string> {
-  fs.mkdirSync(cacheDir, { recursive: true });
+  makeOutDir(cacheDir, 'the dataset cache');
   const file = path.join(cacheDir, datasetName(sizeBytes, seed));
-  const sidecar = `${file}.sha256`;
   const recorded = recordedChecksums()[`${seed}:${sizeBytes}`];
-  const st = fs.statSync(file, { bigint: true, throwIfNoEntry: false });
-  if (st && st.isFile() && st.size === BigInt(sizeBytes) && fs.existsSync(sidecar)) {
-    const expected = recorded ?? fs.readFileSync(sidecar, 'utf8').trim();
+  const st = fs.lstatSync(file, { bigint: true, throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new Error(`${file}: a folder is where this dataset goes in the cache; remove it`);
+  if (st && st.isFile() && st.size === BigInt(sizeBytes)) {
     if (verified.get(file) === statKey(st)) return file;
-    if ((await sha256File(file)) === expected) {
+    if (recorded ? (await sha256File(file)) === recorded : holdsSeededBytes(file, sizeBytes, seed)) {
       verified.set(file, statKey(st));
       return file;
     }
-    process.stderr.write(`dataset ${path.basename(file)}: its bytes no longer match its SHA-256 (changed on disk); making it again\n`);
+    process.stderr.write(`dataset ${path.basename(file)}: its bytes are not the seeded ones (changed on disk); making it again\n`);
   }
   const sha256 = await writeDataset(file, sizeBytes, seed);
   if (recorded && recorded !== sha256) {
@@ -147,8 +188,7 @@ export async function ensureDataset(sizeBytes: number, seed = DEFAULT_SEED, cach
       `dataset ${path.basename(file)}: SHA-256 ${sha256} differs from the recorded ${recorded} (datasets/checksums.json): the generator changed`,
     );
   }
-  fs.writeFileSync(sidecar, `${sha256}\n`);
-  verified.set(file, statKey(fs.statSync(file, { bigint: true })));
+  verified.set(file, statKey(fs.lstatSync(file, { bigint: true })));
   return file;
 }
 
