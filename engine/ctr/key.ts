@@ -4,6 +4,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import { writeFileAtomic } from '../report/atomic.js';
+import { readSmallFile, SmallFileError } from '../runtime/small-file.js';
 
 export const KEY_BYTES = 16;
 
@@ -20,12 +21,15 @@ export function parseKey(content: Buffer, file: string): Buffer {
   );
 }
 
+/** A key file is 16 bytes raw or 32 hex characters with some white space: anything much longer is not one. */
+const KEY_FILE_MAX_BYTES = 4096;
+
 export function readKeyFile(file: string): Buffer {
   let content: Buffer;
   try {
-    content = fs.readFileSync(file);
+    content = readSmallFile(file, KEY_FILE_MAX_BYTES, 'the key file');
   } catch (err) {
-    throw new KeyFileError(`${file}: cannot read the key file (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw err instanceof SmallFileError ? new KeyFileError(err.message) : err;
   }
   return parseKey(content, file);
 }

@@ -148,6 +148,13 @@ describe('what a topology may declare (issue 9, item 7)', () => {
       [(o) => ({ ...o, nodes: [{ ...o.nodes[0], cores: 1e308 }, o.nodes[1]] }), /field "nodes\[0\]\.cores" 1e\+308 is more cores than any machine has \(at most 4096\)/],
       [(o) => ({ ...o, processesPerNode: 5 }), /field "processesPerNode" 5 is more than nodes\[0\]\.cores \(4\)/],
       [(o) => ({ ...o, processesPerNode: 1e308 }), /field "processesPerNode" 1e\+308 is more/],
+      // issue 22: values no machine has, which loaded and reached SimGrid (5.9e303 ms) or tc
+      [(o) => ({ ...o, links: [{ ...o.links[0], bandwidth: '1e-300Gbit/s' }] }), /f\.json: field "links\[0\]\.bandwidth" "1e-300Gbit\/s" is outside what any real bandwidth is: below 1bit\/s \(a bandwidth is 1bit\/s to 1Pbit\/s\)$/],
+      [(o) => ({ ...o, links: [{ ...o.links[0], bandwidth: '1e7Gbit/s' }] }), /field "links\[0\]\.bandwidth" "1e7Gbit\/s" is outside what any real bandwidth is: above 1Pbit\/s/],
+      [(o) => ({ ...o, links: [{ ...o.links[0], latency: '1e300s' }] }), /field "links\[0\]\.latency" "1e300s" is outside what any real duration is: above 1 hour \(a duration is 0 or 1ns to 1 hour\)/],
+      [(o) => ({ ...o, links: [{ ...o.links[0], latency: '1e-300s' }] }), /field "links\[0\]\.latency" "1e-300s" is outside what any real duration is: below 1ns/],
+      [(o) => ({ ...o, nodes: [{ ...o.nodes[0], memory: '1e30GB' }, o.nodes[1]] }), /field "nodes\[0\]\.memory" "1e30GB" is outside what any real size is: above 1 PiB/],
+      [(o) => ({ ...o, nodes: [{ ...o.nodes[0], memory: '0.5b' }, o.nodes[1]] }), /field "nodes\[0\]\.memory" "0\.5b" is outside what any real size is: below 1 byte/],
     ];
     for (const [mutate, message] of cases) assert.throws(() => parseTopology(mutate(valid()), 'f.json'), message);
   });

@@ -2,9 +2,9 @@
 // scenarios decide what runs. Validated once at load, every message naming the file and the field.
 // A hardware figure may carry where it comes from, `{ "value": "100Mbit/s", "source": "paper: ..." }`:
 // the simulator (engine/sim) only runs on profiles whose every figure has one.
-import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readSmallFile, SmallFileError } from '../runtime/small-file.js';
 import { parseBandwidthBytesPerS, parseDurationS, parseSizeBytes } from './units.js';
 import { NODE_NAME, topologyProblem } from './validate.js';
 
@@ -235,12 +235,15 @@ export function parseTopology(raw: unknown, file: string): Topology {
   };
 }
 
+/** A cluster config lists some nodes and links: a file over 1 MiB is not one (/dev/zero never ends). */
+const TOPOLOGY_FILE_MAX_BYTES = 1024 * 1024;
+
 export function loadTopology(file: string): Topology {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readSmallFile(file, TOPOLOGY_FILE_MAX_BYTES, 'the cluster-config file').toString('utf8');
   } catch (err) {
-    throw new TopologyError(`${file}: cannot read the cluster-config file (${(err as NodeJS.ErrnoException).code ?? err})`);
+    throw err instanceof SmallFileError ? new TopologyError(err.message) : err;
   }
   let raw: unknown;
   try {
