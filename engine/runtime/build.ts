@@ -49,6 +49,46 @@ export function staleSource(root = projectPath()): string | undefined {
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
+/** Whether process `pid` is gone (a lock it holds is left over). */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/**
+ * Takes the build lock (a file holding the builder's pid): its descriptor, or undefined while a live
+ * process holds it. A lock whose process is gone (a build killed by SIGKILL, or Ctrl-C, which runs no
+ * clean-up) is taken over: it used to stall every later command for two minutes and then fail.
+ */
+export function takeBuildLock(lock = LOCK): number | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = fs.openSync(lock, 'wx');
+      fs.writeSync(fd, `${process.pid}\n`);
+      return fd;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    let holder: number;
+    let ageMs: number;
+    try {
+      holder = Number(fs.readFileSync(lock, 'utf8').trim());
+      ageMs = Date.now() - fs.statSync(lock).mtimeMs;
+    } catch {
+      continue; // released meanwhile: try again
+    }
+    // an empty lock is one being written, or one from before locks named their holder
+    const left = Number.isInteger(holder) && holder > 0 ? gone(holder) : ageMs > LOCK_WAIT_MS;
+    if (!left) return undefined;
+    fs.rmSync(lock, { force: true });
+  }
+  return undefined;
+}
+
 /**
  * Rebuilds dist/ when a source is newer; one process builds while any other started meanwhile waits.
  * node:child_process (and the node:net it loads, some 15 ms) is imported only to rebuild.
@@ -57,10 +97,8 @@ export async function ensureBuilt(): Promise<void> {
   const stale = staleSource();
   if (!stale) return;
   fs.mkdirSync(projectPath('dist'), { recursive: true });
-  let fd: number;
-  try {
-    fd = fs.openSync(LOCK, 'wx');
-  } catch {
+  const fd = takeBuildLock();
+  if (fd === undefined) {
     const until = Date.now() + LOCK_WAIT_MS;
     while (fs.existsSync(LOCK) && Date.now() < until) sleep(100);
     if (staleSource()) throw new Error(`dist/ is out of date and another build holds ${path.relative(process.cwd(), LOCK)}: run npm run build`);
