@@ -3,10 +3,12 @@
 // the names use an HKDF-derived subkey so that no key is used for two jobs.
 import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import { writeFileAtomic } from '../report/atomic.js';
+import { temporaryName } from '../report/atomic.js';
+import { fsError } from './fs-errors.mjs';
 import { readSmallFile, SmallFileError } from '../runtime/small-file.js';
 
 export const KEY_BYTES = 16;
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 export class KeyFileError extends Error {}
 
@@ -34,12 +36,37 @@ export function readKeyFile(file: string): Buffer {
   return parseKey(content, file);
 }
 
-/** Writes a new random key as 32 hex characters, readable by its owner only. */
+/**
+ * Writes a new random key as 32 hex characters, readable by its owner only from its first byte on,
+ * and never over a file: it is written under a temporary name and linked into place, which fails if
+ * a file appeared there meanwhile (two keygens at once each reported a new key, and one replaced the
+ * other's; a check then rename cannot see that).
+ */
 export async function writeNewKeyFile(file: string): Promise<Buffer> {
-  if (fs.existsSync(file)) throw new KeyFileError(`${file}: already exists; a key file is never overwritten`);
+  const exists = () => new KeyFileError(`${file}: already exists; a key file is never overwritten`);
+  if (fs.existsSync(file)) throw exists();
   const key = randomBytes(KEY_BYTES);
-  await writeFileAtomic(file, `${key.toString('hex')}\n`);
-  fs.chmodSync(file, 0o600);
+  const tmp = temporaryName(file);
+  try {
+    const fd = fs.openSync(tmp, 'wx', 0o600);
+    try {
+      fs.writeFileSync(fd, `${key.toString('hex')}\n`);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    try {
+      fs.linkSync(tmp, file);
+    } catch (err) {
+      if (!NO_HARD_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      fs.copyFileSync(tmp, file, fs.constants.COPYFILE_EXCL); // a file system without hard links: still exclusive
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+    throw new KeyFileError(fsError(err, file, 'write the key file').message);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
   return key;
 }
 
