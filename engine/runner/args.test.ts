@@ -13,7 +13,8 @@ const specs: FlagSpec[] = [
 ];
 
 test('flags, values and positionals; -h is --help', () => {
-  assert.deepEqual(parseArgs(['a', '--quick', '--out', 'x', 'b', '--out=y'], specs), { positional: ['a', 'b'], flags: { quick: true, out: 'y' } });
+  assert.deepEqual(parseArgs(['a', '--quick', '--out', 'x', 'b'], specs), { positional: ['a', 'b'], flags: { quick: true, out: 'x' } });
+  assert.deepEqual(parseArgs(['--out=y'], specs).flags, { out: 'y' });
   assert.deepEqual(parseArgs(['-h'], specs).flags, { help: true });
   assert.throws(() => parseArgs(['-h'], specs.filter((s) => s.name !== 'help')), /unknown flag -h/);
 });
@@ -27,7 +28,7 @@ test('values are checked as they are parsed, sizes converted to bytes', () => {
   assert.throws(() => parseArgs(['--reps', 'abc'], specs), (e: Error) => e instanceof UsageError && e.message === '--reps must be a positive integer (decimal digits), got "abc"');
   assert.throws(() => parseArgs(['--reps', '2.5'], specs), /--reps must be a positive integer \(decimal digits\), got "2\.5"/);
   assert.throws(() => parseArgs(['--max-size', '10 furlongs'], specs), /--max-size: "10 furlongs" has an unknown size unit "furlongs"/);
-  assert.throws(() => parseArgs(['--max-size', '0.3B'], specs), /--max-size: "0\.3B" is not a whole, positive number of bytes/);
+  assert.throws(() => parseArgs(['--max-size', '0.3B'], specs), /--max-size: "0\.3B" is outside what any real size is: below 1 byte/);
   assert.throws(() => parseArgs(['--sizes', '10,,1KiB'], specs), /--sizes: "" is not a size/);
   assert.throws(() => parseArgs(['--launcher', 'mpirn'], specs), /--launcher must be local or mpirun, got "mpirn" \(did you mean "mpirun"\?\)/);
   assert.equal(checkValue({ name: 'port', kind: 'port', description: '' }, '0'), '0');
@@ -63,6 +64,18 @@ test('did you mean: typos, swapped letters, parts of a name, scoped names', () =
   assert.equal(closest('xyz', ['scenario', 'ctr']), undefined);
   assert.equal(didYouMean('scenari', ['scenario'], 'word'), ' (did you mean "scenario"?)');
   assert.equal(didYouMean('qiuck', ['quick']), ' (did you mean --quick?)');
+});
+
+test('a flag given twice, a value that is a flag, a name Node cannot decode: refused, not acted on silently (issue 22)', () => {
+  assert.throws(() => parseArgs(['--out', 'x', '--out=y'], specs), (e: Error) => e instanceof UsageError && e.message === '--out is given twice ("x", then "y"): give it once');
+  assert.throws(() => parseArgs(['--reps', '2', '--reps', '3'], specs), /--reps is given twice \("2", then "3"\)/);
+  // `ctr keygen --out --help` wrote a key file named "--help"
+  assert.throws(() => parseArgs(['--out', '--help'], specs), { message: '--out needs a value (DIR), got the flag-like "--help"; write --out=--help if that is the value' });
+  assert.throws(() => parseArgs(['--out', '-h'], specs), /--out needs a value \(DIR\), got the flag-like "-h"/);
+  assert.deepEqual(parseArgs(['--out=--help'], specs).flags, { out: '--help' }, 'written with = it is the value');
+  // argv bytes that are not UTF-8 reach Node as U+FFFD: \xff.bin and \xfe.bin would be one name
+  assert.throws(() => parseArgs(['--out', 'a\uFFFD.bin'], specs), /"a\uFFFD\.bin" holds bytes that are not valid UTF-8/);
+  assert.throws(() => parseArgs(['a\uFFFD'], specs), /holds bytes that are not valid UTF-8/);
 });
 
 test('integers are strict decimals: no hex, exponents, signs, spaces or fractions (issue 9)', () => {

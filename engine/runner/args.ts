@@ -153,12 +153,22 @@ export function checkValue(spec: FlagSpec, raw: string, shownName = spec.name): 
   }
 }
 
+/**
+ * Node decodes argv as UTF-8 and turns bytes that are not into U+FFFD: a file named with such bytes
+ * cannot be opened by the name it receives, and two such names become one (two inputs' parts under one
+ * name). Refused, rather than acted on under a name that is not the user's.
+ */
+function undecodable(arg: string): void {
+  if (arg.includes('\uFFFD')) throw new UsageError(`"${arg}" holds bytes that are not valid UTF-8 (shown as \uFFFD), which Node cannot pass on exactly: rename the file, or use a name in UTF-8`);
+}
+
 export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] === '-h' && byName.has('help') ? '--help' : argv[i];
+    undecodable(arg);
     if (!arg.startsWith('-') || arg === '-') {
       positional.push(arg);
       continue;
@@ -171,6 +181,10 @@ export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
     if (spec.value) {
       const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`--${name} needs a value (${spec.value})`);
+      // `--out --help` wrote a key file named "--help": a value that looks like a flag is one forgotten
+      if (eq < 0 && /^-[A-Za-z-]/.test(value)) throw new UsageError(`--${name} needs a value (${spec.value}), got the flag-like "${value}"; write --${name}=${value} if that is the value`);
+      if (flags[name] !== undefined) throw new UsageError(`--${name} is given twice ("${flags[name]}", then "${value}"): give it once`);
+      undecodable(value);
       flags[name] = checkValue(spec, value);
     } else {
       if (eq >= 0) throw new UsageError(`--${name} is a switch and takes no value`);
