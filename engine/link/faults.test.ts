@@ -52,13 +52,17 @@ describe('a peer killed mid-link', () => {
     try {
       const link = await peer.open({ name: 'shm', transport: 'shm', mechanism: 'none' });
       await link.bounce(new Uint8Array(10));
-      // Twice the 4 MiB ring: the sender waits for room the dead reader never makes.
-      const big = settle(link.startpoint.send('data', new Uint8Array(8 << 20)));
+      // Twelve times the 4 MiB ring: the send fills it and waits for room before this thread goes on,
+      // and the reader dies before this thread gives the writer another turn, so that draining the
+      // rest would take the dead reader 44 MiB more. A send that resolves is a failure.
+      let settled = false;
+      const big = settle(link.startpoint.send('data', new Uint8Array(48 << 20)).finally(() => (settled = true)));
       const echo = settle(link.endpoint.receive(link.transport));
+      assert.equal(settled, false, 'the send is waiting for room when the reader dies');
       peer.kill();
       const sent = await big;
       assert.ok(!sent.hang, 'the send still waits');
-      if (sent.error !== undefined) assert.ok(sent.error instanceof LinkDownError, String(sent.error));
+      assert.ok(sent.error instanceof LinkDownError, `the send fails with a LinkDownError, got ${sent.error instanceof Error ? sent.error.message : 'a send that resolved'}`);
       assertLinkDown(await echo, 'the receive of the echo');
     } finally {
       await peer.stop();
