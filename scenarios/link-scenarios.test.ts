@@ -1,23 +1,42 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { describe, test } from 'node:test';
 import { crossover } from '../engine/link/analysis.js';
 import { Progress } from '../engine/report/progress.js';
 import { recordErrors } from '../engine/report/result-schema.js';
-import type { ScenarioContext } from '../engine/runner/scenario.js';
-import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../engine/topology/topology.js';
+import { runScenario, scenarioFlags } from '../engine/runner/cli.js';
+import type { Scenario, ScenarioOutput } from '../engine/runner/scenario.js';
+import { DEFAULT_TOPOLOGY_FILE } from '../engine/topology/topology.js';
 import { climate } from './climate.js';
+import { scenarios } from './index.js';
 import { pingpong } from './pingpong.js';
+import { checkRunFolder } from './run-folder-check.js';
 import { Writable } from 'node:stream';
 
-function context(flags: Record<string, string>): ScenarioContext {
+/**
+ * Runs `scenario` through the runner, as `npm run scenario` does, into a temporary folder; checks the
+ * folder it writes (results.json, CSV, plots, tables) and returns what the scenario produced.
+ */
+async function runAndCheck(scenario: Scenario, given: Record<string, string>, plots: string[]): Promise<ScenarioOutput> {
+  const entry = scenarios.find((s) => s.name === scenario.name)!;
+  let output: ScenarioOutput | undefined;
+  const capturing: Scenario = { ...scenario, run: async (ctx) => (output = await scenario.run(ctx)) };
   const quiet = Object.assign(new Writable({ write: (_c, _e, done) => done() }), { isTTY: false }) as unknown as NodeJS.WriteStream;
-  return { quick: true, seed: 'test', topology: loadTopology(DEFAULT_TOPOLOGY_FILE), flags, progress: new Progress(quiet, false), scratchDir: os.tmpdir() };
+  const outParent = fs.mkdtempSync(path.join(os.tmpdir(), `scenario-${scenario.name}-`));
+  try {
+    const { dir, run } = await runScenario(capturing, { quick: true, topologyFile: DEFAULT_TOPOLOGY_FILE, outParent, seed: 'test', flags: scenarioFlags([entry], given).get(scenario.name)!, progress: new Progress(quiet, false) });
+    checkRunFolder(dir, run, plots);
+  } finally {
+    fs.rmSync(outParent, { recursive: true, force: true });
+  }
+  return output!;
 }
 
 describe('paper 001 scenarios, shortened', () => {
-  test('pingpong measures every configuration and fills its tables', async () => {
-    const out = await pingpong.run(context({ sizes: '10,1024', iterations: '20' }));
+  test('pingpong measures every configuration and fills its tables; its run folder is written and read back', async () => {
+    const out = await runAndCheck(pingpong, { sizes: '10,1024', iterations: '20' }, ['fig4-small-messages', 'fig5-all-sizes', 'links-over-bare-references']);
     const measured = out.records.filter((r) => r.experiment === 'fig4-5' && r.source === 'measured');
     // 8 links and 2 bare references (raw-shm, raw-tcp), at 2 sizes
     assert.equal(measured.length, 10 * 2);
@@ -42,8 +61,8 @@ describe('paper 001 scenarios, shortened', () => {
     assert.deepEqual(recordErrors(out.records), [], 'records follow engine/report/result.schema.json');
   });
 
-  test('climate runs every Table 1 cell and its fields match across modes', async () => {
-    const out = await climate.run(context({ steps: '4', reps: '1', 'calibration-rounds': '1' }));
+  test('climate runs every Table 1 cell and its fields match across modes; its run folder is written and read back', async () => {
+    const out = await runAndCheck(climate, { steps: '4', reps: '1', 'calibration-rounds': '1' }, []);
     const measured = out.records.filter((r) => r.source === 'measured' && r.experiment === 'table1');
     assert.equal(measured.length, 10);
     assert.equal(new Set(measured.map((r) => r.parameters.stateHash)).size, 1);
