@@ -41,8 +41,15 @@ test('a small ctr-sweep writes the report folder with the expected rows', async 
       assert.equal(r.parameters.oversubscribed, r.threads > os.availableParallelism(), 'oversubscription counts real cores');
     }
     assert.equal(run.records.filter((r) => r.source === 'paper').length, 2);
-    const one = measured.find((r) => r.parameters.procs === 1 && r.experiment === 'fig1-encrypt')!;
-    assert.equal(one.metrics.speedupX.median, 1);
+    // each 2-process point's speedup is the 1-process median over its own, for the same operation and size
+    const variant = (r: (typeof measured)[number]) => `${r.experiment} ${r.parameters.sizeBytes} ${r.parameters.integrity} ${r.parameters.stitch ?? '-'}`;
+    const twos = measured.filter((r) => r.parameters.procs === 2);
+    assert.equal(twos.length, 12);
+    for (const two of twos) {
+      const one = measured.find((r) => r.parameters.procs === 1 && variant(r) === variant(two))!;
+      const expected = one.metrics.wallMs.median / two.metrics.wallMs.median;
+      assert.ok(Math.abs(two.metrics.speedupX.median - expected) <= 1e-9 * expected, `${variant(two)}: speedup ${two.metrics.speedupX.median}, 1-process median over 2-process median ${expected}`);
+    }
     assert.equal(run.environment.cores, os.availableParallelism());
     const rows = parse(fs.readFileSync(path.join(dir, 'results.csv')), { columns: true }) as Record<string, string>[];
     assert.ok(rows.some((r) => r.source === 'paper' && r.metric === 'throughputGbps' && r.median === '4.233'));

@@ -3,11 +3,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
 import { staleSource } from './build.js';
 import { childNodeFlags, FROM_SOURCE, PROJECT_ROOT, siblingModulePath } from './project.js';
 
-test('from source, project code starts as TypeScript under the loader, with the legacy provider', () => {
-  assert.equal(FROM_SOURCE, true);
+test('from source, project code starts as TypeScript under the loader, with the legacy provider; compiled, as JavaScript without it', () => {
+  assert.equal(FROM_SOURCE, import.meta.url.endsWith('.ts'));
+  // The same module compiled (dist/, what commands run) must say the opposite, and start children without the loader.
+  const compiled = pathToFileURL(path.join(PROJECT_ROOT, 'dist', 'engine', 'runtime', 'project.js')).href;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const p = await import(${JSON.stringify(compiled)}); console.log(JSON.stringify([p.FROM_SOURCE, p.childNodeFlags()]))`], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), [false, ['--openssl-legacy-provider']]);
   assert.ok(fs.existsSync(path.join(PROJECT_ROOT, 'package.json')));
   const worker = siblingModulePath(import.meta.url, '../ctr/cryptosystem');
   assert.equal(worker, path.join(PROJECT_ROOT, 'engine', 'ctr', 'cryptosystem.ts'));
