@@ -301,3 +301,15 @@ describe('file-system errors name the file', () => {
     }
   });
 });
+
+test('a folder whose name Node cannot decode, beside the node folders, does not stop decryption (issue 22)', async () => {
+  const out = fresh('undecodable');
+  const input = seededFile(dir, 'undecodable.bin', 20_000);
+  await encrypt(input, { procs: 3, key, outDir: out, topology: local, pool });
+  // made by its bytes: readdir lists it as "x\uFFFD", a name that does not exist
+  fs.mkdirSync(Buffer.concat([Buffer.from(`${out}/x`), Buffer.from([0xff])]));
+  fs.mkdirSync(path.join(out, '.hidden'));
+  const back = path.join(dir, 'undecodable.back');
+  await decrypt('undecodable.bin', { procs: 3, key, fromDir: out, outFile: back, topology: local, pool });
+  assert.equal(sha(back), sha(input));
+});

@@ -3,6 +3,7 @@
 // decryption starts. Every file is read bounded: a part file may be garbage of any size.
 import fs from 'node:fs';
 import path from 'node:path';
+import { NODE_NAME } from '../topology/validate.js';
 import { CtrFormatError } from './errors.js';
 import { fsError } from './fs-errors.mjs';
 import { decodeTagFile, IV_BYTES, MAX_PROCS, partFileName, TAG_FILE_BYTES, type Integrity, type PartFileKind } from './layout.js';
@@ -28,7 +29,7 @@ export interface LocatedInput {
   integrity: Integrity;
 }
 
-/** Every file in `dir` and in its node sub-folders, by name (private working folders and links are not parts). */
+/** Every file in `dir` and in its node sub-folders, by name (private working folders, other folders and links are not parts). */
 function indexFolder(dir: string): Map<string, string> {
   const files = new Map<string, string>();
   const list = (d: string) => {
@@ -40,7 +41,9 @@ function indexFolder(dir: string): Map<string, string> {
   };
   for (const e of list(dir)) {
     if (e.isFile()) files.set(e.name, path.join(dir, e.name));
-    else if (e.isDirectory() && !e.name.startsWith('.')) {
+    // Only a folder a node can have (validate.ts): another, say one whose name Node cannot decode
+    // (listed under a name that does not exist), stopped every decryption of the folder.
+    else if (e.isDirectory() && NODE_NAME.test(e.name)) {
       for (const sub of list(path.join(dir, e.name))) if (sub.isFile()) files.set(sub.name, path.join(dir, e.name, sub.name));
     }
   }
