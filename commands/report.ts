@@ -14,8 +14,9 @@ const FLAGS: FlagSpec[] = [
   { name: 'runs', value: 'DIR', description: 'the local run folders (default reports/runs)' },
   { name: 'reference', value: 'DIR', description: 'the reference set (default reports/reference)' },
   { name: 'out', value: 'DIR', description: 'where index.html and report.md go (default reports)' },
-  { name: 'promote', value: 'RUN_DIR', description: 'copy this run folder\'s results.json and plots into the reference set (replacing its scenario\'s), rewrite its README, and exit' },
+  { name: 'promote', value: 'RUN_DIR', description: 'copy this run folder whole (data, report.md, index.html, plots, tables) into the reference set, replacing its scenario\'s, rewrite its README, and exit; the scenario must be one of the catalogue, the folder must hold no symbolic link' },
   { name: 'note', value: 'TEXT', description: 'with --promote: a note shown beside the reference run (e.g. why it is not a full run)' },
+  { name: 'allow-dirty', description: 'with --promote: promote a run made from a tree with uncommitted changes (refused otherwise: its commit does not say what code ran)' },
   HELP_FLAG,
 ];
 const SHORT_USAGE = 'usage: npm run report -- [flags]   (npm run report -- --help for every flag)';
@@ -30,7 +31,7 @@ environments and folders. It reads reports/runs/*/results.json and the committed
 A results.json that is not a run is named with what is wrong and left out. The page opens from disk.
 
   npm run report                                              # build the page
-  npm run report -- --promote reports/runs/<run> [--note TEXT] # make a run the scenario's reference
+  npm run report -- --promote reports/runs/<run> [--note TEXT] [--allow-dirty]  # make a run the scenario's reference
 
 ${flagHelp(FLAGS)}
 `;
@@ -45,9 +46,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     const dirFlag = (name: string, fallback: string) => path.resolve(typeof flags[name] === 'string' ? (flags[name] as string) : fallback);
     const referenceRoot = dirFlag('reference', projectPath('reports', 'reference'));
-    if (flags.note !== undefined && flags.promote === undefined) throw new UsageError('--note goes with --promote');
+    for (const f of ['note', 'allow-dirty']) if (flags[f] !== undefined && flags.promote === undefined) throw new UsageError(`--${f} goes with --promote`);
     if (typeof flags.promote === 'string') {
-      const { dir, files } = await promote(flags.promote, referenceRoot, scenarios.map((x) => x.name), typeof flags.note === 'string' ? flags.note : undefined);
+      const note = typeof flags.note === 'string' ? flags.note : undefined;
+      const { dir, files } = await promote(flags.promote, referenceRoot, scenarios.map((x) => x.name), note, { allowDirty: flags['allow-dirty'] === true });
       process.stdout.write(`promoted into ${path.relative(process.cwd(), dir) || dir}: ${files.join(', ')}; README.md rewritten\n`);
       return 0;
     }

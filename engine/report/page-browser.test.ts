@@ -1,7 +1,10 @@
 // The report page in a real browser: Debian's chromium driven by playwright-core, the page opened
 // from disk (file://, no server) as a reader opens it. It loads with no console error and no failed
-// request, every plot is drawn (an <img> with a width), every paper's table is there, and a
-// screenshot is saved. engine/report/ensure-chromium.sh (npm test's pretest) installs chromium.
+// request, every plot is drawn (an <img> with a width), every paper's table is there, and its
+// screenshot is a picture of it (a PNG of the page's size with more than one colour). Hostile text
+// in a run folder (a plot's file name, a run note, a topology name) is shown as text: no script of
+// it runs, on the report page or on the run's own page. engine/report/ensure-chromium.sh (npm test's
+// pretest) installs chromium.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,12 +13,15 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIGURES, fullRecords, PAPERS, record, run, SCENARIOS, writeRun } from './fixtures/page-runs.js';
 import { writePage } from './page.js';
+import type { Page } from 'playwright-core';
+import { promote } from './reference.js';
 import { loadRuns } from './runs.js';
+import { writeRunFolder } from './writer.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const noBrowser = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (engine/report/ensure-chromium.sh installs Debian's chromium as root with apt-get)`;
 
-test('the page opens from disk in chromium: no console error, every plot drawn, every table there, a screenshot', { skip: noBrowser }, async (t) => {
+test('the page opens from disk in chromium: no console error, every plot drawn, every table there, a screenshot that shows it', { skip: noBrowser }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `report-browser-${process.pid}-`));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const runsDir = path.join(dir, 'runs');
@@ -55,6 +61,92 @@ test('the page opens from disk in chromium: no console error, every plot drawn, 
   const shot = path.join(dir, 'page.png');
   await page.screenshot({ path: shot, fullPage: true });
   const png = fs.readFileSync(shot);
-  assert.ok(png.length > 1000, `screenshot of ${png.length} bytes`);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG');
+  const pixels = await pngPixels(page, png);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  assert.equal(pixels.width, 1280, 'the viewport\'s width');
+  assert.equal(pixels.height, height, 'the whole page, not one screen');
+  assert.ok(pixels.colours > 16, `the page's text and plots are in it: ${pixels.colours} colours`);
+  assert.ok(pixels.dark > 0.001 && pixels.dark < 0.5, `text on a light page: ${(100 * pixels.dark).toFixed(2)} % dark pixels`);
+});
+
+/** A PNG decoded by the browser: its size, how many colours it has, and the share of dark pixels. */
+async function pngPixels(page: Page, png: Buffer): Promise<{ width: number; height: number; colours: number; dark: number }> {
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = img.naturalWidth;
+    canvas.height = img.naturalHeight;
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const data = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set<number>();
+    let dark = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      colours.add((data[i] << 16) | (data[i + 1] << 8) | data[i + 2]);
+      if (data[i] + data[i + 1] + data[i + 2] < 200) dark++;
+    }
+    return { width: canvas.width, height: canvas.height, colours: colours.size, dark: dark / (data.length / 4) };
+  }, png.toString('base64'));
+}
+
+/** Every way text can run script: a handler in a quoted attribute, a script element, an image's onerror. */
+const HOSTILE_PLOT = 't" onerror="window.__ran.push(\'plot\')" x=".svg';
+const HOSTILE_NOTE = 'a note <script>window.__ran.push(\'note\')</script><img src=x onerror="window.__ran.push(\'note img\')"> [link](javascript:window.__ran.push(1)) | cell';
+const HOSTILE_TOPOLOGY = '"><img src=x onerror="window.__ran.push(\'topology\')">.json';
+
+test('hostile text from a run folder (a plot\'s file name, a run note, a topology name) runs no script in chromium, on the report page nor on the run\'s own page', { skip: noBrowser }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `report-hostile-${process.pid}-`));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const hostile = run('2026-01-01T00:00:00.000Z', fullRecords(40));
+  hostile.environment.topologyFile = HOSTILE_TOPOLOGY;
+  hostile.environment.hostname = '<b>host</b>';
+  // The run as the writer leaves it (its own index.html and report.md carry the note), plus a plot whose name is an attack and whose bytes do not decode.
+  const runDir = path.join(dir, 'runs', hostile.runId);
+  await writeRunFolder(runDir, hostile, { title: `alpha <script>window.__ran.push('title')</script>`, plots: [], tables: [{ title: 'a table', columns: ['a<b>'], rows: [[HOSTILE_NOTE]] }], notes: [HOSTILE_NOTE] });
+  fs.writeFileSync(path.join(runDir, HOSTILE_PLOT), 'not an image');
+  const reference = path.join(dir, 'reference');
+  await promote(runDir, reference, ['alpha', 'beta'], HOSTILE_NOTE);
+  assert.ok(fs.existsSync(path.join(reference, 'alpha', HOSTILE_PLOT)), 'the hostile plot reaches the reference set: the page must make it harmless');
+  const { runs } = await loadRuns(reference, 'reference');
+  const out = path.join(dir, 'site');
+  const { htmlFile, markdownFile } = await writePage({ papers: PAPERS, scenarios: SCENARIOS, figures: FIGURES, runs, skipped: [], outDir: out, generatedAt: new Date().toISOString() });
+
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM });
+  t.after(() => browser.close());
+  for (const file of [htmlFile, path.join(reference, 'alpha', 'index.html')]) {
+    const page = await browser.newPage();
+    await page.addInitScript(() => Object.assign(window, { __ran: [] }));
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+    await page.waitForTimeout(200);
+    const ran = await page.evaluate(() => (window as unknown as { __ran: unknown[] }).__ran);
+    assert.deepEqual(ran, [], `${path.basename(path.dirname(file))}/index.html: no script of the run's text ran`);
+    assert.deepEqual([dialogs, errors], [[], []]);
+    assert.equal(await page.locator('script').count(), 0, 'no script element');
+    const handlers = await page.$$eval('*', (els) => els.flatMap((e) => [...e.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${e.tagName} ${a.name}`)));
+    assert.deepEqual(handlers, [], 'no event-handler attribute on any element');
+    assert.equal(await page.locator('a[href^="javascript:" i]').count(), 0, 'no javascript: link');
+    const body = await page.locator('body').innerText();
+    assert.ok(body.includes(HOSTILE_NOTE), 'the note is shown, as text');
+    assert.ok(body.includes(HOSTILE_TOPOLOGY), 'the topology name is shown, as text');
+    if (file === htmlFile) {
+      const alts = await page.$$eval('img', (imgs) => imgs.map((i) => i.getAttribute('alt')));
+      assert.ok(alts.includes(HOSTILE_PLOT), `the plot's name is its alt text, whole: ${alts.join(', ')}`);
+    }
+    await page.close();
+  }
+  const md = fs.readFileSync(markdownFile, 'utf8') + fs.readFileSync(path.join(reference, 'alpha', 'report.md'), 'utf8') + fs.readFileSync(path.join(reference, 'README.md'), 'utf8');
+  // CommonMark reads `\<` as a plain `<` and `\[` as a plain `[`: only an unescaped one starts HTML or a link.
+  assert.doesNotMatch(md, /(?<!\\)<(script|img|b)\b/i, 'no raw HTML in the Markdown files');
+  assert.doesNotMatch(md, /(?<!\\)\]\(javascript:/i, 'no javascript: link in the Markdown files');
 });

@@ -120,16 +120,15 @@ test('a scenario with no run says how to make one; plots and folders are linked 
   assert.equal((html.match(/<table>/g) ?? []).length, 2, 'one table a paper');
 });
 
-test('--promote copies results.json and the plots, replaces the scenario\'s reference, and the README names the machine', async (t) => {
+test('--promote copies the run folder, replaces the scenario\'s reference, and the README names the machine', async (t) => {
   const dir = await tempDir(t);
   const first = await writeRun(path.join(dir, 'runs'), run('2026-01-01T00:00:00.000Z', fullRecords(40)), 'a.svg');
-  await fs.writeFile(path.join(first, 'a.png'), 'not copied');
-  await fs.mkdir(path.join(first, 'tables'));
+  await fs.writeFile(path.join(first, 'a.png'), 'a plot as PNG');
   const reference = path.join(dir, 'reference');
   const { dir: promoted, files } = await promote(first, reference, ['alpha', 'beta'], 'not a full run: fixture');
   assert.equal(promoted, path.join(reference, 'alpha'));
-  assert.deepEqual((await fs.readdir(promoted)).sort(), ['a.svg', 'promoted.json', 'results.json']);
-  assert.deepEqual(files.sort(), ['a.svg', 'promoted.json', 'results.json']);
+  assert.deepEqual((await fs.readdir(promoted)).sort(), ['a.png', 'a.svg', 'promoted.json', 'results.json']);
+  assert.deepEqual(files.sort(), ['a.png', 'a.svg', 'promoted.json', 'results.json']);
   const readme = await fs.readFile(path.join(reference, 'README.md'), 'utf8');
   assert.match(readme, /\| alpha \| full \| both \| Fixture CPU, 2 cores, 1 GiB, host fixture-host \| Node v20\.0\.0, OpenSSL 3\.0\.0 \| abc123 \|.*\| not a full run: fixture \|/);
 

@@ -9,7 +9,8 @@ import { writeFileAtomic } from './atomic.js';
 import type { Fit, ParamValue, ResultRecord, Source } from './record.js';
 import { runDuration, type LoadedRun, type SkippedRun } from './runs.js';
 import { relativeErrorPct, signedPct, type Cell, type ReportTable } from './table.js';
-import { environmentLines, html, PAGE_STYLE, tableToHtml, tableToMarkdown } from './writer.js';
+import { htmlAttr, htmlText as html, mdCode, mdText, urlPath } from './escape.js';
+import { environmentLines, PAGE_STYLE, tableToHtml, tableToMarkdown } from './writer.js';
 
 /** How a cell is read off a run's records. Later picks (per source) add to the row's common pick. */
 export interface FigurePick {
@@ -202,8 +203,10 @@ async function svgFiles(dir: string): Promise<string[]> {
   }
 }
 
-/** A path from the page's folder, with `/` separators, each segment URL-escaped. */
-const rel = (outDir: string, target: string) => path.relative(outDir, target).split(path.sep).map(encodeURIComponent).join('/');
+/** A path from the page's folder, with `/` separators, each segment URL-escaped (put it in an attribute with htmlAttr). */
+const rel = (outDir: string, target: string) => urlPath(path.relative(outDir, target).split(path.sep));
+/** The same path as a person reads it. */
+const relText = (outDir: string, target: string) => path.relative(outDir, target).split(path.sep).join('/');
 
 interface Section {
   paper: PaperInfo;
@@ -249,9 +252,9 @@ function htmlPage(input: PageInput, secs: Section[]): string {
   const body = secs.map((s) => {
     const runs = s.runs.map(({ run, plots }) => {
       const env = environmentLines(run.run.environment).map((l) => `<li>${html(l)}</li>`).join('');
-      const figures = plots.map((p) => `<figure><img src="${rel(out, path.join(run.dir, p))}" alt="${html(p)}"><figcaption>${html(`${run.run.scenario}: ${p}`)}</figcaption></figure>`).join('\n');
-      return `<h3 id="run-${html(run.run.runId)}">${html(runSummary(run))}</h3>
-<p>Folder: <a href="${rel(out, runLink(run))}">${html(rel(out, run.dir))}</a>${run.note ? `. Note: ${html(run.note)}` : ''}</p>
+      const figures = plots.map((p) => `<figure><img src="${htmlAttr(rel(out, path.join(run.dir, p)))}" alt="${htmlAttr(p)}"><figcaption>${html(`${run.run.scenario}: ${p}`)}</figcaption></figure>`).join('\n');
+      return `<h3 id="${htmlAttr(`run-${run.run.runId}`)}">${html(runSummary(run))}</h3>
+<p>Folder: <a href="${htmlAttr(rel(out, runLink(run)))}">${html(relText(out, run.dir))}</a>${run.note ? `. Note: ${html(run.note)}` : ''}</p>
 <ul class="env">${env}</ul>
 ${figures}`;
     });
@@ -281,14 +284,14 @@ function markdownPage(input: PageInput, secs: Section[]): string {
     `Made ${input.generatedAt} by \`npm run report\` from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.`,
     '',
   ];
-  if (input.skipped.length) lines.push(`${input.skipped.length} results.json left out:`, '', ...input.skipped.map((s) => `- \`${s.file}\` ${s.problem}`), '');
+  if (input.skipped.length) lines.push(`${input.skipped.length} results.json left out:`, '', ...input.skipped.map((s) => `- ${mdCode(s.file)} ${mdText(s.problem)}`), '');
   for (const s of secs) {
-    lines.push(`## Paper ${s.paper.id}: ${s.paper.title}`, '', tableToMarkdown(s.table), '');
-    lines.push(...s.missing.map((m) => `- ${noRun(m)}`), ...(s.missing.length ? [''] : []));
+    lines.push(`## Paper ${s.paper.id}: ${mdText(s.paper.title)}`, '', tableToMarkdown(s.table), '');
+    lines.push(...s.missing.map((m) => `- ${mdText(noRun(m))}`), ...(s.missing.length ? [''] : []));
     for (const { run, plots } of s.runs) {
-      lines.push(`### ${runSummary(run)}`, '', `Folder: [${rel(out, run.dir)}](${rel(out, runLink(run))})${run.note ? `. Note: ${run.note}` : ''}`, '');
-      lines.push(...environmentLines(run.run.environment).map((l) => `- ${l}`), '');
-      lines.push(...plots.flatMap((p) => [`![${run.run.scenario}: ${p}](${rel(out, path.join(run.dir, p))})`, '']));
+      lines.push(`### ${mdText(runSummary(run))}`, '', `Folder: [${mdText(relText(out, run.dir))}](${rel(out, runLink(run))})${run.note ? `. Note: ${mdText(run.note)}` : ''}`, '');
+      lines.push(...environmentLines(run.run.environment).map((l) => `- ${mdText(l)}`), '');
+      lines.push(...plots.flatMap((p) => [`![${mdText(`${run.run.scenario}: ${p}`)}](${rel(out, path.join(run.dir, p))})`, '']));
     }
   }
   return lines.join('\n');

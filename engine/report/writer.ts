@@ -6,6 +6,7 @@ import { stringify } from 'csv-stringify/sync';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeDirAtomic } from './atomic.js';
+import { htmlAttr, htmlText as html, mdCode, mdText, urlPath } from './escape.js';
 import { renderSvg, svgToPng, type Plot } from './plot.js';
 import type { ResultRecord, RunEnvironment, RunResult, Stats } from './record.js';
 import { formatCell, type Cell, type ReportTable } from './table.js';
@@ -78,17 +79,17 @@ function numericColumns(t: ReportTable): boolean[] {
 }
 
 export function tableToMarkdown(t: ReportTable, stem?: string): string {
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const esc = mdText;
   const numeric = numericColumns(t);
   const lines = [
-    `### ${t.title}`,
+    `### ${esc(t.title)}`,
     '',
     `| ${t.columns.map(esc).join(' | ')} |`,
     `| ${numeric.map((n) => (n ? '---:' : ':---')).join(' | ')} |`,
     ...t.rows.map((r) => `| ${t.columns.map((_, i) => esc(formatCell(r[i]))).join(' | ')} |`),
   ];
-  if (t.note) lines.push('', t.note);
-  if (stem) lines.push('', `Table as [CSV](tables/${stem}.csv), [LaTeX](tables/${stem}.tex).`);
+  if (t.note) lines.push('', esc(t.note));
+  if (stem) lines.push('', `Table as [CSV](${urlPath(['tables', `${stem}.csv`])}), [LaTeX](${urlPath(['tables', `${stem}.tex`])}).`);
   return lines.join('\n');
 }
 
@@ -124,8 +125,6 @@ export function tableToLatex(t: ReportTable): string {
   ].join('\n');
 }
 
-export const html = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** A table as HTML; with `stem`, a line linking its CSV and LaTeX exports (tables/<stem>.csv, .tex). */
 export function tableToHtml(t: ReportTable, stem?: string): string {
   const numeric = numericColumns(t);
@@ -134,7 +133,7 @@ export function tableToHtml(t: ReportTable, stem?: string): string {
   const body = t.rows.map((r) => `<tr>${t.columns.map((_, i) => `<td${cls(i)}>${html(formatCell(r[i]))}</td>`).join('')}</tr>`).join('\n');
   return `<h3>${html(t.title)}</h3>\n<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${
     t.note ? `\n<p class="note">${html(t.note)}</p>` : ''
-  }${stem ? `\n<p class="export">Table as <a href="tables/${stem}.csv">CSV</a>, <a href="tables/${stem}.tex">LaTeX</a>.</p>` : ''}`;
+  }${stem ? `\n<p class="export">Table as <a href="${htmlAttr(urlPath(['tables', `${stem}.csv`]))}">CSV</a>, <a href="${htmlAttr(urlPath(['tables', `${stem}.tex`]))}">LaTeX</a>.</p>` : ''}`;
 }
 
 export function environmentLines(env: RunEnvironment): string[] {
@@ -166,20 +165,21 @@ blockquote { border-left: 4px solid #ddd; margin: 1em 0; padding: 0.2em 1em; col
 
 const MODE_TEXT = { measure: 'measured here', simulate: 'simulated (SimGrid)', both: 'measured here and simulated (SimGrid)' } as const;
 
-const runLine = (run: RunResult) =>
-  `Run \`${run.runId}\`${run.quick ? ' (quick)' : ''} of invocation \`${run.invocationId}\`, ${MODE_TEXT[run.mode]}, seed \`${run.seed}\`, ${run.startedAt} to ${run.finishedAt}.`;
+/** The run in one line; `code` marks its identifiers (a code span in Markdown, <code> in HTML). */
+const runLine = (run: RunResult, code: (s: string) => string, text: (s: string) => string) =>
+  `Run ${code(run.runId)}${run.quick ? ' (quick)' : ''} of invocation ${code(run.invocationId)}, ${MODE_TEXT[run.mode]}, seed ${code(run.seed)}, ${text(`${run.startedAt} to ${run.finishedAt}`)}.`;
 
 function markdown(run: RunResult, content: ReportContent, stems: string[]): string {
   const parts = [
-    `# ${content.title}`,
+    `# ${mdText(content.title)}`,
     '',
-    runLine(run),
+    runLine(run, mdCode, mdText),
     '',
-    ...environmentLines(run.environment).map((l) => `- ${l}`),
+    ...environmentLines(run.environment).map((l) => `- ${mdText(l)}`),
     '',
-    ...content.notes.map((n) => `> ${n}\n`),
+    ...content.notes.map((n) => `> ${mdText(n)}\n`),
     ...content.tables.flatMap((t, i) => [tableToMarkdown(t, stems[i]), '']),
-    ...content.plots.flatMap((p) => [`![${p.title}](${p.name}.png)`, '']),
+    ...content.plots.flatMap((p) => [`![${mdText(p.title)}](${urlPath([`${p.name}.png`])})`, '']),
     `Data: [results.csv](results.csv), [results.json](results.json) (schema version ${run.schemaVersion}).`,
     '',
   ];
@@ -192,7 +192,7 @@ function indexHtml(run: RunResult, content: ReportContent, svgs: Map<string, str
 <html lang="en"><head><meta charset="utf-8"><title>${html(content.title)}</title>
 ${PAGE_STYLE}</head><body>
 <h1>${html(content.title)}</h1>
-<p>${html(runLine(run)).replace(/`([^`]*)`/g, '<code>$1</code>')}</p>
+<p>${runLine(run, (c) => `<code>${html(c)}</code>`, html)}</p>
 <ul class="env">${environmentLines(run.environment).map((l) => `<li>${html(l)}</li>`).join('')}</ul>
 ${errored.length ? `<p class="errored">${errored.length} point(s) errored: ${html(errored.map((r) => `${r.experiment}: ${r.error ?? ''}`).join('; '))}</p>` : ''}
 ${content.notes.map((n) => `<blockquote>${html(n)}</blockquote>`).join('\n')}
