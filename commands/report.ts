@@ -2,11 +2,13 @@
 // the newest run of every scenario, local runs and the committed reference set alike;
 // `--promote RUN_DIR` copies a run into the reference set instead.
 import path from 'node:path';
+import { claimRow, summaryTable, writeClaimFiles } from '../engine/report/claims.js';
 import { writePage } from '../engine/report/page.js';
 import { promote } from '../engine/report/reference.js';
 import { loadRuns } from '../engine/report/runs.js';
 import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
 import { projectPath } from '../engine/runtime/project.js';
+import { CLAIMS } from '../scenarios/claims.js';
 import { FIGURES, PAPERS } from '../scenarios/figures.js';
 import { scenarios } from '../scenarios/index.js';
 
@@ -58,16 +60,13 @@ export async function main(argv: string[]): Promise<number> {
     const skipped = [...reference.skipped, ...local.skipped];
     for (const s of skipped) process.stderr.write(`warning: ${s.file} ${s.problem}: left out\n`);
     const outDir = dirFlag('out', projectPath('reports'));
-    const { htmlFile, markdownFile } = await writePage({
-      papers: PAPERS,
-      scenarios,
-      figures: FIGURES,
-      runs: [...reference.runs, ...local.runs],
-      skipped,
-      outDir,
-      generatedAt: new Date().toISOString(),
-    });
-    process.stdout.write(`${reference.runs.length} reference and ${local.runs.length} local run(s) read; wrote ${htmlFile} and ${markdownFile}\n`);
+    const runs = [...reference.runs, ...local.runs];
+    const generatedAt = new Date().toISOString();
+    const claims = CLAIMS.map((c) => claimRow(c, runs));
+    const summaries = PAPERS.map((p) => ({ paper: p.id, table: summaryTable(p, claims.filter((c) => c.def.paper === p.id)) }));
+    const { htmlFile, markdownFile } = await writePage({ papers: PAPERS, scenarios, figures: FIGURES, runs, skipped, outDir, generatedAt, summaries });
+    const { jsonFile, csvFile } = await writeClaimFiles(outDir, claims, generatedAt);
+    process.stdout.write(`${reference.runs.length} reference and ${local.runs.length} local run(s) read; wrote ${htmlFile}, ${markdownFile}, ${jsonFile} and ${csvFile}\n`);
     return 0;
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);

@@ -66,6 +66,8 @@ export interface PageInput {
   outDir: string;
   /** when the page was made (ISO) */
   generatedAt: string;
+  /** per paper, the verdict summary (engine/report/claims.ts): shown first */
+  summaries?: { paper: string; table: ReportTable }[];
 }
 
 const COLUMNS = ['figure', 'quantity', 'unit', 'paper', 'simulated', 'fit', 'simulated vs paper', 'measured here', 'from'];
@@ -79,6 +81,9 @@ export function runLabel(r: LoadedRun): string {
 }
 
 const newestFirst = (a: LoadedRun, b: LoadedRun) => b.run.startedAt.localeCompare(a.run.startedAt) || (a.origin === 'local' ? -1 : 1);
+
+/** The runs of one scenario in the order their cells are taken: the first that has a cell gives it. */
+export const cellOrder = (runs: LoadedRun[]): LoadedRun[] => [...runs].sort(newestFirst);
 
 function merged(row: FigureRow, source: Source): FigurePick | undefined {
   const extra = source === 'paper' ? row.paperPick : source === 'simulated' ? row.simulated : row.measured;
@@ -97,14 +102,14 @@ function matches(record: ResultRecord, row: FigureRow, source: Source, pick: Fig
   return Object.entries(pick.where ?? {}).every(([k, v]) => record.parameters[k] === undefined || record.parameters[k] === v);
 }
 
-interface Found {
+export interface Found {
   value: Cell;
   run: LoadedRun;
   record: ResultRecord;
 }
 
-/** The cell of one source: from the newest run of the row's scenario that has a matching record. */
-function find(row: FigureRow, source: Source, runs: LoadedRun[]): Found | undefined {
+/** The cell of one source: from the first of `runs` (the caller's order) that has a matching record. */
+export function find(row: FigureRow, source: Source, runs: LoadedRun[]): Found | undefined {
   const pick = merged(row, source);
   if (!pick) return undefined;
   for (const run of runs) {
@@ -146,7 +151,7 @@ interface RowCells {
 
 /** Paper, simulated (with its fit and error against the paper) and measured for one row. */
 function rowCells(row: FigureRow, runsOfScenario: LoadedRun[]): RowCells {
-  const runs = [...runsOfScenario].sort(newestFirst);
+  const runs = cellOrder(runsOfScenario);
   const paper = find(row, 'paper', runs);
   const simulated = find(row, 'simulated', runs);
   const measured = find(row, 'measured', runs);
@@ -244,6 +249,12 @@ function runSummary(r: LoadedRun): string {
 /** Where a run's folder opens: a local run's own page, a reference run's results.json. */
 const runLink = (r: LoadedRun) => path.join(r.dir, r.origin === 'local' ? 'index.html' : 'results.json');
 
+/** The verdict summaries, one table a paper, before anything else. */
+function summaryHtml(input: PageInput): string {
+  if (!input.summaries?.length) return '';
+  return `<section id="summary"><h2>What reproduces</h2>\n${input.summaries.map((s) => tableToHtml(s.table)).join('\n')}</section>`;
+}
+
 function htmlPage(input: PageInput, secs: Section[]): string {
   const out = input.outDir;
   const skipped = input.skipped.length
@@ -269,7 +280,8 @@ ${runs.join('\n')}`;
 ${PAGE_STYLE}</head><body>
 <h1>Secure distributed data processing: paper | simulated | measured</h1>
 <p>Made ${html(input.generatedAt)} by <code>npm run report</code> from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.</p>
-<ul>${input.papers.map((p) => `<li><a href="#paper-${p.id}">Paper ${p.id}: ${html(p.title)}</a></li>`).join('')}</ul>
+${summaryHtml(input)}
+<nav><h2>Contents</h2><ul>${input.papers.map((p) => `<li><a href="#paper-${htmlAttr(p.id)}">Paper ${html(p.id)}: ${html(p.title)}</a></li>`).join('')}</ul></nav>
 ${skipped}
 ${body.join('\n')}
 </body></html>
@@ -284,6 +296,7 @@ function markdownPage(input: PageInput, secs: Section[]): string {
     `Made ${input.generatedAt} by \`npm run report\` from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.`,
     '',
   ];
+  if (input.summaries?.length) lines.push('## What reproduces', '', ...input.summaries.flatMap((x) => [tableToMarkdown(x.table), '']));
   if (input.skipped.length) lines.push(`${input.skipped.length} results.json left out:`, '', ...input.skipped.map((s) => `- ${mdCode(s.file)} ${mdText(s.problem)}`), '');
   for (const s of secs) {
     lines.push(`## Paper ${s.paper.id}: ${mdText(s.paper.title)}`, '', tableToMarkdown(s.table), '');
