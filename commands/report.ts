@@ -6,6 +6,7 @@ import { claimRow, summaryTable, writeClaimFiles } from '../engine/report/claims
 import { writePage } from '../engine/report/page.js';
 import { promote } from '../engine/report/reference.js';
 import { loadRuns } from '../engine/report/runs.js';
+import { staleness } from '../engine/report/stale.js';
 import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
 import { projectPath } from '../engine/runtime/project.js';
 import { CLAIMS } from '../scenarios/claims.js';
@@ -17,6 +18,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'reference', value: 'DIR', description: 'the reference set (default reports/reference)' },
   { name: 'out', value: 'DIR', description: 'where index.html and report.md go (default reports)' },
   { name: 'promote', value: 'RUN_DIR', description: 'copy this run folder whole (data, report.md, index.html, plots, tables) into the reference set, replacing its scenario\'s, rewrite its README, and exit; the scenario must be one of the catalogue, the folder must hold no symbolic link' },
+  { name: 'prefer', value: 'reference|newest', description: 'which full run gives a figure when several hold it: the committed reference set (default) or the newest; a quick run never replaces a full one' },
   { name: 'note', value: 'TEXT', description: 'with --promote: a note shown beside the reference run (e.g. why it is not a full run)' },
   { name: 'allow-dirty', description: 'with --promote: promote a run made from a tree with uncommitted changes (refused otherwise: its commit does not say what code ran)' },
   HELP_FLAG,
@@ -25,12 +27,15 @@ const SHORT_USAGE = 'usage: npm run report -- [flags]   (npm run report -- --hel
 
 const HELP = `usage: npm run report -- [flags]
 
-Builds reports/index.html and reports/report.md: per paper (000, 001, 003) one table of every figure
-and table the paper has, paper | simulated (calibrated or predicted, its error against the paper) |
-measured here, each cell from the newest run that holds it and naming that run; the runs' plots,
-environments and folders. It reads reports/runs/*/results.json and the committed reference runs
-(reports/reference/<scenario>/), so a fresh clone shows full-size results and a newer local run wins.
-A results.json that is not a run is named with what is wrong and left out. The page opens from disk.
+Builds reports/index.html and reports/report.md: first, per paper, what reproduces (a verdict a claim
+by the rules of docs/verdicts.md, also written as reports/report.json and report.csv); then per paper
+one table of every figure and table the paper has, paper | simulated (calibrated or predicted, its
+error against the paper) | measured here, each naming its run (full or quick, stale when the
+scenario's code changed after the run's commit); the runs' plots, environments and folders. It reads
+reports/runs/*/results.json and the committed reference runs (reports/reference/<scenario>/). Each
+figure is read from one run a source: a full run before any quick one, the reference set before local
+runs unless --prefer newest. A results.json that is not a run is named with what is wrong and left
+out. The page opens from disk.
 
   npm run report                                              # build the page
   npm run report -- --promote reports/runs/<run> [--note TEXT] [--allow-dirty]  # make a run the scenario's reference
@@ -60,11 +65,14 @@ export async function main(argv: string[]): Promise<number> {
     const skipped = [...reference.skipped, ...local.skipped];
     for (const s of skipped) process.stderr.write(`warning: ${s.file} ${s.problem}: left out\n`);
     const outDir = dirFlag('out', projectPath('reports'));
+    const prefer = flags.prefer ?? 'reference';
+    if (prefer !== 'reference' && prefer !== 'newest') throw new UsageError(`--prefer must be reference or newest, not "${String(prefer)}"`);
+    for (const r of reference.runs) r.stale = staleness(r, [`scenarios/${r.run.scenario}.ts`, `scenarios/${r.run.scenario}.meta.ts`], projectPath());
     const runs = [...reference.runs, ...local.runs];
     const generatedAt = new Date().toISOString();
-    const claims = CLAIMS.map((c) => claimRow(c, runs));
+    const claims = CLAIMS.map((c) => claimRow(c, runs, prefer));
     const summaries = PAPERS.map((p) => ({ paper: p.id, table: summaryTable(p, claims.filter((c) => c.def.paper === p.id)) }));
-    const { htmlFile, markdownFile } = await writePage({ papers: PAPERS, scenarios, figures: FIGURES, runs, skipped, outDir, generatedAt, summaries });
+    const { htmlFile, markdownFile } = await writePage({ papers: PAPERS, scenarios, figures: FIGURES, runs, skipped, outDir, generatedAt, summaries, prefer });
     const { jsonFile, csvFile } = await writeClaimFiles(outDir, claims, generatedAt);
     process.stdout.write(`${reference.runs.length} reference and ${local.runs.length} local run(s) read; wrote ${htmlFile}, ${markdownFile}, ${jsonFile} and ${csvFile}\n`);
     return 0;

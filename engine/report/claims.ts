@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import type { Fit } from './record.js';
-import { cellOrder, find, runLabel, type FigureRow, type Found, type PaperInfo } from './page.js';
+import { cellOrder, find, runLabel, type FigureRow, type Found, type PaperInfo, type Prefer } from './page.js';
 import type { LoadedRun } from './runs.js';
 import type { Cell, ReportTable } from './table.js';
 import { judge, type ClaimRule, type Judgement } from './verdict.js';
@@ -56,8 +56,8 @@ function valueOf(def: ClaimDef, source: 'paper' | 'simulated' | 'measured', runs
 }
 
 /** Reads and judges one claim against the runs read. */
-export function claimRow(def: ClaimDef, allRuns: LoadedRun[]): ClaimRow {
-  const runs = cellOrder(allRuns.filter((r) => r.run.scenario === def.rows[0].scenario));
+export function claimRow(def: ClaimDef, allRuns: LoadedRun[], prefer: Prefer = 'reference'): ClaimRow {
+  const runs = cellOrder(allRuns.filter((r) => r.run.scenario === def.rows[0].scenario), prefer);
   if (!runs.length) return { def, paper: def.paperText };
   const paper = def.paperValue ?? valueOf(def, 'paper', runs)?.value;
   const sim = valueOf(def, 'simulated', runs);

@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FIGURES, fullRecords, PAPERS, record, run, SCENARIOS, writeRun } from './fixtures/page-runs.js';
+import { claimRow, summaryTable, type ClaimDef } from './claims.js';
 import { writePage } from './page.js';
 import type { Page } from 'playwright-core';
 import { promote } from './reference.js';
@@ -21,17 +22,28 @@ import { writeRunFolder } from './writer.js';
 const CHROMIUM = '/usr/bin/chromium';
 const noBrowser = fs.existsSync(CHROMIUM) ? false : `${CHROMIUM} is not installed (engine/report/ensure-chromium.sh installs Debian's chromium as root with apt-get)`;
 
-test('the page opens from disk in chromium: no console error, every plot drawn, every table there, a screenshot that shows it', { skip: noBrowser }, async (t) => {
+/** Three claims of the fixture paper: one the model reproduces, one outcome measured as the paper says, one it misses. */
+const CLAIMS: ClaimDef[] = [
+  { id: 'c-model', paper: '000', figure: 'Fig. 1', claim: 'time of 1 GB', unit: 'ms', rows: [FIGURES[0]], form: 'absolute' },
+  { id: 'c-answer', paper: '000', figure: 'Table 2', claim: 'the response', unit: '', rows: [FIGURES[2]], form: 'outcome' },
+  { id: 'c-miss', paper: '000', figure: 'Table 2', claim: 'the response is a refusal', unit: '', rows: [FIGURES[2]], form: 'outcome', expect: 'refused', cause: 'the fixture allows it' },
+];
+
+test('the page opens from disk in chromium: the verdict summary first, no console error, every plot drawn, every table there, no figure mixing runs, a screenshot that shows it', { skip: noBrowser }, async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `report-browser-${process.pid}-`));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const runsDir = path.join(dir, 'runs');
   const referenceDir = path.join(dir, 'reference');
   await writeRun(referenceDir, run('2026-01-01T00:00:00.000Z', fullRecords(40)), 'reference plot.svg');
-  await writeRun(runsDir, run('2026-02-01T00:00:00.000Z', [record('measured', 'fig1', { sizeBytes: 1 }, { wallMs: 2 })], { quick: true, mode: 'measure' }), 'quick-plot.svg');
+  // Newer local runs holding part of Fig. 1: a full one with the 1 KB point only, and a quick one.
+  await writeRun(runsDir, run('2026-02-01T00:00:00.000Z', [record('measured', 'fig1', { sizeBytes: 1 }, { wallMs: 7 })], { mode: 'measure' }), 'partial-plot.svg');
+  await writeRun(runsDir, run('2026-03-01T00:00:00.000Z', [record('measured', 'fig1', { sizeBytes: 1 }, { wallMs: 2 })], { quick: true, mode: 'measure' }), 'quick-plot.svg');
   const local = await loadRuns(runsDir, 'local');
   const reference = await loadRuns(referenceDir, 'reference');
+  const runs = [...reference.runs, ...local.runs];
   const out = path.join(dir, 'site');
-  const { htmlFile } = await writePage({ papers: PAPERS, scenarios: SCENARIOS, figures: FIGURES, runs: [...reference.runs, ...local.runs], skipped: [], outDir: out, generatedAt: new Date().toISOString() });
+  const summaries = PAPERS.map((p) => ({ paper: p.id, table: summaryTable(p, CLAIMS.filter((c) => c.paper === p.id).map((c) => claimRow(c, runs))) }));
+  const { htmlFile } = await writePage({ papers: PAPERS, scenarios: SCENARIOS, figures: FIGURES, runs, skipped: [], outDir: out, generatedAt: new Date().toISOString(), summaries });
 
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: CHROMIUM });
@@ -49,14 +61,28 @@ test('the page opens from disk in chromium: no console error, every plot drawn, 
   assert.deepEqual(problems, []);
   assert.ok(requested.every((u) => u.startsWith('file://')), `only files are requested: ${requested.join(', ')}`);
   const images = await page.$$eval('img', (imgs) => imgs.map((i) => ({ src: i.getAttribute('src'), complete: i.complete, naturalWidth: i.naturalWidth })));
-  assert.equal(images.length, 2, 'both runs\' plots are on the page');
+  assert.deepEqual(images.map((i) => path.basename(decodeURIComponent(i.src ?? ''))), ['reference plot.svg'], 'the plots of the run the tables read');
   for (const img of images) assert.ok(img.complete && img.naturalWidth > 0, `plot ${img.src} is drawn`);
-  assert.equal(await page.locator('table').count(), PAPERS.length, 'one table a paper');
+  assert.equal(await page.locator('#summary table').count(), PAPERS.length, 'one verdict summary a paper');
+  assert.equal(await page.locator('table').count(), 2 * PAPERS.length, 'and one figure table a paper');
+  const first = await page.locator('h2').first().innerText();
+  assert.equal(first, 'What reproduces', 'the summary comes first');
+  const verdicts = await page.$$eval('#summary tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const byClaim = new Map(verdicts.map((cells) => [cells[0], { verdict: cells[8], why: cells[9], from: cells[10] }]));
+  assert.deepEqual(byClaim.get('time of 1 GB'), { verdict: 'reproduced', why: "Not judged as measured: an absolute figure of the paper's hardware (measured here: 40, context only).", from: 'reference run (Fixture CPU, 2 cores, host fixture-host, 2026-01-01, full)' });
+  assert.equal(byClaim.get('the response')?.verdict, 'reproduced');
+  assert.equal(byClaim.get('the response is a refusal')?.verdict, 'not reproduced');
+  assert.match(byClaim.get('the response is a refusal')?.why ?? '', /Measured "allowed" where the paper has "Allowed"\. the fixture allows it/);
+  assert.ok(verdicts.find((v) => v[0] === 'beta') === undefined);
+  const figureRows = await page.$$eval('#paper-000 ~ .scroll table tbody tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+  const fig1 = figureRows.filter((cells) => cells[0] === 'Fig. 1');
+  assert.equal(fig1.length, 2);
+  assert.equal(new Set(fig1.map((cells) => cells[8])).size, 1, `Fig. 1's rows all name one run: ${fig1.map((c) => c[8]).join(' / ')}`);
   for (const p of PAPERS) assert.equal(await page.locator(`h2#paper-${p.id}`).count(), 1, `paper ${p.id}'s section`);
   const body = await page.locator('body').innerText();
   assert.match(body, /no run yet: npm run scenario -- beta/);
-  assert.match(body, /reference run \(Fixture CPU, 2 cores, host fixture-host, 2026-01-01\)/, 'the 1 GB row names the reference run');
-  assert.match(body, /local run 20260201T000000\.000Z-alpha-[0-9a-f]{6}, quick/, 'the 1 KB row names the newer local run');
+  assert.match(body, /reference run \(Fixture CPU, 2 cores, host fixture-host, 2026-01-01, full\)/, 'the rows name the reference run, full');
+  assert.doesNotMatch(body, /local run \d/, 'no cell from the partial or the quick local run');
 
   const shot = path.join(dir, 'page.png');
   await page.screenshot({ path: shot, fullPage: true });

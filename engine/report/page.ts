@@ -66,24 +66,40 @@ export interface PageInput {
   outDir: string;
   /** when the page was made (ISO) */
   generatedAt: string;
+  /** which run gives a cell when several have it (default: the reference set) */
+  prefer?: Prefer;
   /** per paper, the verdict summary (engine/report/claims.ts): shown first */
   summaries?: { paper: string; table: ReportTable }[];
 }
 
 const COLUMNS = ['figure', 'quantity', 'unit', 'paper', 'simulated', 'fit', 'simulated vs paper', 'measured here', 'from'];
 
-/** `reference run (AMD EPYC ..., host vm, 2026-11-23)` or `local run <id>`, with `quick` when it was. */
+/**
+ * `reference run (AMD EPYC ..., host vm, 2026-11-23, full)` or `local run <id>, quick`; a reference
+ * older than the code that makes its figures says so.
+ */
 export function runLabel(r: LoadedRun): string {
-  const quick = r.run.quick ? ', quick' : '';
-  if (r.origin === 'local') return `local run ${r.run.runId}${quick}`;
+  const form = r.run.quick ? 'quick' : 'full';
+  const stale = r.stale ? `; stale: ${r.stale}` : '';
+  if (r.origin === 'local') return `local run ${r.run.runId}, ${form}${stale}`;
   const env = r.run.environment;
-  return `reference run (${env.cpuModel}, ${env.cores} cores, host ${env.hostname}, ${r.run.startedAt.slice(0, 10)}${quick})`;
+  return `reference run (${env.cpuModel}, ${env.cores} cores, host ${env.hostname}, ${r.run.startedAt.slice(0, 10)}, ${form}${stale})`;
 }
 
 const newestFirst = (a: LoadedRun, b: LoadedRun) => b.run.startedAt.localeCompare(a.run.startedAt) || (a.origin === 'local' ? -1 : 1);
 
-/** The runs of one scenario in the order their cells are taken: the first that has a cell gives it. */
-export const cellOrder = (runs: LoadedRun[]): LoadedRun[] => [...runs].sort(newestFirst);
+/** Which run gives a cell when several have it: the reference set (default) or the newest run. */
+export type Prefer = 'reference' | 'newest';
+
+/**
+ * The runs of one scenario in the order their cells are taken (the first that has a figure gives
+ * it): a full run before any quick one (a quick run never replaces a full one), then the reference
+ * set before local runs unless `prefer` is `newest`, then the newest first.
+ */
+export function cellOrder(runs: LoadedRun[], prefer: Prefer = 'reference'): LoadedRun[] {
+  const rank = (r: LoadedRun) => (r.run.quick ? 2 : 0) + (prefer === 'reference' && r.origin !== 'reference' ? 1 : 0);
+  return [...runs].sort((a, b) => rank(a) - rank(b) || newestFirst(a, b));
+}
 
 function merged(row: FigureRow, source: Source): FigurePick | undefined {
   const extra = source === 'paper' ? row.paperPick : source === 'simulated' ? row.simulated : row.measured;
@@ -149,12 +165,14 @@ interface RowCells {
   runs: LoadedRun[];
 }
 
-/** Paper, simulated (with its fit and error against the paper) and measured for one row. */
-function rowCells(row: FigureRow, runsOfScenario: LoadedRun[]): RowCells {
-  const runs = cellOrder(runsOfScenario);
-  const paper = find(row, 'paper', runs);
-  const simulated = find(row, 'simulated', runs);
-  const measured = find(row, 'measured', runs);
+/**
+ * Paper, simulated (with its fit and error against the paper) and measured for one row, each source
+ * read from `runs[source]` alone: the one run that gives that source for the row's whole figure.
+ */
+function rowCells(row: FigureRow, runs: Record<Source, LoadedRun[]>): RowCells {
+  const paper = find(row, 'paper', runs.paper);
+  const simulated = find(row, 'simulated', runs.simulated);
+  const measured = find(row, 'measured', runs.measured);
   const paperValue = paper?.value ?? row.paperText;
   const simValue = simulated?.value;
   const metric = merged(row, 'simulated')?.metric;
@@ -173,27 +191,43 @@ function rowCells(row: FigureRow, runsOfScenario: LoadedRun[]): RowCells {
   };
 }
 
+const SOURCES: Source[] = ['paper', 'simulated', 'measured'];
+
+/**
+ * Per source, the one run a figure's rows are read from: the first run (in cellOrder) holding any row
+ * of the figure. A figure is never assembled from two runs: a row that run lacks stays empty.
+ */
+export function figureRuns(rows: FigureRow[], ordered: LoadedRun[]): Record<Source, LoadedRun[]> {
+  const pick = (source: Source) => ordered.find((r) => rows.some((row) => find(row, source, [r])));
+  return Object.fromEntries(SOURCES.map((s) => [s, [pick(s)].filter((r): r is LoadedRun => r !== undefined)])) as Record<Source, LoadedRun[]>;
+}
+
 const noRun = (scenario: string) => `no run yet: npm run scenario -- ${scenario}`;
 
 /** A paper's table, and the runs its cells came from. */
-export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedRun[]): { table: ReportTable; used: LoadedRun[] } {
+export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedRun[], prefer: Prefer = 'reference'): { table: ReportTable; used: LoadedRun[] } {
   const used = new Set<LoadedRun>();
-  const rows: Cell[][] = figures
-    .filter((f) => f.paper === paper.id)
-    .map((f) => {
-      const ofScenario = runs.filter((r) => r.run.scenario === f.scenario);
-      if (!ofScenario.length) return [f.figure, f.quantity, f.unit, f.paperText, undefined, undefined, undefined, noRun(f.scenario), ''];
-      const c = rowCells(f, ofScenario);
-      c.runs.forEach((r) => used.add(r));
-      const measured = c.measured ?? `not in these runs: npm run scenario -- ${f.scenario}`;
-      return [f.figure, f.quantity, f.unit, c.paper, c.simulated, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), measured, c.from];
-    });
+  const ofPaper = figures.filter((f) => f.paper === paper.id);
+  // A figure is the rows of one scenario with one name (`Fig. 13`): read from one run a source.
+  const groupRuns = new Map<string, Record<Source, LoadedRun[]>>();
+  const groupOf = (f: FigureRow) => {
+    const key = `${f.scenario}\u0000${f.figure}`;
+    if (!groupRuns.has(key)) groupRuns.set(key, figureRuns(ofPaper.filter((g) => g.scenario === f.scenario && g.figure === f.figure), cellOrder(runs.filter((r) => r.run.scenario === f.scenario), prefer)));
+    return groupRuns.get(key)!;
+  };
+  const rows: Cell[][] = ofPaper.map((f) => {
+    if (!runs.some((r) => r.run.scenario === f.scenario)) return [f.figure, f.quantity, f.unit, f.paperText, undefined, undefined, undefined, noRun(f.scenario), ''];
+    const c = rowCells(f, groupOf(f));
+    c.runs.forEach((r) => used.add(r));
+    const measured = c.measured ?? `not in the run this figure is read from: npm run scenario -- ${f.scenario}`;
+    return [f.figure, f.quantity, f.unit, c.paper, c.simulated, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), measured, c.from];
+  });
   return {
     table: {
       title: `Paper ${paper.id}: paper | simulated | measured here`,
       columns: COLUMNS,
       rows,
-      note: 'Simulated: SimGrid on the paper\'s hardware profile; "calibrated" was fitted to that paper figure, "predicted" follows from sourced inputs. Measured: on the machine of the run named under "from". An empty simulated cell: no run simulated the paper\'s profile, or no model gives that figure.',
+      note: 'Simulated: SimGrid on the paper\'s hardware profile; "calibrated" was fitted to that paper figure, "predicted" follows from sourced inputs. Measured: on the machine of the run named under "from" (full or quick). Each figure is read from one run a source: a full run before a quick one, the reference set before local runs (`npm run report -- --prefer newest` takes the newest full run). An empty simulated cell: no run simulated the paper\'s profile, or no model gives that figure.',
     },
     used: [...used],
   };
@@ -225,11 +259,11 @@ interface Section {
 async function sections(input: PageInput): Promise<Section[]> {
   const out: Section[] = [];
   for (const paper of input.papers) {
-    const { table, used } = paperTable(paper, input.figures, input.runs);
+    const { table, used } = paperTable(paper, input.figures, input.runs, input.prefer);
     const shown = new Set(used);
     const missing: string[] = [];
     for (const s of input.scenarios.filter((x) => x.paper === paper.id)) {
-      const ofScenario = input.runs.filter((r) => r.run.scenario === s.name).sort(newestFirst);
+      const ofScenario = cellOrder(input.runs.filter((r) => r.run.scenario === s.name), input.prefer);
       if (!ofScenario.length) missing.push(s.name);
       else if (!used.some((r) => r.run.scenario === s.name)) shown.add(ofScenario[0]);
     }
@@ -243,11 +277,11 @@ async function sections(input: PageInput): Promise<Section[]> {
 /** One line about a run: scenario, what it did, when and how long. */
 function runSummary(r: LoadedRun): string {
   const mode = { measure: 'measured', simulate: 'simulated', both: 'measured and simulated' }[r.run.mode];
-  return `${r.run.scenario}: ${runLabel(r)}${r.run.quick ? '' : ', full'}, ${mode}, started ${r.run.startedAt}, ${runDuration(r)}`;
+  return `${r.run.scenario}: ${runLabel(r)}, ${mode}, started ${r.run.startedAt}, ${runDuration(r)}`;
 }
 
-/** Where a run's folder opens: a local run's own page, a reference run's results.json. */
-const runLink = (r: LoadedRun) => path.join(r.dir, r.origin === 'local' ? 'index.html' : 'results.json');
+/** Where a run's folder opens: its own page, or results.json for a reference promoted before pages were kept. */
+const runLink = (r: LoadedRun) => path.join(r.dir, r.hasPage ? 'index.html' : 'results.json');
 
 /** The verdict summaries, one table a paper, before anything else. */
 function summaryHtml(input: PageInput): string {
@@ -279,7 +313,7 @@ ${runs.join('\n')}`;
 <html lang="en"><head><meta charset="utf-8"><title>Secure distributed data processing: the report</title>
 ${PAGE_STYLE}</head><body>
 <h1>Secure distributed data processing: paper | simulated | measured</h1>
-<p>Made ${html(input.generatedAt)} by <code>npm run report</code> from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.</p>
+<p>Made ${html(input.generatedAt)} by <code>npm run report</code> from ${input.runs.length} run(s): each figure read from one run a source (a full run before a quick one, ${input.prefer === 'newest' ? 'the newest first' : 'the committed reference set before local runs'}).</p>
 ${summaryHtml(input)}
 <nav><h2>Contents</h2><ul>${input.papers.map((p) => `<li><a href="#paper-${htmlAttr(p.id)}">Paper ${html(p.id)}: ${html(p.title)}</a></li>`).join('')}</ul></nav>
 ${skipped}
@@ -293,7 +327,7 @@ function markdownPage(input: PageInput, secs: Section[]): string {
   const lines = [
     '# Secure distributed data processing: paper | simulated | measured',
     '',
-    `Made ${input.generatedAt} by \`npm run report\` from ${input.runs.length} run(s): the newest of each scenario that holds a figure, local runs and the committed reference set alike.`,
+    `Made ${input.generatedAt} by \`npm run report\` from ${input.runs.length} run(s): each figure read from one run a source (a full run before a quick one, ${input.prefer === 'newest' ? 'the newest first' : 'the committed reference set before local runs'}).`,
     '',
   ];
   if (input.summaries?.length) lines.push('## What reproduces', '', ...input.summaries.flatMap((x) => [tableToMarkdown(x.table), '']));
