@@ -34,3 +34,11 @@ test('on the reference set every claim has a verdict, and a why unless reproduce
   assert.match(of('003-fig13-5-encryptors').why, /needs 5 cores; the run had 2/);
   assert.equal(of('001-sect71-encrypt-per-put').verdict, 'not reproduced', 'per put measured no faster');
 });
+
+test('a run that carries its own notes (schema 3) gives the why in its own words', async () => {
+  const { runs } = await loadRuns(projectPath('reports', 'reference'), 'reference');
+  const def = CLAIMS.find((c) => c.id === '003-fig13-2-encryptors')!;
+  const withNotes = runs.map((r) => (r.run.scenario === 'speed-bound' ? { ...r, run: { ...r.run, notes: ['Measured here on 2 cores shared with other jobs: the words of the run.'] } } : r));
+  assert.match(claimRow(def, withNotes).judgement!.why, /The run: Measured here on 2 cores shared with other jobs: the words of the run\./);
+  assert.doesNotMatch(claimRow(def, runs).judgement!.why, /The run:/, 'a schema-2 reference has no notes: the claim\'s cause');
+});

@@ -26,6 +26,8 @@ export interface ClaimDef extends ClaimRule {
   /** the paper's number when no record holds it (a range's middle): compared; `paperText` is shown */
   paperValue?: number;
   paperText?: string;
+  /** the run's own note (results.json `notes`, schema 3 on) that gives the cause of a miss; it replaces `cause` when a run has it */
+  noteMatch?: RegExp;
 }
 
 export interface ClaimRow {
@@ -65,7 +67,9 @@ export function claimRow(def: ClaimDef, allRuns: LoadedRun[], prefer: Prefer = '
   const simulated = typeof sim?.value === 'number' ? sim.value : undefined;
   // A ratio is predicted as soon as one of its two figures is.
   const fit = sim && (def.rows.length === 1 ? sim.hit.record.fit : ratioFit(def, sim.hit));
-  const judgement = judge(def, { paper: paper ?? def.paperText, simulated, fit, measured: measured?.value, cores: measured?.hit.run.run.environment.cores });
+  // The cause a run states itself wins over the one written in the claim (runs before schema 3 carry no notes).
+  const runNote = def.noteMatch && [measured?.hit.run, sim?.hit.run].flatMap((r) => r?.run.notes ?? []).find((n) => def.noteMatch!.test(n));
+  const judgement = judge(runNote ? { ...def, cause: `The run: ${runNote}` } : def, { paper: paper ?? def.paperText, simulated, fit, measured: measured?.value, cores: measured?.hit.run.run.environment.cores });
   return { def, paper: def.paperText ?? paper, paperValue: typeof paper === 'number' ? paper : undefined, simulated, fit, measured: measured?.value, judgement, simulatedRun: sim?.hit.run, measuredRun: measured?.hit.run };
 }
 

@@ -207,7 +207,9 @@ ${content.plots.map((p) => `<figure>${svgs.get(p.name) ?? ''}</figure>`).join('\
 export async function writeRunFolder(dir: string, run: RunResult, content: ReportContent): Promise<void> {
   await writeDirAtomic(dir, async (tmp) => {
     await fs.writeFile(path.join(tmp, 'results.csv'), toCsv(run));
-    await fs.writeFile(path.join(tmp, 'results.json'), `${JSON.stringify(run, null, 2)}\n`);
+    // From schema version 3 the run's own sentences travel with its data (the report's verdicts quote them).
+    const saved: RunResult = run.schemaVersion >= 3 ? { ...run, notes: run.notes ?? content.notes } : run;
+    await fs.writeFile(path.join(tmp, 'results.json'), `${JSON.stringify(saved, null, 2)}\n`);
     const svgs = new Map<string, string>();
     for (const plot of content.plots) {
       const svg = await renderSvg(plot);
