@@ -5,7 +5,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import type { Fit } from './record.js';
-import { cellOrder, find, runLabel, type FigureRow, type Found, type PaperInfo, type Prefer } from './page.js';
+import { cellOrder, find, type FigureRow, type Found, type PaperInfo, type Prefer } from './page.js';
 import type { LoadedRun } from './runs.js';
 import type { Cell, ReportTable } from './table.js';
 import { judge, type ClaimRule, type Judgement } from './verdict.js';
@@ -79,29 +79,47 @@ function ratioFit(def: ClaimDef, hit: Found): Fit | undefined {
   return fits.includes('predicted') ? 'predicted' : fits.includes('calibrated') ? 'calibrated' : undefined;
 }
 
-export const SUMMARY_COLUMNS = ['claim', 'figure', 'unit', 'paper', 'simulated', 'fit', 'simulated vs paper', 'measured here', 'verdict', 'why', 'from'];
+export const SUMMARY_COLUMNS = ['claim', 'paper', 'simulated (fit, vs paper)', 'measured here', 'verdict', 'why', 'from'];
 
-const pctText = (sim: number | undefined, paper: Cell) =>
-  typeof sim === 'number' && typeof paper === 'number' ? `${sim >= paper ? '+' : ''}${((100 * (sim - paper)) / paper).toFixed(1)} %` : undefined;
+const pctText = (sim: number, paper: Cell) =>
+  typeof paper === 'number' && paper !== 0 ? `, ${sim >= paper ? '+' : ''}${((100 * (sim - paper)) / paper).toFixed(1)} %` : '';
+
+/** `reference 2026-11-23, full` or `local <run id>, quick`: the run of a summary cell, short (the paper's table names it whole). */
+function runShort(r: LoadedRun): string {
+  const where = r.origin === 'reference' ? `reference ${r.run.startedAt.slice(0, 10)}` : `local ${r.run.runId}`;
+  return `${where}, ${r.run.quick ? 'quick' : 'full'}${r.stale ? ', stale' : ''}`;
+}
 
 /** Where a claim's values came from: one label when one run gave both. */
 export function claimFrom(r: ClaimRow): string {
-  const labels = [r.simulatedRun && `simulated: ${runLabel(r.simulatedRun)}`, r.measuredRun && `measured: ${runLabel(r.measuredRun)}`].filter((x): x is string => !!x);
-  if (r.simulatedRun && r.simulatedRun === r.measuredRun) return runLabel(r.simulatedRun);
-  return labels.join('; ');
+  if (r.simulatedRun && r.simulatedRun === r.measuredRun) return runShort(r.simulatedRun);
+  return [r.simulatedRun && `simulated: ${runShort(r.simulatedRun)}`, r.measuredRun && `measured: ${runShort(r.measuredRun)}`].filter((x): x is string => !!x).join('; ');
+}
+
+const simulatedText = (r: ClaimRow) => {
+  if (r.simulated === undefined) return undefined;
+  const n = Number(r.simulated.toPrecision(4));
+  return `${n} (${r.fit ?? 'fit unknown'}${pctText(r.simulated, r.paperValue)})`;
+};
+
+/** Per verdict, how many claims of these rows have it: `2 reproduced, 1 not reproduced`. */
+export function verdictCounts(rows: ClaimRow[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.judgement?.verdict ?? 'no run yet', (counts.get(r.judgement?.verdict ?? 'no run yet') ?? 0) + 1);
+  return [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
 }
 
 /** A paper's verdict summary as a table. */
 export function summaryTable(paper: PaperInfo, rows: ClaimRow[]): ReportTable {
   return {
-    title: `Paper ${paper.id}: what reproduces`,
+    title: `Paper ${paper.id}: ${rows.length} claims: ${verdictCounts(rows) || 'none'}`,
     name: `paper-${paper.id}-verdicts`,
     columns: SUMMARY_COLUMNS,
     rows: rows.map((r) => [
-      r.def.claim, r.def.figure, r.def.unit, r.paper, r.simulated, r.simulated === undefined ? undefined : r.fit, pctText(r.simulated, r.paper), r.measured,
+      `${r.def.figure}: ${r.def.claim}${r.def.unit && r.def.unit !== '' ? ` [${r.def.unit}]` : ''}`, r.paper, simulatedText(r), r.measured,
       r.judgement?.verdict ?? `no run yet: npm run scenario -- ${r.def.rows[0].scenario}`, r.judgement?.why, claimFrom(r),
     ]),
-    note: 'Verdicts by the rules of docs/verdicts.md: a ratio, speedup, crossover or outcome is judged as measured here (within 25 % of the paper: reproduced; the paper\'s direction kept: reproduced in shape); an absolute time of the paper\'s hardware only by the model of that hardware when it predicts (a calibrated value is no evidence).',
+    note: 'Verdicts by the rules of docs/verdicts.md: a ratio, speedup, crossover or outcome is judged as measured here (within 25 % of the paper and in its direction: reproduced; only its direction: reproduced in shape); an absolute figure of the paper\'s hardware only by the model of that hardware when it predicts (a calibrated value is no evidence). The runs are named whole in each paper\'s table below.',
   };
 }
 

@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from './atomic.js';
 import type { Fit, ParamValue, ResultRecord, Source } from './record.js';
+import { plotAnchor, rowTarget, runAnchor, runPlots, type RunPlot } from './run-plots.js';
 import { runDuration, type LoadedRun, type SkippedRun } from './runs.js';
 import { relativeErrorPct, signedPct, type Cell, type ReportTable } from './table.js';
 import { htmlAttr, htmlText as html, mdCode, mdText, urlPath } from './escape.js';
@@ -205,8 +206,9 @@ export function figureRuns(rows: FigureRow[], ordered: LoadedRun[]): Record<Sour
 const noRun = (scenario: string) => `no run yet: npm run scenario -- ${scenario}`;
 
 /** A paper's table, and the runs its cells came from. */
-export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedRun[], prefer: Prefer = 'reference'): { table: ReportTable; used: LoadedRun[] } {
+export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedRun[], prefer: Prefer = 'reference'): { table: ReportTable; used: LoadedRun[]; rowRuns: LoadedRun[][] } {
   const used = new Set<LoadedRun>();
+  const rowRuns: LoadedRun[][] = [];
   const ofPaper = figures.filter((f) => f.paper === paper.id);
   // A figure is the rows of one scenario with one name (`Fig. 13`): read from one run a source.
   const groupRuns = new Map<string, Record<Source, LoadedRun[]>>();
@@ -216,9 +218,13 @@ export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedR
     return groupRuns.get(key)!;
   };
   const rows: Cell[][] = ofPaper.map((f) => {
-    if (!runs.some((r) => r.run.scenario === f.scenario)) return [f.figure, f.quantity, f.unit, f.paperText, undefined, undefined, undefined, noRun(f.scenario), ''];
+    if (!runs.some((r) => r.run.scenario === f.scenario)) {
+      rowRuns.push([]);
+      return [f.figure, f.quantity, f.unit, f.paperText, undefined, undefined, undefined, noRun(f.scenario), ''];
+    }
     const c = rowCells(f, groupOf(f));
     c.runs.forEach((r) => used.add(r));
+    rowRuns.push(c.runs);
     const measured = c.measured ?? `not in the run this figure is read from: npm run scenario -- ${f.scenario}`;
     return [f.figure, f.quantity, f.unit, c.paper, c.simulated, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), measured, c.from];
   });
@@ -230,16 +236,8 @@ export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedR
       note: 'Simulated: SimGrid on the paper\'s hardware profile; "calibrated" was fitted to that paper figure, "predicted" follows from sourced inputs. Measured: on the machine of the run named under "from" (full or quick). Each figure is read from one run a source: a full run before a quick one, the reference set before local runs (`npm run report -- --prefer newest` takes the newest full run). An empty simulated cell: no run simulated the paper\'s profile, or no model gives that figure.',
     },
     used: [...used],
+    rowRuns,
   };
-}
-
-/** The plots (SVG) a run folder holds, by file name. */
-async function svgFiles(dir: string): Promise<string[]> {
-  try {
-    return (await fs.readdir(dir)).filter((f) => f.endsWith('.svg')).sort();
-  } catch {
-    return [];
-  }
 }
 
 /** A path from the page's folder, with `/` separators, each segment URL-escaped (put it in an attribute with htmlAttr). */
@@ -251,7 +249,7 @@ interface Section {
   paper: PaperInfo;
   table: ReportTable;
   /** per run shown: its plots */
-  runs: { run: LoadedRun; plots: string[] }[];
+  runs: { run: LoadedRun; plots: RunPlot[] }[];
   /** scenarios of the paper without any run */
   missing: string[];
 }
@@ -259,7 +257,7 @@ interface Section {
 async function sections(input: PageInput): Promise<Section[]> {
   const out: Section[] = [];
   for (const paper of input.papers) {
-    const { table, used } = paperTable(paper, input.figures, input.runs, input.prefer);
+    const { table, used, rowRuns } = paperTable(paper, input.figures, input.runs, input.prefer);
     const shown = new Set(used);
     const missing: string[] = [];
     for (const s of input.scenarios.filter((x) => x.paper === paper.id)) {
@@ -269,7 +267,10 @@ async function sections(input: PageInput): Promise<Section[]> {
     }
     const order = input.scenarios.map((s) => s.name);
     const runs = [...shown].sort((a, b) => order.indexOf(a.run.scenario) - order.indexOf(b.run.scenario) || newestFirst(a, b));
-    out.push({ paper, table, runs: await Promise.all(runs.map(async (run) => ({ run, plots: await svgFiles(run.dir) }))), missing });
+    const withPlots = await Promise.all(runs.map(async (run) => ({ run, plots: await runPlots(run.dir) })));
+    const plots = new Map(withPlots.map((r) => [r.run, r.plots]));
+    const rowLinks = input.figures.filter((f) => f.paper === paper.id).map((f, i) => rowTarget(f.figure, rowRuns[i], plots));
+    out.push({ paper, table: { ...table, rowLinks }, runs: withPlots, missing });
   }
   return out;
 }
@@ -289,6 +290,15 @@ function summaryHtml(input: PageInput): string {
   return `<section id="summary"><h2>What reproduces</h2>\n${input.summaries.map((s) => tableToHtml(s.table)).join('\n')}</section>`;
 }
 
+/** The contents: the summary, then per paper its table and each run's plots. */
+function contentsHtml(input: PageInput, secs: Section[]): string {
+  const papers = secs.map((s) => {
+    const runs = s.runs.map(({ run, plots }) => `<li><a href="#${htmlAttr(runAnchor(run))}">${html(run.run.scenario)}</a> (${plots.length} plot${plots.length === 1 ? '' : 's'})</li>`).join('');
+    return `<li><a href="#paper-${htmlAttr(s.paper.id)}">Paper ${html(s.paper.id)}: ${html(s.paper.title)}</a>${runs ? `<ul>${runs}</ul>` : ''}</li>`;
+  });
+  return `<nav id="contents"><h2>Contents</h2><ul>${input.summaries?.length ? '<li><a href="#summary">What reproduces</a></li>' : ''}${papers.join('')}</ul></nav>`;
+}
+
 function htmlPage(input: PageInput, secs: Section[]): string {
   const out = input.outDir;
   const skipped = input.skipped.length
@@ -297,14 +307,17 @@ function htmlPage(input: PageInput, secs: Section[]): string {
   const body = secs.map((s) => {
     const runs = s.runs.map(({ run, plots }) => {
       const env = environmentLines(run.run.environment).map((l) => `<li>${html(l)}</li>`).join('');
-      const figures = plots.map((p) => `<figure><img src="${htmlAttr(rel(out, path.join(run.dir, p)))}" alt="${htmlAttr(p)}"><figcaption>${html(`${run.run.scenario}: ${p}`)}</figcaption></figure>`).join('\n');
-      return `<h3 id="${htmlAttr(`run-${run.run.runId}`)}">${html(runSummary(run))}</h3>
+      const figures = plots.map((p) => {
+        const src = htmlAttr(rel(out, path.join(run.dir, p.file)));
+        return `<figure id="${htmlAttr(plotAnchor(run, p.file))}"><a href="${src}" title="full size"><img src="${src}" alt="${htmlAttr(p.title)}"></a><figcaption>${html(p.title)} <span class="file">(${html(p.file)})</span></figcaption></figure>`;
+      }).join('\n');
+      return `<h3 id="${htmlAttr(runAnchor(run))}">${html(runSummary(run))}</h3>
 <p>Folder: <a href="${htmlAttr(rel(out, runLink(run)))}">${html(relText(out, run.dir))}</a>${run.note ? `. Note: ${html(run.note)}` : ''}</p>
 <ul class="env">${env}</ul>
-${figures}`;
+<div class="plots">${figures}</div>`;
     });
     const missing = s.missing.map((m) => `<li>${html(noRun(m))}</li>`).join('');
-    return `<h2 id="paper-${s.paper.id}">Paper ${s.paper.id}: ${html(s.paper.title)}</h2>
+    return `<h2 id="paper-${htmlAttr(s.paper.id)}">Paper ${html(s.paper.id)}: ${html(s.paper.title)}</h2>
 ${tableToHtml(s.table)}
 ${missing ? `<ul class="note">${missing}</ul>` : ''}
 ${runs.join('\n')}`;
@@ -315,7 +328,7 @@ ${PAGE_STYLE}</head><body>
 <h1>Secure distributed data processing: paper | simulated | measured</h1>
 <p>Made ${html(input.generatedAt)} by <code>npm run report</code> from ${input.runs.length} run(s): each figure read from one run a source (a full run before a quick one, ${input.prefer === 'newest' ? 'the newest first' : 'the committed reference set before local runs'}).</p>
 ${summaryHtml(input)}
-<nav><h2>Contents</h2><ul>${input.papers.map((p) => `<li><a href="#paper-${htmlAttr(p.id)}">Paper ${html(p.id)}: ${html(p.title)}</a></li>`).join('')}</ul></nav>
+${contentsHtml(input, secs)}
 ${skipped}
 ${body.join('\n')}
 </body></html>
@@ -338,7 +351,7 @@ function markdownPage(input: PageInput, secs: Section[]): string {
     for (const { run, plots } of s.runs) {
       lines.push(`### ${mdText(runSummary(run))}`, '', `Folder: [${mdText(relText(out, run.dir))}](${rel(out, runLink(run))})${run.note ? `. Note: ${mdText(run.note)}` : ''}`, '');
       lines.push(...environmentLines(run.run.environment).map((l) => `- ${mdText(l)}`), '');
-      lines.push(...plots.flatMap((p) => [`![${mdText(`${run.run.scenario}: ${p}`)}](${rel(out, path.join(run.dir, p))})`, '']));
+      lines.push(...plots.flatMap((p) => [`![${mdText(p.title)}](${rel(out, path.join(run.dir, p.file))})`, '']));
     }
   }
   return lines.join('\n');

@@ -13,6 +13,8 @@ export interface ReportTable {
   rows: Cell[][];
   /** a sentence under the table (e.g. the cores this machine has) */
   note?: string;
+  /** HTML only: per row, where its first cell links (`#anchor`, a relative path) */
+  rowLinks?: (string | undefined)[];
 }
 
 export interface Comparison {

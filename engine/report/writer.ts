@@ -130,7 +130,11 @@ export function tableToHtml(t: ReportTable, stem?: string): string {
   const numeric = numericColumns(t);
   const cls = (i: number) => (numeric[i] ? ' class="num"' : '');
   const head = t.columns.map((c, i) => `<th${cls(i)}>${html(c)}</th>`).join('');
-  const body = t.rows.map((r) => `<tr>${t.columns.map((_, i) => `<td${cls(i)}>${html(formatCell(r[i]))}</td>`).join('')}</tr>`).join('\n');
+  const cell = (r: Cell[], i: number, link?: string) => {
+    const text = html(formatCell(r[i]));
+    return `<td${cls(i)}>${i === 0 && link ? `<a href="${htmlAttr(link)}">${text}</a>` : text}</td>`;
+  };
+  const body = t.rows.map((r, k) => `<tr>${t.columns.map((_, i) => cell(r, i, t.rowLinks?.[k])).join('')}</tr>`).join('\n');
   return `<h3>${html(t.title)}</h3>\n<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>${
     t.note ? `\n<p class="note">${html(t.note)}</p>` : ''
   }${stem ? `\n<p class="export">Table as <a href="${htmlAttr(urlPath(['tables', `${stem}.csv`]))}">CSV</a>, <a href="${htmlAttr(urlPath(['tables', `${stem}.tex`]))}">LaTeX</a>.</p>` : ''}`;
@@ -160,6 +164,9 @@ th { background: #f3f3f3; } .num { text-align: right; white-space: nowrap; }
 .env, .note, .export { color: #555; font-size: 0.9em; } .errored { color: #b00; }
 figure { margin: 1.5em 0; } figure svg { width: 100%; height: auto; display: block; }
 figure img { max-width: 100%; height: auto; display: block; } figcaption { color: #555; font-size: 0.9em; }
+.plots { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 1em; } .plots figure { margin: 0.5em 0; }
+.file { color: #888; font-size: 0.85em; } nav ul ul { font-size: 0.9em; }
+#summary td, #summary th { font-size: 0.85em; padding: 3px 6px; } #summary td:nth-child(6) { min-width: 28em; }
 blockquote { border-left: 4px solid #ddd; margin: 1em 0; padding: 0.2em 1em; color: #444; }
 </style>`;
 
