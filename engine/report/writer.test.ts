@@ -141,6 +141,28 @@ test('schema version 3 requires the provenance (command line, flags, commit, loa
   assert.ok(schemaErrors({ ...v2, notes: ['n'] }).length > 0, 'a version 2 run has no notes field');
 });
 
+test('export: numbers as measured (integer digits whole), LaTeX without empty columns and wrapping long text, table file names whole', async () => {
+  const { formatCell } = await import('./table.js');
+  const { tableStem } = await import('./writer.js');
+  assert.equal(formatCell(19656), '19656', 'not 19660');
+  assert.equal(formatCell(1005584384), '1005584384');
+  assert.equal(formatCell(13596.2), '13596');
+  assert.equal(formatCell(1.92345), '1.923');
+  const t: ReportTable = {
+    title: 'Paper 000: a table whose title is longer than sixty characters, cut nowhere at all',
+    columns: ['figure', 'empty', 'quantity', 'bytes'],
+    rows: [['Fig. 1', undefined, 'encryption time of a file of one gigabyte on twelve processes', 19656], ['Fig. 2', '', 'short', 1]],
+  };
+  const tex = tableToLatex(t);
+  assert.match(tex, /\\begin\{tabularx\}\{\\linewidth\}\{lXr\}/, 'the empty column left out, the long text column wraps');
+  assert.match(tex, /Fig\. 1 & encryption time .* & 19656 \\\\/);
+  assert.doesNotMatch(tex, /empty/);
+  assert.match(tex, /usepackage\{tabularx\}/);
+  assert.equal(tableStem(t), 'paper-000-a-table-whose-title-is-longer-than-sixty-characters-cut-nowhere-at-all');
+  const long = tableStem({ ...t, title: 'word '.repeat(60) });
+  assert.ok(long.length <= 200 && long.endsWith('word'), 'past 200 characters cut at a dash, never mid-word');
+});
+
 test('tables: Markdown aligns text left and numbers right; LaTeX escapes and keeps empty cells empty', () => {
   const md = tableToMarkdown(comparisonTable('T', [{ figure: 'speedup', unit: 'x', paper: 6.7, measured: 1.92345 }]), 't');
   assert.match(md, /\| :--- \| :--- \| ---: \| :--- \| ---: \| :--- \|/);
@@ -148,7 +170,7 @@ test('tables: Markdown aligns text left and numbers right; LaTeX escapes and kee
   assert.match(md, /\[CSV\]\(tables\/t\.csv\), \[LaTeX\]\(tables\/t\.tex\)/);
   const tex = tableToLatex(wide);
   assert.match(tex, /\\caption\{Speedup \\& 100\\% of\\_it\}/);
-  assert.match(tex, /\\begin\{tabular\}\{llrr\}/);
+  assert.match(tex, /\\begin\{tabular\}\{llrr\}/, 'short text columns do not wrap');
   assert.match(tex, /speed\\_up \\\{x\\\} & x & 6\.7 & 1\.923 \\\\/);
   assert.match(tex, /missing & ms &  & 12 \\\\/);
   assert.match(tex, /a note with \\\$ and \\#/);
