@@ -129,7 +129,9 @@ function referenceReadme(runs: LoadedRun[], scenarios: string[]): string {
     'promotions kept only results.json and the SVG plots) and `promoted.json` (the folder it came from and',
     'a note). Add or replace one with `npm run report -- --promote reports/runs/<run folder> [--note TEXT]`:',
     'the scenario must be one of the catalogue, the folder must hold no symbolic link, and a run from a tree',
-    'with uncommitted changes needs `--allow-dirty`. This file is written anew from the runs each time.',
+    'with uncommitted changes needs `--allow-dirty`. The page reads these before local runs (`--prefer',
+    'newest` takes the newest full run), never a quick run in place of a full one, and marks a run stale',
+    'when its scenario\'s code changed after its commit. This file is written anew from the runs each time.',
     'Datasets are never kept here.',
     '',
     '| scenario | form | mode | machine | runtime | commit | topology | started | took | note |',
@@ -140,7 +142,7 @@ function referenceReadme(runs: LoadedRun[], scenarios: string[]): string {
   ].join('\n');
 }
 
-async function writeReferenceReadme(root: string, scenarios: string[]): Promise<void> {
+export async function writeReferenceReadme(root: string, scenarios: string[]): Promise<void> {
   const { runs, skipped } = await loadRuns(root, 'reference');
   if (skipped.length) throw new Error(`the reference set has a bad run: ${skipped.map((s) => `${s.file} ${s.problem}`).join('; ')}`);
   await writeFileAtomic(path.join(root, 'README.md'), referenceReadme(runs, scenarios));
