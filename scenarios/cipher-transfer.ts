@@ -264,7 +264,8 @@ function timelinePlot(points: Point[], file: FileSpec, where: string): Plot {
     x: { field: 'timeMs', title: 'time since B connected (ms)', zero: true },
     y: { field: 'receivedMiB', title: 'received, decrypted and SHA-1-checked (MiB)' },
     series: { field: 'mode', title: 'mode', order: MODES.map((m) => m.label) },
-    spread: quartiles('timeMs', `the ${runs} timed runs of each mode`, 'x'),
+    // dense points: a band a mode, where bars would merge
+    spread: { ...quartiles('timeMs', `the ${runs} timed runs of each mode`, 'x'), band: true },
   });
 }
 

@@ -52,7 +52,11 @@ describe('paper 001 scenarios, shortened', () => {
     const curveOf = (name: string) => measured.filter((r) => r.parameters.configuration === name).map((r) => ({ sizeBytes: Number(r.parameters.sizeBytes), latencyUs: r.metrics.oneWayLatencyUs.median }));
     const expected = crossover(curveOf('shm+des-ecb'), curveOf('tcp'));
     assert.deepEqual(crossovers('measured'), expected ? [expected.sizeBytes] : [], 'the measured crossover is read off the measured curves (none when secure shm is never slower)');
-    assert.deepEqual(out.plots.map((p) => p.name), ['fig4-small-messages', 'fig5-all-sizes', 'links-over-bare-references']);
+    assert.deepEqual(out.plots.map((p) => p.name), ['fig4-small-messages', 'fig5-a-unsecure', 'fig5-b-secure', 'links-over-bare-references']);
+    // Fig. 5 in panels of at most six series, the crossover marked on the panel that holds both its curves
+    const fig5 = out.plots.filter((p) => p.name.startsWith('fig5-')).map((p) => p.spec as unknown as { data: { values: { configuration?: string; _source?: string }[] }; layer: { mark: { type: string }; encoding: Record<string, unknown> }[] });
+    for (const spec of fig5) assert.ok(new Set(spec.data.values.filter((r) => r._source === 'measured here').map((r) => r.configuration)).size <= 6);
+    assert.equal(fig5[0].layer.filter((l) => l.mark.type === 'rule' && 'x' in l.encoding && !('y' in l.encoding)).length, expected ? 2 : 1, "the paper's crossover, and the measured one when there is one");
     const tenByte = out.tables[0];
     assert.equal(tenByte.rows.length, 10);
     assert.ok(tenByte.rows.every((r) => typeof r[4] === 'number'));

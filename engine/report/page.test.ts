@@ -18,8 +18,8 @@ async function tempDir(t: { after(fn: () => Promise<void>): void }): Promise<str
 }
 
 /** The table's row whose quantity is `quantity`, as column -> cell. */
-function rowOf(runs: LoadedRun[], quantity: string): Record<string, unknown> {
-  const { table } = paperTable(PAPERS[0], FIGURES, runs);
+function rowOf(runs: LoadedRun[], quantity: string, prefer: 'reference' | 'newest' = 'reference'): Record<string, unknown> {
+  const { table } = paperTable(PAPERS[0], FIGURES, runs, prefer);
   const row = table.rows.find((r) => r[1] === quantity);
   assert.ok(row, `a row "${quantity}"`);
   return Object.fromEntries(table.columns.map((c, i) => [c, row[i]]));
@@ -35,7 +35,7 @@ test('paper | simulated (fit, error against the paper) | measured, the simulatio
   assert.equal(cells.fit, 'predicted');
   assert.equal(cells['simulated vs paper'], '+10.0 %');
   assert.equal(cells['measured here'], 40);
-  assert.match(String(cells.from), /^local run 20260101T000000\.000Z-alpha-/);
+  assert.match(String(cells.from), /^local run 20260101T000000\.000Z-alpha-[0-9a-f]{6}, full$/);
   const text = rowOf(runs, 'response');
   assert.equal(text.paper, 'Allowed', 'a text figure: the paper record\'s parameter');
   assert.equal(text['measured here'], 'allowed');
@@ -44,29 +44,46 @@ test('paper | simulated (fit, error against the paper) | measured, the simulatio
   assert.equal(noModel.fit, undefined);
 });
 
-test('the newest run that has a figure wins; a newer run without it leaves the figure to an older one, reference runs included', async (t) => {
+test('cell sources: a full reference run wins over local runs unless --prefer newest; a quick run never replaces a full one; every cell names its run, full or quick', async (t) => {
   const local = path.join(await tempDir(t), 'runs');
   const reference = path.join(path.dirname(local), 'reference');
   await writeRun(reference, run('2026-01-01T00:00:00.000Z', fullRecords(40)));
   await writeRun(local, run('2026-02-01T00:00:00.000Z', fullRecords(30)));
-  // The newest: a quick run without the 1 GB point, and with no model.
+  // The newest: a quick run with only the 1 KB point, and with no model.
   await writeRun(local, run('2026-03-01T00:00:00.000Z', [record('measured', 'fig1', { sizeBytes: 1 }, { wallMs: 2 })], { quick: true, mode: 'measure' }));
   const runs = [...(await loadRuns(reference, 'reference')).runs, ...(await loadRuns(local, 'local')).runs];
   assert.equal(runs.length, 3);
 
-  const small = rowOf(runs, 'time, 1 KB');
-  assert.equal(small['measured here'], 2, 'the quick run is newest and has the 1 KB point');
-  assert.match(String(small.from), /^local run 20260301T000000\.000Z-alpha-[0-9a-f]{6}, quick$/);
   const big = rowOf(runs, 'time, 1 GB');
-  assert.equal(big['measured here'], 30, 'the February local run: newer than the reference, and it has the point');
-  assert.match(String(big.from), /^local run 20260201/);
+  assert.equal(big['measured here'], 40, 'the reference run, though a local one is newer');
+  assert.equal(big.from, 'reference run (Fixture CPU, 2 cores, host fixture-host, 2026-01-01, full)');
+  const small = rowOf(runs, 'time, 1 KB');
+  assert.equal(small['measured here'], 1, 'the quick run\'s 1 KB point does not replace the full run\'s');
+  assert.match(String(small.from), /^reference run .*full\)$/);
 
-  const quickOnly = rowOf(runs.filter((r) => r.run.quick), 'time, 1 GB');
-  assert.equal(quickOnly['measured here'], 'not in these runs: npm run scenario -- alpha', 'a run exists, but not of that point');
-  const onlyReference = runs.filter((r) => r.origin === 'reference' || r.run.quick);
-  const fallback = rowOf(onlyReference, 'time, 1 GB');
-  assert.equal(fallback['measured here'], 40, 'without the February run, the reference run gives the point');
-  assert.equal(fallback.from, 'reference run (Fixture CPU, 2 cores, host fixture-host, 2026-01-01)');
+  const newest = rowOf(runs, 'time, 1 GB', 'newest');
+  assert.equal(newest['measured here'], 30, '--prefer newest: the February local run');
+  assert.match(String(newest.from), /^local run 20260201T000000\.000Z-alpha-[0-9a-f]{6}, full$/);
+  assert.equal(rowOf(runs, 'time, 1 KB', 'newest')['measured here'], 1, 'still a full run: the quick one is never preferred to it');
+
+  const quickOnly = runs.filter((r) => r.run.quick);
+  assert.equal(rowOf(quickOnly, 'time, 1 KB')['measured here'], 2, 'a quick run when it is all there is');
+  assert.match(String(rowOf(quickOnly, 'time, 1 KB').from), /, quick$/);
+  assert.equal(rowOf(quickOnly, 'time, 1 GB')['measured here'], 'not in the run this figure is read from: npm run scenario -- alpha', 'a run exists, but not of that point');
+});
+
+test('one figure is never assembled from two runs: a run holding part of a figure gives all of it, the rest left empty', async (t) => {
+  const root = await tempDir(t);
+  // Two full runs: the newer has only the 1 KB point of Fig. 1, the older both points.
+  await writeRun(root, run('2026-01-01T00:00:00.000Z', fullRecords(40)));
+  await writeRun(root, run('2026-02-01T00:00:00.000Z', [record('measured', 'fig1', { sizeBytes: 1 }, { wallMs: 7 })], { mode: 'measure' }));
+  const { runs } = await loadRuns(root, 'local');
+  const big = rowOf(runs, 'time, 1 GB');
+  const small = rowOf(runs, 'time, 1 KB');
+  assert.equal(small['measured here'], 7);
+  assert.equal(big['measured here'], 'not in the run this figure is read from: npm run scenario -- alpha', 'not the older run\'s 40');
+  assert.equal(big.simulated, 110, 'the model comes from the one run that has it');
+  assert.match(String(big.from), /^local run 20260101T000000\.000Z-alpha-[0-9a-f]{6}, full$/, 'and names it');
 });
 
 test('a corrupt or off-schema results.json is named with what is wrong and left out; the page still builds and lists it', async (t) => {
@@ -103,6 +120,7 @@ function input(outDir: string, runs: LoadedRun[], skipped: PageInput['skipped'] 
 test('a scenario with no run says how to make one; plots and folders are linked relative to the page; both files written whole', async (t) => {
   const dir = await tempDir(t);
   const runDir = await writeRun(path.join(dir, 'runs'), run('2026-01-01T00:00:00.000Z', fullRecords(40)), 'fig-1.svg');
+  await fs.writeFile(path.join(runDir, 'index.html'), '<!doctype html><title>run</title>');
   const { runs } = await loadRuns(path.join(dir, 'runs'), 'local');
   const out = path.join(dir, 'site');
   const { htmlFile, markdownFile } = await writePage(input(out, runs));
@@ -120,16 +138,15 @@ test('a scenario with no run says how to make one; plots and folders are linked 
   assert.equal((html.match(/<table>/g) ?? []).length, 2, 'one table a paper');
 });
 
-test('--promote copies results.json and the plots, replaces the scenario\'s reference, and the README names the machine', async (t) => {
+test('--promote copies the run folder, replaces the scenario\'s reference, and the README names the machine', async (t) => {
   const dir = await tempDir(t);
   const first = await writeRun(path.join(dir, 'runs'), run('2026-01-01T00:00:00.000Z', fullRecords(40)), 'a.svg');
-  await fs.writeFile(path.join(first, 'a.png'), 'not copied');
-  await fs.mkdir(path.join(first, 'tables'));
+  await fs.writeFile(path.join(first, 'a.png'), 'a plot as PNG');
   const reference = path.join(dir, 'reference');
   const { dir: promoted, files } = await promote(first, reference, ['alpha', 'beta'], 'not a full run: fixture');
   assert.equal(promoted, path.join(reference, 'alpha'));
-  assert.deepEqual((await fs.readdir(promoted)).sort(), ['a.svg', 'promoted.json', 'results.json']);
-  assert.deepEqual(files.sort(), ['a.svg', 'promoted.json', 'results.json']);
+  assert.deepEqual((await fs.readdir(promoted)).sort(), ['a.png', 'a.svg', 'promoted.json', 'results.json']);
+  assert.deepEqual(files.sort(), ['a.png', 'a.svg', 'promoted.json', 'results.json']);
   const readme = await fs.readFile(path.join(reference, 'README.md'), 'utf8');
   assert.match(readme, /\| alpha \| full \| both \| Fixture CPU, 2 cores, 1 GiB, host fixture-host \| Node v20\.0\.0, OpenSSL 3\.0\.0 \| abc123 \|.*\| not a full run: fixture \|/);
 

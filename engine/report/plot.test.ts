@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chart, quartiles, renderSvg, timelineRows, withQuartiles, type Chart } from './plot.js';
 import { summarize } from './stats.js';
 
-type Layer = { mark: { type: string; filled?: boolean }; transform?: { filter: unknown }[]; encoding: Record<string, { field?: string; value?: unknown; axis?: Record<string, unknown> }> };
+type Layer = { mark: { type: string; filled?: boolean; align?: string }; data?: unknown; transform?: { filter: unknown }[]; encoding: Record<string, { field?: string; value?: unknown; axis?: Record<string, unknown> }> };
 const layersOf = (c: Chart) => (chart(c).spec as unknown as { layer: Layer[] }).layer;
 const subtitleOf = (c: Chart) => (chart(c).spec as unknown as { title: { subtitle?: string[] } }).title.subtitle ?? [];
 
@@ -37,12 +37,15 @@ test('spread: error bars from the declared fields, and said under the title only
   assert.deepEqual(subtitleOf(single), [], 'no quartiles in any row: nothing drawn, nothing said');
 });
 
-test("the paper's figures: hollow marks in the series' colour, joined when a line, labelled when given text", () => {
-  const layers = layersOf({ ...base, references: [{ kind: 'paper', label: 'paper (SP2)', rows: [{ sizeBytes: 10, latencyUs: 96, config: 'a', text: '96 us' }], textField: 'text', line: true }] });
+test("the paper's figures: hollow marks in the series' colour, joined when a line, their text under the title and never on the data", () => {
+  const withText = { ...base, references: [{ kind: 'paper' as const, label: 'paper (SP2)', rows: [{ sizeBytes: 10, latencyUs: 96, config: 'a', text: '96 us' }], textField: 'text', line: true }] };
+  const layers = layersOf(withText);
   const hollow = layers.filter((l) => l.mark.type === 'point' && l.mark.filled === false);
   assert.equal(hollow.length, 1);
   assert.equal(hollow[0].encoding.color.field, 'config', 'the paper row names a measured series: same colour');
-  assert.ok(layers.some((l) => l.mark.type === 'text' && l.encoding.text.field === 'text'));
+  assert.ok(!layers.some((l) => l.mark.type === 'text'), 'no text mark at the data');
+  const title = (chart(withText).spec as unknown as { title: { subtitle: string[] } }).title;
+  assert.ok(title.subtitle.includes('paper (SP2): 96 us'), `the point's text under the title: ${title.subtitle.join(' / ')}`);
   assert.equal(layers.filter((l) => l.mark.type === 'line').length, 2, 'measured line and the paper line');
   const filled = layers.findIndex((l) => l.mark.type === 'point' && l.mark.filled);
   assert.ok(filled > layers.indexOf(hollow[0]), 'measured points are drawn on top');
@@ -119,4 +122,16 @@ test('bars: a simulated figure is a level across its bar; a declared series no r
   const colour = layers[0].encoding.color as unknown as { scale: { domain: string[] }; legend: { values?: string[] } };
   assert.deepEqual(colour.scale.domain, ['a', 'b', 'c']);
   assert.deepEqual(colour.legend.values, ['a', 'b']);
+});
+
+test('a rule at x (a crossover) and a rule at y (a bound): dashed, each labelled outside the frame; a dense spread drawn as a band', () => {
+  const layers = layersOf({ ...base, rules: [{ x: 200, label: 'paper: crossover at 200 B' }, { y: 1.5, label: 'target 1.5x' }], spread: { ...quartiles('latencyUs', 'the bounces'), band: true } });
+  const rules = layers.filter((l) => l.mark.type === 'rule' && l.data);
+  assert.deepEqual(rules.map((l) => Object.keys(l.encoding)), [['x'], ['y']]);
+  const labels = layers.filter((l) => l.mark.type === 'text');
+  assert.equal(labels.length, 2);
+  assert.deepEqual(labels[0].encoding.y, { value: 0 }, 'the crossover label at the top edge, above the frame');
+  assert.equal(labels[1].mark.align, 'left', 'the level label starts right of the frame');
+  assert.equal(layers.filter((l) => l.mark.type === 'area').length, 1, 'one band');
+  assert.equal(layers.filter((l) => l.mark.type === 'tick').length, 0, 'no error-bar ends');
 });

@@ -42,6 +42,8 @@ export interface Spread {
   label: string;
   /** `y` (default): vertical bars; `x`: horizontal ones (a spread in time, on a timeline) */
   axis?: 'x' | 'y';
+  /** a shaded band between low and high instead of a bar a point: for dense points whose bars would merge */
+  band?: boolean;
 }
 
 /** Figures that are not measured here, drawn in the same axes: the paper's, a simulation's or a model's. */
@@ -53,15 +55,15 @@ export interface Reference {
   /** the chart's x and y fields (and its series field, to share a series' colour) */
   rows: Row[];
   line?: boolean;
-  /** a field whose text is written beside each point, e.g. `paper: 6.7x at 1 GB, 12 processes` */
+  /** a field whose text says what each point is, e.g. `12 processes: 2.03 s`: written under the title, never on the data */
   textField?: string;
 }
 
-/** A horizontal line across the chart (a link's speed, a bound), labelled above its right end. */
-export interface Rule {
-  y: number;
-  label: string;
-}
+/**
+ * A dashed line across the chart at `y` (a link's speed, a bound), or up it at `x` (a crossover),
+ * labelled outside the frame (right of it for `y`, above it for `x`), so the label never sits on data.
+ */
+export type Rule = { y: number; x?: undefined; label: string } | { x: number; y?: undefined; label: string };
 
 export type Row = Record<string, string | number | undefined>;
 
@@ -364,8 +366,16 @@ export function chart(c: Chart): Plot {
     const withSpread = { filter: `isValid(datum['${c.spread.low}']) && isValid(datum['${c.spread.high}'])` };
     // over a bar of its own colour an error bar would vanish: there it is dark
     const spreadColour = kind === 'bar' ? { color: { value: '#333333' } } : colourOf(NO_SERIES_COLOUR);
-    layers.push({ transform: [bySource(own), withSpread], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { ...lowHigh, ...offset, ...spreadColour } });
-    for (const end of [c.spread.low, c.spread.high]) {
+    if (c.spread.band) {
+      // one translucent band a series, along the axis the points follow
+      layers.push({
+        transform: [bySource(own), withSpread],
+        mark: { type: 'area', opacity: 0.22, orient: along === 'y' ? 'vertical' : 'horizontal', interpolate: 'monotone' },
+        encoding: { ...lowHigh, ...spreadColour, ...(c.series ? { detail: { field: c.series.field } } : {}) },
+      });
+    }
+    else layers.push({ transform: [bySource(own), withSpread], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { ...lowHigh, ...offset, ...spreadColour } });
+    for (const end of c.spread.band ? [] : [c.spread.low, c.spread.high]) {
       layers.push({
         transform: [bySource(own), withSpread],
         mark: { type: 'tick', orient: along === 'y' ? 'horizontal' : 'vertical', size: 9, thickness: 1.5 },
@@ -389,16 +399,10 @@ export function chart(c: Chart): Plot {
     }
     layers.push({
       transform: [bySource(ref.label)],
-      mark: { type: 'point', filled: false, size: refShape(ref) === 'stroke' ? 700 : ref.kind === 'paper' ? 150 : 80, strokeWidth: refShape(ref) === 'stroke' ? 3 : 2, opacity: 1 },
+      // a paper diamond is drawn big enough to hold a simulated square or a measured dot at the same point, so neither hides the other
+      mark: { type: 'point', filled: false, size: refShape(ref) === 'stroke' ? 700 : ref.kind === 'paper' ? 320 : 70, strokeWidth: refShape(ref) === 'stroke' ? 3 : ref.kind === 'paper' ? 1.5 : 2, opacity: 1 },
       encoding: { x, y, ...(kind === 'bar' ? offset : {}), ...colourFor, shape, tooltip },
     });
-    if (ref.textField) {
-      layers.push({
-        transform: [bySource(ref.label)],
-        mark: { type: 'text', align: 'right', baseline: 'middle', dx: -12, fontSize: 11, color: ownColour },
-        encoding: { x, y, text: { field: ref.textField } },
-      });
-    }
   }
   // the chart's own points last, on top; and after the hollow reference marks, which vega-lite then
   // takes the source legend's symbols from (it takes them from the first layer with a shape)
@@ -409,20 +413,28 @@ export function chart(c: Chart): Plot {
       encoding: { x, y, ...colourOf(NO_SERIES_COLOUR), shape, tooltip },
     });
   }
+  // labels of rules at x stack upwards above the frame, so two close crossovers do not write over each other
+  let verticalLabels = 0;
+  // levels close together: the higher label above its line, the lower one below its line
+  const levels = (c.rules ?? []).flatMap((r) => (r.y === undefined ? [] : [r.y])).sort((a, b) => b - a);
   for (const rule of c.rules ?? []) {
-    layers.push({ data: { values: [rule] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: { y: { field: 'y', type: 'quantitative' } } });
-    // above the line, at its right end: the line never strikes through its label; on bars, which
-    // fill the width, beside the frame instead, so no bar hides it
+    const vertical = rule.x !== undefined;
+    const at = vertical ? { x: { field: 'x', type: 'quantitative' as const, ...(c.x.scale === 'log' ? { scale: { type: 'log' as const } } : {}) } } : { y: { field: 'y', type: 'quantitative' as const } };
+    layers.push({ data: { values: [rule] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: at });
+    if (!rule.label) continue;
+    // outside the frame: right of it for a level, above it for a position on x; never on the data
     layers.push({
       data: { values: [rule] },
-      mark: kind === 'bar'
-        ? { type: 'text', align: 'left', baseline: 'middle', dx: 4, color: '#444', fontSize: 11 }
-        : { type: 'text', align: 'right', baseline: 'bottom', dy: -3, dx: -2, color: '#444', fontSize: 11 },
-      encoding: { y: { field: 'y', type: 'quantitative' }, x: { value: WIDTH }, text: { field: 'label' } },
+      mark: vertical
+        ? { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -4 - 14 * verticalLabels++, color: '#444', fontSize: 11 }
+        : { type: 'text', align: 'left', baseline: levels.length < 2 ? 'middle' : levels.indexOf(rule.y!) % 2 === 0 ? 'bottom' : 'top', dx: 4, color: '#444', fontSize: 11 },
+      encoding: vertical ? { ...at, y: { value: 0 }, text: { field: 'label' } } : { ...at, x: { value: WIDTH }, text: { field: 'label' } },
     });
   }
   const spreadDrawn = c.spread !== undefined && c.rows.some((r) => typeof r[c.spread!.low] === 'number' && typeof r[c.spread!.high] === 'number');
-  const subtitle = [...wrapLines(c.subtitle), ...(spreadDrawn ? wrapLines(`bars: ${c.spread!.label}`) : [])];
+  // what a reference's points are, said under the title rather than written on the data
+  const pointTexts = references.filter((r) => r.textField).map((r) => `${r.label}: ${r.rows.map((row) => row[r.textField!]).filter((t) => t !== undefined).join('; ')}`);
+  const subtitle = [...wrapLines(c.subtitle), ...wrapLines(pointTexts), ...(spreadDrawn ? wrapLines(`${c.spread!.band ? 'band' : 'bars'}: ${c.spread!.label}`) : [])];
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: c.title, ...(subtitle.length ? { subtitle } : {}), anchor: 'start', offset: 12 },

@@ -75,12 +75,42 @@ export interface RunEnvironment {
 /**
  * The version of the results.json layout (engine/report/result.schema.json describes it). Raise it
  * whenever a field is renamed, removed or changes meaning, so readers can tell old runs apart.
+ * Version 3 added `provenance` (required) and `notes`; readers still take version 2.
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
+export type SchemaVersion = 2 | 3;
+
+/** How busy the machine was at one moment. */
+export interface LoadReading {
+  at: string;
+  loadAverage1m: number;
+  loadAverage5m: number;
+  loadAverage15m: number;
+  /** share of all CPU time other processes took over a short sample (0-100); absent where unknown */
+  othersCpuSharePct?: number;
+}
+
+/** How a run came to be: the command, its flags, the code, and the machine's load around it. */
+export interface Provenance {
+  /** as typed, e.g. `npm run scenario -- ctr-sweep --reps 2` */
+  commandLine: string;
+  /** the arguments after node and the script */
+  argv: string[];
+  /** every flag as the run used it, defaults included: quick, mode, seed, topology and the scenario's own */
+  resolvedFlags: Record<string, string | boolean>;
+  gitCommit: string;
+  /** the tree had uncommitted changes: the commit does not say all of what ran */
+  gitDirty: boolean;
+  start: LoadReading;
+  end: LoadReading;
+  /** share of all CPU time other processes took from start to end (0-100) */
+  othersCpuSharePctOverRun?: number;
+}
 
 /** Everything one scenario run produced; results.json is exactly this object. */
 export interface RunResult {
-  schemaVersion: typeof SCHEMA_VERSION;
+  /** the runner writes SCHEMA_VERSION; older committed runs are read as they are */
+  schemaVersion: SchemaVersion;
   /** unique: start time to the millisecond, scenario, random suffix; also the run folder's name */
   runId: string;
   /** shared by every run of one `npm run scenario` invocation, so a report can group them */
@@ -94,4 +124,8 @@ export interface RunResult {
   finishedAt: string;
   environment: RunEnvironment;
   records: ResultRecord[];
+  /** schema version 3 on */
+  provenance?: Provenance;
+  /** the run's own sentences (its report's notes: causes of misses, caveats); schema version 3 on */
+  notes?: string[];
 }

@@ -18,6 +18,10 @@ export interface LoadedRun {
   origin: RunOrigin;
   /** a reference run's note, written when it was promoted (why it is not a full run, ...) */
   note?: string;
+  /** the folder holds the run's own page (index.html) */
+  hasPage?: boolean;
+  /** set when the code that makes this run's figures changed after the run's commit: what changed */
+  stale?: string;
 }
 
 /** A results.json left out, and why. */
@@ -92,7 +96,8 @@ export async function loadRuns(root: string, origin: RunOrigin): Promise<{ runs:
   for (const entry of entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
     const dir = path.join(root, entry.name);
     const result = await readRun(dir);
-    if (!('problem' in result)) runs.push({ run: result, dir, origin, ...(origin === 'reference' ? { note: await readNote(dir) } : {}) });
+    const hasPage = await fs.stat(path.join(dir, 'index.html')).then((st) => st.isFile(), () => false);
+    if (!('problem' in result)) runs.push({ run: result, dir, origin, hasPage, ...(origin === 'reference' ? { note: await readNote(dir) } : {}) });
     else if (result.problem !== MISSING) skipped.push(result);
   }
   return { runs, skipped };

@@ -13,6 +13,8 @@ export interface ReportTable {
   rows: Cell[][];
   /** a sentence under the table (e.g. the cores this machine has) */
   note?: string;
+  /** HTML only: per row, where its first cell links (`#anchor`, a relative path) */
+  rowLinks?: (string | undefined)[];
 }
 
 export interface Comparison {
@@ -67,6 +69,8 @@ export function formatCell(cell: Cell): string {
   if (!Number.isFinite(cell)) return String(cell);
   if (cell === 0) return '0';
   const abs = Math.abs(cell);
-  if (abs >= 1e6 || abs < 1e-3) return cell.toExponential(3);
+  // a number's integer digits are never rounded away (19656 B stays 19656): 4 significant digits below 1000
+  if (abs >= 1e15 || abs < 1e-3) return cell.toExponential(3);
+  if (abs >= 1000) return Math.round(cell).toString();
   return Number(cell.toPrecision(4)).toString();
 }

@@ -33,6 +33,16 @@ const run: RunResult = {
     launcher: 'piscina',
     hostname: 'h',
   },
+  provenance: {
+    commandLine: 'npm run scenario -- s --reps 2',
+    argv: ['scenario', 's', '--reps', '2'],
+    resolvedFlags: { quick: true, mode: 'both', seed: 'seed', topology: 'cluster-config/local.json', reps: '2' },
+    gitCommit: 'abc',
+    gitDirty: false,
+    start: { at: '2026-01-01T00:00:00.000Z', loadAverage1m: 0.5, loadAverage5m: 0.4, loadAverage15m: 0.3, othersCpuSharePct: 2.5 },
+    end: { at: '2026-01-01T00:00:01.000Z', loadAverage1m: 0.6, loadAverage5m: 0.4, loadAverage15m: 0.3 },
+    othersCpuSharePctOverRun: 3,
+  },
   records: [
     {
       scenario: 's', experiment: 'fig1', source: 'measured', threads: 2, status: 'completed',
@@ -97,7 +107,7 @@ test('results.json follows the committed JSON Schema, and the schema catches wha
   delete broken.records[3].fit;
   broken.records[0].fit = 'calibrated';
   const errors = schemaErrors(broken).join('\n');
-  assert.match(errors, /\/schemaVersion must be equal to constant/);
+  assert.match(errors, /\/schemaVersion must be equal to one of the allowed values/);
   assert.match(errors, /\/records\/2 must have required property 'error'/);
   assert.match(errors, /\/records\/0\/metrics\/wallMs\/median must be number/);
   assert.match(errors, /\/records\/1\/source must be equal to one of the allowed values/);
@@ -113,6 +123,46 @@ const wide: ReportTable = {
   note: 'a note with $ and #',
 };
 
+test('schema version 3 requires the provenance (command line, flags, commit, load at start and end); version 2 runs still read, without it', () => {
+  const noProvenance = structuredClone(run);
+  delete noProvenance.provenance;
+  assert.match(schemaErrors(noProvenance).join('\n'), /^\/ must have required property 'provenance'/m);
+  const badProvenance = structuredClone(run) as unknown as { provenance: Record<string, unknown> };
+  delete badProvenance.provenance.commandLine;
+  (badProvenance.provenance.start as Record<string, unknown>).othersCpuSharePct = 140;
+  badProvenance.provenance.gitDirty = 'no';
+  const errors = schemaErrors(badProvenance).join('\n');
+  assert.match(errors, /\/provenance must have required property 'commandLine'/);
+  assert.match(errors, /\/provenance\/start\/othersCpuSharePct must be <= 100/);
+  assert.match(errors, /\/provenance\/gitDirty must be boolean/);
+  const v2 = { ...structuredClone(run), schemaVersion: 2 as const };
+  delete v2.provenance;
+  assert.deepEqual(schemaErrors(v2), [], 'a committed version 2 run is still read');
+  assert.ok(schemaErrors({ ...v2, notes: ['n'] }).length > 0, 'a version 2 run has no notes field');
+});
+
+test('export: numbers as measured (integer digits whole), LaTeX without empty columns and wrapping long text, table file names whole', async () => {
+  const { formatCell } = await import('./table.js');
+  const { tableStem } = await import('./writer.js');
+  assert.equal(formatCell(19656), '19656', 'not 19660');
+  assert.equal(formatCell(1005584384), '1005584384');
+  assert.equal(formatCell(13596.2), '13596');
+  assert.equal(formatCell(1.92345), '1.923');
+  const t: ReportTable = {
+    title: 'Paper 000: a table whose title is longer than sixty characters, cut nowhere at all',
+    columns: ['figure', 'empty', 'quantity', 'bytes'],
+    rows: [['Fig. 1', undefined, 'encryption time of a file of one gigabyte on twelve processes', 19656], ['Fig. 2', '', 'short', 1]],
+  };
+  const tex = tableToLatex(t);
+  assert.match(tex, /\\begin\{tabularx\}\{\\linewidth\}\{lXr\}/, 'the empty column left out, the long text column wraps');
+  assert.match(tex, /Fig\. 1 & encryption time .* & 19656 \\\\/);
+  assert.doesNotMatch(tex, /empty/);
+  assert.match(tex, /usepackage\{tabularx\}/);
+  assert.equal(tableStem(t), 'paper-000-a-table-whose-title-is-longer-than-sixty-characters-cut-nowhere-at-all');
+  const long = tableStem({ ...t, title: 'word '.repeat(60) });
+  assert.ok(long.length <= 200 && long.endsWith('word'), 'past 200 characters cut at a dash, never mid-word');
+});
+
 test('tables: Markdown aligns text left and numbers right; LaTeX escapes and keeps empty cells empty', () => {
   const md = tableToMarkdown(comparisonTable('T', [{ figure: 'speedup', unit: 'x', paper: 6.7, measured: 1.92345 }]), 't');
   assert.match(md, /\| :--- \| :--- \| ---: \| :--- \| ---: \| :--- \|/);
@@ -120,7 +170,7 @@ test('tables: Markdown aligns text left and numbers right; LaTeX escapes and kee
   assert.match(md, /\[CSV\]\(tables\/t\.csv\), \[LaTeX\]\(tables\/t\.tex\)/);
   const tex = tableToLatex(wide);
   assert.match(tex, /\\caption\{Speedup \\& 100\\% of\\_it\}/);
-  assert.match(tex, /\\begin\{tabular\}\{llrr\}/);
+  assert.match(tex, /\\begin\{tabular\}\{llrr\}/, 'short text columns do not wrap');
   assert.match(tex, /speed\\_up \\\{x\\\} & x & 6\.7 & 1\.923 \\\\/);
   assert.match(tex, /missing & ms &  & 12 \\\\/);
   assert.match(tex, /a note with \\\$ and \\#/);
@@ -136,7 +186,7 @@ test('the run folder appears whole, with every file, or not at all', async () =>
     const tableCsv = readCsv(fs.readFileSync(path.join(parent, 'ok', 'tables', 'speedup-100-of-it.csv'), 'utf8'));
     assert.deepEqual(tableCsv[0], { figure: 'speed_up {x}', unit: 'x', paper: '6.7', 'measured here': '1.92345' }, 'the CSV keeps full precision');
     assert.equal(tableCsv[1].paper, undefined);
-    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(parent, 'ok', 'results.json'), 'utf8')), run);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(parent, 'ok', 'results.json'), 'utf8')), { ...run, notes: ['n'] }, 'the run, and its notes');
     const png = fs.readFileSync(path.join(parent, 'ok', 'p.png'));
     assert.equal(png.subarray(1, 4).toString(), 'PNG');
     const html = fs.readFileSync(path.join(parent, 'ok', 'index.html'), 'utf8');

@@ -7,6 +7,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { collectEnvironment } from '../report/environment.js';
+import { startProvenance } from './provenance.js';
 import { formatBytes, formatDuration } from '../report/format.js';
 import { Progress } from '../report/progress.js';
 import { MODES, SCHEMA_VERSION, type Mode, type RunResult } from '../report/record.js';
@@ -84,6 +85,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   const topology = loadTopology(opts.topologyFile);
   const progress = opts.progress ?? new Progress();
   const started = new Date();
+  const provenance = startProvenance();
   const scratchDir = await fsp.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
   try {
     const mode = effectiveMode(scenario, opts.mode ?? 'measure');
@@ -106,6 +108,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
       environment: collectEnvironment(path.relative(process.cwd(), opts.topologyFile) || opts.topologyFile, output.launcher),
       records: output.records,
     };
+    run.provenance = provenance.finish({ quick: opts.quick, mode, seed: opts.seed, topologyFile: run.environment.topologyFile, flags: opts.flags, gitCommit: run.environment.gitCommit });
     const dir = path.join(opts.outParent, runId);
     // the writer loads the plotting libraries: only a run that gets this far pays for them
     const { writeRunFolder } = await import('../report/writer.js');
