@@ -23,6 +23,7 @@ import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateTransfers, type TransferLeg } from '../engine/sim/models/ivcsd.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_003_ENCRYPTOR } from './models/paper-cells.js';
 import { CAPTURE_LIMIT_BYTES, cipherTransferInfo, FILES, filesOf, MODES, repsOf, type FileSpec, type Mode, type TrackerKind } from './cipher-transfer.meta.js';
 import { CLAIMS, RC4PLUS, TABLE_I } from './paper-003.js';
 
@@ -290,7 +291,7 @@ async function simulateTransferScenario(ctx: ScenarioContext, measured: ResultRe
       parameters: { ...fileParams(files[Math.floor(i / MODES.length)], MODES[i % MODES.length]), pieceLengthBytes: PIECE_LENGTH_BYTES, path: `A -> B over ${link.name}` },
       metrics: { wallMs: r.wallS * 1000, throughputMBps: (r.throughputMiBps * MiB) / MB },
       threads: 2,
-      fit: 'predicted',
+      provenance: { calibratedOn: t.name === 'paper-003-lab' ? [CELL_003_ENCRYPTOR] : [] },
     }),
   );
   const at = (from: ResultRecord[], source: string, f: FileSpec, mode: Mode['name']) =>

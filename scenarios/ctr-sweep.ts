@@ -21,6 +21,7 @@ import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner
 import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/models/ctr.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { ctrProvenance } from './models/ctr-provenance.js';
 import type { Topology } from '../engine/topology/topology.js';
 import { ensureDataset, PAPER_000_SIZES } from '../datasets/generator.js';
 import { ctrSweepInfo, SWEEP, sweepPlan } from './ctr-sweep.meta.js';
@@ -508,7 +509,7 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
       parameters: { operation: p.operation, integrity: cipher === 'aes-128-ctr' ? 'none' : 'aes-128-gcm', ...(p.operation === 'decrypt' ? { stitch: 'gather' } : {}), sizeBytes: p.sizeBytes, sizeLabel: label(p.sizeBytes), procs: p.procs, rankNodes: nodesSummary(p.rankNodes), oversubscribed: p.oversubscribed, topology: t.name },
       metrics,
       threads: p.procs,
-      fit: calibrationPoint(p) ? 'calibrated' : 'predicted',
+      provenance: ctrProvenance(isPaper, p),
       paper,
     });
   });

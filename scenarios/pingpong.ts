@@ -19,6 +19,7 @@ import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulable, simulatePingpong } from '../engine/sim/models/pingpong.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_001_CROSSOVER, pingpongCell } from './models/paper-cells.js';
 import { SeededBytes } from '../datasets/generator.js';
 import { LARGE_MESSAGE_BYTES, PLAN, pingpongInfo, pingpongPlan } from './pingpong.meta.js';
 
@@ -332,6 +333,8 @@ function plots(curves: Curve[], cores: number): Plot[] {
 
 /** The profile of the paper's SP2, whose link latencies are calibrated on the unsecured 10-byte figures. */
 const PAPER_PROFILE = 'paper-001-sp2';
+/** the SP2 profile's MPL and TCP latencies are fitted to these (cluster-config/paper-001-sp2.json) */
+const PINGPONG_CALIBRATED_ON = [pingpongCell('shm'), pingpongCell('tcp')];
 
 async function simulatePingpongScenario(ctx: ScenarioContext, measured: ResultRecord[]) {
   const t = await simulationProfile(ctx.topology, (m) => ctx.progress.info(m));
@@ -353,7 +356,7 @@ async function simulatePingpongScenario(ctx: ScenarioContext, measured: ResultRe
       metrics: { oneWayLatencyUs: r.oneWayLatencyUs, bandwidthMBps: r.sizeBytes / r.oneWayLatencyUs },
       threads: 2,
       // The unsecured links' latencies are fitted to their 10-byte figures; everything else follows.
-      fit: isPaper && r.sizeBytes === 10 && config.mechanism === 'none' && config.transport !== 'tls' ? 'calibrated' : 'predicted',
+      provenance: { ...(isPaper && r.sizeBytes === 10 ? { paperCell: pingpongCell(config.name) } : {}), calibratedOn: isPaper ? PINGPONG_CALIBRATED_ON : [] },
       ...(paper !== undefined ? { paper: { oneWayLatencyUs: paper } } : {}),
     });
   });
@@ -372,7 +375,7 @@ async function simulatePingpongScenario(ctx: ScenarioContext, measured: ResultRe
       parameters: { ...CROSSOVER, firstSlowerAtBytes: cross.firstAboveBytes },
       metrics: { crossoverBytes: cross.sizeBytes },
       threads: 2,
-      fit: 'predicted',
+      provenance: { ...(isPaper ? { paperCell: CELL_001_CROSSOVER } : {}), calibratedOn: isPaper ? PINGPONG_CALIBRATED_ON : [] },
       ...(isPaper ? { paper: { crossoverBytes: PAPER.crossoverBytes } } : {}),
     }));
   }

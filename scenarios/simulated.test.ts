@@ -8,6 +8,7 @@ import { runScenario } from '../engine/runner/cli.js';
 import type { Scenario } from '../engine/runner/scenario.js';
 import { simgridMissingReason } from '../engine/sim/simgrid.js';
 import { costS } from '../engine/sim/profile.js';
+import { provenanceErrors } from '../engine/sim/provenance.js';
 import { simulateClimate } from '../engine/sim/models/climate.js';
 import { workloadOf } from '../engine/link/climate/workload.js';
 import { CLUSTER_CONFIG_DIR, loadTopology } from '../engine/topology/topology.js';
@@ -43,6 +44,7 @@ test('ctr-sweep --mode both on the paper\'s cluster: measured, simulated and pap
     assert.deepEqual([calibrated[0].parameters.operation, calibrated[0].parameters.procs, calibrated[0].parameters.sizeBytes], ['encrypt', 1, 2 ** 30]);
     assert.ok(Math.abs(calibrated[0].errorVsPaperPct!.wallMs) < 0.1);
     assert.ok(simulated.every((r) => r.fit === 'calibrated' || r.fit === 'predicted'));
+    assert.deepEqual(provenanceErrors(run.records), []);
     const enc12 = simulated.find((r) => r.parameters.operation === 'encrypt' && r.parameters.procs === 12 && r.parameters.sizeBytes === 2 ** 30)!;
     assert.equal(enc12.fit, 'predicted');
     const expectedErr = (100 * (enc12.metrics.speedupX.median - 6.7)) / 6.7;
@@ -59,6 +61,7 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
     const pp = await runScenario(pingpong, { quick: true, topologyFile: profile('paper-001-sp2'), outParent: out, seed: 'harness', flags: {}, progress: quiet(), mode: 'simulate' });
     const calibrated = pp.run.records.filter((r) => r.fit === 'calibrated').map((r) => `${r.parameters.configuration}@${r.parameters.sizeBytes}`);
     assert.deepEqual(calibrated.sort(), ['shm@10', 'tcp@10']);
+    assert.deepEqual(provenanceErrors(pp.run.records), []);
     assert.ok(!pp.run.records.some((r) => r.source === 'measured'), 'simulate measures nothing');
     const desAt10 = pp.run.records.find((r) => r.source === 'simulated' && r.parameters.configuration === 'shm+des-ecb' && r.parameters.sizeBytes === 10)!;
     assert.ok(Math.abs(desAt10.errorVsPaperPct!.oneWayLatencyUs - ((96 + 20 / 0.34 - 154) / 154) * 100) < 1e-3);
@@ -68,8 +71,10 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
     assert.ok(Math.abs(simulatedCross.errorVsPaperPct!.crossoverBytes - ((simulatedCross.metrics.crossoverBytes.median - 200) / 200) * 100) < 1e-6);
     const cl = await runScenario(climate, { quick: true, topologyFile: profile('paper-001-sp2'), outParent: out, seed: 'harness', flags: {}, progress: quiet(), mode: 'simulate' });
     const own = cl.run.records.filter((r) => r.source === 'simulated' && r.parameters.traffic === 'the harness\'s model');
-    assert.deepEqual(own.filter((r) => r.fit === 'calibrated').map((r) => `${r.parameters.intraTransport}/${r.parameters.mode}`), ['shm/none']);
-    assert.ok(Math.abs(own.find((r) => r.fit === 'calibrated')!.metrics.secondsPerDay.median - 574) < 1);
+    // compute from "No secure, MPL"; the transposes' bytes from the TCP cells: each is computed from itself
+    assert.deepEqual(own.filter((r) => r.fit === 'calibrated').map((r) => `${r.parameters.intraTransport}/${r.parameters.mode}/${r.parameters.mechanism}`).sort(), ['shm/none/none', 'tcp/all/des-ecb', 'tcp/none/none']);
+    assert.ok(Math.abs(own.find((r) => r.fit === 'calibrated' && r.parameters.intraTransport === 'shm')!.metrics.secondsPerDay.median - 574) < 1);
+    assert.deepEqual(provenanceErrors(cl.run.records), []);
   }));
 
 test("the harness's layout in SimGrid sends the transposes the measured model sends, and all-secure pays their DES", withSimGrid, async () => {
@@ -115,6 +120,12 @@ test('the what-ifs, shortened: simulated records only, each with its fit; the re
       assert.equal(run.mode, 'simulate', scenario.name);
       assert.deepEqual(schemaErrors(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'))), [], scenario.name);
       assert.ok(run.records.length > 0 && run.records.every((r) => r.source === 'simulated' && (r.fit === 'predicted' || r.fit === 'calibrated')), scenario.name);
+      assert.deepEqual(provenanceErrors(run.records), [], scenario.name);
+      if (scenario === whatifClimateModern) {
+        // the 1996 TCP cells the traffic is derived from are computed from themselves
+        const fits = run.records.filter((r) => String(r.parameters.era).startsWith('1996') && r.parameters.intraTransport === 'tcp').map((r) => `${r.parameters.mode}:${r.fit}`);
+        assert.deepEqual(fits.sort(), ['all:calibrated', 'coupler:predicted', 'none:calibrated']);
+      }
       const spec = fs.readFileSync(path.join(dir, `${scenario.name}.vl.json`), 'utf8');
       assert.match(spec, /"simulated \(SimGrid[^"]*\)"/, `${scenario.name}: the legend names the simulation`);
       assert.doesNotMatch(spec, /"measured here"/, `${scenario.name}: nothing is drawn as measured`);

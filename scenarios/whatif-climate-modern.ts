@@ -12,7 +12,8 @@ import { calibrateClimateCompute, simulateClimate, type ClimateCell, type Climat
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { CLUSTER_CONFIG_DIR, DEFAULT_TOPOLOGY_FILE, loadTopology, type Topology } from '../engine/topology/topology.js';
-import { PAPER_TABLE_1, pccm2Traffic, simulatedLayout } from './climate.js';
+import { IMPLIED_TRAFFIC_CALIBRATED_ON, PAPER_TABLE_1, pccm2Traffic, simulatedLayout } from './climate.js';
+import { table1Cell } from './models/paper-cells.js';
 import { whatifClimateModernInfo } from './whatif-climate-modern.meta.js';
 
 /**
@@ -59,7 +60,8 @@ async function run(ctx: ScenarioContext) {
       parameters: { era: c.era, mode: c.mode, mechanism: c.mechanism, intraTransport: c.intra, messagesPerStep: layout.atmosphere.haloMessages ?? 1, messageBytes: layout.atmosphere.haloBytes },
       metrics: { secondsPerDay: c.secondsPerDay, overheadPct: c.overheadPct },
       threads: layout.atmosphere.ranks + layout.ocean.ranks,
-      fit: c.era.startsWith('1996') && c.intra === 'shm' && c.mode === 'none' ? 'calibrated' : 'predicted',
+      // 1996: the traffic and the compute come from Table 1's "No secure" and "All secure, TCP" cells; today has no paper cell
+      provenance: c.era === ERA_1996 ? { paperCell: table1Cell(c.mode, c.intra), calibratedOn: IMPLIED_TRAFFIC_CALIBRATED_ON } : { calibratedOn: IMPLIED_TRAFFIC_CALIBRATED_ON },
     }),
   );
   const pick = (eraPrefix: string, intra: string, mode: string) => all.find((c) => c.era.startsWith(eraPrefix) && c.intra === intra && c.mode === mode)!;

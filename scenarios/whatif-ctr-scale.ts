@@ -9,6 +9,7 @@ import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint } from '../engine/sim/models/ctr.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_000 } from './models/paper-cells.js';
 import { loadTopology, CLUSTER_CONFIG_DIR, type Topology } from '../engine/topology/topology.js';
 import { PLAN, scalePlan, whatifCtrScaleInfo } from './whatif-ctr-scale.meta.js';
 
@@ -75,7 +76,7 @@ async function run(ctx: ScenarioContext) {
       parameters: { nodes: r.nodes, procs: r.nodes * base.processesPerNode, linkGbps: r.gbps, sizeBytes: PLAN.sizeBytes },
       metrics: { encryptMs: r.encryptS * 1000, syncMs: r.syncS * 1000, decryptMs: r.decryptS * 1000, encryptSpeedupX: r.encryptX, endToEndSpeedupX: r.endToEndX, decryptSpeedupX: r.decryptX },
       threads: r.nodes * base.processesPerNode,
-      fit: 'predicted',
+      provenance: { ...(r.nodes === PAPER_NODES ? { paperCell: CELL_000.encrypt12 } : {}), calibratedOn: [CELL_000.oneProcess] },
       // the paper's cluster is 3 of these nodes; its encryption timing moves no data, whatever the link
       ...(r.nodes === PAPER_NODES ? { paper: { encryptSpeedupX: PAPER_SPEEDUP_X } } : {}),
     }),

@@ -12,6 +12,7 @@ import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateSwarm, type Intermediaries, type SwarmSimulated } from '../engine/sim/models/swarm.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_003_ENCRYPTOR } from './models/paper-cells.js';
 import { CLUSTER_CONFIG_DIR, loadTopology } from '../engine/topology/topology.js';
 import { PLAN, swarmSizes, whatifSwarmInfo } from './whatif-swarm.meta.js';
 
@@ -73,7 +74,7 @@ async function run(ctx: ScenarioContext) {
       parameters: { peers: r.peers, keyHolders: r.keyHolders, intermediaries: r.intermediaries, fileBytes: r.fileBytes, pieceBytes: r.pieceBytes, upBytesPerS: r.upBytesPerS, relayPieces: r.relayPieces },
       metrics: { meanCompletionS: meanS, medianCompletionS: medianS, lastCompletionS: lastS, lastJoinedS: joinedLastS },
       threads: r.peers + 1,
-      fit: 'predicted',
+      provenance: { calibratedOn: [CELL_003_ENCRYPTOR] },
     }),
   );
   const at = (peers: number, v: Intermediaries) => rows.find((x) => x.r.peers === peers && x.r.intermediaries === v)!;
