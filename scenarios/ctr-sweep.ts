@@ -22,6 +22,7 @@ import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/mod
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { ctrProvenance } from './models/ctr-provenance.js';
+import { readingRecords, readingsReport, simulateReadings } from './models/ctr-readings.js';
 import type { Topology } from '../engine/topology/topology.js';
 import { ensureDataset, PAPER_000_SIZES } from '../datasets/generator.js';
 import { ctrSweepInfo, SWEEP, sweepPlan } from './ctr-sweep.meta.js';
@@ -472,7 +473,7 @@ function missCauses(t: Topology, r: CtrSimulated[]): { encrypt: string; decrypt:
   return {
     encrypt:
       `at 12 processes each node reads and writes ${fmt(perNodeBytes / 1e6)} MB; the paper's ${fmt(paperT12S)} s needs ${fmt(neededMBps)} MB/s of disk traffic a node, ` +
-      `${fmt(neededMBps / Math.min(disk.readBytesPerS, disk.writeBytesPerS) * 1e6)}x what the profile's HDD sustains (${fmt(disk.readBytesPerS / 1e6)} MB/s): the paper's input was most likely still in the page cache after the sync, and its parts written to cache.`,
+      `${fmt(neededMBps / Math.min(disk.readBytesPerS, disk.writeBytesPerS) * 1e6)}x what the profile's HDD sustains (${fmt(disk.readBytesPerS / 1e6)} MB/s). This sweep runs reading A (input and output on the disk, as its AES rate was calibrated), under which no AES rate gives more than ${fmt((PAPER_ONE_PROCESS_MS / 1000) / ((2 * perNodeBytes) / Math.min(disk.readBytesPerS, disk.writeBytesPerS)))}x; the readings table puts B (input in the page cache) and C (both) beside it, each calibrated on its own.`,
     decrypt:
       `the stitch brings ${fmt(remoteBytes / 1e6)} MB of plaintext from the other nodes to the master over its ${fmt((lan?.bandwidthBytesPerS ?? NaN) * 8e-6)} Mbit/s port, ${fmt(stitchS)} s at the very least, ` +
       `${dec12 ? `in a simulated ${fmt(dec12.wallS)} s decryption ` : ''}against the paper's whole 12-process decryption of ${fmt(PAPER_ONE_PROCESS_MS / 1000 / PAPER.speedupDecryptX)} s: the paper's timing cannot include moving the plaintext over that LAN (its blocks were most likely already on the master, or its network faster than stated).`,
@@ -543,13 +544,17 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
       return [n, e && e.wallMs.median / 1000, (sim('decrypt', largest, n)?.wallMs.median ?? NaN) / 1000, e?.syncMs && e.syncMs.median / 1000, e?.speedupX?.median, e?.throughputGbps.median, m && m.wallMs.median / 1000, d === undefined ? undefined : `${d >= 0 ? '+' : ''}${d.toFixed(0)} %`];
     }),
   };
-  const plots = simulatedPlots(t, records, measured, isPaper);
+  // Paper 000's setup under each reading of its text (scenarios/models/ctr-readings.ts)
+  const readings = isPaper ? await simulateReadings(t, PAPER_ONE_PROCESS_MS / 1000) : [];
+  records.push(...readingRecords(t, readings, PAPER, PAPER_ONE_PROCESS_MS));
+  const readingsOut = isPaper ? readingsReport(t, readings, PAPER, PAPER_ONE_PROCESS_MS / 1000, sim('decrypt', PAPER.sizeBytes, 12) && { dec12S: sim('decrypt', PAPER.sizeBytes, 12)!.wallMs.median / 1000 }) : undefined;
+  const plots = simulatedPlots(t, records.filter((r) => r.experiment !== 'readings'), measured, isPaper);
   const causes = missCauses(t, results);
   const enc12 = sim('encrypt', PAPER.sizeBytes, 12);
   const dec12 = sim('decrypt', PAPER.sizeBytes, 12);
   const notes = [
     simulationNote(t, `models/ctr.ts: ${points.length} points, ${cipher} at the profile's per-core rate`, hostWallMs),
-    'The model: the master pads the input and starts n ranks, 4 a node; each reads its part from its node\'s disk, ciphers it on one core, writes it; decryption sends every plaintext part to the master, which writes the whole file (the stitch). The input sync runs apart and is reported apart (syncMs).',
+    'The sweep\'s model (reading A, sequential: the profile\'s calibration): the master pads the input and starts n ranks, 4 a node; each reads its part from its node\'s disk, ciphers it on one core, writes it; decryption sends every plaintext part to the master over the LAN, which writes the whole file (the stitch). The input sync runs apart and is reported apart (syncMs). The readings table below models the other readings of the setup.',
     ...(isPaper && enc12 && dec12
       ? missNotes([
           { figure: 'encryption speedup at 12 processes, 1 GB', paper: PAPER.speedupEncryptX, simulated: enc12.speedupX?.median ?? NaN, cause: causes.encrypt },
@@ -572,8 +577,8 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
   return {
     records,
     plots,
-    tables: [comparisonTable(`Paper vs simulated (${t.name}) vs measured here`, rows, isPaper ? 'Errors against the paper for simulated figures; "simulated vs measured" compares the model of the paper\'s cluster with this machine, which is not that cluster.' : 'This profile is not the paper\'s cluster: its simulated figures are checked against what this machine measures.'), perProcs],
-    notes,
+    tables: [comparisonTable(`Paper vs simulated (${t.name}) vs measured here`, rows, isPaper ? 'Errors against the paper for simulated figures; "simulated vs measured" compares the model of the paper\'s cluster with this machine, which is not that cluster.' : 'This profile is not the paper\'s cluster: its simulated figures are checked against what this machine measures.'), perProcs, ...(readingsOut ? [readingsOut.table] : [])],
+    notes: [...notes, ...(readingsOut?.notes ?? [])],
     launcher: 'SimGrid (engine/sim)',
   };
 }

@@ -39,8 +39,21 @@ test('ctr-sweep --mode both on the paper\'s cluster: measured, simulated and pap
     assert.ok(run.records.some((r) => r.source === 'measured'));
     assert.equal(run.records.filter((r) => r.source === 'paper').length, 2, 'the paper rows once, not once a mode');
     // One figure is fitted (1 process, 1 GB, encryption); every other one is a prediction.
-    const calibrated = simulated.filter((r) => r.fit === 'calibrated');
+    const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
+    const calibrated = simulated.filter((r) => r.fit === 'calibrated' && r.experiment !== 'readings');
     assert.equal(calibrated.length, 1);
+    // each reading of the setup (A, B, C; sequential and streamed) is calibrated on the same 1-process time, and predicts the rest
+    const readings = simulated.filter((r) => r.experiment === 'readings');
+    assert.equal(new Set(readings.map((r) => `${r.parameters.reading}/${r.parameters.pipeline}`)).size, 6);
+    for (const r of readings) {
+      assert.equal(r.fit, r.parameters.procs === 1 ? 'calibrated' : 'predicted');
+      if (r.parameters.procs === 1) assert.ok(Math.abs(r.errorVsPaperPct!.wallMs) < 0.5, `${r.parameters.reading}: ${r.errorVsPaperPct!.wallMs} %`);
+    }
+    const speedup = (id: string, pipeline: string) => readings.find((r) => String(r.parameters.reading).startsWith(id) && String(r.parameters.pipeline).startsWith(pipeline) && r.parameters.operation === 'encrypt' && r.parameters.procs === 12)!.metrics.speedupX.median;
+    // disk traffic bounds reading A (2 x 358 MB a node at 210 MB/s: 3.99x at most); C is bound by AES on 12 cores
+    assert.ok(speedup('A', 'streamed') < 3.99 && speedup('B', 'streamed') > speedup('A', 'streamed') && speedup('C', 'streamed') > speedup('B', 'streamed'));
+    assert.ok(speedup('C', 'sequential') > 11 && speedup('C', 'sequential') <= 12);
+    assert.match(md, /not possible with a network gather on its LAN: 57\.\d s needed/);
     assert.deepEqual([calibrated[0].parameters.operation, calibrated[0].parameters.procs, calibrated[0].parameters.sizeBytes], ['encrypt', 1, 2 ** 30]);
     assert.ok(Math.abs(calibrated[0].errorVsPaperPct!.wallMs) < 0.1);
     assert.ok(simulated.every((r) => r.fit === 'calibrated' || r.fit === 'predicted'));
@@ -50,7 +63,6 @@ test('ctr-sweep --mode both on the paper\'s cluster: measured, simulated and pap
     const expectedErr = (100 * (enc12.metrics.speedupX.median - 6.7)) / 6.7;
     assert.ok(Math.abs(enc12.errorVsPaperPct!.speedupX - expectedErr) < 1e-9);
     assert.equal(enc12.parameters.profile, 'paper-000-beowulf');
-    const md = fs.readFileSync(path.join(dir, 'report.md'), 'utf8');
     assert.match(md, /\| 12 processes, 1 GB: encryption speedup \| x \| 6\.7 \| [0-9.]+ \| predicted \| -[0-9.]+ % \|/);
     assert.match(md, /Prediction off by -\d+ %: decryption speedup/);
     assert.ok(fs.existsSync(path.join(dir, 'sim-fig1-encryption-time.png')));

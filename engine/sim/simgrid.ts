@@ -42,6 +42,9 @@ export type Op =
   | ['iexec', number]
   | ['read', number]
   | ['write', number]
+  /** start a read or write on the host's disk and go on ('wait' waits for it) */
+  | ['iread', number]
+  | ['iwrite', number]
   | ['send', string, number]
   | ['recv', string]
   | ['isend', string, number]

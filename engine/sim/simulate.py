@@ -70,6 +70,10 @@ def replay(name, ops):
                 holders.append(holder)  # freeing it before the comm ends corrupts memory
             elif kind == 'iexec':
                 execs.append(this_actor.exec_async(op[1]))
+            elif kind == 'iread':
+                execs.append(host.get_disks()[0].read_async(int(op[1])))
+            elif kind == 'iwrite':
+                execs.append(host.get_disks()[0].write_async(int(op[1])))
             elif kind == 'window':
                 # at most op[1] sends still in flight: a socket buffer's worth
                 while len(pending) > op[1]:
