@@ -53,6 +53,16 @@ function paper001(): FigureRow[] {
     pick: { metric: 'secondsPerDay', where: { mode, intraTransport } }, simulated: { where: { profile: 'paper-001-sp2', traffic: 'implied by Table 1' } },
     measured: { where: { mechanism: mode === 'none' ? 'none' : 'des-ecb' } },
   });
+  // the harness's own layout beside it (its misses included), and the coupler's own cost
+  const table1Harness = (mode: string, intraTransport: string, name: string): FigureRow => ({
+    ...table1(mode, intraTransport, name),
+    quantity: `seconds per simulated day, ${name}, ${intraTransport === 'shm' ? 'MPL (shm)' : 'TCP'} inside partitions (simulated with the harness's own layout)`,
+    simulated: { where: { profile: 'paper-001-sp2', traffic: "the harness's model", mechanism: mode === 'none' ? 'none' : 'des-ecb' } },
+  });
+  const increment = (intraTransport: string, traffic: string, how: string): FigureRow => ({
+    paper: '001', figure: 'Table 1', quantity: `the coupler's own cost: Coupler secure minus No secure, ${intraTransport === 'shm' ? 'MPL (shm)' : 'TCP'} inside (simulated with ${how})`, unit: 's', scenario: 'climate', experiment: 'table1-increment',
+    pick: { metric: 'couplerIncrementSPerDay', where: { intraTransport } }, simulated: { where: { profile: 'paper-001-sp2', traffic } },
+  });
   return [
     pingpong('shm', 'MPL unsecure'),
     pingpong('shm+des-ecb', 'MPL secure (DES/ECB)'),
@@ -67,8 +77,9 @@ function paper001(): FigureRow[] {
     placement('encrypt-per-put', 'encrypting each put is 5-7 % faster than copy then encrypt'),
     ...['none', 'coupler', 'all'].flatMap((mode) => {
       const name = { none: 'no security', coupler: 'coupler secure', all: 'all secure' }[mode]!;
-      return [table1(mode, 'tcp', name), table1(mode, 'shm', name)];
+      return [table1(mode, 'tcp', name), table1(mode, 'shm', name), table1Harness(mode, 'tcp', name), table1Harness(mode, 'shm', name)];
     }),
+    ...['tcp', 'shm'].flatMap((intra) => [increment(intra, 'implied by Table 1', 'the traffic Table 1 implies'), increment(intra, "the harness's model", "the harness's own layout")]),
   ];
 }
 

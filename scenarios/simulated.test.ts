@@ -92,6 +92,17 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
     assert.deepEqual(own.filter((r) => r.fit === 'calibrated').map((r) => `${r.parameters.intraTransport}/${r.parameters.mode}/${r.parameters.mechanism}`).sort(), ['shm/none/none', 'tcp/all/des-ecb', 'tcp/none/none']);
     assert.ok(Math.abs(own.find((r) => r.fit === 'calibrated' && r.parameters.intraTransport === 'shm')!.metrics.secondsPerDay.median - 574) < 1);
     assert.deepEqual(provenanceErrors(cl.run.records), []);
+    // the coupler's increment (Coupler secure minus No secure) beside the paper's 43 s (TCP) and 16 s (MPL), for both layouts
+    const increments = cl.run.records.filter((r) => r.experiment === 'table1-increment');
+    assert.equal(increments.length, 4);
+    for (const r of increments) {
+      const cell = (mode: string) => cl.run.records.find((x) => x.experiment === 'table1' && x.parameters.traffic === r.parameters.traffic && x.parameters.intraTransport === r.parameters.intraTransport && x.parameters.mode === mode && (mode === 'none' || x.parameters.mechanism === 'des-ecb'))!;
+      assert.ok(Math.abs(r.metrics.couplerIncrementSPerDay.median - (cell('coupler').metrics.secondsPerDay.median - cell('none').metrics.secondsPerDay.median)) < 1e-6);
+      const paper = r.parameters.intraTransport === 'tcp' ? 43 : 16;
+      assert.ok(Math.abs(r.errorVsPaperPct!.couplerIncrementSPerDay - ((r.metrics.couplerIncrementSPerDay.median - paper) / paper) * 100) < 1e-6);
+      assert.equal(r.fit, 'predicted');
+    }
+    assert.match(fs.readFileSync(path.join(cl.dir, 'report.md'), 'utf8'), /the harness's layout beside the traffic Table 1 implies/);
   }));
 
 test("the harness's layout in SimGrid sends the transposes the measured model sends, and all-secure pays their DES", withSimGrid, async () => {

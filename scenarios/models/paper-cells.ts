@@ -19,3 +19,5 @@ export const table1Cell = (mode: 'none' | 'coupler' | 'all', intra: 'tcp' | 'shm
 
 export const CELL_003_ENCRYPTOR = '003 Sect. IV.D: one RC4+ encryptor (31.24 ms a round of 100 x 16 KB)';
 export const fig13Cell = (parallels: number): PaperCell => (parallels === 1 ? CELL_003_ENCRYPTOR : `003 Fig. 13: speed bound, ${parallels} parallels`);
+/** The coupler's own cost in Table 1: "Coupler secure" minus "No secure", one transport inside. */
+export const table1IncrementCell = (intra: 'tcp' | 'shm'): PaperCell => `001 Table 1: Coupler secure minus No secure, ${intra === 'shm' ? 'MPL' : 'TCP'}`;
