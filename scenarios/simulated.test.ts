@@ -149,7 +149,17 @@ test('the what-ifs, shortened: simulated records only, each with its fit; the re
       assert.deepEqual(schemaErrors(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8'))), [], scenario.name);
       assert.ok(run.records.length > 0 && run.records.every((r) => r.source === 'simulated' && (r.fit === 'predicted' || r.fit === 'calibrated')), scenario.name);
       assert.deepEqual(provenanceErrors(run.records), [], scenario.name);
+      if (scenario === whatifSwarm) {
+        // every configuration over 10 seeds, its spread kept; the preloaded intermediaries (Fig. 11's C) beside the flash crowd
+        assert.deepEqual(run.records.map((r) => r.parameters.intermediaries).sort(), ['preloaded', 'refused', 'some-pieces', 'whole-file']);
+        for (const r of run.records) assert.equal(r.metrics.meanCompletionS.samples, 10, String(r.parameters.intermediaries));
+        const mean = (v: string) => run.records.find((r) => r.parameters.intermediaries === v)!.metrics.meanCompletionS;
+        // empty intermediaries cannot beat F / u_seed: 64 MiB through the seed's 1 MB/s; preloaded ones can
+        assert.ok(mean('whole-file').min! > 2 ** 26 / 1e6 && mean('preloaded').max! < 2 ** 26 / 1e6);
+      }
       if (scenario === whatifClimateModern) {
+        const sealers = new Set(run.records.map((r) => r.parameters.sealer).filter(Boolean));
+        assert.deepEqual([...sealers].sort(), ["Node's link sealer", "OpenSSL's own seal"]);
         // the 1996 TCP cells the traffic is derived from are computed from themselves
         const fits = run.records.filter((r) => String(r.parameters.era).startsWith('1996') && r.parameters.intraTransport === 'tcp').map((r) => `${r.parameters.mode}:${r.fit}`);
         assert.deepEqual(fits.sort(), ['all:calibrated', 'coupler:predicted', 'none:calibrated']);

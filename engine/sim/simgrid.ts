@@ -79,6 +79,8 @@ export interface SwarmPeer {
   wants: number;
   /** the tracker's work on its requests (identity; getcipher's verify and wrap), core-nanoseconds */
   trackerFlops: number;
+  /** a relay that holds every piece's ciphertext from the start (paper 003's Fig. 11: C after A's upload) */
+  holdsAll?: boolean;
 }
 
 export interface SwarmModel {

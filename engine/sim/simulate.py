@@ -168,7 +168,8 @@ def swarm(spec):
         if p['role'] == 'rejected':
             return
         free[name] = slots
-        if p['role'] == 'seed':
+        if p['role'] == 'seed' or p.get('holdsAll'):
+            # the seed, or an intermediary that already holds the whole file's ciphertext (Fig. 11's C)
             for c in range(pieces):
                 have[name].add(c)
                 holders[c] += 1
