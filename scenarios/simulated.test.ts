@@ -170,3 +170,25 @@ test('the what-ifs, shortened: simulated records only, each with its fit; the re
       assert.ok(fs.existsSync(path.join(dir, `${scenario.name}.png`)));
     }
   }));
+
+test("paper 003's simulate paths: every record's fit follows from its inputs; the RC4+ loss as a sensitivity to the line rate", withSimGrid, () =>
+  inTemp(async (out) => {
+    const { cipherTransfer } = await import('./cipher-transfer.js');
+    const { speedBound } = await import('./speed-bound.js');
+    const { intermediary } = await import('./intermediary.js');
+    for (const scenario of [cipherTransfer, speedBound, intermediary]) {
+      const { run } = await runScenario(scenario, { quick: true, topologyFile: profile('paper-003-lab'), outParent: out, seed: 'harness', flags: {}, progress: quiet(), mode: 'simulate' });
+      assert.deepEqual(provenanceErrors(run.records), [], scenario.name);
+      if (scenario === speedBound) {
+        // one encryptor's rate is the paper's own figure: that cell alone is calibrated
+        assert.deepEqual(run.records.filter((r) => r.fit === 'calibrated').map((r) => `${r.parameters.parallels}/${r.parameters.link}`), ['1/none (encryption alone)']);
+      }
+      if (scenario === cipherTransfer) {
+        const lost = run.records.filter((r) => r.experiment === 'line-rate-sensitivity' && r.parameters.sizeBytes === run.records.find((x) => x.experiment === 'line-rate-sensitivity')!.parameters.sizeBytes);
+        assert.deepEqual(lost.map((r) => r.parameters.lineRateMbps), [10, 100, 1000, 10000]);
+        const pct = lost.map((r) => r.metrics.lostToRc4plusPct.median);
+        assert.ok(pct.every((p, i) => i === 0 || p >= pct[i - 1]), `the loss grows with the line: ${pct.join(', ')}`);
+        assert.ok(pct[0] < 1 && pct[3] > 50, pct.join(', '));
+      }
+    }
+  }));
