@@ -93,7 +93,8 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
     assert.ok(Math.abs(own.find((r) => r.fit === 'calibrated' && r.parameters.intraTransport === 'shm')!.metrics.secondsPerDay.median - 574) < 1);
     assert.deepEqual(provenanceErrors(cl.run.records), []);
     // the coupler's increment (Coupler secure minus No secure) beside the paper's 43 s (TCP) and 16 s (MPL), for both layouts
-    const increments = cl.run.records.filter((r) => r.experiment === 'table1-increment');
+    const increments = cl.run.records.filter((r) => r.experiment === 'table1-increment' && r.source === 'simulated');
+    assert.deepEqual(cl.run.records.filter((r) => r.experiment === 'table1-increment' && r.source === 'paper').map((r) => r.metrics.couplerIncrementSPerDay.median).sort(), [16, 43]);
     assert.equal(increments.length, 4);
     for (const r of increments) {
       const cell = (mode: string) => cl.run.records.find((x) => x.experiment === 'table1' && x.parameters.traffic === r.parameters.traffic && x.parameters.intraTransport === r.parameters.intraTransport && x.parameters.mode === mode && (mode === 'none' || x.parameters.mechanism === 'des-ecb'))!;
