@@ -54,6 +54,7 @@ test('ctr-sweep --mode both on the paper\'s cluster: measured, simulated and pap
     assert.ok(speedup('A', 'streamed') < 3.99 && speedup('B', 'streamed') > speedup('A', 'streamed') && speedup('C', 'streamed') > speedup('B', 'streamed'));
     assert.ok(speedup('C', 'sequential') > 11 && speedup('C', 'sequential') <= 12);
     assert.match(md, /not possible with a network gather on its LAN: 57\.\d s needed/);
+    assert.match(md, /\| 12 processes, 1 GB: decryption with a network gather \(the paper's figure is not possible with one on its LAN: 57\.\d+ s needed at least\) \| s \| 2\.13\d* \| [0-9.]+ \| predicted \|/);
     assert.deepEqual([calibrated[0].parameters.operation, calibrated[0].parameters.procs, calibrated[0].parameters.sizeBytes], ['encrypt', 1, 2 ** 30]);
     assert.ok(Math.abs(calibrated[0].errorVsPaperPct!.wallMs) < 0.1);
     assert.ok(simulated.every((r) => r.fit === 'calibrated' || r.fit === 'predicted'));
