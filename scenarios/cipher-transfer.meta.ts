@@ -71,6 +71,7 @@ export const cipherTransferInfo: ScenarioInfo = {
   flags: [
     { name: 'reps', value: 'N', kind: 'int', description: 'timed transfers per file and mode (default 3; 959 MiB: 2)' },
     { name: 'size-bytes', value: 'SIZE', kind: 'size', sameInEvery: true, description: "one file of SIZE (e.g. 300KiB) in place of the paper's two (tests, quick looks)" },
+    { name: 'emulate', sameInEvery: true, description: 'also A -> B between two emulated hosts on a 100 Mbit/s shaped LAN (paper-000-beowulf\'s cluster, brought up as ct-lan and down after; root), beside loopback, plaintext and RC4+' },
   ],
   estimate({ quick, seed, flags }) {
     const files = filesOf(quick, flags);
@@ -81,6 +82,8 @@ export const cipherTransferInfo: ScenarioInfo = {
       seconds += f.sizeBytes / COST.hashBytesPerS;
       for (const m of MODES) seconds += ((m.tapped ? 1 : 0) + repsOf(flags, f)) * transferS(m, f.sizeBytes);
     }
+    // --emulate: the cluster up and down, then loopback and LAN (100 Mbit/s), plaintext and RC4+, per repetition
+    if (flags.emulate) seconds += 3 + repsOf(flags, files[0]) * (2 * transferS(MODES[0], files[0].sizeBytes) + 2 * (1 + (8 * files[0].sizeBytes) / 100e6));
     // B's copy of the largest file and the two wire captures
     return { seconds, datasetBytes, scratchBytes: Math.max(...files.map((f) => f.sizeBytes)) + 2 * CAPTURE_LIMIT_BYTES };
   },

@@ -23,6 +23,9 @@ import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateTransfers, type TransferLeg } from '../engine/sim/models/ivcsd.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_003_ENCRYPTOR } from './models/paper-cells.js';
+import { lineRateSensitivity } from './models/transfer-sensitivity.js';
+import { lanAgainstLoopback } from './models/transfer-lan.js';
 import { CAPTURE_LIMIT_BYTES, cipherTransferInfo, FILES, filesOf, MODES, repsOf, type FileSpec, type Mode, type TrackerKind } from './cipher-transfer.meta.js';
 import { CLAIMS, RC4PLUS, TABLE_I } from './paper-003.js';
 
@@ -291,7 +294,7 @@ async function simulateTransferScenario(ctx: ScenarioContext, measured: ResultRe
       parameters: { ...fileParams(files[Math.floor(i / MODES.length)], MODES[i % MODES.length]), pieceLengthBytes: PIECE_LENGTH_BYTES, path: `A -> B over ${link.name}` },
       metrics: { wallMs: r.wallS * 1000, throughputMBps: (r.throughputMiBps * MiB) / MB },
       threads: 2,
-      fit: 'predicted',
+      provenance: { calibratedOn: t.name === 'paper-003-lab' ? [CELL_003_ENCRYPTOR] : [] },
     }),
   );
   const at = (from: ResultRecord[], source: string, f: FileSpec, mode: Mode['name']) =>
@@ -306,10 +309,13 @@ async function simulateTransferScenario(ctx: ScenarioContext, measured: ResultRe
       note: `paper: "${CLAIMS.noReductions.words}" (no figure)`,
     },
   ]);
+  // the loss depends on a line rate the paper never gives: 10 Mbit/s to 10 Gbit/s
+  const sensitivity = await lineRateSensitivity(t, peer.name, link.name, files, PIECE_LENGTH_BYTES, { calibratedOn: t.name === 'paper-003-lab' ? [CELL_003_ENCRYPTOR] : [] });
+  records.push(...sensitivity.records);
   return {
     records,
     plots: [],
-    tables: [comparisonTable(`Cipher system: simulated (${t.name}, over ${link.name}) vs measured here`, rows, `RC4+ at ${fmt(costRate(peer.rates.rc4plus))} MB/s a core against a ${fmt(link.bandwidthBytesPerS / 1e6)} MB/s line: A encrypts a piece while the previous one is on the wire, so only the first piece's encryption and the last one's decryption show.`)],
+    tables: [sensitivity.table, comparisonTable(`Cipher system: simulated (${t.name}, over ${link.name}) vs measured here`, rows, `RC4+ at ${fmt(costRate(peer.rates.rc4plus))} MB/s a core against a ${fmt(link.bandwidthBytesPerS / 1e6)} MB/s line: A encrypts a piece while the previous one is on the wire, so only the first piece's encryption and the last one's decryption show.`)],
     notes: [simulationNote(t, `models/ivcsd.ts: ${results.length} transfers, pieces of ${PIECE_LENGTH_BYTES / 1024} KiB pipelined`, hostWallMs)],
     launcher: 'SimGrid (engine/sim)',
   };
@@ -419,11 +425,15 @@ export const cipherTransfer: Scenario = {
       rows: behaviours.map((b) => [b.tracker, b.request, b.paperWords, b.outcome === b.expected ? b.outcome : `${b.outcome} (expected ${b.expected})`, b.detail, b.fields]),
       note: 'After the transfers, strangers with no identity announce for the same torrent to each tracker; the fields are those of the object each tracker keeps for the torrent.',
     };
+    // --emulate: the paper's kind of network beside loopback (scenarios/models/transfer-lan.ts)
+    const lan = ctx.flags.emulate ? await lanAgainstLoopback(ctx, files[0].sizeBytes, named(files[0]), repsOf(ctx.flags, files[0]), PIECE_LENGTH_BYTES, timeoutFor(files[0].sizeBytes)) : undefined;
+    if (lan) records.push(...lan.records);
     return {
       records,
       plots: files.map((f) => timelinePlot(points, f, where)),
-      tables: [headline, wireTable, trackerTable],
+      tables: [headline, wireTable, trackerTable, ...(lan ? [lan.table] : [])],
       notes: [
+        ...(lan?.notes ?? []),
         "Original BitTorrent, the control: bittorrent-tracker's stock server (HTTP, no identity, no levels, no keys); A and B announce to it with no identity and send blocks in plaintext. IVCSD: A and B log in to the IVCSD tracker, fetch the file key with getcipher (RSA-OAEP), announce with their token; A RC4+-encrypts every 16 KiB block with IV = (piece, offset), B decrypts it and checks the piece SHA-1 before writing. The three modes run one after another in each repetition.",
         `Pieces of ${PIECE_LENGTH_BYTES / 1024} KiB; files are seeded datasets of the paper's sizes read as binary megabytes (3.82 MiB and 959 MiB), not videos. Throughputs are in MB = 10^6 bytes, the paper's "50MB/s" unit.`,
         "Throughput is B's transfer alone; B's session also holds what IVCSD adds before it: the login (scrypt) and getcipher (a fresh RSA-2048 key pair), which the session ratio shows.",

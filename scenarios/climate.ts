@@ -18,6 +18,8 @@ import { measureLinkMechanism, measureLinks } from '../engine/sim/calibrate.js';
 import { calibrateClimateCompute, simulateClimate, type ClimateCell as SimCell, type ClimateLayout } from '../engine/sim/models/climate.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { table1Cell } from './models/paper-cells.js';
+import { incrementRecords, layoutsTable, paperIncrementRecords } from './models/table1-layouts.js';
 import { CLUSTER_CONFIG_DIR, loadTopology, type Topology } from '../engine/topology/topology.js';
 import { climateInfo, MODEL } from './climate.meta.js';
 
@@ -238,6 +240,15 @@ export function pccm2Traffic(sp2: Topology, base: ClimateLayout): { layout: Clim
 }
 
 
+/**
+ * What the two SimGrid layouts take from Table 1. Implied traffic: compute from "No secure, MPL", the
+ * messages from the "No secure" TCP-MPL gap, the bytes from "All secure" minus "No secure" on TCP.
+ * The harness's layout: its compute from "No secure, MPL", and its transposes carry the same bytes
+ * (table1WorkloadPlan), so its TCP "No secure" and "All secure" cells are computed from themselves too.
+ */
+export const IMPLIED_TRAFFIC_CALIBRATED_ON = [table1Cell('none', 'shm'), table1Cell('none', 'tcp'), table1Cell('all', 'tcp')];
+const HARNESS_LAYOUT_CALIBRATED_ON = IMPLIED_TRAFFIC_CALIBRATED_ON;
+
 /** Table 1 on the SP2 with PCCM2-like traffic: calibrated on three cells, the other three predicted. */
 async function simulateImpliedTraffic(t: Topology, base: ClimateLayout) {
   const { layout, messagesPerDay, bytesPerDay } = pccm2Traffic(t, base);
@@ -245,7 +256,7 @@ async function simulateImpliedTraffic(t: Topology, base: ClimateLayout) {
   const cells: SimCell[] = MODEL.intra.flatMap((intra) => SECURITY_MODES.map((mode) => ({ intra, mode, mechanism: mode === 'none' ? 'none' : 'des-ecb' })));
   const { results } = await simulateClimate(t, layout, cells, { computeSPerStep, couplings: SIMULATED_COUPLINGS });
   // Compute from "No secure, MPL"; messages from the TCP-MPL gap; bytes from "All secure, TCP".
-  const fitted = (c: SimCell) => c.mode === 'none' || (c.mode === 'all' && c.intra === 'tcp');
+  const fitted = (c: SimCell) => IMPLIED_TRAFFIC_CALIBRATED_ON.includes(table1Cell(c.mode, c.intra));
   const records = results.map((c) =>
     simulatedRecord(t, {
       scenario: 'climate',
@@ -253,7 +264,7 @@ async function simulateImpliedTraffic(t: Topology, base: ClimateLayout) {
       parameters: { mode: c.mode, mechanism: c.mechanism, intraTransport: c.intra, interTransport: 'tcp', traffic: 'implied by Table 1', messagesPerStep: layout.atmosphere.haloMessages ?? 1, messageBytes: layout.atmosphere.haloBytes, computeMsPerStep: computeSPerStep * 1000 },
       metrics: { secondsPerDay: c.secondsPerDay },
       threads: layout.atmosphere.ranks + layout.ocean.ranks,
-      fit: fitted(c) ? 'calibrated' : 'predicted',
+      provenance: { paperCell: table1Cell(c.mode, c.intra), calibratedOn: IMPLIED_TRAFFIC_CALIBRATED_ON },
       paper: { secondsPerDay: PAPER_TABLE_1[c.mode][c.intra] },
     }),
   );
@@ -292,7 +303,9 @@ async function simulateClimateScenario(ctx: ScenarioContext, measured: ResultRec
   const { results, hostWallMs } = await simulateClimate(t, layout, cells, { computeSPerStep, couplings: SIMULATED_COUPLINGS });
   ctx.progress.step(`${results.length} cells simulated in ${(hostWallMs / 1000).toFixed(1)} s`);
   const paperOf = (c: SimCell) => (isPaper && (c.mode === 'none' || c.mechanism === 'des-ecb') ? PAPER_TABLE_1[c.mode][c.intra] : undefined);
-  const calibrated = (c: SimCell) => c.intra === CALIBRATION_CELL.intra && c.mode === CALIBRATION_CELL.mode;
+  // computed from the cell it is compared with: the compute cell, and the TCP cells the transposes' bytes come from
+  const calibrated = (c: SimCell) => isPaper && paperOf(c) !== undefined && HARNESS_LAYOUT_CALIBRATED_ON.includes(table1Cell(c.mode, c.intra));
+  const computeCell = (c: SimCell) => c.intra === CALIBRATION_CELL.intra && c.mode === CALIBRATION_CELL.mode;
   const records: ResultRecord[] = results.map((c) =>
     simulatedRecord(t, {
       scenario: 'climate',
@@ -300,7 +313,7 @@ async function simulateClimateScenario(ctx: ScenarioContext, measured: ResultRec
       parameters: { mode: c.mode, mechanism: c.mechanism, intraTransport: c.intra, interTransport: 'tcp', traffic: 'the harness\'s model', atmosphereRanks: layout.atmosphere.ranks, oceanRanks: layout.ocean.ranks, computeMsPerStep: computeSPerStep * 1000 },
       metrics: { secondsPerDay: c.secondsPerDay },
       threads: layout.atmosphere.ranks + layout.ocean.ranks,
-      fit: calibrated(c) ? 'calibrated' : 'predicted',
+      provenance: isPaper ? { ...(paperOf(c) !== undefined ? { paperCell: table1Cell(c.mode, c.intra) } : {}), calibratedOn: HARNESS_LAYOUT_CALIBRATED_ON } : { calibratedOn: [] },
       ...(paperOf(c) !== undefined ? { paper: { secondsPerDay: paperOf(c)! } } : {}),
     }),
   );
@@ -330,12 +343,12 @@ async function simulateClimateScenario(ctx: ScenarioContext, measured: ResultRec
     return `"all secure" encrypts every internal message, and the paper's +${extraS} s a day is about ${fmt((extraS * (des?.bytesPerS ?? NaN)) / 2 / 1e6)} MB of DES at both ends; the harness's halos, transposes and gathers carry ${fmt(internalBytesPerDay / 1e6)} MB a day inside the atmosphere.`;
   };
   const misses = isPaper
-    ? missNotes(results.filter((c) => paperOf(c) !== undefined && !calibrated(c)).map((c) => ({ figure: `Table 1, ${MODE_LABEL[c.mode]}, ${c.intra === 'shm' ? 'MPL' : 'TCP'} inside (s/day)`, paper: paperOf(c)!, simulated: c.secondsPerDay, cause: c.mode === 'all' ? causeSecure(c.intra) : causeComm })))
+    ? missNotes(results.filter((c) => paperOf(c) !== undefined && !computeCell(c)).map((c) => ({ figure: `Table 1, ${MODE_LABEL[c.mode]}, ${c.intra === 'shm' ? 'MPL' : 'TCP'} inside (s/day)`, paper: paperOf(c)!, simulated: c.secondsPerDay, calibrated: calibrated(c), cause: c.mode === 'all' ? causeSecure(c.intra) : causeComm })))
     : [];
   // A second reading on the paper's SP2: the model talking as PCCM2 did, by the amount Table 1
   // itself implies (three of its cells fix compute, messages and bytes; the other three follow).
   const implied = isPaper ? await simulateImpliedTraffic(t, simulatedLayout()) : undefined;
-  if (implied) records.push(...implied.records);
+  if (implied) records.push(...implied.records, ...incrementRecords(t, [...records, ...implied.records], PAPER_TABLE_1), ...paperIncrementRecords(PAPER_TABLE_1));
   const simulatedLabel = `simulated (SimGrid, ${t.name})`;
   const simulatedBars = table1Rows((intra, mode, mechanism) => {
     const c = results.find((x) => x.intra === intra && x.mode === mode && (mode === 'none' || x.mechanism === mechanism));
@@ -389,8 +402,8 @@ async function simulateClimateScenario(ctx: ScenarioContext, measured: ResultRec
         : []),
     ],
     tables: [
-      comparisonTable(`Table 1: paper vs simulated (${t.name}, the harness's model) vs measured here`, rows, `Compute per atmosphere step calibrated on the "No secure, MPL/shm" cell (${isPaper ? 'the paper\'s 574 s' : 'measured here'}): ${(computeSPerStep * 1000).toFixed(3)} ms; the other cells follow from the links and the cipher rates.`),
-      ...(implied ? [implied.table] : []),
+      comparisonTable(`Table 1: paper vs simulated (${t.name}, the harness's model) vs measured here`, rows, `Compute per atmosphere step calibrated on the "No secure, MPL/shm" cell (${isPaper ? 'the paper\'s 574 s' : 'measured here'}): ${(computeSPerStep * 1000).toFixed(3)} ms; ${isPaper ? 'the transposes carry the bytes "All secure" minus "No secure" on TCP implies, so those two cells are calibrated too; the others' : 'the other cells'} follow from the links and the cipher rates.`),
+      ...(implied ? [implied.table, layoutsTable(records, PAPER_TABLE_1)] : []),
     ],
     notes: [simulationNote(t, `models/climate.ts: ${results.length} cells, ${SIMULATED_COUPLINGS} couplings each, scaled to a day`, hostWallMs), ...misses, ...(implied ? [implied.note] : [])],
     launcher: 'SimGrid (engine/sim)',

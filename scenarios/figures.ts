@@ -23,27 +23,27 @@ function paper000(): FigureRow[] {
   const at = (procs: number) => ({ sizeBytes: GiB, procs });
   const chartOnly = 'a curve of the chart; no number printed';
   return [
-    { ...encrypt, figure: 'Fig. 1', quantity: 'encryption time, 1 GB, 1 process', unit: 'ms', paperText: `${chartOnly} (the model's error is against 6.7 x the 12-process time Sect. V implies)`, pick: { metric: 'wallMs', where: at(1) } },
+    { ...encrypt, figure: 'Fig. 1', quantity: 'encryption time, 1 GB, 1 process', unit: 'ms', paperText: `${chartOnly} (the model's error is against 6.7 x the 12-process time Sect. IV implies)`, pick: { metric: 'wallMs', where: at(1) } },
     { ...encrypt, figure: 'Fig. 1', quantity: 'encryption time, 1 GB, 12 processes', unit: 'ms', paperText: chartOnly, pick: { metric: 'wallMs', where: at(12) } },
     // Fig. 1's shape: the curves flatten as processes grow (the paper prints no number for it)
     ...[4, 8].map((procs) => ({ ...encrypt, figure: 'Fig. 1', quantity: `encryption speedup, ${procs} processes over 1, 1 GB`, unit: 'x', paperText: `${chartOnly}: the curves flatten and group together as processes grow`, pick: { metric: 'speedupX', where: at(procs) } })),
-    { ...encrypt, figure: 'Sect. V', quantity: 'encryption speedup, 12 processes over 1, 1 GB', unit: 'x', pick: { metric: 'speedupX', where: at(12) } },
-    { ...encrypt, figure: 'Sect. V', quantity: 'encryption throughput, 12 processes, 1 GB', unit: 'Gbit/s', pick: { metric: 'throughputGbps', where: at(12) } },
+    { ...encrypt, figure: 'Sect. IV', quantity: 'encryption speedup, 12 processes over 1, 1 GB', unit: 'x', pick: { metric: 'speedupX', where: at(12) } },
+    { ...encrypt, figure: 'Sect. IV', quantity: 'encryption throughput, 12 processes, 1 GB', unit: 'Gbit/s', pick: { metric: 'throughputGbps', where: at(12) } },
     { ...decrypt, figure: 'Fig. 2', quantity: 'decryption time, 1 GB, 1 process', unit: 'ms', paperText: chartOnly, pick: { metric: 'wallMs', where: at(1) } },
     { ...decrypt, figure: 'Fig. 2', quantity: 'decryption time, 1 GB, 12 processes', unit: 'ms', paperText: chartOnly, pick: { metric: 'wallMs', where: at(12) } },
-    { ...decrypt, figure: 'Sect. V', quantity: 'decryption speedup, 12 processes over 1, 1 GB (stitching included)', unit: 'x', pick: { metric: 'speedupX', where: at(12) } },
+    { ...decrypt, figure: 'Sect. IV', quantity: 'decryption speedup, 12 processes over 1, 1 GB (stitching included)', unit: 'x', pick: { metric: 'speedupX', where: at(12) } },
   ];
 }
 
-/** Paper 001: the ping-pong's 10-byte latencies (Fig. 4 and 5), encryption placement, Table 1. */
+/** Paper 001: the ping-pong's 10-byte latencies and crossover (printed in Sect. 7.1's text on Fig. 4), encryption placement (Sect. 6), Table 1. */
 function paper001(): FigureRow[] {
   const sp2 = { where: { profile: 'paper-001-sp2' } };
   const pingpong = (configuration: string, name: string): FigureRow => ({
-    paper: '001', figure: 'Fig. 4, 5', quantity: `one-way latency, 10 B, ${name} (${configuration})`, unit: 'us', scenario: 'pingpong', experiment: 'fig4-5',
+    paper: '001', figure: 'Sect. 7.1, Fig. 4', quantity: `one-way latency, 10 B, ${name} (${configuration})`, unit: 'us', scenario: 'pingpong', experiment: 'fig4-5',
     pick: { metric: 'oneWayLatencyUs', where: { configuration, sizeBytes: 10 } }, simulated: sp2,
   });
   const placement = (placement: string, paperText?: string): FigureRow => ({
-    paper: '001', figure: 'Sect. 7.1', quantity: `DES/ECB remote service request of a 16 KiB message in 8 parts (build, seal, send, echo, open), ${placement}`, unit: 'us', scenario: 'pingpong', experiment: 'placement',
+    paper: '001', figure: 'Sect. 6', quantity: `DES/ECB remote service request of a 16 KiB message in 8 parts (build, seal, send, echo, open), ${placement}`, unit: 'us', scenario: 'pingpong', experiment: 'placement',
     pick: { metric: 'requestRoundTripUs', where: { mechanism: 'des-ecb', sizeBytes: 16384, placement } }, simulated: false, ...(paperText ? { paperText } : {}),
   });
   const table1 = (mode: string, intraTransport: string, name: string): FigureRow => ({
@@ -53,6 +53,16 @@ function paper001(): FigureRow[] {
     pick: { metric: 'secondsPerDay', where: { mode, intraTransport } }, simulated: { where: { profile: 'paper-001-sp2', traffic: 'implied by Table 1' } },
     measured: { where: { mechanism: mode === 'none' ? 'none' : 'des-ecb' } },
   });
+  // the harness's own layout beside it (its misses included), and the coupler's own cost
+  const table1Harness = (mode: string, intraTransport: string, name: string): FigureRow => ({
+    ...table1(mode, intraTransport, name),
+    quantity: `seconds per simulated day, ${name}, ${intraTransport === 'shm' ? 'MPL (shm)' : 'TCP'} inside partitions (simulated with the harness's own layout)`,
+    simulated: { where: { profile: 'paper-001-sp2', traffic: "the harness's model", mechanism: mode === 'none' ? 'none' : 'des-ecb' } },
+  });
+  const increment = (intraTransport: string, traffic: string, how: string): FigureRow => ({
+    paper: '001', figure: 'Table 1', quantity: `the coupler's own cost: Coupler secure minus No secure, ${intraTransport === 'shm' ? 'MPL (shm)' : 'TCP'} inside (simulated with ${how})`, unit: 's', scenario: 'climate', experiment: 'table1-increment',
+    pick: { metric: 'couplerIncrementSPerDay', where: { intraTransport } }, simulated: { where: { profile: 'paper-001-sp2', traffic } },
+  });
   return [
     pingpong('shm', 'MPL unsecure'),
     pingpong('shm+des-ecb', 'MPL secure (DES/ECB)'),
@@ -60,19 +70,20 @@ function paper001(): FigureRow[] {
     pingpong('tcp+des-ecb', 'TCP secure (DES/ECB)'),
     pingpong('tls', 'TCP/SSL secure'),
     {
-      paper: '001', figure: 'Fig. 5', quantity: 'message size from which secure MPL (DES/ECB) is slower than unsecured TCP', unit: 'B', scenario: 'pingpong', experiment: 'crossover',
+      paper: '001', figure: 'Sect. 7.1, Fig. 4', quantity: 'message size from which secure MPL (DES/ECB) is slower than unsecured TCP', unit: 'B', scenario: 'pingpong', experiment: 'crossover',
       pick: { metric: 'crossoverBytes', where: { slower: 'shm+des-ecb', reference: 'tcp' } }, simulated: sp2,
     },
     placement('copy-then-encrypt'),
     placement('encrypt-per-put', 'encrypting each put is 5-7 % faster than copy then encrypt'),
     ...['none', 'coupler', 'all'].flatMap((mode) => {
       const name = { none: 'no security', coupler: 'coupler secure', all: 'all secure' }[mode]!;
-      return [table1(mode, 'tcp', name), table1(mode, 'shm', name)];
+      return [table1(mode, 'tcp', name), table1(mode, 'shm', name), table1Harness(mode, 'tcp', name), table1Harness(mode, 'shm', name)];
     }),
+    ...['tcp', 'shm'].flatMap((intra) => [increment(intra, 'implied by Table 1', 'the traffic Table 1 implies'), increment(intra, "the harness's model", "the harness's own layout")]),
   ];
 }
 
-/** Paper 003: Table II, key distribution, the cipher system (Tables I and III, Fig. 7, 10), Fig. 11, Sect. IV.D, Fig. 13. */
+/** Paper 003: Table II, key distribution (Sect. IV.C), the cipher system (Tables I and III, Fig. 7, 10), Fig. 11, Sect. IV.D, Fig. 13. */
 function paper003(): FigureRow[] {
   const lab = { where: { profile: 'paper-003-lab' } };
   const MiB = 2 ** 20;
@@ -106,8 +117,8 @@ function paper003(): FigureRow[] {
     transfer(large, '959 MB', 'original-bt', 'original BitTorrent'),
     transfer(large, '959 MB', 'ivcsd-rc4plus', 'IVCSD with RC4+'),
     row({ figure: 'Sect. IV.D.3', quantity: 'IVCSD with RC4+ over original BitTorrent, throughput, 959 MB', unit: 'x', scenario: 'cipher-transfer', experiment: 'ivcsd-vs-original-bt', pick: { metric: 'throughputRatioX', where: { sizeBytes: large, mode: 'ivcsd-rc4plus' } }, paperText: 'as efficient as original BT (no figure)' }),
-    row({ figure: 'Fig. 6', quantity: 'keys peers decrypted that equal the tracker\'s', unit: '%', scenario: 'keydist', experiment: 'key-distribution', pick: { metric: 'keysEqualPct' }, measured: { sharePct: 'keyEqualsTracker' } }),
-    row({ figure: 'Sect. III', quantity: 'forged, replayed, low-authority, intermediary and identity-less requests refused', unit: '%', scenario: 'keydist', experiment: 'refusals', pick: { sharePct: 'refused' }, paperText: 'rejected, and logged with their source' }),
+    row({ figure: 'Sect. IV.C', quantity: 'keys peers decrypted that equal the tracker\'s', unit: '%', scenario: 'keydist', experiment: 'key-distribution', pick: { metric: 'keysEqualPct' }, measured: { sharePct: 'keyEqualsTracker' } }),
+    row({ figure: 'Sect. III.B, IV.A', quantity: 'forged, replayed, low-authority, intermediary and identity-less requests refused', unit: '%', scenario: 'keydist', experiment: 'refusals', pick: { sharePct: 'refused' }, paperText: 'rejected, and logged with their source' }),
     row({ figure: 'Fig. 11', quantity: "B's copy from intermediary C alone equals A's (SHA-256)", unit: '% of runs', scenario: 'intermediary', experiment: 'fig11-intermediary', pick: { sharePct: 'sha256Equal' }, paperText: "B's data equals A's" }),
     row({ figure: 'Fig. 11', quantity: 'B downloaded from C alone (A killed)', unit: '% of runs', scenario: 'intermediary', experiment: 'fig11-intermediary', pick: { sharePct: 'onlyFromC' }, paperText: 'B downloads only from C' }),
     row({ figure: 'Fig. 11', quantity: 'plaintext blocks in C\'s memory', unit: 'blocks', scenario: 'intermediary', experiment: 'fig11-intermediary', pick: { metric: 'plaintextBlocksMemory' }, paperText: 'C cannot decrypt' }),

@@ -18,6 +18,7 @@ import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner
 import { simulateTransfers, type TransferLeg } from '../engine/sim/models/ivcsd.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_003_ENCRYPTOR } from './models/paper-cells.js';
 import { FILES, filesOf, type FileSpec } from './cipher-transfer.meta.js';
 import { intermediaryInfo, intermediaryRuns } from './intermediary.meta.js';
 import { CLAIMS } from './paper-003.js';
@@ -73,7 +74,7 @@ async function simulateRelayScenario(ctx: ScenarioContext, measured: ResultRecor
   const mbps = (r: (typeof results)[number]) => (r.throughputMiBps * 2 ** 20) / MB;
   const [toC, toB, direct] = results;
   const records = results.map((r) =>
-    simulatedRecord(t, { scenario: NAME, experiment: 'fig11-intermediary', parameters: { leg: r.name, sizeLabel: file.label, sizeBytes: file.sizeBytes, path: `over ${link.name}` }, metrics: { throughputMBps: mbps(r), wallMs: r.wallS * 1000 }, threads: 2, fit: 'predicted' }),
+    simulatedRecord(t, { scenario: NAME, experiment: 'fig11-intermediary', parameters: { leg: r.name, sizeLabel: file.label, sizeBytes: file.sizeBytes, path: `over ${link.name}` }, metrics: { throughputMBps: mbps(r), wallMs: r.wallS * 1000 }, threads: 2, provenance: { calibratedOn: t.name === 'paper-003-lab' ? [CELL_003_ENCRYPTOR] : [] } }),
   );
   const median = (metric: string) => {
     const xs = measured.filter((r) => r.source === 'measured' && r.metrics[metric]).map((r) => r.metrics[metric].median);

@@ -16,6 +16,7 @@ import { siblingModule } from '../engine/runtime/project.js';
 import { simulateSpeedBound } from '../engine/sim/models/ivcsd.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_003_ENCRYPTOR, fig13Cell } from './models/paper-cells.js';
 import { LINKS as PAPER_LINKS, RC4PLUS } from './paper-003.js';
 import { BLOCKS_PER_TASK, PLAN, speedBoundInfo, speedBoundPlan } from './speed-bound.meta.js';
 
@@ -71,7 +72,7 @@ async function simulateSpeedBoundScenario(ctx: ScenarioContext, measured: Result
       metrics: { throughputMBps: r.throughputMBps },
       threads: r.parallels,
       // One encryptor's rate is the paper's own figure; k of them and the links are predictions.
-      fit: isPaper && !r.link && r.parallels === 1 ? 'calibrated' : 'predicted',
+      provenance: { ...(isPaper && !r.link ? { paperCell: fig13Cell(r.parallels) } : {}), calibratedOn: isPaper ? [CELL_003_ENCRYPTOR] : [] },
       ...(isPaper && !r.link ? { paper: { throughputMBps: r.parallels * PAPER_ENCRYPTOR_MBps } } : {}),
     }),
   );
@@ -160,7 +161,8 @@ export const speedBound: Scenario = {
     }
     const one = curve[0]?.mbps ?? Number.NaN;
     for (let k = 1; k <= Math.max(maxK, PAPER.maxParallels); k++) {
-      if (k <= maxK) records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'simulated', threads: k, status: 'completed', fit: 'predicted', parameters: { parallels: k, model: 'k x one encryptor measured here' }, metrics: { throughputMBps: single(k * one) } });
+      // the paper's own rule (k x one encryptor) applied to the rate measured here: arithmetic, not a simulation
+      if (k <= maxK) records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'model', threads: k, status: 'completed', parameters: { parallels: k, model: 'k x one encryptor measured here', calibratedOn: 'none (measured here)' }, metrics: { throughputMBps: single(k * one) } });
       records.push({ scenario: 'speed-bound', experiment: 'fig13', source: 'paper', threads: k, status: 'completed', parameters: { parallels: k, model: `k x ${PAPER.perEncryptorMBps} MB/s (paper)` }, metrics: { throughputMBps: single(k * PAPER.perEncryptorMBps) } });
     }
     const line = (source: ResultRecord['source']) =>
@@ -181,8 +183,7 @@ export const speedBound: Scenario = {
           figure: `parallels for ${link.name}, ceil(link / one encryptor)`,
           unit: 'encryptors',
           paper: Math.ceil(link.throughputMBps / PAPER.perEncryptorMBps),
-          simulated: Math.ceil(link.throughputMBps / one),
-          note: 'linear model, as the paper reasons; needs that many free cores',
+          note: `model (arithmetic, not simulated): ${Math.ceil(link.throughputMBps / one)} from the rate measured here, the paper's linear rule; needs that many free cores`,
         },
       ]),
     ];
@@ -200,12 +201,12 @@ export const speedBound: Scenario = {
           spread: quartiles('throughputMBps', `${reps} runs of each k`),
           references: [
             { kind: 'paper', label: 'paper: k x 50 MB/s (its Fig. 13 speed bound)', rows: line('paper'), line: true },
-            { kind: 'model', label: 'model: k x one encryptor measured here (needs k free cores)', rows: line('simulated'), line: true },
+            { kind: 'model', label: 'model: k x one encryptor measured here (needs k free cores)', rows: line('model'), line: true },
           ],
           rules: LINKS.map((l) => ({ y: l.throughputMBps, label: `${l.name}, ${l.throughputMBps} MB/s` })),
         }),
       ],
-      tables: [comparisonTable('Speed bound and parallels needed per link (Fig. 13)', comparisons, `Medians of ${reps} runs per k. "simulated" rows are the linear model k x (k = 1 rate measured here), not measurements.`)],
+      tables: [comparisonTable('Speed bound and parallels needed per link (Fig. 13)', comparisons, `Medians of ${reps} runs per k. The linear model k x (k = 1 rate measured here) is arithmetic (source "model" in results.json), neither a measurement nor a simulation.`)],
       notes: [
         `Measured here on ${cores} cores shared with other jobs: throughput grows with k only up to ${cores} encryptors; beyond that the threads share the cores, so the measured curve flattens where the paper's (and the linear model's) keeps rising.`,
         `One RC4+ encryptor here: ${one.toFixed(0)} MB/s (paper: ${PAPER.perEncryptorMBps} MB/s, MB = 10^6 bytes). ${LINKS.map((l) => `The ${l.name} (${l.throughputMBps} MB/s) needs ${parallelsNeeded(curve, l.throughputMBps) ?? `more than ${maxK}`} encryptor(s) measured, ${Math.ceil(l.throughputMBps / one)} by the linear model (paper: ${l.paperParallels}).`).join(' ')}`,

@@ -9,6 +9,10 @@ import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint } from '../engine/sim/models/ctr.js';
 import { simulationProfile } from '../engine/sim/profile.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
+import { CELL_000 } from './models/paper-cells.js';
+
+/** The reading of paper 000's setup every row uses: the profile's own calibration (scenarios/models/ctr-readings.ts). */
+const SCALE_READING = 'A, sequential (input and output on each node\'s disk; decryption gathered over the network)';
 import { loadTopology, CLUSTER_CONFIG_DIR, type Topology } from '../engine/topology/topology.js';
 import { PLAN, scalePlan, whatifCtrScaleInfo } from './whatif-ctr-scale.meta.js';
 
@@ -72,10 +76,10 @@ async function run(ctx: ScenarioContext) {
     simulatedRecord(base, {
       scenario: 'whatif-ctr-scale',
       experiment: 'scale-out',
-      parameters: { nodes: r.nodes, procs: r.nodes * base.processesPerNode, linkGbps: r.gbps, sizeBytes: PLAN.sizeBytes },
+      parameters: { nodes: r.nodes, procs: r.nodes * base.processesPerNode, linkGbps: r.gbps, sizeBytes: PLAN.sizeBytes, reading: SCALE_READING },
       metrics: { encryptMs: r.encryptS * 1000, syncMs: r.syncS * 1000, decryptMs: r.decryptS * 1000, encryptSpeedupX: r.encryptX, endToEndSpeedupX: r.endToEndX, decryptSpeedupX: r.decryptX },
       threads: r.nodes * base.processesPerNode,
-      fit: 'predicted',
+      provenance: { ...(r.nodes === PAPER_NODES ? { paperCell: CELL_000.encrypt12 } : {}), calibratedOn: [CELL_000.oneProcess] },
       // the paper's cluster is 3 of these nodes; its encryption timing moves no data, whatever the link
       ...(r.nodes === PAPER_NODES ? { paper: { encryptSpeedupX: PAPER_SPEEDUP_X } } : {}),
     }),
@@ -137,7 +141,7 @@ async function run(ctx: ScenarioContext) {
       }),
     ],
     tables: [table],
-    notes: [conclusion, simulationNote(base, `models/ctr.ts, one actor a node: ${speedups.length} clusters`, hostWallMs)],
+    notes: [conclusion, `Every row uses reading ${SCALE_READING} of paper 000's setup (docs/paper-000.md): the profile's AES rate is calibrated under it; ctr-sweep's readings table shows how B and C (input, or input and output, in the page cache) change the 3-node figures.`, simulationNote(base, `models/ctr.ts, one actor a node: ${speedups.length} clusters`, hostWallMs)],
     launcher: 'SimGrid (engine/sim)',
   };
 }

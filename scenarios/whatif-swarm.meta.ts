@@ -1,7 +1,7 @@
 // whatif-swarm, declared: paper 003's swarm of 10 to 1 000 peers with and without intermediaries
 // (SimGrid only), its flag, and what a run costs.
 import type { Intermediaries } from '../engine/sim/models/swarm.js';
-import { intListFlag } from '../engine/runner/args.js';
+import { intFlag, intListFlag } from '../engine/runner/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 const MiB = 2 ** 20;
@@ -18,8 +18,12 @@ export const PLAN = {
    * and cable lines of 2013 were asymmetric; the seed is such a peer too (IVCSD's publisher is a peer).
    */
   upBytesPerS: 1e6,
-  variants: ['refused', 'whole-file', 'some-pieces'] as Intermediaries[],
+  variants: ['refused', 'whole-file', 'some-pieces', 'preloaded'] as Intermediaries[],
+  /** each configuration is replicated over this many seeds (who offers which piece to whom): the spread is reported */
+  seeds: 10,
 };
+
+export const swarmSeeds = (flags: Record<string, string | true>) => intFlag(flags, 'seeds', PLAN.seeds);
 
 export const swarmSizes = (quick: boolean, flags: Record<string, string | true>) => intListFlag(flags, 'swarm-sizes', quick ? PLAN.quick.peers : PLAN.full.peers);
 
@@ -34,11 +38,14 @@ export const whatifSwarmInfo: ScenarioInfo = {
   name: 'whatif-swarm',
   paper: '003',
   title: 'What-if: an IVCSD swarm of 10 to 1 000 peers, with and without intermediaries',
-  description: 'simulates a swarm where a quarter of the peers hold the key: keyless peers refused, admitted as whole-file intermediaries, or as intermediaries carrying some pieces (SimGrid only)',
+  description: 'simulates a swarm where a quarter of the peers hold the key: keyless peers refused, admitted empty as whole-file or some-pieces intermediaries (a flash crowd), or already holding the ciphertext (Fig. 11\'s C); each over 10 seeds (SimGrid only)',
   whatIf: true,
-  flags: [{ name: 'swarm-sizes', value: 'LIST', kind: 'ints', description: `peers besides the seed, comma-separated (default ${PLAN.full.peers.join(',')}; quick ${PLAN.quick.peers.join(',')})` }],
+  flags: [
+    { name: 'swarm-sizes', value: 'LIST', kind: 'ints', description: `peers besides the seed, comma-separated (default ${PLAN.full.peers.join(',')}; quick ${PLAN.quick.peers.join(',')})` },
+    { name: 'seeds', value: 'N', kind: 'int', description: `random seeds each configuration is replicated over, for its spread (default ${PLAN.seeds})` },
+  ],
   estimate({ quick, flags }) {
-    const swarms = swarmSizes(quick, flags).flatMap((peers) => PLAN.variants.map(() => COST.swarmS + peers * peers * COST.perPeerSquaredS));
+    const swarms = swarmSizes(quick, flags).flatMap((peers) => PLAN.variants.flatMap(() => Array.from({ length: swarmSeeds(flags) }, () => COST.swarmS + peers * peers * COST.perPeerSquaredS)));
     // two at a time: half the sum, or the longest swarm if it is longer
     return { seconds: COST.startS + Math.max(swarms.reduce((a, b) => a + b, 0) / 2, ...swarms), datasetBytes: 0, scratchBytes: 0 };
   },

@@ -2,8 +2,11 @@
 // HTML). Numeric names carry their unit (`wallMs`, `sizeBytes`, `throughputGbps`); values are
 // converted only for display.
 
-/** Where a figure comes from. A simulated or paper figure never stands in for a measured one. */
-export type Source = 'measured' | 'simulated' | 'paper';
+/**
+ * Where a figure comes from. A simulated or paper figure never stands in for a measured one.
+ * `model`: arithmetic on other figures (k x one measured rate, 100 x a measured round), no simulation.
+ */
+export type Source = 'measured' | 'simulated' | 'model' | 'paper';
 
 /** `errored` rows keep their parameters and the error text so that a failed point is visible. */
 export type Status = 'completed' | 'errored';
@@ -53,7 +56,7 @@ export interface ResultRecord {
   threads: number;
   status: Status;
   error?: string;
-  /** simulated rows only: fitted to the paper (calibrated) or not (predicted) */
+  /** simulated rows (and model rows compared with the paper): fitted to the paper (calibrated) or not (predicted) */
   fit?: Fit;
   /** simulated rows with a paper counterpart: metric -> (simulated - paper) / paper, in percent */
   errorVsPaperPct?: Record<string, number>;

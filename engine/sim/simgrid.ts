@@ -42,6 +42,9 @@ export type Op =
   | ['iexec', number]
   | ['read', number]
   | ['write', number]
+  /** start a read or write on the host's disk and go on ('wait' waits for it) */
+  | ['iread', number]
+  | ['iwrite', number]
   | ['send', string, number]
   | ['recv', string]
   | ['isend', string, number]
@@ -76,6 +79,8 @@ export interface SwarmPeer {
   wants: number;
   /** the tracker's work on its requests (identity; getcipher's verify and wrap), core-nanoseconds */
   trackerFlops: number;
+  /** a relay that holds every piece's ciphertext from the start (paper 003's Fig. 11: C after A's upload) */
+  holdsAll?: boolean;
 }
 
 export interface SwarmModel {

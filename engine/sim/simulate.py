@@ -70,6 +70,10 @@ def replay(name, ops):
                 holders.append(holder)  # freeing it before the comm ends corrupts memory
             elif kind == 'iexec':
                 execs.append(this_actor.exec_async(op[1]))
+            elif kind == 'iread':
+                execs.append(host.get_disks()[0].read_async(int(op[1])))
+            elif kind == 'iwrite':
+                execs.append(host.get_disks()[0].write_async(int(op[1])))
             elif kind == 'window':
                 # at most op[1] sends still in flight: a socket buffer's worth
                 while len(pending) > op[1]:
@@ -164,7 +168,8 @@ def swarm(spec):
         if p['role'] == 'rejected':
             return
         free[name] = slots
-        if p['role'] == 'seed':
+        if p['role'] == 'seed' or p.get('holdsAll'):
+            # the seed, or an intermediary that already holds the whole file's ciphertext (Fig. 11's C)
             for c in range(pieces):
                 have[name].add(c)
                 holders[c] += 1

@@ -7,6 +7,7 @@ import { PeerProcess } from './launcher.js';
 import type { CastMember, Swarm } from './swarm.js';
 import { startTapProxy, type TapOptions, type TapStats } from './tap-proxy.js';
 import type { TorrentMeta } from './torrent.js';
+import type { EmulatedPeerHost } from './relay.js';
 
 /** The cipher experiment's cast: seeder A and downloader B. */
 export const PAIR_CAST: CastMember[] = [
@@ -30,6 +31,8 @@ export interface TransferSetup {
   tap?: Omit<TapOptions, 'targetPort'>;
   /** B's attempts per piece before it gives up (default 3) */
   maxPieceAttempts?: number;
+  /** A and B on emulated hosts (engine/cluster), B given A's address: the direct transfer only (no tracker, no tap) */
+  hosts?: Record<'A' | 'B', EmulatedPeerHost>;
   timeoutMs: number;
 }
 
@@ -48,6 +51,8 @@ export interface TransferOutcome {
 
 export async function transferAtoB(s: TransferSetup): Promise<TransferOutcome> {
   if (s.swarm && s.stockAnnounceUrl) throw new Error('a transfer goes through the IVCSD swarm or a stock tracker, not both');
+  if (s.hosts && (s.swarm || s.stockAnnounceUrl || s.tap)) throw new Error('a transfer across emulated hosts is the direct one: no tracker and no tap (they listen on this machine\'s loopback)');
+  const where = (label: 'A' | 'B') => (s.hosts ? { namespace: s.hosts[label].namespace } : {});
   const proxy = s.tap ? await startTapProxy(s.tap) : undefined;
   const common = { torrentFile: s.torrentFile, encrypted: s.encrypted, keyHex: s.keyHex, announceUrl: s.stockAnnounceUrl };
   const viaTracker = s.swarm !== undefined || s.stockAnnounceUrl !== undefined;
@@ -60,10 +65,11 @@ export async function transferAtoB(s: TransferSetup): Promise<TransferOutcome> {
       dataFile: s.sourceFile,
       tracker: s.swarm?.identity('A'),
       announcePort: proxy?.port,
-    });
+      ...(s.hosts ? { listenHost: s.hosts.A.address } : {}),
+    }, where('A'));
     proxy?.setTarget(a.port);
     const before = await a.stats();
-    const direct = [{ ip: '127.0.0.1', port: proxy?.port ?? a.port }];
+    const direct = [{ ip: s.hosts?.A.address ?? '127.0.0.1', port: proxy?.port ?? a.port }];
     b = await PeerProcess.start('B', {
       ...common,
       role: 'leecher',
@@ -71,7 +77,7 @@ export async function transferAtoB(s: TransferSetup): Promise<TransferOutcome> {
       tracker: s.swarm?.identity('B'),
       peers: viaTracker ? undefined : direct,
       maxPieceAttempts: s.maxPieceAttempts,
-    });
+    }, where('B'));
     const { report, cpuMs, sessionMs } = await b.downloaded(s.timeoutMs);
     const after = await a.stats();
     // both say goodbye, so the next transfer's B is listed A alone

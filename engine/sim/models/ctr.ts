@@ -6,7 +6,7 @@
 // node sends the file to every other node used, which writes it to disk) runs on a copy of its own
 // and is reported apart, as the paper's times exclude it. Each point runs on its own copy of the
 // cluster, all in one simulation.
-import { placement, type Topology } from '../../topology/topology.js';
+import { placement, type Topology, type TopologyNode } from '../../topology/topology.js';
 import { clusterCopy, hostId, mergeSpecs, type PlatformSpec } from '../platform.js';
 import { diskOf, rateOf, requireSources, workFlops } from '../profile.js';
 import { markAt, runSimulation, type Op, type ReplayActor } from '../simgrid.js';
@@ -25,6 +25,9 @@ export interface CtrSimulated extends CtrPoint {
   oversubscribed: boolean;
 }
 
+/** Where a rank's input and output live (paper 000, Sect. III.A; the readings in docs/paper-000.md). */
+export type Storage = 'disk' | 'cache';
+
 export interface CtrModelOptions {
   /** the operation whose per-core rate the ranks pay: the paper's code runs aes-128-ctr */
   cipher: string;
@@ -34,12 +37,66 @@ export interface CtrModelOptions {
    * The same times for ranks that start together, with a thread a node: for clusters of hundreds.
    */
   perNode?: boolean;
+  /** the input parts: on the node's disk (reading A) or in its page cache after the sync (B, C); default disk */
+  input?: Storage;
+  /** the written parts: to the disk (A, B) or to the page cache, with no sync (C); default disk */
+  output?: Storage;
+  /**
+   * Read, cipher and write in chunks of this many bytes, so that the disk and the cipher overlap (as
+   * the engine does: engine/ctr DEFAULT_CHUNK_BYTES); without it each rank reads its whole part,
+   * then ciphers it, then writes it.
+   */
+  chunkBytes?: number;
+  /**
+   * Decryption's stitch: `network`, every rank sends its plaintext to the master over the LAN, which
+   * writes the file; `local`, the parts are already on the master's node (or gathered untimed) and
+   * the master only reads them and writes the one file. Default network.
+   */
+  stitch?: 'network' | 'local';
 }
 
+/** The operation a page-cache copy costs on a core (a memory copy), from the profile. */
+export const PAGE_CACHE_OP = 'page-cache-copy';
+
 const CONTROL_BYTES = 64;
+/** Coalesced pipeline steps a rank simulates: the steady state is the same, and SimGrid stays fast. */
+const MAX_STEPS = 32;
+
+/** Ops that move `bytes` from or to storage: the disk, or a copy on a core for the page cache. */
+function io(t: Topology, node: TopologyNode, storage: Storage, dir: 'read' | 'write', bytes: number, async: boolean): Op {
+  if (storage === 'disk') return [async ? (dir === 'read' ? 'iread' : 'iwrite') : dir, bytes];
+  return [async ? 'iexec' : 'exec', workFlops(rateOf(t, node, PAGE_CACHE_OP, 'ctr'), bytes)];
+}
+
+/**
+ * A group of k ranks on one node, each with a part of `partBytes`: read, cipher, write. Streamed:
+ * the first chunk is read alone, then each step reads the next, ciphers this one and writes the
+ * previous at once (a three-stage pipeline), and the last chunk is ciphered and written alone.
+ */
+function partOps(t: Topology, node: TopologyNode, k: number, partBytes: number, cipher: string, opts: CtrModelOptions): Op[] {
+  const input = opts.input ?? 'disk';
+  const output = opts.output ?? 'disk';
+  const rate = rateOf(t, node, cipher, 'ctr');
+  const cipherOps = (bytes: number, async: boolean): Op[] => (k === 1 && !async ? [['exec', workFlops(rate, bytes)]] : Array.from({ length: k }, (): Op => ['iexec', workFlops(rate, bytes)]));
+  const sequential = (bytes: number): Op[] => [io(t, node, input, 'read', k * bytes, false), ...cipherOps(bytes, false), ...(k > 1 ? [['wait'] as Op] : []), io(t, node, output, 'write', k * bytes, false)];
+  const chunk = opts.chunkBytes;
+  if (!chunk || partBytes <= chunk) return sequential(partBytes);
+  const rest = partBytes - chunk;
+  const steps = Math.min(MAX_STEPS, Math.ceil(rest / chunk));
+  const step = rest / steps;
+  return [
+    io(t, node, input, 'read', k * chunk, false),
+    ['loop', steps, [io(t, node, input, 'read', k * step, true), ...cipherOps(step, true), io(t, node, output, 'write', k * step, true), ['wait']]],
+    ...cipherOps(chunk, k > 1),
+    ...(k > 1 ? [['wait'] as Op] : []),
+    io(t, node, output, 'write', k * chunk, false),
+  ];
+}
 
 /** The actors of one point on the copy `prefix`; the master marks `end` when the last part is in place. */
-function pointActors(t: Topology, prefix: string, p: CtrPoint, cipher: string, perNode: boolean): ReplayActor[] {
+function pointActors(t: Topology, prefix: string, p: CtrPoint, cipher: string, opts: CtrModelOptions): ReplayActor[] {
+  const perNode = opts.perNode ?? false;
+  const stitch = opts.stitch ?? 'network';
   const n = p.procs;
   const padded = Math.ceil(p.sizeBytes / n) * n;
   const partBytes = padded / n;
@@ -48,14 +105,18 @@ function pointActors(t: Topology, prefix: string, p: CtrPoint, cipher: string, p
   const box = (what: string, r?: number) => `${prefix}.${what}${r === undefined ? '' : `.${r}`}`;
   const actors: ReplayActor[] = [];
   const masterOps: Op[] = [];
-  if (p.operation === 'encrypt' && padded > p.sizeBytes) masterOps.push(['write', padded - p.sizeBytes]);
+  if (p.operation === 'encrypt' && padded > p.sizeBytes) masterOps.push(io(t, t.nodes[0], opts.input ?? 'disk', 'write', padded - p.sizeBytes, false));
   for (let r = 0; r < n; r++) masterOps.push(['isend', box('go', r), CONTROL_BYTES]);
   masterOps.push(['wait']);
+  const gathered = p.operation === 'decrypt' && stitch === 'network';
   const plainMessages = perNode ? new Set(rankNodes).size : n;
-  for (let r = 0; r < (p.operation === 'encrypt' ? n : plainMessages); r++) masterOps.push(['irecv', box(p.operation === 'encrypt' ? 'done' : 'plain')]);
+  for (let r = 0; r < (gathered ? plainMessages : n); r++) masterOps.push(['irecv', box(gathered ? 'plain' : 'done')]);
   masterOps.push(['wait']);
-  // The stitch: the whole plaintext, padding dropped, written by the master.
-  if (p.operation === 'decrypt') masterOps.push(['write', p.sizeBytes]);
+  // The stitch: the whole plaintext, padding dropped, written by the master (read from its node first when local).
+  if (p.operation === 'decrypt') {
+    if (stitch === 'local') masterOps.push(io(t, t.nodes[0], opts.output ?? 'disk', 'read', p.sizeBytes, false));
+    masterOps.push(io(t, t.nodes[0], opts.output ?? 'disk', 'write', p.sizeBytes, false));
+  }
   masterOps.push(['mark', 'end']);
   actors.push({ name: box('master'), host: master, ops: masterOps });
   // Groups of ranks that run as one actor: each rank alone, or every rank of a node together.
@@ -67,15 +128,13 @@ function pointActors(t: Topology, prefix: string, p: CtrPoint, cipher: string, p
   }
   for (const ranks of groups) {
     const node = t.nodes.find((x) => x.name === rankNodes[ranks[0]])!;
-    const work = workFlops(rateOf(t, node, cipher, 'ctr'), partBytes);
     diskOf(t, node, 'ctr');
     const k = ranks.length;
     // The last rank's plaintext is its part without the padding.
     const plainBytes = k * partBytes - (ranks.includes(n - 1) ? padded - p.sizeBytes : 0);
-    const ops: Op[] = [...ranks.map((r): Op => ['recv', box('go', r)]), ['read', k * partBytes]];
-    ops.push(...(k === 1 ? [['exec', work] as Op] : [...ranks.map((): Op => ['iexec', work]), ['wait'] as Op]));
-    if (p.operation === 'encrypt') ops.push(['write', k * partBytes], ...ranks.map((): Op => ['send', box('done'), CONTROL_BYTES]));
-    else ops.push(['send', box('plain'), plainBytes]);
+    const ops: Op[] = [...ranks.map((r): Op => ['recv', box('go', r)]), ...partOps(t, node, k, partBytes, cipher, opts)];
+    if (gathered) ops.push(['send', box('plain'), plainBytes]);
+    else ops.push(...ranks.map((): Op => ['send', box('done'), CONTROL_BYTES]));
     actors.push({ name: box('rank', ranks[0]), host: hostId(prefix, node.name), ops });
   }
   return actors;
@@ -99,7 +158,7 @@ export async function simulateCtr(t: Topology, points: CtrPoint[], opts: CtrMode
   points.forEach((p, i) => {
     const prefix = `p${i}`;
     specs.push(clusterCopy(t, prefix));
-    actors.push(...pointActors(t, prefix, p, opts.cipher, opts.perNode ?? false));
+    actors.push(...pointActors(t, prefix, p, opts.cipher, opts));
     if (p.operation === 'encrypt') {
       const used = placement(t, p.procs).nodesUsed.map((n) => n.name);
       const key = `${p.sizeBytes}:${used.join(',')}`;

@@ -31,6 +31,11 @@ export function configCosts(t: Topology, c: PingpongConfig): { link: TopologyLin
   return { link, op };
 }
 
+/** Bytes a mechanism ciphers for a message: DES's PKCS#7 padding adds 1 to 8 bytes (a whole block at a multiple of 8). */
+export function cipheredBytes(op: string, sizeBytes: number): number {
+  return op === 'des-ecb' || op === 'tls-record' ? (Math.floor(sizeBytes / 8) + 1) * 8 : sizeBytes;
+}
+
 /** Whether the profile has every figure the configuration needs. */
 export function simulable(t: Topology, c: PingpongConfig): boolean {
   const transport = c.transport === 'tls' ? 'tcp' : c.transport;
@@ -53,10 +58,12 @@ export async function simulatePingpong(t: Topology, configs: PingpongConfig[], s
       const [a, b] = [`${prefix}.a`, `${prefix}.b`];
       platform.hosts.push({ id: a, cores: node.cores }, { id: b, cores: node.cores });
       platform.switches.push({ id: `${prefix}.${link.name}`, bandwidthBytesPerS: link.bandwidthBytesPerS, latencyS: link.latencyS, hosts: [a, b] });
-      const crypt: Op[] = rate ? [['exec', workFlops(rate, sizeBytes)]] : [];
+      // what the engine ciphers and sends: DES (ECB, and SSL's CBC) pads to whole 8-byte blocks (engine/link/mechanism.ts)
+      const wireBytes = op ? cipheredBytes(op, sizeBytes) : sizeBytes;
+      const crypt: Op[] = rate ? [['exec', workFlops(rate, wireBytes)]] : [];
       actors.push(
-        { name: `${prefix}.ping`, host: a, ops: [['mark', 'start'], ['loop', BOUNCES, [...crypt, ['send', `${prefix}.ab`, sizeBytes], ['recv', `${prefix}.ba`], ...crypt]], ['mark', 'end']] },
-        { name: `${prefix}.pong`, host: b, ops: [['loop', BOUNCES, [['recv', `${prefix}.ab`], ...crypt, ...crypt, ['send', `${prefix}.ba`, sizeBytes]]]] },
+        { name: `${prefix}.ping`, host: a, ops: [['mark', 'start'], ['loop', BOUNCES, [...crypt, ['send', `${prefix}.ab`, wireBytes], ['recv', `${prefix}.ba`], ...crypt]], ['mark', 'end']] },
+        { name: `${prefix}.pong`, host: b, ops: [['loop', BOUNCES, [['recv', `${prefix}.ab`], ...crypt, ...crypt, ['send', `${prefix}.ba`, wireBytes]]]] },
       );
     }
   }

@@ -11,7 +11,8 @@ import { rateOf, requireSources, workFlops } from '../profile.js';
 import { runSimulation, type SwarmModel, type SwarmPeer } from '../simgrid.js';
 import { linkNamed, nodeNamed } from './ivcsd.js';
 
-export type Intermediaries = 'refused' | 'whole-file' | 'some-pieces';
+/** keyless peers: refused; admitted empty, fetching the whole file or some pieces (a flash crowd); or already holding the ciphertext (Fig. 11's C) */
+export type Intermediaries = 'refused' | 'whole-file' | 'some-pieces' | 'preloaded';
 
 export interface SwarmSetup {
   /** peers besides the seed */
@@ -73,6 +74,7 @@ export async function simulateSwarm(t: Topology, s: SwarmSetup, links: { peerLin
       role,
       wants: role === 'relay' && s.intermediaries === 'some-pieces' ? Math.min(pieces, s.relayPieces) : pieces,
       trackerFlops: identity + (holdsKey ? getcipher : 0),
+      ...(role === 'relay' && s.intermediaries === 'preloaded' ? { holdsAll: true } : {}),
     });
   };
   add('seed', 'seed');
