@@ -17,6 +17,7 @@ import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
 import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { FailureWatch } from '../engine/runner/sweep-failures.js';
 import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/models/ctr.js';
 import { simulationProfile } from '../engine/sim/profile.js';
@@ -35,6 +36,8 @@ const PAPER_ONE_PROCESS_MS = ((PAPER.speedupEncryptX * 8 * PAPER.sizeBytes) / (P
 const PAPER_PROFILE = 'paper-000-beowulf';
 
 const gbps = (bytes: number, ms: number) => (bytes * 8) / 1e9 / (ms / 1000);
+/** The largest of a list, or nothing for an empty one (never -Infinity in a report). */
+const largestOf = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
 
 interface Variant {
   op: 'encrypt' | 'decrypt';
@@ -74,7 +77,7 @@ interface Plan {
   stitches: Stitch[];
 }
 
-async function measure(ctx: ScenarioContext, procs: number, plan: Plan, runner: SweepRunner): Promise<Point[]> {
+async function measure(ctx: ScenarioContext, procs: number, plan: Plan, runner: SweepRunner, watch: FailureWatch): Promise<Point[]> {
   const points: Point[] = [];
   const record = (p: Point, t: JobTimes, timed: boolean) => {
     p.placed = t;
@@ -104,8 +107,10 @@ async function measure(ctx: ScenarioContext, procs: number, plan: Plan, runner: 
             }
             fs.rmSync(outDir, { recursive: true });
           }
+          watch.success();
         } catch (err) {
           for (const p of [enc, ...decs]) p.error = err instanceof Error ? err.message : String(err);
+          watch.failure(`${formatBytes(sizeBytes)} x ${procs} procs (${integrity})`, enc.error!);
         }
         points.push(enc, ...decs);
       }
@@ -185,13 +190,15 @@ function overheadTable(points: Point[], processesPerNode: number): ReportTable {
 
 function mpirunNotes(points: Point[], reps: number, launcher: string, processesPerNode: number, synced: boolean): string[] {
   const jobs = points.flatMap((p) => p.launchMs.map((ms, i) => ({ launchMs: ms, overheadMs: ms - p.wallMs[i] })));
-  const median = (xs: number[]) => (xs.length ? summarize(xs).median.toFixed(0) : 'n/a');
+  const median = (xs: number[]) => summarize(xs).median.toFixed(0);
   return [
     `Each point: ${reps} timed repetition${reps > 1 ? 's' : ''}, each a fresh job under ${launcher} (nothing to warm up), median shown. ` +
       `A job has ceil(procs / ${processesPerNode}) MPI ranks (one a cluster-config node), each with a pool of up to ${processesPerNode} threads.`,
     `wallMs is rank 0's time from the start barrier to the last file in place, the same span the local engine's wallMs covers. ` +
-      `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs))} ms; the launcher's own overhead ` +
-      `(mpirun, Node start in every rank, pool warm-up, the TCP join${synced ? ', the input sync' : ''}) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`,
+      (jobs.length
+        ? `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs))} ms; the launcher's own overhead ` +
+          `(mpirun, Node start in every rank, pool warm-up, the TCP join${synced ? ', the input sync' : ''}) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`
+        : 'No job completed, so there is no whole-job time or launcher overhead to show: the errors are in the results.'),
     (synced
       ? 'Rank 0 sends the input to every other rank over TCP before the start barrier (the paper\'s sync), timed apart as syncMs. '
       : 'The input is read in place by every rank (no sync copy: on several hosts it must be at the same path on each), so syncMs is 0. ') +
@@ -596,8 +603,11 @@ function syncNote(points: Point[], state: ClusterState, processesPerNode: number
   const declared = state.hosts[0].rateBitsPerS;
   return (
     `Emulated hosts (cluster ${state.name}): ${state.hosts.map((h) => `${h.node} ${h.address}`).join(', ')}; the CPU is still this machine's cores. ` +
-    `Before each encryption rank 0 synced the input to the other hosts over the shaped links, timed apart (syncMs): a median ${mbits.length ? summarize(mbits).median.toFixed(1) : 'n/a'} Mbit/s out of rank 0's port` +
-    `${declared ? ` against the declared ${(declared / 1e6).toFixed(0)} Mbit/s` : ''}. ${state.latencyNote}.`
+    (mbits.length
+      ? `Before each encryption rank 0 synced the input to the other hosts over the shaped links, timed apart (syncMs): a median ${summarize(mbits).median.toFixed(1)} Mbit/s out of rank 0's port` +
+        `${declared ? ` against the declared ${(declared / 1e6).toFixed(0)} Mbit/s` : ''}. `
+      : 'No input sync to another host completed, so no sync rate is shown. ') +
+    `${state.latencyNote}.`
   );
 }
 
@@ -607,10 +617,12 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
   ctx.progress.begin('ctr-sweep', procsList.length * sizes.length);
   const points: Point[] = [];
   let launcherName = 'piscina';
+  const watch = new FailureWatch('ctr-sweep', (line) => ctx.progress.info(line));
   for (const procs of procsList) {
     const runner = launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts) : await localRunner(procs, key, ctx.topology);
     launcherName = runner.describe;
-    points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner)));
+    points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner, watch)));
+    if (procs === procsList[0]) watch.endOfFirstRound();
   }
 
   const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
@@ -632,7 +644,7 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
         procs: p.procs,
         medianMs,
         throughputGbps: summarize(p.wallMs.map((ms) => gbps(p.sizeBytes, ms))).median,
-        speedupX: baseline?.wallMs.length ? summarize(baseline.wallMs).median / medianMs : Number.NaN,
+        speedupX: baseline?.wallMs.length ? summarize(baseline.wallMs).median / medianMs : undefined,
       };
     });
   const largest = sizes[sizes.length - 1];
@@ -648,7 +660,7 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
     [
       { figure: `encryption speedup over 1 process (${labelOf(paperEnc)})`, unit: 'x', paper: PAPER.speedupEncryptX, measured: at(paperEnc)?.speedupX, note: `${maxProcs} ranks on ${cores} cores` },
       { figure: `encryption throughput (${labelOf(paperEnc)})`, unit: 'Gbit/s', paper: PAPER.throughputGbps, measured: at(paperEnc)?.throughputGbps },
-      { figure: 'best encryption throughput', unit: 'Gbit/s', measured: Math.max(...rows.filter((r) => r.op === 'encrypt' && r.size === largest.label).map((r) => r.throughputGbps)) },
+      { figure: 'best encryption throughput', unit: 'Gbit/s', measured: largestOf(rows.filter((r) => r.op === 'encrypt' && r.size === largest.label).map((r) => r.throughputGbps)) },
       ...stitches.map((stitch) => {
         const v: Variant = { op: 'decrypt', integrity: paperIntegrity, stitch };
         const dec = at(v);
@@ -660,7 +672,7 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
           measured: dec?.speedupX,
           note:
             `${stitch === 'gather' ? 'the paper\'s stitch; paper: below encryption\'s 6.7x' : 'ours'}` +
-            (dec && enc ? `; ${dec.speedupX < enc.speedupX ? 'below' : 'not below'} encryption's ${enc.speedupX.toFixed(2)}x here; decrypt/encrypt time ${(dec.medianMs / enc.medianMs).toFixed(2)}` : ''),
+            (dec?.speedupX !== undefined && enc?.speedupX !== undefined ? `; ${dec.speedupX < enc.speedupX ? 'below' : 'not below'} encryption's ${enc.speedupX.toFixed(2)}x here; decrypt/encrypt time ${(dec.medianMs / enc.medianMs).toFixed(2)}` : ''),
         };
       }),
     ],
