@@ -101,6 +101,7 @@ export const ctrSweepInfo: ScenarioInfo = {
     // the parts (padded to n), the decrypted copy of the largest file, and with gather its decrypted parts exist at once
     return { seconds, datasetBytes, scratchBytes: (stitches.includes('gather') ? 3 : 2) * largest };
   },
+  tools: ({ quick, flags }) => (sweepPlan(quick, flags).launcher === 'mpirun' ? ['mpirun'] : []),
   // one SimGrid run of every size and process count side by side (1 + n actors a point), and on the
   // local profile its calibration, cached after the first run; timed on the reference machine
   simulationEstimate: () => ({ seconds: 8, datasetBytes: 0, scratchBytes: 0 }),

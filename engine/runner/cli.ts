@@ -13,7 +13,8 @@ import { MODES, SCHEMA_VERSION, type Mode, type RunResult } from '../report/reco
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { checkValue, didYouMean, flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from './args.js';
 import { checkModeDeclared, effectiveMode, estimateInMode, needsSimGrid, runInMode } from './mode.js';
-import type { Estimate, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
+import type { Estimate, EstimateInput, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
+import { provideTools, skipLine, TOOLS, type MissingTool, type SystemTool, type ToolProbe } from './tools.js';
 
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'quick', description: 'the short form of each scenario (seconds to a minute); the default when no scenario is named' },
@@ -26,7 +27,12 @@ export const COMMON_FLAGS: FlagSpec[] = [
     choices: MODES,
     description: 'measure: here (default); simulate: the --topology profile in SimGrid (engine/sim); both: side by side. What-ifs always simulate',
   },
-  { name: 'dry-run', description: 'print what the run would cost (time, disk) and exit' },
+  { name: 'dry-run', description: 'print what the run would cost (time, disk) and what it lacks (SimGrid, mpirun), and exit' },
+  {
+    name: 'strict',
+    description:
+      'a scenario skipped for a missing tool (SimGrid, mpirun) fails the run (exit 1); without it the quick run of everything skips it, names what to install and exits 0',
+  },
   { name: 'list', description: 'list the scenarios and exit' },
   HELP_FLAG,
 ];
@@ -188,12 +194,42 @@ function costReport(plan: { scenario: ScenarioInfo; quick: boolean; mode: Mode; 
   ].join('\n');
 }
 
-export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<number> {
+/** The system tools a scenario needs in this mode: SimGrid to simulate, and what its plan declares (mpirun). */
+export function toolsOf(info: ScenarioInfo, mode: Mode, input: EstimateInput): SystemTool[] {
+  return [...new Set<SystemTool>([...(needsSimGrid(info, mode) ? ['simgrid' as const] : []), ...(info.tools?.(input) ?? [])])];
+}
+
+/** Which scenarios need each tool. */
+function toolNeeds(plan: { scenario: ScenarioInfo; tools: SystemTool[] }[]): Map<SystemTool, string[]> {
+  const needs = new Map<SystemTool, string[]>();
+  for (const p of plan) for (const t of p.tools) needs.set(t, [...(needs.get(t) ?? []), p.scenario.name]);
+  return needs;
+}
+
+/** --dry-run's word on each tool the run needs and lacks; `fatal` when the run would stop on it. */
+async function toolReport(needs: Map<SystemTool, string[]>, probe: ToolProbe, skipAllowed: boolean): Promise<{ lines: string[]; fatal: boolean }> {
+  const lines: string[] = [];
+  let fatal = false;
+  for (const [tool, users] of needs) {
+    const reason = await probe.missing(tool);
+    if (reason === undefined) continue;
+    if (probe.canInstall(tool)) lines.push(`the run would first install ${TOOLS[tool].what} (root, apt-get: bash ${TOOLS[tool].script}) for ${users.join(', ')}`);
+    else if (skipAllowed) lines.push(`the run would skip ${users.join(', ')}: ${reason}`);
+    else {
+      fatal = true;
+      lines.push(`problem: ${users.join(', ')} need${users.length === 1 ? 's' : ''} ${TOOLS[tool].what} and the run would stop: ${reason}`);
+    }
+  }
+  return { lines, fatal };
+}
+
+export async function main(argv: string[], scenarios: ScenarioEntry[], probeTools?: () => Promise<ToolProbe>): Promise<number> {
   let chosen: ScenarioEntry[];
   let opts: RunOptions;
   let perScenario: Map<string, Record<string, string | true>>;
   let named: boolean;
   let dryRun: boolean;
+  let strict: boolean;
   try {
     const { positional, flags } = parseArgs(argv, allFlagSpecs(scenarios));
     if (flags.help) {
@@ -224,6 +260,7 @@ export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<
     const outParent = path.resolve(typeof flags.out === 'string' ? flags.out : 'reports/runs');
     if (fs.existsSync(outParent) && !fs.statSync(outParent).isDirectory()) throw new UsageError(`--out: ${flags.out} exists and is not a folder`);
     dryRun = flags['dry-run'] === true;
+    strict = flags.strict === true;
     opts = { quick: !named || flags.quick === true, topologyFile, outParent, seed: typeof flags.seed === 'string' ? flags.seed : 'harness', flags: {}, mode };
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);
@@ -232,24 +269,31 @@ export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<
 
   const plan = chosen.map((scenario) => {
     const mode = effectiveMode(scenario, opts.mode!);
-    return { scenario, quick: opts.quick, mode, estimate: estimateInMode(scenario, mode, { quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! }) };
+    const input = { quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! };
+    return { scenario, quick: opts.quick, mode, estimate: estimateInMode(scenario, mode, input), tools: toolsOf(scenario, mode, input) };
   });
+  // A named scenario, or any under --strict, must run: a tool it lacks stops the invocation. The
+  // quick run of everything runs what it can and names what to install for the rest.
+  const skipAllowed = !named && !strict;
+  const needs = toolNeeds(plan);
+  const probe = needs.size ? await (probeTools ?? (async () => (await import('./tools.js')).systemProbe()))() : undefined;
   if (dryRun) {
-    process.stdout.write(`${costReport(plan)}--dry-run: nothing was run.\n`);
-    return 0;
+    const tools = probe ? await toolReport(needs, probe, skipAllowed) : { lines: [], fatal: false };
+    process.stdout.write(`${costReport(plan)}${tools.lines.map((l) => `${l}\n`).join('')}--dry-run: nothing was run.\n`);
+    return tools.fatal ? 1 : 0;
   }
-  // Named scenarios that simulate stop at once without SimGrid; in the quick run of everything the
-  // others still run, and those that simulate fail one by one, each saying why.
-  const simulating = plan.filter((p) => needsSimGrid(p.scenario, p.mode));
-  if (named && simulating.length) {
-    const { simgridMissingReason } = await import('../sim/simgrid.js');
-    const missing = await simgridMissingReason();
-    if (missing) {
-      process.stderr.write(`error: ${simulating.map((p) => p.scenario.name).join(', ')} need${simulating.length === 1 ? 's' : ''} SimGrid. ${missing}\n`);
-      return 1;
+  const missing: MissingTool[] = probe ? await provideTools(needs, probe, (line) => process.stderr.write(`${line}\n`)) : [];
+  const lacking = (entry: ScenarioInfo) => missing.find((m) => plan.find((p) => p.scenario === entry)!.tools.includes(m.tool));
+  if (missing.length && !skipAllowed) {
+    for (const m of missing) {
+      const users = needs.get(m.tool)!;
+      process.stderr.write(`error: ${users.join(', ')} need${users.length === 1 ? 's' : ''} ${TOOLS[m.tool].what}${strict && !named ? ' (--strict: no scenario is skipped)' : ''}. ${m.reason}\n`);
     }
+    return 1;
   }
-  process.stderr.write(costReport(plan));
+  const skipped = chosen.filter((entry) => lacking(entry));
+  chosen = chosen.filter((entry) => !lacking(entry));
+  process.stderr.write(costReport(plan.filter((p) => !skipped.includes(p.scenario))));
   if (!named) process.stderr.write(`Running the quick form of every scenario: ${chosen.map((s) => s.name).join(', ')}\n`);
   const invocationId = newInvocationId();
   let failures = 0;
@@ -266,6 +310,9 @@ export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<
       if (process.env.HARNESS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
     }
   }
-  if (chosen.length > 1) process.stdout.write(`invocation ${invocationId}: ${chosen.length - failures} of ${chosen.length} scenarios written\n`);
+  if (chosen.length + skipped.length > 1) {
+    process.stdout.write(`invocation ${invocationId}: ${chosen.length - failures} of ${chosen.length + skipped.length} scenarios written${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
+  }
+  for (const entry of skipped) process.stdout.write(`${skipLine(entry.name, lacking(entry)!.tool)}\n`);
   return failures === 0 ? 0 : 1;
 }
