@@ -18,6 +18,8 @@ import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
 import { intFlag, intListFlag } from '../engine/runner/args.js';
 import { FailureWatch } from '../engine/runner/sweep-failures.js';
+import { removeFromHosts } from '../engine/mpi/hostfile.js';
+import { hostsNote, sweepHosts } from '../engine/runner/cluster-flags.js';
 import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/models/ctr.js';
 import { simulationProfile } from '../engine/sim/profile.js';
@@ -612,21 +614,32 @@ function syncNote(points: Point[], state: ClusterState, processesPerNode: number
 }
 
 async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>, emulated?: { hosts: EmulatedHosts; state: ClusterState }): Promise<ScenarioOutput> {
-  const { launcher, procs: procsList, reps, sizes, stitches, integrities } = plan;
+  const { launcher, procs: procsList, reps, sizes, stitches, integrities, inputSync } = plan;
+  const hosts = plan.hostfile ? sweepHosts(plan.hostfile) : undefined;
   const key = (await import('node:crypto')).randomBytes(16);
   ctx.progress.begin('ctr-sweep', procsList.length * sizes.length);
   const points: Point[] = [];
   let launcherName = 'piscina';
   const watch = new FailureWatch('ctr-sweep', (line) => ctx.progress.info(line));
-  for (const procs of procsList) {
-    const runner = launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts) : await localRunner(procs, key, ctx.topology);
-    launcherName = runner.describe;
-    points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner, watch)));
-    if (procs === procsList[0]) watch.endOfFirstRound();
+  try {
+    for (const procs of procsList) {
+      const runner =
+        launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts, hosts, inputSync === 'copy') : await localRunner(procs, key, ctx.topology);
+      launcherName = hosts ? `${runner.describe}, --hostfile ${plan.hostfile}` : runner.describe;
+      points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner, watch)));
+      if (procs === procsList[0]) watch.endOfFirstRound();
+    }
+  } finally {
+    // the key and the parts left on the other hosts' disks
+    if (hosts?.remote.length) await removeFromHosts(hosts.remote, ctx.scratchDir);
   }
 
   const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
-  const records = [...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)), ...paperRecords()];
+  const records = [
+    // how the input reached the ranks, recorded with each point of an mpirun run (--input-sync)
+    ...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)).map((r) => (launcher === 'mpirun' ? { ...r, parameters: { ...r.parameters, inputSync } } : r)),
+    ...paperRecords(),
+  ];
   const cores = os.availableParallelism();
   const where =
     `measured here${launcher === 'mpirun' ? ` under mpirun${emulated ? ` on the emulated hosts of ${emulated.state.name}` : ''}, ${reps} job${reps > 1 ? 's' : ''} a point` : ''}: ` +
@@ -711,7 +724,12 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
     tables: launcher === 'mpirun' ? [headline, timesTable, overheadTable(points, ctx.topology.processesPerNode)] : [headline, timesTable],
     notes:
       launcher === 'mpirun'
-        ? [...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, emulated !== undefined), ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []), shown]
+        ? [
+            ...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, inputSync === 'copy'),
+            ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []),
+            ...(hosts ? [hostsNote(hosts, inputSync)] : []),
+            shown,
+          ]
         : [
             `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do, and the flush to disk (no fsync: the outputs are thrown away).`,
             'Stitch offset (ours): each rank writes its plaintext straight to its offset in the output (no second copy). Stitch gather (the paper\'s): each rank writes its whole decrypted part, the master then concatenates them and strips the padding, a serial pass that the paper blames for its decryption speedup (6.378x) trailing encryption\'s (6.7x); stitchMs records it.',

@@ -43,6 +43,12 @@ export interface MpiOptions {
    * to them over their shaped links before the run, and decryption's plaintext crosses them to rank 0
    */
   emulated?: EmulatedHosts;
+  /**
+   * encrypt: rank 0 copies the input to every other rank before the start barrier, timed apart
+   * (syncMs; `--input-sync copy`, the paper's sync); otherwise each rank reads it in place at the same
+   * path (`shared`). Default: copy on emulated hosts, in place otherwise.
+   */
+  syncInput?: boolean;
   chunkBytes?: number;
   joinTimeoutMs?: number;
   /** encrypt: aes-128-gcm (default) or none; decrypt: none accepts parts without a tag */
@@ -297,7 +303,7 @@ export async function encryptMpi(inputFile: string, outDir: string, opts: MpiOpt
     inputFile: input,
     outDir: path.resolve(outDir),
     encryptionIdHex: randomBytes(16).toString('hex'),
-    ...(opts.emulated ? { syncInput: true } : {}),
+    ...((opts.syncInput ?? Boolean(opts.emulated)) ? { syncInput: true } : {}),
   };
   return runJob(job, opts, fs.statSync(input).size);
 }

@@ -267,11 +267,18 @@ export async function main(argv: string[], scenarios: ScenarioEntry[], probeTool
     throw err;
   }
 
-  const plan = chosen.map((scenario) => {
-    const mode = effectiveMode(scenario, opts.mode!);
-    const input = { quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! };
-    return { scenario, quick: opts.quick, mode, estimate: estimateInMode(scenario, mode, input), tools: toolsOf(scenario, mode, input) };
-  });
+  const inputOf = (scenario: ScenarioInfo) => ({ quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! });
+  let plan;
+  try {
+    // a scenario's plan checks how its flags combine (--hostfile with --launcher local, say)
+    plan = chosen.map((scenario) => {
+      const mode = effectiveMode(scenario, opts.mode!);
+      return { scenario, quick: opts.quick, mode, estimate: estimateInMode(scenario, mode, inputOf(scenario)), tools: toolsOf(scenario, mode, inputOf(scenario)) };
+    });
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);
+    throw err;
+  }
   // A named scenario, or any under --strict, must run: a tool it lacks stops the invocation. The
   // quick run of everything runs what it can and names what to install for the rest.
   const skipAllowed = !named && !strict;
@@ -293,6 +300,16 @@ export async function main(argv: string[], scenarios: ScenarioEntry[], probeTool
   }
   const skipped = chosen.filter((entry) => lacking(entry));
   chosen = chosen.filter((entry) => !lacking(entry));
+  // what must hold before any work (a hostfile's hosts), for every scenario about to run
+  for (const entry of chosen.filter((e) => e.preflight)) {
+    try {
+      const found = await entry.preflight!(inputOf(entry));
+      if (found) process.stderr.write(`${entry.name}: ${found}\n`);
+    } catch (err) {
+      process.stderr.write(`error: ${entry.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 1;
+    }
+  }
   process.stderr.write(costReport(plan.filter((p) => !skipped.includes(p.scenario))));
   if (!named) process.stderr.write(`Running the quick form of every scenario: ${chosen.map((s) => s.name).join(', ')}\n`);
   const invocationId = newInvocationId();

@@ -85,6 +85,11 @@ export interface ScenarioInfo {
   simulationEstimate?(input: EstimateInput): Estimate;
   /** system tools its run needs besides SimGrid (which --mode decides): e.g. mpirun for --launcher mpirun */
   tools?(input: EstimateInput): SystemTool[];
+  /**
+   * What must hold before any scenario starts (a hostfile's hosts answering, say), checked once the
+   * tools are here: resolves to a line saying what was found, or rejects naming what is wrong.
+   */
+  preflight?(input: EstimateInput): Promise<string | undefined>;
 }
 
 export interface Scenario extends ScenarioInfo {
