@@ -30,8 +30,10 @@ export const SWEEP = {
  * launch; on emulated hosts each encryption first syncs the input to the other hosts over links
  * shaped to the topology (about 100 Mbit/s for the paper's cluster, the same input to two hosts).
  */
+// opPerByteS: the quiet full reference run (reports/reference/ctr-sweep: --reps 2, --mode both, 5.9
+// min) sets it, the run's file handling folded in; 1 / 330e6 had estimated that run at 14 min (issue 21).
 const COST = {
-  opFixedS: 0.004, opPerRankS: 0.0015, opPerByteS: 1 / 330e6, gatherPerByteS: 1 / 600e6, poolStartS: 0.25, mpirunJobS: 1.6,
+  opFixedS: 0.004, opPerRankS: 0.0015, opPerByteS: 1 / 1.1e9, gatherPerByteS: 1 / 600e6, poolStartS: 0.25, mpirunJobS: 1.6,
   generatePerByteS: 1 / 500e6, emulatedSyncPerByteS: 2 / 12e6, emulatedClusterS: 3,
 };
 

@@ -34,6 +34,7 @@ export const COMMON_FLAGS: FlagSpec[] = [
       'a scenario skipped for a missing tool (SimGrid, mpirun) fails the run (exit 1); without it the quick run of everything skips it, names what to install and exits 0',
   },
   { name: 'list', description: 'list the scenarios and exit' },
+  { name: 'cost-table', description: "print the README's cost table (every scenario, quick and full, from the estimates --dry-run prints) and exit" },
   HELP_FLAG,
 ];
 
@@ -234,6 +235,10 @@ export async function main(argv: string[], scenarios: ScenarioEntry[], probeTool
     const { positional, flags } = parseArgs(argv, allFlagSpecs(scenarios));
     if (flags.help) {
       process.stdout.write(`${usage(scenarios)}\n`);
+      return 0;
+    }
+    if (flags['cost-table']) {
+      process.stdout.write((await import('./cost-table.js')).costTableMarkdown(scenarios));
       return 0;
     }
     if (flags.list) {
