@@ -84,17 +84,21 @@ export interface RunOptions {
   invocationId?: string;
   /** default measure */
   mode?: Mode;
+  /** the run's estimate, seconds: progress counts its percent and time left against it */
+  estimateSeconds?: number;
 }
 
 /** Runs one scenario end to end and returns the folder it wrote. */
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<{ dir: string; run: RunResult }> {
   const topology = loadTopology(opts.topologyFile);
   const progress = opts.progress ?? new Progress();
+  if (opts.estimateSeconds !== undefined) progress.expect(opts.estimateSeconds);
   const started = new Date();
   const scratchDir = await fsp.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
   try {
     const mode = effectiveMode(scenario, opts.mode ?? 'measure');
     const output = await runInMode(scenario, { quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir, mode });
+    progress.phase(`writing the report: ${output.records.length} records, ${output.plots.length} plots, ${output.tables.length} tables`);
     progress.end();
     const finished = new Date();
     // Milliseconds and a random suffix: runs started in the same second, in one invocation or in
@@ -124,6 +128,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     });
     return { dir, run };
   } finally {
+    progress.end();
     await fsp.rm(scratchDir, { recursive: true, force: true });
   }
 }
@@ -322,7 +327,8 @@ export async function main(argv: string[], scenarios: ScenarioEntry[], probeTool
   for (const entry of chosen) {
     try {
       const scenario = await entry.load();
-      const { dir, run } = await runScenario(scenario, { ...opts, flags: perScenario.get(entry.name)!, invocationId });
+      const estimateSeconds = plan.find((p) => p.scenario === entry)!.estimate.seconds;
+      const { dir, run } = await runScenario(scenario, { ...opts, flags: perScenario.get(entry.name)!, invocationId, estimateSeconds });
       const errored = run.records.filter((r) => r.status === 'errored').length;
       process.stdout.write(`${entry.name}: ${run.records.length} records${errored ? `, ${errored} errored` : ''} -> ${path.relative(process.cwd(), dir)}/index.html\n`);
       if (errored) failures++;
