@@ -16,7 +16,7 @@ const WARN_NO_INTEGRITY =
 const help = HELP_FLAG;
 const launchFlags: FlagSpec[] = [
   { name: 'launcher', value: 'local|mpirun', choices: ['local', 'mpirun'], description: 'local: one Piscina pool here (default); mpirun: one process a rank under mpirun/mpiexec (engine/mpi/README.md)' },
-  { name: 'hostfile', value: 'FILE', description: 'with --launcher mpirun: the hosts to run on (rank 0 on the first)' },
+  { name: 'hostfile', value: 'FILE', description: 'with --launcher mpirun: the hosts to run on (rank 0 on the first; default every rank on this host)' },
   { name: 'np', value: 'N', kind: 'int', description: 'with --launcher mpirun: MPI ranks, each a node running processesPerNode threads (default ceil(procs / processesPerNode))' },
   {
     name: 'emulate',

@@ -21,7 +21,7 @@ const MPI: CommandSet<Subcommand> = {
         { name: 'topology', value: 'FILE', description: 'with --emulate: the cluster-config file (default cluster-config/paper-000-beowulf.json)' },
         { name: 'configs', value: 'LIST', description: 'comma-separated tcp and tls configurations of the ping-pong, e.g. tcp,tcp+des-ecb,tls (default: every one)' },
         { name: 'full', description: "the paper's sizes (10 B, 16 B doubling to 1 MiB) and OSU's iterations; default the quick plan" },
-        { name: 'out', value: 'FILE.json', description: 'also write every sample here' },
+        { name: 'out', value: 'FILE.json', description: 'also write every sample here (default: printed only)' },
         HELP_FLAG,
       ],
     },

@@ -14,8 +14,8 @@ const FLAGS: FlagSpec[] = [
   { name: 'runs', value: 'DIR', description: 'the local run folders (default reports/runs)' },
   { name: 'reference', value: 'DIR', description: 'the reference set (default reports/reference)' },
   { name: 'out', value: 'DIR', description: 'where index.html and report.md go (default reports)' },
-  { name: 'promote', value: 'RUN_DIR', description: 'copy this run folder\'s results.json and plots into the reference set (replacing its scenario\'s), rewrite its README, and exit' },
-  { name: 'note', value: 'TEXT', description: 'with --promote: a note shown beside the reference run (e.g. why it is not a full run)' },
+  { name: 'promote', value: 'RUN_DIR', description: 'copy this run folder\'s results.json and plots into the reference set (replacing its scenario\'s), rewrite its README, and exit (default: build the page instead)' },
+  { name: 'note', value: 'TEXT', description: 'with --promote: a note shown beside the reference run (e.g. why it is not a full run; default none)' },
   HELP_FLAG,
 ];
 const SHORT_USAGE = 'usage: npm run report -- [flags]   (npm run report -- --help for every flag)';

@@ -65,7 +65,7 @@ export const pingpongInfo: ScenarioInfo = {
     'Bounces a vector between the main thread and an echo worker made by secure process creation, over shm rings, TCP and TLS, with none, DES/ECB, AES-GCM or ChaCha20-Poly1305 on the link, and over two bare references (raw-shm, raw-tcp) between the same threads; reports one-way latency and bandwidth, each link over its bare reference, the crossover size, the ratios and the encryption placement cost.',
   flags: [
     { name: 'sizes', value: 'SIZE,...', kind: 'sizes', description: 'message sizes, e.g. 10,1KiB,1MiB (default: quick 10,100,1024,16384,1048576; full 10 then 16 doubling to 1 MiB)' },
-    { name: 'iterations', value: 'N', kind: 'int', description: `bounces a size up to ${LARGE_MESSAGE_BYTES} B (larger sizes use a tenth, at least 10)` },
+    { name: 'iterations', value: 'N', kind: 'int', description: `bounces a size up to ${LARGE_MESSAGE_BYTES} B (larger sizes use a tenth, at least 10; default quick ${PLAN.quick.small.iterations}, full ${PLAN.full.small.iterations})` },
     {
       name: 'launcher',
       value: 'threads|mpirun',
