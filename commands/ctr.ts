@@ -46,6 +46,7 @@ function mpiOptions(flags: Record<string, string | true>): MpiOptions | undefine
 }
 /** Runs an mpirun job, on the emulated hosts of --topology when --emulate says so. */
 async function underMpirun<T>(flags: Record<string, string | true>, mpi: MpiOptions, job: (options: MpiOptions) => Promise<T>): Promise<T> {
+  await (await import('../engine/runner/tools.js')).ensureTool('mpirun', 'ctr --launcher mpirun');
   if (!flags.emulate) return job(mpi);
   if (mpi.hostfile) throw new UsageError('--emulate and --hostfile exclude each other: the emulated cluster is the hosts');
   const { emulatedHosts, onCluster } = await import('../engine/cluster/netns.js');

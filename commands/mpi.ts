@@ -35,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   return runReportingErrors(async () => {
     if (f.topology !== undefined && !f.emulate) throw new UsageError('--topology applies with --emulate');
     if (f.emulate && f.hostfile !== undefined) throw new UsageError('--emulate and --hostfile exclude each other');
+    await (await import('../engine/runner/tools.js')).ensureTool('mpirun', 'mpi pingpong');
     const { MPI_PINGPONG_CONFIGS, pingpongMpi } = await import('../engine/mpi/pingpong.js');
     const configurations = typeof f.configs === 'string' ? f.configs.split(',').map((c) => c.trim()) : undefined;
     const unknown = configurations?.filter((c) => !MPI_PINGPONG_CONFIGS.includes(c));

@@ -7,7 +7,7 @@ import { forgetSimGridCheck, simgridMissingReason } from '../sim/simgrid.js';
 import { captureOutput } from './capture-output.js';
 import { main } from './cli.js';
 import type { ScenarioEntry, ScenarioInfo } from './scenario.js';
-import { provideTools, systemProbe, type SystemTool, type ToolProbe } from './tools.js';
+import { ensureTool, provideTools, systemProbe, type SystemTool, type ToolProbe } from './tools.js';
 
 /** A machine where `present` tools are here and `root` says whether installing is allowed; installing makes a tool present. */
 function fakeMachine(present: SystemTool[], root: boolean) {
@@ -139,4 +139,11 @@ test('HARNESS_PYTHON chooses the SimGrid interpreter: one without SimGrid, or wi
 
 test('Debian\'s SimGrid for /usr/bin/python3 passes the version check', { skip: fs.existsSync('/usr/lib/python3/dist-packages') && fs.readdirSync('/usr/lib/python3/dist-packages').some((f) => f.startsWith('simgrid')) ? false : 'python3-simgrid is not installed' }, async () => {
   assert.equal(await simgridMissingReason({}), undefined);
+});
+
+test('a command that cannot run without a tool installs it as root, and otherwise fails naming the install command', async () => {
+  const root = fakeMachine([], true);
+  await captureOutput(async () => (await ensureTool('mpirun', 'ctr --launcher mpirun', root.probe), 0));
+  assert.deepEqual(root.installed, ['mpirun']);
+  await assert.rejects(ensureTool('mpirun', 'mpi pingpong', fakeMachine([], false).probe), /^Error: mpi pingpong needs OpenMPI's mpirun \(Debian's openmpi-bin\): mpirun is not on this machine; install it with: sudo apt-get install openmpi-bin$/);
 });

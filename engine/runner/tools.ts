@@ -96,3 +96,12 @@ export async function provideTools(needs: Map<SystemTool, string[]>, probe: Tool
 
 /** The line that ends a run which skipped a scenario: which tool, and the command that installs it. */
 export const skipLine = (scenario: string, tool: SystemTool): string => `skipped ${scenario}: it needs ${TOOLS[tool].what}; install it with: ${TOOLS[tool].installCommand}`;
+
+/**
+ * For a command that cannot run without the tool (ctr under mpirun, the MPI ping-pong): installs it
+ * where it may, as the scenario runner does; otherwise throws naming the tool and its install command.
+ */
+export async function ensureTool(tool: SystemTool, who: string, probe?: ToolProbe): Promise<void> {
+  const missing = await provideTools(new Map([[tool, [who]]]), probe ?? (await systemProbe()), (line) => process.stderr.write(`${line}\n`));
+  if (missing.length) throw new Error(`${who} needs ${TOOLS[tool].what}: ${missing[0].reason}; install it with: ${TOOLS[tool].installCommand}`);
+}
