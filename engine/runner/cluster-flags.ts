@@ -11,6 +11,7 @@ export type InputSync = (typeof INPUT_SYNCS)[number];
 export const HOSTFILE_FLAG: ScenarioFlag = {
   name: 'hostfile',
   value: 'FILE',
+  kind: 'text',
   sameInEvery: true,
   description:
     "your own hosts, in OpenMPI's hostfile format (node1 slots=4), under mpirun (implied), one rank a host in turn, rank 0 on the first; checked before any work: every host answers, the same harness version, slots for the largest process count (default: this machine only)",
