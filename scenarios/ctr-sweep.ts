@@ -18,6 +18,7 @@ import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
 import { intFlag, intListFlag } from '../engine/runner/args.js';
 import { FailureWatch } from '../engine/runner/sweep-failures.js';
+import { whileRegistered } from '../engine/ctr/interrupt.js';
 import { removeFromHosts } from '../engine/mpi/hostfile.js';
 import { hostsNote, sweepHosts } from '../engine/runner/cluster-flags.js';
 import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner/scenario.js';
@@ -621,18 +622,23 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
   const points: Point[] = [];
   let launcherName = 'piscina';
   const watch = new FailureWatch('ctr-sweep', (line) => ctx.progress.info(line));
-  try {
-    for (const procs of procsList) {
-      const runner =
-        launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts, hosts, inputSync === 'copy') : await localRunner(procs, key, ctx.topology);
-      launcherName = hosts ? `${runner.describe}, --hostfile ${plan.hostfile}` : runner.describe;
-      points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner, watch)));
-      if (procs === procsList[0]) watch.endOfFirstRound();
-    }
-  } finally {
-    // the key and the parts left on the other hosts' disks
+  // the key and the parts left on the other hosts' disks go at the end, or on Ctrl-C
+  const leftOnHosts = async () => {
     if (hosts?.remote.length) await removeFromHosts(hosts.remote, ctx.scratchDir);
-  }
+  };
+  await whileRegistered(leftOnHosts, async () => {
+    try {
+      for (const procs of procsList) {
+        const runner =
+          launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts, hosts, inputSync === 'copy') : await localRunner(procs, key, ctx.topology);
+        launcherName = hosts ? `${runner.describe}, --hostfile ${plan.hostfile}` : runner.describe;
+        points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner, watch)));
+        if (procs === procsList[0]) watch.endOfFirstRound();
+      }
+    } finally {
+      await leftOnHosts();
+    }
+  });
 
   const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
   const records = [

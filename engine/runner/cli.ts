@@ -14,6 +14,7 @@ import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { checkValue, didYouMean, flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from './args.js';
 import { checkModeDeclared, effectiveMode, estimateInMode, needsSimGrid, runInMode } from './mode.js';
 import type { Estimate, EstimateInput, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
+import { cleaningUpOnSignals, liveScratch } from './interrupt.js';
 import { provideTools, skipLine, TOOLS, type MissingTool, type SystemTool, type ToolProbe } from './tools.js';
 
 export const COMMON_FLAGS: FlagSpec[] = [
@@ -95,6 +96,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   if (opts.estimateSeconds !== undefined) progress.expect(opts.estimateSeconds);
   const started = new Date();
   const scratchDir = await fsp.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
+  liveScratch.add(scratchDir);
   try {
     const mode = effectiveMode(scenario, opts.mode ?? 'measure');
     const output = await runInMode(scenario, { quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir, mode });
@@ -130,6 +132,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
   } finally {
     progress.end();
     await fsp.rm(scratchDir, { recursive: true, force: true });
+    liveScratch.delete(scratchDir);
   }
 }
 
@@ -324,20 +327,24 @@ export async function main(argv: string[], scenarios: ScenarioEntry[], probeTool
   if (!named) process.stderr.write(`Running the quick form of every scenario: ${chosen.map((s) => s.name).join(', ')}\n`);
   const invocationId = newInvocationId();
   let failures = 0;
-  for (const entry of chosen) {
-    try {
-      const scenario = await entry.load();
-      const estimateSeconds = plan.find((p) => p.scenario === entry)!.estimate.seconds;
-      const { dir, run } = await runScenario(scenario, { ...opts, flags: perScenario.get(entry.name)!, invocationId, estimateSeconds });
-      const errored = run.records.filter((r) => r.status === 'errored').length;
-      process.stdout.write(`${entry.name}: ${run.records.length} records${errored ? `, ${errored} errored` : ''} -> ${path.relative(process.cwd(), dir)}/index.html\n`);
-      if (errored) failures++;
-    } catch (err) {
-      failures++;
-      process.stderr.write(`\n${entry.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      if (process.env.HARNESS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+  await cleaningUpOnSignals(async (stopped) => {
+    for (const entry of chosen) {
+      if (stopped()) break;
+      try {
+        const scenario = await entry.load();
+        const estimateSeconds = plan.find((p) => p.scenario === entry)!.estimate.seconds;
+        const { dir, run } = await runScenario(scenario, { ...opts, flags: perScenario.get(entry.name)!, invocationId, estimateSeconds });
+        const errored = run.records.filter((r) => r.status === 'errored').length;
+        process.stdout.write(`${entry.name}: ${run.records.length} records${errored ? `, ${errored} errored` : ''} -> ${path.relative(process.cwd(), dir)}/index.html\n`);
+        if (errored) failures++;
+      } catch (err) {
+        if (stopped()) break; // what the signal broke is no failure: the handler ends the process
+        failures++;
+        process.stderr.write(`\n${entry.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        if (process.env.HARNESS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+      }
     }
-  }
+  });
   if (chosen.length + skipped.length > 1) {
     process.stdout.write(`invocation ${invocationId}: ${chosen.length - failures} of ${chosen.length + skipped.length} scenarios written${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
   }
