@@ -54,7 +54,7 @@ function usage(scenarios: ScenarioInfo[]): string {
     flagHelp(COMMON_FLAGS),
     '',
     "scenario flags: write --NAME.FLAG (e.g. --ctr-sweep.reps 5); when one scenario is named, or only one",
-    'of those run has the flag, or it means the same in each (--emulate, --size-bytes), --FLAG alone will do.',
+    'of those run has the flag, or it means the same in each (--emulate, --hostfile, --size-bytes), --FLAG alone will do.',
     ...withFlags.flatMap((s) => ['', `${s.name}:`, flagHelp(s.flags!.map((f) => ({ ...f, name: `${s.name}.${f.name}` })))]),
     '',
     'scenarios (npm run scenario -- --list; [sim]: has a SimGrid model for --mode simulate|both; [what-if]: simulates only):',

@@ -14,7 +14,7 @@ export const HOSTFILE_FLAG: ScenarioFlag = {
   kind: 'text',
   sameInEvery: true,
   description:
-    "your own hosts, in OpenMPI's hostfile format (node1 slots=4), under mpirun (implied), one rank a host in turn, rank 0 on the first; checked before any work: every host answers, the same harness version, slots for the largest process count (default: this machine only)",
+    "your own hosts, in OpenMPI's hostfile format (node1 slots=4), under mpirun (implied), one rank a host in turn, rank 0 on the first, which must be this machine; checked before any work: every host answers, the same harness version, slots for the largest process count (default: this machine only)",
 };
 
 export const INPUT_SYNC_FLAG: ScenarioFlag = {
