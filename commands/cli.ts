@@ -44,7 +44,10 @@ function synopsis<C extends Subcommand>(set: CommandSet<C>, name: string): strin
 }
 
 export function commandHelp<C extends Subcommand>(set: CommandSet<C>, name: string): string {
-  return `${synopsis(set, name)}\n\n${set.commands[name].summary}\n\nflags:\n${flagHelp(set.commands[name].flags)}\n`;
+  const command = set.commands[name];
+  // every flag says its default; one the command cannot run without has none, and says so
+  const flags = command.flags.map((f) => (command.required?.includes(f.name) ? { ...f, description: `${f.description} (required)` } : f));
+  return `${synopsis(set, name)}\n\n${command.summary}\n\nflags:\n${flagHelp(flags)}\n`;
 }
 
 /** The one-line reminder under a sub-command's usage error. */

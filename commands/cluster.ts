@@ -2,6 +2,7 @@
 // hosts on this machine (network namespaces joined by a bridge, each node's port shaped to its
 // declared bandwidth). Root only. engine/cluster/README.md says what is and is not emulated.
 import path from 'node:path';
+import { netemSentence, netemSupport } from '../engine/cluster/netem.js';
 import { checkClusterName } from '../engine/cluster/plan.js';
 import { HELP_FLAG, UsageError, type FlagSpec } from '../engine/runner/args.js';
 import { loadTopology } from '../engine/topology/topology.js';
@@ -12,21 +13,23 @@ const name: FlagSpec = { name: 'name', value: 'NAME', description: "the cluster'
 
 const CLUSTER: CommandSet<Subcommand> = {
   program: 'npm run cluster --',
-  description:
-    "A topology as emulated hosts on this machine (root, iproute2). Links carry bandwidth only: this kernel has no netem, so latency is left to the simulator (--mode simulate).",
+  // looked up when shown (help, a usage error): whether this kernel has netem is found, not assumed
+  get description() {
+    return `A topology as emulated hosts on this machine (root, iproute2). ${netemSentence(netemSupport())}`;
+  },
   commands: {
     up: {
-      summary: "make it: a namespace a node with its own address, a bridge, each port shaped with tc to its bandwidth; writes reports/clusters/NAME/ (hosts.json, mpirun's hostfile and rsh agent); idempotent",
+      summary: "make it: a namespace a node with its own address, a bridge, each port shaped with tc to its bandwidth (and delayed by its latency where netem exists); writes reports/clusters/NAME/ (hosts.json, mpirun's hostfile and rsh agent); idempotent",
       flags: [topology('the cluster-config file to emulate'), name, HELP_FLAG],
       required: ['topology'],
     },
     down: {
       summary: 'remove every namespace, link and qdisc of the cluster, and its state (--topology or --name)',
-      flags: [topology("finds the cluster by the topology's name"), name, HELP_FLAG],
+      flags: [topology("finds the cluster by the topology's name (default: the one --name names)"), name, HELP_FLAG],
     },
     status: {
       summary: 'show what exists now (every cluster when neither --topology nor --name is given)',
-      flags: [topology("finds the cluster by the topology's name"), name, HELP_FLAG],
+      flags: [topology("finds the cluster by the topology's name (default: every cluster)"), name, HELP_FLAG],
     },
   },
 };

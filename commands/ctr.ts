@@ -16,7 +16,7 @@ const WARN_NO_INTEGRITY =
 const help = HELP_FLAG;
 const launchFlags: FlagSpec[] = [
   { name: 'launcher', value: 'local|mpirun', choices: ['local', 'mpirun'], description: 'local: one Piscina pool here (default); mpirun: one process a rank under mpirun/mpiexec (engine/mpi/README.md)' },
-  { name: 'hostfile', value: 'FILE', description: 'with --launcher mpirun: the hosts to run on (rank 0 on the first)' },
+  { name: 'hostfile', value: 'FILE', description: 'with --launcher mpirun: the hosts to run on (rank 0 on the first; default every rank on this host)' },
   { name: 'np', value: 'N', kind: 'int', description: 'with --launcher mpirun: MPI ranks, each a node running processesPerNode threads (default ceil(procs / processesPerNode))' },
   {
     name: 'emulate',
@@ -46,6 +46,7 @@ function mpiOptions(flags: Record<string, string | true>): MpiOptions | undefine
 }
 /** Runs an mpirun job, on the emulated hosts of --topology when --emulate says so. */
 async function underMpirun<T>(flags: Record<string, string | true>, mpi: MpiOptions, job: (options: MpiOptions) => Promise<T>): Promise<T> {
+  await (await import('../engine/runner/tools.js')).ensureTool('mpirun', 'ctr --launcher mpirun');
   if (!flags.emulate) return job(mpi);
   if (mpi.hostfile) throw new UsageError('--emulate and --hostfile exclude each other: the emulated cluster is the hosts');
   const { emulatedHosts, onCluster } = await import('../engine/cluster/netns.js');

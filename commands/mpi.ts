@@ -21,7 +21,7 @@ const MPI: CommandSet<Subcommand> = {
         { name: 'topology', value: 'FILE', description: 'with --emulate: the cluster-config file (default cluster-config/paper-000-beowulf.json)' },
         { name: 'configs', value: 'LIST', description: 'comma-separated tcp and tls configurations of the ping-pong, e.g. tcp,tcp+des-ecb,tls (default: every one)' },
         { name: 'full', description: "the paper's sizes (10 B, 16 B doubling to 1 MiB) and OSU's iterations; default the quick plan" },
-        { name: 'out', value: 'FILE.json', description: 'also write every sample here' },
+        { name: 'out', value: 'FILE.json', description: 'also write every sample here (default: printed only)' },
         HELP_FLAG,
       ],
     },
@@ -35,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
   return runReportingErrors(async () => {
     if (f.topology !== undefined && !f.emulate) throw new UsageError('--topology applies with --emulate');
     if (f.emulate && f.hostfile !== undefined) throw new UsageError('--emulate and --hostfile exclude each other');
+    await (await import('../engine/runner/tools.js')).ensureTool('mpirun', 'mpi pingpong');
     const { MPI_PINGPONG_CONFIGS, pingpongMpi } = await import('../engine/mpi/pingpong.js');
     const configurations = typeof f.configs === 'string' ? f.configs.split(',').map((c) => c.trim()) : undefined;
     const unknown = configurations?.filter((c) => !MPI_PINGPONG_CONFIGS.includes(c));

@@ -70,7 +70,7 @@ export const cipherTransferInfo: ScenarioInfo = {
     "seeds the paper's 3.82 MB and 959 MB files (3.82 MiB and 959 MiB here); A seeds to B over the real peer wire, as original BitTorrent (stock bittorrent-tracker, plaintext), through the IVCSD tracker in plaintext, and with IVCSD RC4+; SHA-256 of the copy, captured wire bytes vs the file, throughput, session time and CPU cost, IVCSD over the control; --quick: the 3.82 MiB file only",
   flags: [
     { name: 'reps', value: 'N', kind: 'int', description: 'timed transfers per file and mode (default 3; 959 MiB: 2)' },
-    { name: 'size-bytes', value: 'SIZE', kind: 'size', sameInEvery: true, description: "one file of SIZE (e.g. 300KiB) in place of the paper's two (tests, quick looks)" },
+    { name: 'size-bytes', value: 'SIZE', kind: 'size', sameInEvery: true, description: "one file of SIZE (e.g. 300KiB) in place of the paper's two (tests, quick looks; default the paper's two, 3.82 MiB and 959 MiB)" },
     { name: 'emulate', sameInEvery: true, description: 'also A -> B between two emulated hosts on a 100 Mbit/s shaped LAN (paper-000-beowulf\'s cluster, brought up as ct-lan and down after; root), beside loopback, plaintext and RC4+' },
   ],
   estimate({ quick, seed, flags }) {

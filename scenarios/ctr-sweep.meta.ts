@@ -4,6 +4,7 @@ import type { Stitch } from '../engine/ctr/cryptosystem.js';
 import type { Integrity } from '../engine/ctr/layout.js';
 import { intFlag, intListFlag, UsageError, wordListFlag } from '../engine/runner/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { checkHostfileFlag, CLUSTER_FLAGS, clusterFlags } from '../engine/runner/cluster-flags.js';
 
 const MiB = 1024 * 1024;
 
@@ -29,17 +30,22 @@ export const SWEEP = {
  * launch; on emulated hosts each encryption first syncs the input to the other hosts over links
  * shaped to the topology (about 100 Mbit/s for the paper's cluster, the same input to two hosts).
  */
+// opPerByteS: the quiet full reference run (reports/reference/ctr-sweep: --reps 2, --mode both, 5.9
+// min) sets it, the run's file handling folded in; 1 / 330e6 had estimated that run at 14 min (issue 21).
 const COST = {
-  opFixedS: 0.004, opPerRankS: 0.0015, opPerByteS: 1 / 330e6, gatherPerByteS: 1 / 600e6, poolStartS: 0.25, mpirunJobS: 1.6,
+  opFixedS: 0.004, opPerRankS: 0.0015, opPerByteS: 1 / 1.1e9, gatherPerByteS: 1 / 600e6, poolStartS: 0.25, mpirunJobS: 1.6,
   generatePerByteS: 1 / 500e6, emulatedSyncPerByteS: 2 / 12e6, emulatedClusterS: 3,
 };
 
 /** The plan a run follows: the quick or full one (by launcher), with every flag applied and checked. */
 export function sweepPlan(quick: boolean, flags: Record<string, string | true>) {
   const emulate = flags.emulate === true;
-  // an emulated host runs one MPI rank: --emulate means mpirun
-  const launcher = (typeof flags.launcher === 'string' ? flags.launcher : emulate ? 'mpirun' : 'local') as 'local' | 'mpirun';
+  const { hostfile, inputSync } = clusterFlags(flags, Math.max(...intListFlag(flags, 'procs', (quick ? SWEEP.mpirunQuick : SWEEP.full).procs)));
+  // an emulated host runs one MPI rank, and a hostfile's hosts are mpirun's: either means mpirun
+  const launcher = (typeof flags.launcher === 'string' ? flags.launcher : emulate || hostfile ? 'mpirun' : 'local') as 'local' | 'mpirun';
   if (emulate && launcher !== 'mpirun') throw new UsageError('--emulate runs the ranks under mpirun on emulated hosts: drop --launcher local');
+  if (hostfile && launcher !== 'mpirun') throw new UsageError('--hostfile runs the ranks under mpirun on its hosts: drop --launcher local');
+  if (inputSync && launcher !== 'mpirun') throw new UsageError('--input-sync applies under mpirun (--launcher mpirun, --hostfile or --emulate)');
   const plan = !quick ? SWEEP.full : emulate ? SWEEP.emulatedQuick : launcher === 'mpirun' ? SWEEP.mpirunQuick : SWEEP.quick;
   const stitches = wordListFlag(flags, 'stitch', SWEEP.stitches, launcher === 'mpirun' ? ['offset'] : SWEEP.stitches);
   if (launcher === 'mpirun' && stitches.includes('gather')) throw new UsageError('--stitch gather applies to the local engine: under mpirun rank 0 writes every part at its offset');
@@ -48,6 +54,9 @@ export function sweepPlan(quick: boolean, flags: Record<string, string | true>) 
   return {
     launcher,
     emulate,
+    hostfile,
+    /** copy: rank 0 copies the input to every other rank first, timed apart (the paper's sync); shared: read in place */
+    inputSync: inputSync ?? (emulate || hostfile ? 'copy' : 'shared'),
     plan,
     procs: intListFlag(flags, 'procs', plan.procs),
     reps: intFlag(flags, 'reps', plan.repetitions),
@@ -76,6 +85,7 @@ export const ctrSweepInfo: ScenarioInfo = {
       description: "how decryption puts the parts together, comma-separated: offset (ours: each rank at its offset), gather (the paper's: the master concatenates); default both (mpirun: offset)",
     },
     { name: 'integrity', value: 'LIST', kind: 'words', choices: SWEEP.integrities, description: "aes-128-gcm (ours: a tag a part), none (the paper's plain AES-128-CTR), comma-separated; default both" },
+    ...CLUSTER_FLAGS,
     {
       name: 'emulate',
       sameInEvery: true,
@@ -100,6 +110,11 @@ export const ctrSweepInfo: ScenarioInfo = {
     }
     // the parts (padded to n), the decrypted copy of the largest file, and with gather its decrypted parts exist at once
     return { seconds, datasetBytes, scratchBytes: (stitches.includes('gather') ? 3 : 2) * largest };
+  },
+  tools: ({ quick, flags }) => (sweepPlan(quick, flags).launcher === 'mpirun' ? ['mpirun'] : []),
+  preflight: async ({ quick, flags }) => {
+    const { hostfile, procs } = sweepPlan(quick, flags);
+    return hostfile ? checkHostfileFlag(hostfile, Math.max(...procs)) : undefined;
   },
   // one SimGrid run of every size and process count side by side (1 + n actors a point), and on the
   // local profile its calibration, cached after the first run; timed on the reference machine

@@ -17,6 +17,10 @@ import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
 import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { FailureWatch } from '../engine/runner/sweep-failures.js';
+import { whileRegistered } from '../engine/ctr/interrupt.js';
+import { removeFromHosts } from '../engine/mpi/hostfile.js';
+import { hostsNote, sweepHosts } from '../engine/runner/cluster-flags.js';
 import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/models/ctr.js';
 import { simulationProfile } from '../engine/sim/profile.js';
@@ -37,6 +41,8 @@ const PAPER_ONE_PROCESS_MS = ((PAPER.speedupEncryptX * 8 * PAPER.sizeBytes) / (P
 const PAPER_PROFILE = 'paper-000-beowulf';
 
 const gbps = (bytes: number, ms: number) => (bytes * 8) / 1e9 / (ms / 1000);
+/** The largest of a list, or nothing for an empty one (never -Infinity in a report). */
+const largestOf = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
 
 interface Variant {
   op: 'encrypt' | 'decrypt';
@@ -76,7 +82,7 @@ interface Plan {
   stitches: Stitch[];
 }
 
-async function measure(ctx: ScenarioContext, procs: number, plan: Plan, runner: SweepRunner): Promise<Point[]> {
+async function measure(ctx: ScenarioContext, procs: number, plan: Plan, runner: SweepRunner, watch: FailureWatch): Promise<Point[]> {
   const points: Point[] = [];
   const record = (p: Point, t: JobTimes, timed: boolean) => {
     p.placed = t;
@@ -106,8 +112,10 @@ async function measure(ctx: ScenarioContext, procs: number, plan: Plan, runner: 
             }
             fs.rmSync(outDir, { recursive: true });
           }
+          watch.success();
         } catch (err) {
           for (const p of [enc, ...decs]) p.error = err instanceof Error ? err.message : String(err);
+          watch.failure(`${formatBytes(sizeBytes)} x ${procs} procs (${integrity})`, enc.error!);
         }
         points.push(enc, ...decs);
       }
@@ -187,13 +195,15 @@ function overheadTable(points: Point[], processesPerNode: number): ReportTable {
 
 function mpirunNotes(points: Point[], reps: number, launcher: string, processesPerNode: number, synced: boolean): string[] {
   const jobs = points.flatMap((p) => p.launchMs.map((ms, i) => ({ launchMs: ms, overheadMs: ms - p.wallMs[i] })));
-  const median = (xs: number[]) => (xs.length ? summarize(xs).median.toFixed(0) : 'n/a');
+  const median = (xs: number[]) => summarize(xs).median.toFixed(0);
   return [
     `Each point: ${reps} timed repetition${reps > 1 ? 's' : ''}, each a fresh job under ${launcher} (nothing to warm up), median shown. ` +
       `A job has ceil(procs / ${processesPerNode}) MPI ranks (one a cluster-config node), each with a pool of up to ${processesPerNode} threads.`,
     `wallMs is rank 0's time from the start barrier to the last file in place, the same span the local engine's wallMs covers. ` +
-      `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs))} ms; the launcher's own overhead ` +
-      `(mpirun, Node start in every rank, pool warm-up, the TCP join${synced ? ', the input sync' : ''}) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`,
+      (jobs.length
+        ? `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs))} ms; the launcher's own overhead ` +
+          `(mpirun, Node start in every rank, pool warm-up, the TCP join${synced ? ', the input sync' : ''}) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`
+        : 'No job completed, so there is no whole-job time or launcher overhead to show: the errors are in the results.'),
     (synced
       ? 'Rank 0 sends the input to every other rank over TCP before the start barrier (the paper\'s sync), timed apart as syncMs. '
       : 'The input is read in place by every rank (no sync copy: on several hosts it must be at the same path on each), so syncMs is 0. ') +
@@ -620,25 +630,46 @@ function syncNote(points: Point[], state: ClusterState, processesPerNode: number
   const declared = state.hosts[0].rateBitsPerS;
   return (
     `Emulated hosts (cluster ${state.name}): ${state.hosts.map((h) => `${h.node} ${h.address}`).join(', ')}; the CPU is still this machine's cores. ` +
-    `Before each encryption rank 0 synced the input to the other hosts over the shaped links, timed apart (syncMs): a median ${mbits.length ? summarize(mbits).median.toFixed(1) : 'n/a'} Mbit/s out of rank 0's port` +
-    `${declared ? ` against the declared ${(declared / 1e6).toFixed(0)} Mbit/s` : ''}. ${state.latencyNote}.`
+    (mbits.length
+      ? `Before each encryption rank 0 synced the input to the other hosts over the shaped links, timed apart (syncMs): a median ${summarize(mbits).median.toFixed(1)} Mbit/s out of rank 0's port` +
+        `${declared ? ` against the declared ${(declared / 1e6).toFixed(0)} Mbit/s` : ''}. `
+      : 'No input sync to another host completed, so no sync rate is shown. ') +
+    `${state.latencyNote}.`
   );
 }
 
 async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>, emulated?: { hosts: EmulatedHosts; state: ClusterState }): Promise<ScenarioOutput> {
-  const { launcher, procs: procsList, reps, sizes, stitches, integrities } = plan;
+  const { launcher, procs: procsList, reps, sizes, stitches, integrities, inputSync } = plan;
+  const hosts = plan.hostfile ? sweepHosts(plan.hostfile) : undefined;
   const key = (await import('node:crypto')).randomBytes(16);
   ctx.progress.begin('ctr-sweep', procsList.length * sizes.length);
   const points: Point[] = [];
   let launcherName = 'piscina';
-  for (const procs of procsList) {
-    const runner = launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts) : await localRunner(procs, key, ctx.topology);
-    launcherName = runner.describe;
-    points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner)));
-  }
+  const watch = new FailureWatch('ctr-sweep', (line) => ctx.progress.info(line));
+  // the key and the parts left on the other hosts' disks go at the end, or on Ctrl-C
+  const leftOnHosts = async () => {
+    if (hosts?.remote.length) await removeFromHosts(hosts.remote, ctx.scratchDir);
+  };
+  await whileRegistered(leftOnHosts, async () => {
+    try {
+      for (const procs of procsList) {
+        const runner =
+          launcher === 'mpirun' ? await mpirunRunner(procs, key, ctx.topology, ctx.scratchDir, emulated?.hosts, hosts, inputSync === 'copy') : await localRunner(procs, key, ctx.topology);
+        launcherName = hosts ? `${runner.describe}, --hostfile ${plan.hostfile}` : runner.describe;
+        points.push(...(await measure(ctx, procs, { sizes, reps, integrities, stitches }, runner, watch)));
+        if (procs === procsList[0]) watch.endOfFirstRound();
+      }
+    } finally {
+      await leftOnHosts();
+    }
+  });
 
   const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
-  const records = [...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)), ...paperRecords()];
+  const records = [
+    // how the input reached the ranks, recorded with each point of an mpirun run (--input-sync)
+    ...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)).map((r) => (launcher === 'mpirun' ? { ...r, parameters: { ...r.parameters, inputSync } } : r)),
+    ...paperRecords(),
+  ];
   const cores = os.availableParallelism();
   const where =
     `measured here${launcher === 'mpirun' ? ` under mpirun${emulated ? ` on the emulated hosts of ${emulated.state.name}` : ''}, ${reps} job${reps > 1 ? 's' : ''} a point` : ''}: ` +
@@ -656,7 +687,7 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
         procs: p.procs,
         medianMs,
         throughputGbps: summarize(p.wallMs.map((ms) => gbps(p.sizeBytes, ms))).median,
-        speedupX: baseline?.wallMs.length ? summarize(baseline.wallMs).median / medianMs : Number.NaN,
+        speedupX: baseline?.wallMs.length ? summarize(baseline.wallMs).median / medianMs : undefined,
       };
     });
   const largest = sizes[sizes.length - 1];
@@ -672,7 +703,7 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
     [
       { figure: `encryption speedup over 1 process (${labelOf(paperEnc)})`, unit: 'x', paper: PAPER.speedupEncryptX, measured: at(paperEnc)?.speedupX, note: `${maxProcs} ranks on ${cores} cores` },
       { figure: `encryption throughput (${labelOf(paperEnc)})`, unit: 'Gbit/s', paper: PAPER.throughputGbps, measured: at(paperEnc)?.throughputGbps },
-      { figure: 'best encryption throughput', unit: 'Gbit/s', measured: Math.max(...rows.filter((r) => r.op === 'encrypt' && r.size === largest.label).map((r) => r.throughputGbps)) },
+      { figure: 'best encryption throughput', unit: 'Gbit/s', measured: largestOf(rows.filter((r) => r.op === 'encrypt' && r.size === largest.label).map((r) => r.throughputGbps)) },
       ...stitches.map((stitch) => {
         const v: Variant = { op: 'decrypt', integrity: paperIntegrity, stitch };
         const dec = at(v);
@@ -684,7 +715,7 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
           measured: dec?.speedupX,
           note:
             `${stitch === 'gather' ? 'the paper\'s stitch; paper: below encryption\'s 6.7x' : 'ours'}` +
-            (dec && enc ? `; ${dec.speedupX < enc.speedupX ? 'below' : 'not below'} encryption's ${enc.speedupX.toFixed(2)}x here; decrypt/encrypt time ${(dec.medianMs / enc.medianMs).toFixed(2)}` : ''),
+            (dec?.speedupX !== undefined && enc?.speedupX !== undefined ? `; ${dec.speedupX < enc.speedupX ? 'below' : 'not below'} encryption's ${enc.speedupX.toFixed(2)}x here; decrypt/encrypt time ${(dec.medianMs / enc.medianMs).toFixed(2)}` : ''),
         };
       }),
     ],
@@ -723,7 +754,12 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
     tables: launcher === 'mpirun' ? [headline, timesTable, overheadTable(points, ctx.topology.processesPerNode)] : [headline, timesTable],
     notes:
       launcher === 'mpirun'
-        ? [...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, emulated !== undefined), ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []), shown]
+        ? [
+            ...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, inputSync === 'copy'),
+            ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []),
+            ...(hosts ? [hostsNote(hosts, inputSync)] : []),
+            shown,
+          ]
         : [
             `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do, and the flush to disk (no fsync: the outputs are thrown away).`,
             'Stitch offset (ours): each rank writes its plaintext straight to its offset in the output (no second copy). Stitch gather (the paper\'s): each rank writes its whole decrypted part, the master then concatenates them and strips the padding, a serial pass that the paper blames for its decryption speedup (6.378x) trailing encryption\'s (6.7x); stitchMs records it.',

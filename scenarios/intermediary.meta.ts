@@ -21,7 +21,7 @@ export const intermediaryInfo: ScenarioInfo = {
     "three peer processes and the tracker: C (registered as an intermediary, refused the key) relays the encrypted pieces of the paper's 3.82 MB file (3.82 MiB); B decrypts and hash-checks; C's memory and disk are audited for plaintext; --quick: one run",
   flags: [
     { name: 'runs', value: 'N', kind: 'int', description: 'times the experiment is repeated (default 3; quick 1); the paper ran it "many times"' },
-    { name: 'size-bytes', value: 'SIZE', kind: 'size', sameInEvery: true, description: "a file of SIZE (e.g. 300KiB) in place of the paper's 3.82 MB one (tests, quick looks)" },
+    { name: 'size-bytes', value: 'SIZE', kind: 'size', sameInEvery: true, description: "a file of SIZE (e.g. 300KiB) in place of the paper's 3.82 MB one (tests, quick looks; default the paper's)" },
     { name: 'emulate', sameInEvery: true, description: 'A, C and B on three emulated hosts of --topology, links shaped to its bandwidth (root; engine/cluster)' },
   ],
   estimate({ quick, seed, flags }) {

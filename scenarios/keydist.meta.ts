@@ -22,8 +22,8 @@ export const keydistInfo: ScenarioInfo = {
   title: 'Key distribution (getcipher): every peer decrypts the tracker key; forgeries, replays and low authority refused',
   description: 'RSA key pairs, signed identity strings, RSA-OAEP-wrapped file keys; six refusal cases with their log lines.',
   flags: [
-    { name: 'peers', value: 'N', kind: 'int', description: `peers that fetch the key (quick ${PLAN.quick.peers}, full ${PLAN.full.peers})` },
-    { name: 'concurrency', value: 'C,...', kind: 'ints', description: 'peers asking at once in the round-trip sweep (each at most --peers)' },
+    { name: 'peers', value: 'N', kind: 'int', description: `peers that fetch the key (default quick ${PLAN.quick.peers}, full ${PLAN.full.peers})` },
+    { name: 'concurrency', value: 'C,...', kind: 'ints', description: `peers asking at once in the round-trip sweep, each at most --peers (default quick ${PLAN.quick.concurrency.join(',')}, full ${PLAN.full.concurrency.join(',')})` },
   ],
   estimate({ quick, flags }) {
     const { peers, concurrency, repetitions } = keydistPlan(quick, flags);

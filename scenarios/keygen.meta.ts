@@ -27,8 +27,8 @@ export const keygenInfo: ScenarioInfo = {
   title: 'Key generation: 128-byte random keys in rounds of 100, RSA key pairs, login and getcipher round trip',
   description: "Paper 003's key-generation timing, plus the RSA and tracker round trips the key distribution needs.",
   flags: [
-    { name: 'rounds', value: 'N', kind: 'int', description: `rounds of ${OPS_PER_ROUND} keys (paper and full: ${PLAN.full.rounds}; quick: ${PLAN.quick.rounds})` },
-    { name: 'rsa-bits', value: 'BITS,...', kind: 'ints', description: 'RSA moduli to time' },
+    { name: 'rounds', value: 'N', kind: 'int', description: `rounds of ${OPS_PER_ROUND} keys (default: paper and full ${PLAN.full.rounds}, quick ${PLAN.quick.rounds})` },
+    { name: 'rsa-bits', value: 'BITS,...', kind: 'ints', description: `RSA moduli to time (default quick ${PLAN.quick.rsaBits.join(',')}, full ${PLAN.full.rsaBits.join(',')})` },
   ],
   estimate({ quick, flags }) {
     const plan = keygenPlan(quick, flags);

@@ -1,6 +1,7 @@
 // pingpong, declared: paper 001's Fig. 4 and 5 ping-pong, its flags, and what a run costs.
 import type { Mechanism } from '../engine/link/mechanism.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { intFlag, intListFlag, UsageError } from '../engine/runner/args.js';
+import { checkHostfileFlag, clusterFlags, HOSTFILE_FLAG } from '../engine/runner/cluster-flags.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 const KiB = 1024;
@@ -36,7 +37,12 @@ export const PLAN = {
 export function pingpongPlan(quick: boolean, flags: Record<string, string | true>) {
   const base = quick ? PLAN.quick : PLAN.full;
   const smallIterations = intFlag(flags, 'iterations', base.small.iterations);
+  const { hostfile } = clusterFlags(flags, 2);
+  const launcher = (typeof flags.launcher === 'string' ? flags.launcher : hostfile ? 'mpirun' : 'threads') as 'threads' | 'mpirun';
+  if (hostfile && launcher !== 'mpirun') throw new UsageError('--hostfile runs the two ranks under mpirun on its hosts: drop --launcher threads');
   return {
+    launcher,
+    hostfile,
     sizes: intListFlag(flags, 'sizes', base.sizes),
     small: { warmup: base.small.warmup, iterations: smallIterations },
     large: { warmup: base.large.warmup, iterations: flags.iterations ? Math.max(10, Math.round(smallIterations / 10)) : base.large.iterations },
@@ -49,7 +55,7 @@ export function pingpongPlan(quick: boolean, flags: Record<string, string | true
  * DES links (DES-bound) and six others, and the two bare references count with the others. The
  * untimed warm-up before the sweep takes about a second.
  */
-const COST = { startS: 2.5, oneWayFixedS: 80e-6, desBytesPerS: 30e6, otherBytesPerS: 400e6, desConfigs: 2, otherConfigs: 8, sealBytesPerS: { 'des-ecb': 30e6, other: 600e6 } };
+const COST = { startS: 2.5, mpirunJobS: 3, mpirunConfigs: 5, oneWayFixedS: 80e-6, desBytesPerS: 30e6, otherBytesPerS: 400e6, desConfigs: 2, otherConfigs: 8, sealBytesPerS: { 'des-ecb': 30e6, other: 600e6 } };
 
 export const pingpongInfo: ScenarioInfo = {
   name: 'pingpong',
@@ -59,8 +65,20 @@ export const pingpongInfo: ScenarioInfo = {
     'Bounces a vector between the main thread and an echo worker made by secure process creation, over shm rings, TCP and TLS, with none, DES/ECB, AES-GCM or ChaCha20-Poly1305 on the link, and over two bare references (raw-shm, raw-tcp) between the same threads; reports one-way latency and bandwidth, each link over its bare reference, the crossover size, the ratios and the encryption placement cost.',
   flags: [
     { name: 'sizes', value: 'SIZE,...', kind: 'sizes', description: 'message sizes, e.g. 10,1KiB,1MiB (default: quick 10,100,1024,16384,1048576; full 10 then 16 doubling to 1 MiB)' },
-    { name: 'iterations', value: 'N', kind: 'int', description: `bounces a size up to ${LARGE_MESSAGE_BYTES} B (larger sizes use a tenth, at least 10)` },
+    { name: 'iterations', value: 'N', kind: 'int', description: `bounces a size up to ${LARGE_MESSAGE_BYTES} B (larger sizes use a tenth, at least 10; default quick ${PLAN.quick.small.iterations}, full ${PLAN.full.small.iterations})` },
+    {
+      name: 'launcher',
+      value: 'threads|mpirun',
+      choices: ['threads', 'mpirun'],
+      description: 'threads: the main thread and an echo worker, every configuration (default); mpirun: two ranks, one a host, tcp and tls only (experiment fig4-5-hosts)',
+    },
+    HOSTFILE_FLAG,
   ],
+  tools: ({ quick, flags }) => (pingpongPlan(quick, flags).launcher === 'mpirun' ? ['mpirun'] : []),
+  preflight: async ({ quick, flags }) => {
+    const { hostfile } = pingpongPlan(quick, flags);
+    return hostfile ? checkHostfileFlag(hostfile, 2) : undefined;
+  },
   estimate({ quick, flags }) {
     const plan = pingpongPlan(quick, flags);
     let seconds = COST.startS;
@@ -69,6 +87,9 @@ export const pingpongInfo: ScenarioInfo = {
       const bounce = (rate: number) => 2 * (COST.oneWayFixedS + size / rate);
       seconds += (warmup + iterations) * (COST.desConfigs * bounce(COST.desBytesPerS) + COST.otherConfigs * bounce(COST.otherBytesPerS));
     }
+    // under mpirun: the 5 tcp and tls configurations (one of them DES), no placement experiment;
+    // the job's start (mpirun, two Node ranks, the join) timed at about 3 s here
+    if (plan.launcher === 'mpirun') return { seconds: COST.mpirunJobS + ((seconds - COST.startS) * COST.mpirunConfigs) / (COST.desConfigs + COST.otherConfigs), datasetBytes: 0, scratchBytes: 0 };
     const p = PLAN.placement;
     for (const m of p.mechanisms) {
       const rate = m === 'des-ecb' ? COST.sealBytesPerS['des-ecb'] : COST.sealBytesPerS.other;

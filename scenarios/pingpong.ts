@@ -474,6 +474,7 @@ export const pingpong: Scenario = {
   simulate: simulatePingpongScenario,
   async run(ctx) {
     const plan = pingpongPlan(ctx.quick, ctx.flags);
+    if (plan.launcher === 'mpirun') return (await import('./pingpong-mpirun.js')).runPingpongMpirun(ctx, plan, plan.hostfile);
     ctx.progress.begin('pingpong', MEASURED_CONFIGS.length * plan.sizes.length);
     const peer = EchoPeer.thread();
     let curves: Curve[];

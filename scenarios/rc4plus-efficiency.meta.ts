@@ -31,8 +31,8 @@ export const rc4plusEfficiencyInfo: ScenarioInfo = {
   title: 'RC4+ efficiency: ms per round of 100 16-KiB encryptions, against RC4, AES-128-CTR, ChaCha20',
   description: "Paper 003's RC4+ timing test with tinybench, the same for three OpenSSL ciphers, and throughput against block size.",
   flags: [
-    { name: 'rounds', value: 'N', kind: 'int', description: `rounds of ${OPS_PER_ROUND} encryptions of the 16 KiB array (paper and full: ${PLAN.full.rounds}; quick: ${PLAN.quick.rounds})` },
-    { name: 'sizes', value: 'SIZE,...', kind: 'sizes', description: 'block sizes of the sweep, e.g. 1KiB,16KiB,256KiB' },
+    { name: 'rounds', value: 'N', kind: 'int', description: `rounds of ${OPS_PER_ROUND} encryptions of the 16 KiB array (default: paper and full ${PLAN.full.rounds}, quick ${PLAN.quick.rounds})` },
+    { name: 'sizes', value: 'SIZE,...', kind: 'sizes', description: `block sizes of the sweep, e.g. 1KiB,16KiB,256KiB (default quick ${PLAN.quick.sizes.map((b) => `${b / KiB}KiB`).join(',')}, full 256B then ${PLAN.full.sizes.slice(1).map((b) => `${b / KiB}KiB`).join(',')})` },
   ],
   estimate({ quick, flags }) {
     const { rounds, sizes, sweepBytes } = rc4plusPlan(quick, flags);

@@ -27,8 +27,8 @@ export const speedBoundInfo: ScenarioInfo = {
   title: 'Encryption speed bound against parallel RC4+ encryptors and link speeds (Fig. 13)',
   description: 'A Piscina pool of 1..K RC4+ encryptors on 16 KiB blocks; aggregate MB/s against 10 MB/s and 250 MB/s links.',
   flags: [
-    { name: 'max-parallels', value: 'K', kind: 'int', description: `largest number of parallel encryptors (quick ${PLAN.quick.maxParallels}, full ${PLAN.full.maxParallels})` },
-    { name: 'reps', value: 'N', kind: 'int', description: `repetitions of each k (quick ${PLAN.quick.repetitions}, full ${PLAN.full.repetitions})` },
+    { name: 'max-parallels', value: 'K', kind: 'int', description: `largest number of parallel encryptors (default quick ${PLAN.quick.maxParallels}, full ${PLAN.full.maxParallels})` },
+    { name: 'reps', value: 'N', kind: 'int', description: `repetitions of each k (default quick ${PLAN.quick.repetitions}, full ${PLAN.full.repetitions})` },
   ],
   estimate({ quick, flags }) {
     const { tasksPerStream, maxParallels, reps } = speedBoundPlan(quick, flags);

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from '../runtime/project.js';
 import type { Topology } from '../topology/topology.js';
-import { ClusterError, clusterId, OBJECT_PREFIX, planCluster, rshAgentScript, tbfBurstBytes, usedSubnetIndexes, type ClusterPlan } from './plan.js';
+import { netemSupport, shapeArgs, type NetemSupport } from './netem.js';
+import { ClusterError, clusterId, OBJECT_PREFIX, planCluster, rshAgentScript, tbfBurstBytes, usedSubnetIndexes, type ClusterPlan, type EmulatedHost } from './plan.js';
 
 export const CLUSTERS_DIR = projectPath('reports', 'clusters');
 
@@ -99,23 +100,25 @@ function complete(plan: ClusterPlan): boolean {
   return ls.has(plan.bridge) && plan.hosts.every((h) => ns.has(h.namespace) && ls.has(h.bridgePort));
 }
 
-function shape(ns: string | undefined, dev: string, rateBitsPerS: number): void {
-  const args = ['qdisc', 'replace', 'dev', dev, 'root', 'tbf', 'rate', `${Math.round(rateBitsPerS)}bit`, 'burst', String(tbfBurstBytes(rateBitsPerS)), 'latency', '50ms'];
+/** One direction of a host's link: its bandwidth, and where the kernel has netem its latency too. */
+function shape(ns: string | undefined, dev: string, host: EmulatedHost, netem: boolean): void {
+  const args = shapeArgs(dev, host.rateBitsPerS!, { netem, latencyS: host.latencyS, burstBytes: tbfBurstBytes(host.rateBitsPerS!) });
   if (ns) inNamespace(ns, 'tc', ...args);
   else run('tc', args);
 }
 
-function probeNetem(ns: string): { latencyEmulated: boolean; latencyNote: string } {
-  try {
-    inNamespace(ns, 'tc', 'qdisc', 'add', 'dev', 'lo', 'root', 'netem', 'delay', '1ms');
-    inNamespace(ns, 'tc', 'qdisc', 'del', 'dev', 'lo', 'root');
-    return { latencyEmulated: false, latencyNote: "this kernel has netem, but the harness emulates bandwidth only; latency comes from the simulator" };
-  } catch (err) {
-    return {
-      latencyEmulated: false,
-      latencyNote: `links are shaped to their bandwidth only: this kernel has no netem qdisc, so delay cannot be emulated (${(err as Error).message.split('\n').pop()?.trim()}); the declared latency is left to the simulator`,
-    };
+/** What the cluster's reports say of latency, from what was found of netem. */
+export function latencyOf(netem: NetemSupport, hosts: EmulatedHost[]): { latencyEmulated: boolean; latencyNote: string } {
+  const delayed = hosts.filter((h) => h.rateBitsPerS !== undefined && (h.latencyS ?? 0) > 0);
+  if (netem.available && delayed.length) {
+    const ms = [...new Set(delayed.map((h) => `${((h.latencyS ?? 0) * 1000).toPrecision(3)} ms (${h.linkName})`))];
+    return { latencyEmulated: true, latencyNote: `links are delayed by their declared one-way latency with netem, half on each port: ${ms.join(', ')} (${netem.how})` };
   }
+  if (netem.available) return { latencyEmulated: false, latencyNote: `this kernel has netem (${netem.how}), but no shaped link declares a latency` };
+  return {
+    latencyEmulated: false,
+    latencyNote: `links are shaped to their bandwidth only: this kernel has no netem qdisc, so delay cannot be emulated (${netem.how}); the declared latency is left to the simulator`,
+  };
 }
 
 function pickSubnetIndex(id: string): number {
@@ -160,6 +163,7 @@ export function clusterUp(topology: Topology, name: string): ClusterState {
   if (existing && existing.topologyFile === topology.file && complete(existing)) return existing;
   clusterDown(name);
   const plan = planCluster(topology, name, pickSubnetIndex(clusterId(name)));
+  const netem = netemSupport();
   try {
     ip('link', 'add', plan.bridge, 'type', 'bridge');
     ip('addr', 'add', `${plan.bridgeAddress}/${plan.prefixLength}`, 'dev', plan.bridge);
@@ -173,14 +177,14 @@ export function clusterUp(topology: Topology, name: string): ClusterState {
       inNamespace(h.namespace, 'ip', 'link', 'set', h.nsInterface, 'up');
       inNamespace(h.namespace, 'ip', 'link', 'set', 'lo', 'up');
       if (h.rateBitsPerS !== undefined) {
-        shape(h.namespace, h.nsInterface, h.rateBitsPerS); // what the node sends
-        shape(undefined, h.bridgePort, h.rateBitsPerS); // what it receives
+        shape(h.namespace, h.nsInterface, h, netem.available === true); // what the node sends
+        shape(undefined, h.bridgePort, h, netem.available === true); // what it receives
       }
     }
     const state: ClusterState = {
       ...plan,
       createdAt: new Date().toISOString(),
-      ...probeNetem(plan.hosts[0].namespace),
+      ...latencyOf(netem, plan.hosts),
       hostfile: path.join(stateDir(name), 'hostfile'),
       rshAgent: path.join(stateDir(name), 'rsh-agent.sh'),
     };

@@ -17,6 +17,8 @@ export interface EmulatedHost {
   rateBitsPerS?: number;
   /** the topology link that rate comes from */
   linkName?: string;
+  /** that link's one-way latency, seconds: emulated where the kernel has netem */
+  latencyS?: number;
 }
 
 export interface ClusterPlan {
@@ -67,7 +69,7 @@ export function planCluster(topology: Topology, name: string, subnetIndex: numbe
       address: `${subnet}.${i + 2}`,
       nsInterface: 'eth0',
       bridgePort: `${OBJECT_PREFIX}${id}p${i}`,
-      ...(link ? { rateBitsPerS: link.bandwidthBytesPerS * 8, linkName: link.name } : {}),
+      ...(link ? { rateBitsPerS: link.bandwidthBytesPerS * 8, linkName: link.name, latencyS: link.latencyS } : {}),
     };
   });
   const bridge = `${OBJECT_PREFIX}${id}br`;

@@ -17,7 +17,7 @@ import { PROCESS_BUDGET_BYTES, threadsFor } from '../ctr/capacity.js';
 import { loadTopology, placement } from '../topology/topology.js';
 import { parseEvent, type JobEvent, type MpiJobResult } from './events.js';
 import { encodeJob, JOB_VARIABLE, RENDEZVOUS_VARIABLE, type DecryptJob, type EncryptJob, type MpiJob } from './job.js';
-import { checkRunAsRoot, detectLauncher, firstHost, freePort, launchArgs, type AppContext, type EmulatedHosts, type Launcher, type LaunchPlan } from './launcher.js';
+import { detectLauncher, firstHost, freePort, launchArgs, type AppContext, type EmulatedHosts, type Launcher, type LaunchPlan } from './launcher.js';
 import { nodeCommand, PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
 
 const RANK_SCRIPT = siblingModulePath(import.meta.url, './rank');
@@ -43,6 +43,12 @@ export interface MpiOptions {
    * to them over their shaped links before the run, and decryption's plaintext crosses them to rank 0
    */
   emulated?: EmulatedHosts;
+  /**
+   * encrypt: rank 0 copies the input to every other rank before the start barrier, timed apart
+   * (syncMs; `--input-sync copy`, the paper's sync); otherwise each rank reads it in place at the same
+   * path (`shared`). Default: copy on emulated hosts, in place otherwise.
+   */
+  syncInput?: boolean;
   chunkBytes?: number;
   joinTimeoutMs?: number;
   /** encrypt: aes-128-gcm (default) or none; decrypt: none accepts parts without a tag */
@@ -138,11 +144,31 @@ function newPartFiles(job: EncryptJob, topologyFile: string): string[] {
   ).filter((f) => !fs.existsSync(f));
 }
 
-/** The launcher to use: the given one, or the one on PATH; fails early when OpenMPI would refuse root. */
+/** The launcher to use: the given one, or the one on PATH (as root, launcherEnv gives OpenMPI its consent). */
 export function readyLauncher(given?: Launcher): Launcher {
-  const launcher = given ?? detectLauncher();
-  checkRunAsRoot(launcher);
-  return launcher;
+  return given ?? detectLauncher();
+}
+
+let rootConsentSaid = false;
+
+/**
+ * The environment the harness's own mpirun runs with. OpenMPI refuses root unless told twice; the
+ * harness started it, so as root it gives that child the two variables (as .ci/run does), saying so
+ * once a process. The user's own environment is left as it is.
+ */
+export function launcherEnv(
+  launcher: Pick<Launcher, 'flavour'>,
+  env: NodeJS.ProcessEnv = process.env,
+  uid = process.getuid?.() ?? -1,
+  say: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): NodeJS.ProcessEnv {
+  if (launcher.flavour !== 'openmpi' || uid !== 0) return env;
+  if (env.OMPI_ALLOW_RUN_AS_ROOT === '1' && env.OMPI_ALLOW_RUN_AS_ROOT_CONFIRM === '1') return env;
+  if (!rootConsentSaid) {
+    rootConsentSaid = true;
+    say('running as root: the harness gives its own mpirun OMPI_ALLOW_RUN_AS_ROOT=1 and OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 (OpenMPI refuses root without them)');
+  }
+  return { ...env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' };
 }
 
 export interface LauncherRun {
@@ -158,7 +184,7 @@ export interface LauncherRun {
 /** Runs the launcher to its exit, following rank 0's event lines; `onSpawn` gets the launcher's process (to stop it). */
 export async function runUnderLauncher(launcher: Launcher, plan: LaunchPlan, onEvent?: (event: JobEvent) => void, onSpawn?: (child: ChildProcess) => void): Promise<LauncherRun> {
   const started = performance.now();
-  const child = spawn(launcher.path, launchArgs(launcher, plan), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(launcher.path, launchArgs(launcher, plan), { stdio: ['ignore', 'pipe', 'pipe'], env: launcherEnv(launcher) });
   onSpawn?.(child);
   const events: JobEvent[] = [];
   let stderr = '';
@@ -277,7 +303,7 @@ export async function encryptMpi(inputFile: string, outDir: string, opts: MpiOpt
     inputFile: input,
     outDir: path.resolve(outDir),
     encryptionIdHex: randomBytes(16).toString('hex'),
-    ...(opts.emulated ? { syncInput: true } : {}),
+    ...((opts.syncInput ?? Boolean(opts.emulated)) ? { syncInput: true } : {}),
   };
   return runJob(job, opts, fs.statSync(input).size);
 }

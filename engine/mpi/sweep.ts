@@ -91,17 +91,29 @@ function mpiPlacement(ranks: MpiRankReport[]): Pick<JobTimes, 'ranOn' | 'threads
   };
 }
 
+/** A user's own hosts: the hostfile, and its hosts reached over ssh. */
+export interface SweepHosts {
+  hostfile: string;
+  /** hosts other than this machine: the key is put there at the same path */
+  remote: string[];
+}
+
 /**
- * One mpirun job a call; the key goes to a 0600 file in `scratchDir`, which every rank reads. On
- * `emulated` hosts every job first syncs the input to the other ranks' hosts (syncMs).
+ * One mpirun job a call; the key goes to a 0600 file in `scratchDir`, which every rank reads (on a
+ * hostfile's other hosts, a copy at the same path). On `emulated` hosts every job first syncs the
+ * input to the other ranks' hosts (syncMs), as it does on a hostfile's with syncInput.
  */
-export async function mpirunRunner(procs: number, key: Buffer, topology: Topology, scratchDir: string, emulated?: EmulatedHosts): Promise<SweepRunner> {
+export async function mpirunRunner(procs: number, key: Buffer, topology: Topology, scratchDir: string, emulated?: EmulatedHosts, hosts?: SweepHosts, syncInput?: boolean): Promise<SweepRunner> {
   const launcher = detectLauncher();
   const keyFile = path.join(scratchDir, 'mpi-sweep.key');
   fs.writeFileSync(keyFile, key.toString('hex'), { mode: 0o600 });
+  if (hosts?.remote.length) await (await import('./hostfile.js')).placeOnHosts(hosts.remote, keyFile);
   const topologyFile = path.resolve(topology.file);
   const np = defaultNp(procs, topologyFile);
-  const opts = { procs, keyFile, topologyFile, np, launcher, durable: false, ...(emulated ? { emulated } : {}) };
+  const opts = {
+    procs, keyFile, topologyFile, np, launcher, durable: false, ...(emulated ? { emulated } : {}), ...(hosts ? { hostfile: hosts.hostfile } : {}),
+    ...(syncInput !== undefined ? { syncInput } : {}),
+  };
   const { oversubscribed: placementOversubscribed } = placement(topology, procs);
   const times = (r: Awaited<ReturnType<typeof encryptMpi>>): JobTimes => ({
     wallMs: r.wallMs,

@@ -14,7 +14,9 @@ import { MODES, SCHEMA_VERSION, type Mode, type RunResult } from '../report/reco
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
 import { checkValue, didYouMean, flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from './args.js';
 import { checkModeDeclared, effectiveMode, estimateInMode, needsSimGrid, runInMode } from './mode.js';
-import type { Estimate, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
+import type { Estimate, EstimateInput, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
+import { cleaningUpOnSignals, liveScratch } from './interrupt.js';
+import { provideTools, skipLine, TOOLS, type MissingTool, type SystemTool, type ToolProbe } from './tools.js';
 
 export const COMMON_FLAGS: FlagSpec[] = [
   { name: 'quick', description: 'the short form of each scenario (seconds to a minute); the default when no scenario is named' },
@@ -27,8 +29,14 @@ export const COMMON_FLAGS: FlagSpec[] = [
     choices: MODES,
     description: 'measure: here (default); simulate: the --topology profile in SimGrid (engine/sim); both: side by side. What-ifs always simulate',
   },
-  { name: 'dry-run', description: 'print what the run would cost (time, disk) and exit' },
+  { name: 'dry-run', description: 'print what the run would cost (time, disk) and what it lacks (SimGrid, mpirun), and exit' },
+  {
+    name: 'strict',
+    description:
+      'a scenario skipped for a missing tool (SimGrid, mpirun) fails the run (exit 1); without it the quick run of everything skips it, names what to install and exits 0',
+  },
   { name: 'list', description: 'list the scenarios and exit' },
+  { name: 'cost-table', description: "print the README's cost table (every scenario, quick and full, from the estimates --dry-run prints) and exit" },
   HELP_FLAG,
 ];
 
@@ -47,7 +55,7 @@ function usage(scenarios: ScenarioInfo[]): string {
     flagHelp(COMMON_FLAGS),
     '',
     "scenario flags: write --NAME.FLAG (e.g. --ctr-sweep.reps 5); when one scenario is named, or only one",
-    'of those run has the flag, or it means the same in each (--emulate, --size-bytes), --FLAG alone will do.',
+    'of those run has the flag, or it means the same in each (--emulate, --hostfile, --size-bytes), --FLAG alone will do.',
     ...withFlags.flatMap((s) => ['', `${s.name}:`, flagHelp(s.flags!.map((f) => ({ ...f, name: `${s.name}.${f.name}` })))]),
     '',
     'scenarios (npm run scenario -- --list; [sim]: has a SimGrid model for --mode simulate|both; [what-if]: simulates only):',
@@ -78,18 +86,23 @@ export interface RunOptions {
   invocationId?: string;
   /** default measure */
   mode?: Mode;
+  /** the run's estimate, seconds: progress counts its percent and time left against it */
+  estimateSeconds?: number;
 }
 
 /** Runs one scenario end to end and returns the folder it wrote. */
 export async function runScenario(scenario: Scenario, opts: RunOptions): Promise<{ dir: string; run: RunResult }> {
   const topology = loadTopology(opts.topologyFile);
   const progress = opts.progress ?? new Progress();
+  if (opts.estimateSeconds !== undefined) progress.expect(opts.estimateSeconds);
   const started = new Date();
   const provenance = startProvenance();
   const scratchDir = await fsp.mkdtemp(path.join(os.tmpdir(), `harness-${scenario.name}-`));
+  liveScratch.add(scratchDir);
   try {
     const mode = effectiveMode(scenario, opts.mode ?? 'measure');
     const output = await runInMode(scenario, { quick: opts.quick, seed: opts.seed, topology, flags: opts.flags, progress, scratchDir, mode });
+    progress.phase(`writing the report: ${output.records.length} records, ${output.plots.length} plots, ${output.tables.length} tables`);
     progress.end();
     const finished = new Date();
     // Milliseconds and a random suffix: runs started in the same second, in one invocation or in
@@ -120,7 +133,9 @@ export async function runScenario(scenario: Scenario, opts: RunOptions): Promise
     });
     return { dir, run };
   } finally {
+    progress.end();
     await fsp.rm(scratchDir, { recursive: true, force: true });
+    liveScratch.delete(scratchDir);
   }
 }
 
@@ -191,16 +206,50 @@ function costReport(plan: { scenario: ScenarioInfo; quick: boolean; mode: Mode; 
   ].join('\n');
 }
 
-export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<number> {
+/** The system tools a scenario needs in this mode: SimGrid to simulate, and what its plan declares (mpirun). */
+export function toolsOf(info: ScenarioInfo, mode: Mode, input: EstimateInput): SystemTool[] {
+  return [...new Set<SystemTool>([...(needsSimGrid(info, mode) ? ['simgrid' as const] : []), ...(info.tools?.(input) ?? [])])];
+}
+
+/** Which scenarios need each tool. */
+function toolNeeds(plan: { scenario: ScenarioInfo; tools: SystemTool[] }[]): Map<SystemTool, string[]> {
+  const needs = new Map<SystemTool, string[]>();
+  for (const p of plan) for (const t of p.tools) needs.set(t, [...(needs.get(t) ?? []), p.scenario.name]);
+  return needs;
+}
+
+/** --dry-run's word on each tool the run needs and lacks; `fatal` when the run would stop on it. */
+async function toolReport(needs: Map<SystemTool, string[]>, probe: ToolProbe, skipAllowed: boolean): Promise<{ lines: string[]; fatal: boolean }> {
+  const lines: string[] = [];
+  let fatal = false;
+  for (const [tool, users] of needs) {
+    const reason = await probe.missing(tool);
+    if (reason === undefined) continue;
+    if (probe.canInstall(tool)) lines.push(`the run would first install ${TOOLS[tool].what} (root, apt-get: bash ${TOOLS[tool].script}) for ${users.join(', ')}`);
+    else if (skipAllowed) lines.push(`the run would skip ${users.join(', ')}: ${reason}`);
+    else {
+      fatal = true;
+      lines.push(`problem: ${users.join(', ')} need${users.length === 1 ? 's' : ''} ${TOOLS[tool].what} and the run would stop: ${reason}`);
+    }
+  }
+  return { lines, fatal };
+}
+
+export async function main(argv: string[], scenarios: ScenarioEntry[], probeTools?: () => Promise<ToolProbe>): Promise<number> {
   let chosen: ScenarioEntry[];
   let opts: RunOptions;
   let perScenario: Map<string, Record<string, string | true>>;
   let named: boolean;
   let dryRun: boolean;
+  let strict: boolean;
   try {
     const { positional, flags } = parseArgs(argv, allFlagSpecs(scenarios));
     if (flags.help) {
       process.stdout.write(`${usage(scenarios)}\n`);
+      return 0;
+    }
+    if (flags['cost-table']) {
+      process.stdout.write((await import('./cost-table.js')).costTableMarkdown(scenarios));
       return 0;
     }
     if (flags.list) {
@@ -227,48 +276,81 @@ export async function main(argv: string[], scenarios: ScenarioEntry[]): Promise<
     const outParent = path.resolve(typeof flags.out === 'string' ? flags.out : 'reports/runs');
     if (fs.existsSync(outParent) && !fs.statSync(outParent).isDirectory()) throw new UsageError(`--out: ${flags.out} exists and is not a folder`);
     dryRun = flags['dry-run'] === true;
+    strict = flags.strict === true;
     opts = { quick: !named || flags.quick === true, topologyFile, outParent, seed: typeof flags.seed === 'string' ? flags.seed : 'harness', flags: {}, mode };
   } catch (err) {
     if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);
     throw err;
   }
 
-  const plan = chosen.map((scenario) => {
-    const mode = effectiveMode(scenario, opts.mode!);
-    return { scenario, quick: opts.quick, mode, estimate: estimateInMode(scenario, mode, { quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! }) };
-  });
-  if (dryRun) {
-    process.stdout.write(`${costReport(plan)}--dry-run: nothing was run.\n`);
-    return 0;
+  const inputOf = (scenario: ScenarioInfo) => ({ quick: opts.quick, seed: opts.seed, flags: perScenario.get(scenario.name)! });
+  let plan;
+  try {
+    // a scenario's plan checks how its flags combine (--hostfile with --launcher local, say)
+    plan = chosen.map((scenario) => {
+      const mode = effectiveMode(scenario, opts.mode!);
+      return { scenario, quick: opts.quick, mode, estimate: estimateInMode(scenario, mode, inputOf(scenario)), tools: toolsOf(scenario, mode, inputOf(scenario)) };
+    });
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure(err.message, SHORT_USAGE);
+    throw err;
   }
-  // Named scenarios that simulate stop at once without SimGrid; in the quick run of everything the
-  // others still run, and those that simulate fail one by one, each saying why.
-  const simulating = plan.filter((p) => needsSimGrid(p.scenario, p.mode));
-  if (named && simulating.length) {
-    const { simgridMissingReason } = await import('../sim/simgrid.js');
-    const missing = await simgridMissingReason();
-    if (missing) {
-      process.stderr.write(`error: ${simulating.map((p) => p.scenario.name).join(', ')} need${simulating.length === 1 ? 's' : ''} SimGrid. ${missing}\n`);
+  // A named scenario, or any under --strict, must run: a tool it lacks stops the invocation. The
+  // quick run of everything runs what it can and names what to install for the rest.
+  const skipAllowed = !named && !strict;
+  const needs = toolNeeds(plan);
+  const probe = needs.size ? await (probeTools ?? (async () => (await import('./tools.js')).systemProbe()))() : undefined;
+  if (dryRun) {
+    const tools = probe ? await toolReport(needs, probe, skipAllowed) : { lines: [], fatal: false };
+    process.stdout.write(`${costReport(plan)}${tools.lines.map((l) => `${l}\n`).join('')}--dry-run: nothing was run.\n`);
+    return tools.fatal ? 1 : 0;
+  }
+  const missing: MissingTool[] = probe ? await provideTools(needs, probe, (line) => process.stderr.write(`${line}\n`)) : [];
+  const lacking = (entry: ScenarioInfo) => missing.find((m) => plan.find((p) => p.scenario === entry)!.tools.includes(m.tool));
+  if (missing.length && !skipAllowed) {
+    for (const m of missing) {
+      const users = needs.get(m.tool)!;
+      process.stderr.write(`error: ${users.join(', ')} need${users.length === 1 ? 's' : ''} ${TOOLS[m.tool].what}${strict && !named ? ' (--strict: no scenario is skipped)' : ''}. ${m.reason}\n`);
+    }
+    return 1;
+  }
+  const skipped = chosen.filter((entry) => lacking(entry));
+  chosen = chosen.filter((entry) => !lacking(entry));
+  // what must hold before any work (a hostfile's hosts), for every scenario about to run
+  for (const entry of chosen.filter((e) => e.preflight)) {
+    try {
+      const found = await entry.preflight!(inputOf(entry));
+      if (found) process.stderr.write(`${entry.name}: ${found}\n`);
+    } catch (err) {
+      process.stderr.write(`error: ${entry.name}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 1;
     }
   }
-  process.stderr.write(costReport(plan));
+  process.stderr.write(costReport(plan.filter((p) => !skipped.includes(p.scenario))));
   if (!named) process.stderr.write(`Running the quick form of every scenario: ${chosen.map((s) => s.name).join(', ')}\n`);
   const invocationId = newInvocationId();
   let failures = 0;
-  for (const entry of chosen) {
-    try {
-      const scenario = await entry.load();
-      const { dir, run } = await runScenario(scenario, { ...opts, flags: perScenario.get(entry.name)!, invocationId });
-      const errored = run.records.filter((r) => r.status === 'errored').length;
-      process.stdout.write(`${entry.name}: ${run.records.length} records${errored ? `, ${errored} errored` : ''} -> ${path.relative(process.cwd(), dir)}/index.html\n`);
-      if (errored) failures++;
-    } catch (err) {
-      failures++;
-      process.stderr.write(`\n${entry.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
-      if (process.env.HARNESS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+  await cleaningUpOnSignals(async (stopped) => {
+    for (const entry of chosen) {
+      if (stopped()) break;
+      try {
+        const scenario = await entry.load();
+        const estimateSeconds = plan.find((p) => p.scenario === entry)!.estimate.seconds;
+        const { dir, run } = await runScenario(scenario, { ...opts, flags: perScenario.get(entry.name)!, invocationId, estimateSeconds });
+        const errored = run.records.filter((r) => r.status === 'errored').length;
+        process.stdout.write(`${entry.name}: ${run.records.length} records${errored ? `, ${errored} errored` : ''} -> ${path.relative(process.cwd(), dir)}/index.html\n`);
+        if (errored) failures++;
+      } catch (err) {
+        if (stopped()) break; // what the signal broke is no failure: the handler ends the process
+        failures++;
+        process.stderr.write(`\n${entry.name} failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        if (process.env.HARNESS_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
+      }
     }
+  });
+  if (chosen.length + skipped.length > 1) {
+    process.stdout.write(`invocation ${invocationId}: ${chosen.length - failures} of ${chosen.length + skipped.length} scenarios written${skipped.length ? `, ${skipped.length} skipped` : ''}\n`);
   }
-  if (chosen.length > 1) process.stdout.write(`invocation ${invocationId}: ${chosen.length - failures} of ${chosen.length} scenarios written\n`);
+  for (const entry of skipped) process.stdout.write(`${skipLine(entry.name, lacking(entry)!.tool)}\n`);
   return failures === 0 ? 0 : 1;
 }

@@ -11,6 +11,7 @@ import type { Mode, ResultRecord } from '../report/record.js';
 import type { ReportTable } from '../report/table.js';
 import type { Topology } from '../topology/topology.js';
 import type { FlagSpec } from './args.js';
+import type { SystemTool } from './tools.js';
 
 /**
  * A scenario's own flag, without the dashes (`reps` for `--reps`). Its value is checked by `kind`
@@ -82,6 +83,13 @@ export interface ScenarioInfo {
    * run's cost worked out, before any body loads.
    */
   simulationEstimate?(input: EstimateInput): Estimate;
+  /** system tools its run needs besides SimGrid (which --mode decides): e.g. mpirun for --launcher mpirun */
+  tools?(input: EstimateInput): SystemTool[];
+  /**
+   * What must hold before any scenario starts (a hostfile's hosts answering, say), checked once the
+   * tools are here: resolves to a line saying what was found, or rejects naming what is wrong.
+   */
+  preflight?(input: EstimateInput): Promise<string | undefined>;
 }
 
 export interface Scenario extends ScenarioInfo {

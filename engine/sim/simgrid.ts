@@ -1,6 +1,7 @@
 // Runs one SimGrid simulation: writes the platform file and the model (JSON) to a private temporary
-// folder, runs simulate.py under the system Python that Debian's python3-simgrid serves, and reads
-// back its JSON. SimGrid's own log goes to stderr and is shown only when the run fails.
+// folder, runs simulate.py under the Python that has SimGrid's bindings (Debian's python3-simgrid for
+// /usr/bin/python3, or HARNESS_PYTHON: a pip or conda SimGrid), and reads back its JSON. SimGrid's
+// own log goes to stderr and is shown only when the run fails.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -10,24 +11,56 @@ import type { NetworkModel } from '../topology/topology.js';
 import { platformXml, type PlatformSpec } from './platform.js';
 
 /** Debian's python3-simgrid is built for this interpreter; a python3 earlier on PATH may lack it. */
-export const SIMGRID_PYTHON = '/usr/bin/python3';
+export const DEFAULT_SIMGRID_PYTHON = '/usr/bin/python3';
+/** The oldest SimGrid the models are known to run on (Debian 12's python3-simgrid). */
+export const SIMGRID_MIN_VERSION: readonly [number, number] = [3, 32];
 // Python is not compiled into dist/: the script is read where it lives in the sources.
 const SCRIPT = projectPath('engine', 'sim', 'simulate.py');
 
+/** The interpreter that runs the models: HARNESS_PYTHON when set (a pip or conda SimGrid), else Debian's. */
+export const simgridPython = (env: NodeJS.ProcessEnv = process.env): string => env.HARNESS_PYTHON || DEFAULT_SIMGRID_PYTHON;
+
 export class SimGridMissing extends Error {}
 
-let available: Promise<string | undefined> | undefined;
+const checked = new Map<string, Promise<string | undefined>>();
 
-/** undefined when SimGrid can run here, else why not (shown as is to the user). */
-export function simgridMissingReason(): Promise<string | undefined> {
-  available ??= new Promise((resolve) => {
-    execFile(SIMGRID_PYTHON, ['-c', 'import simgrid'], { timeout: 30_000 }, (err, _stdout, stderr) => {
-      if (!err) return resolve(undefined);
-      const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${SIMGRID_PYTHON} does not exist` : `${SIMGRID_PYTHON} cannot import simgrid (${stderr.trim().split('\n').at(-1) ?? err.message})`;
-      resolve(`SimGrid is not installed: ${why}. Simulation needs Debian's python3-simgrid: run "bash engine/sim/ensure-simgrid.sh" as root (npm test does), or "sudo apt-get install python3-simgrid".`);
+/** How to get SimGrid for this interpreter. */
+function installAdvice(python: string, env: NodeJS.ProcessEnv): string {
+  if (env.HARNESS_PYTHON) return `Install it for that interpreter ("${python} -m pip install simgrid", or "conda install -c conda-forge simgrid" in its environment), or unset HARNESS_PYTHON to use Debian's python3-simgrid for ${DEFAULT_SIMGRID_PYTHON}.`;
+  return `Simulation needs Debian's python3-simgrid: run "bash engine/sim/ensure-simgrid.sh" as root (npm run scenario and npm test do), or "sudo apt-get install python3-simgrid"; or point HARNESS_PYTHON at a Python with SimGrid ${SIMGRID_MIN_VERSION.join('.')} or later (pip or conda).`;
+}
+
+/**
+ * undefined when SimGrid can run here, else why not (shown as is to the user): the interpreter is
+ * missing, cannot import simgrid, or has one older than SIMGRID_MIN_VERSION. Checked once an interpreter.
+ */
+export function simgridMissingReason(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const python = simgridPython(env);
+  const which = env.HARNESS_PYTHON ? `HARNESS_PYTHON=${python}` : python;
+  let reason = checked.get(python);
+  if (!reason) {
+    reason = new Promise((resolve) => {
+      execFile(python, ['-c', 'import simgrid; print(simgrid.simgrid_version)'], { timeout: 30_000 }, (err, stdout, stderr) => {
+        if (err) {
+          const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${which} does not exist` : `${which} cannot import simgrid (${stderr.trim().split('\n').at(-1) || err.message})`;
+          return resolve(`SimGrid is not installed: ${why}. ${installAdvice(python, env)}`);
+        }
+        const version = /(\d+)\.(\d+)/.exec(stdout.trim().split('\n').at(-1) ?? '');
+        const [major, minor] = version ? [Number(version[1]), Number(version[2])] : [0, 0];
+        if (!version || major < SIMGRID_MIN_VERSION[0] || (major === SIMGRID_MIN_VERSION[0] && minor < SIMGRID_MIN_VERSION[1])) {
+          return resolve(`SimGrid under ${which} is ${version ? version[0] : `of an unknown version (it printed ${JSON.stringify(stdout.trim())})`}, older than the ${SIMGRID_MIN_VERSION.join('.')} the models need. ${installAdvice(python, env)}`);
+        }
+        resolve(undefined);
+      });
     });
-  });
-  return available;
+    checked.set(python, reason);
+  }
+  return reason;
+}
+
+/** Forgets what was found, so that a check after installing SimGrid looks again. */
+export function forgetSimGridCheck(): void {
+  checked.clear();
 }
 
 export async function requireSimGrid(): Promise<void> {
@@ -149,7 +182,7 @@ async function runSimGrid(platform: PlatformSpec, model: ReplayModel | SwarmMode
     await fs.writeFile(platformFile, platformXml(platform));
     await fs.writeFile(modelFile, JSON.stringify(model));
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(SIMGRID_PYTHON, [SCRIPT, platformFile, modelFile, `--cfg=network/model:${networkModel}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(simgridPython(), [SCRIPT, platformFile, modelFile, `--cfg=network/model:${networkModel}`], { stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
