@@ -36,7 +36,7 @@ async function runAndCheck(scenario: Scenario, given: Record<string, string>, pl
 
 describe('paper 001 scenarios, shortened', () => {
   test('pingpong measures every configuration and fills its tables; its run folder is written and read back', async () => {
-    const out = await runAndCheck(pingpong, { sizes: '10,1024', iterations: '20' }, ['fig4-small-messages', 'fig5-all-sizes', 'links-over-bare-references']);
+    const out = await runAndCheck(pingpong, { sizes: '10,1024', iterations: '20' }, ['fig4-small-messages', 'fig5-a-unsecure', 'fig5-b-secure', 'links-over-bare-references']);
     const measured = out.records.filter((r) => r.experiment === 'fig4-5' && r.source === 'measured');
     // 8 links and 2 bare references (raw-shm, raw-tcp), at 2 sizes
     assert.equal(measured.length, 10 * 2);

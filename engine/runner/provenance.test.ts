@@ -8,7 +8,7 @@ import { commandLine, shellWord, startProvenance } from './provenance.js';
 test('the command line as typed: under npm its script and `--`, else node and the script; words quoted for a shell', () => {
   const argv = ['/usr/bin/node', 'dist/commands/harness.js', 'scenario', 'ctr-sweep', '--reps', '2', '--note', "it's quiet"];
   assert.equal(commandLine(argv, 'scenario'), "npm run scenario -- ctr-sweep --reps 2 --note 'it'\\''s quiet'");
-  assert.equal(commandLine(argv, undefined), "node dist/commands/harness.js scenario ctr-sweep --reps 2 --note 'it'\\''s quiet'");
+  assert.equal(commandLine(argv, ''), "node dist/commands/harness.js scenario ctr-sweep --reps 2 --note 'it'\\''s quiet'");
   assert.equal(commandLine(['/usr/bin/node', 'dist/commands/harness.js', 'scenario'], 'scenario'), 'npm run scenario');
   assert.equal(shellWord('a b'), "'a b'");
   assert.equal(shellWord('--size=1GB'), '--size=1GB');
