@@ -53,6 +53,11 @@ export class NonceGuard {
     if (this.seen.has(nonce)) throw new Refusal('replay', `nonce ${nonce} was already used: replayed request`);
     this.seen.set(nonce, nowMs);
   }
+
+  /** How many nonces are remembered now: what an attacker's request rate costs in memory. */
+  get rememberedCount(): number {
+    return this.seen.size;
+  }
 }
 
 interface TokenGrant {
