@@ -12,7 +12,7 @@ import bencode from 'bencode';
 import { Server as BtServer } from 'bittorrent-tracker';
 import { TrackerAdmin } from './admin.js';
 import { startAdminHttp } from './admin-http.js';
-import { ADMIN_FILE, LOG_FILE, preparePrivateDir, STORE_FILE, StorageError, writePrivateFile } from './data-dir.js';
+import { ADMIN_FILE, LOG_FILE, preparePrivateDir, readPrivateFile, STORE_FILE, StorageError, writePrivateFile } from './data-dir.js';
 import { NonceGuard, Refusal, TokenTable, type Query } from './identity.js';
 import { lockDataDir } from './lock.js';
 import { TrackerLog, type LogEntry } from './log.js';
@@ -194,7 +194,8 @@ async function run(opts: TrackerOptions, tookOver: { pid: number; startedMs: num
   await writePrivateFile(adminFile, JSON.stringify({ url: adminHttp.url, token: adminToken, pid: process.pid }), 'admin file');
   // removed at stop only while it is still ours
   undo.push(() => {
-    const current = fs.existsSync(adminFile) ? (JSON.parse(fs.readFileSync(adminFile, 'utf8')) as { token?: string }) : undefined;
+    const bytes = readPrivateFile(adminFile);
+    const current = bytes ? (JSON.parse(bytes.toString('utf8')) as { token?: string }) : undefined;
     if (current?.token === adminToken) fs.rmSync(adminFile);
   });
   writeLog({ route: 'start', decision: 'admin', sourceIp: 'tracker', detail: `listening on ${baseUrl}, admin on ${adminHttp.url}` });

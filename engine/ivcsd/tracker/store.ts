@@ -6,10 +6,9 @@
 // database: what requests see is always what is on disk, a change the disk refused is reported
 // for that change alone, and changes run one at a time in the order they came.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { writePrivateFile } from './data-dir.js';
+import { readPrivateFile, writePrivateFile } from './data-dir.js';
 import { formatVerifier, isLegacyHash, parseVerifier, type PasswordVerifier } from './password.js';
 
 /** An intermediary is admitted (announce) but never given a file key. */
@@ -79,7 +78,7 @@ export class AuthorityStore {
    */
   static async open(file: string): Promise<AuthorityStore> {
     const SQL = await initSqlJs();
-    const existing = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+    const existing = readPrivateFile(file);
     const db = new SQL.Database(existing);
     try {
       db.run(SCHEMA);
