@@ -76,13 +76,22 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** A file written and fsynced under a temporary name, not yet in place. */
+export interface StagedFile {
+  /** Renames it into place and fsyncs the folder; on failure nothing is left but the old file. */
+  commit(): Promise<void>;
+  /** Removes it, leaving the old file as it was. */
+  discard(): Promise<void>;
+}
+
 /**
- * Writes `data` to `finalPath`, mode 0600 from its creation, durably: temporary name (created
- * exclusively), fsync, rename, fsync of the folder. On failure nothing is left but the old file.
- * `what` names the file in a StorageError.
+ * Writes `data` next to `finalPath` under a temporary name (created exclusively, mode 0600,
+ * never through a link) and fsyncs it, so that only the rename is left to do. `what` names the
+ * file in a StorageError.
  */
-export async function writePrivateFile(finalPath: string, data: string | Uint8Array, what: string): Promise<void> {
+export async function stagePrivateFile(finalPath: string, data: string | Uint8Array, what: string): Promise<StagedFile> {
   const tmp = temporaryName(finalPath);
+  const discard = () => fsp.rm(tmp, { force: true }).catch(() => undefined);
   try {
     const handle = await fsp.open(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | NO_FOLLOW, PRIVATE_FILE_MODE);
     try {
@@ -91,12 +100,31 @@ export async function writePrivateFile(finalPath: string, data: string | Uint8Ar
     } finally {
       await handle.close();
     }
-    await fsp.rename(tmp, finalPath);
-    await syncDir(path.dirname(finalPath));
   } catch (err) {
-    await fsp.rm(tmp, { force: true }).catch(() => undefined);
+    await discard();
     throw new StorageError(what, finalPath, err);
   }
+  return {
+    discard,
+    async commit() {
+      try {
+        await fsp.rename(tmp, finalPath);
+        await syncDir(path.dirname(finalPath));
+      } catch (err) {
+        await discard();
+        throw new StorageError(what, finalPath, err);
+      }
+    },
+  };
+}
+
+/**
+ * Writes `data` to `finalPath`, mode 0600 from its creation, durably: temporary name (created
+ * exclusively), fsync, rename, fsync of the folder. On failure nothing is left but the old file.
+ * `what` names the file in a StorageError.
+ */
+export async function writePrivateFile(finalPath: string, data: string | Uint8Array, what: string): Promise<void> {
+  await (await stagePrivateFile(finalPath, data, what)).commit();
 }
 
 function modeText(mode: number): string {

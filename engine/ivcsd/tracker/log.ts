@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { NO_FOLLOW, PRIVATE_FILE_MODE, readPrivateFile, StorageError } from './data-dir.js';
 
+import type { ChangeRecord } from './store.js';
+
 const APPEND_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NO_FOLLOW;
 
 export type Decision = 'allowed' | 'refused' | 'empty-list' | 'admin';
@@ -107,4 +109,22 @@ export class TrackerLog {
       fs.closeSync(fd);
     }
   }
+}
+
+/**
+ * The log side of a store change (store.ts): `entry` is written by `write` before the change is
+ * put in place; should that then fail, a `refused` line with reason `storage-error` says so
+ * (best effort: the disk that refused the store may refuse the log too).
+ */
+export function changeRecord(write: (entry: Omit<LogEntry, 'timeMs'>) => void, entry: Omit<LogEntry, 'timeMs'>): ChangeRecord {
+  return {
+    write: () => write(entry),
+    retract(err) {
+      try {
+        write({ ...entry, decision: 'refused', reason: 'storage-error', detail: `not done after all, the store could not be written: ${(err as Error).message}` });
+      } catch {
+        // the change itself is already refused to its caller; nothing more to say
+      }
+    },
+  };
 }

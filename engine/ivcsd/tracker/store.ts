@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { readPrivateFile, writePrivateFile } from './data-dir.js';
+import { readPrivateFile, stagePrivateFile } from './data-dir.js';
 import { formatVerifier, isLegacyHash, parseVerifier, type PasswordVerifier } from './password.js';
 
 /** An intermediary is admitted (announce) but never given a file key. */
@@ -22,6 +22,17 @@ export interface PeerEntry {
   authority: number;
   role: PeerRole;
   updatedMs: number;
+}
+
+/**
+ * The decision-log side of a change: `write` puts its line in the log once the snapshot is on disk
+ * under its temporary name, before the rename that makes it the store (a throw refuses the change,
+ * which then leaves no trace); `retract` says in the log that a written line's change was not made
+ * after all (the rename failed).
+ */
+export interface ChangeRecord {
+  write(): void;
+  retract(err: unknown): void;
 }
 
 export interface TorrentEntry {
@@ -103,12 +114,19 @@ export class AuthorityStore {
     return store;
   }
 
+  /** Adds or replaces peers, all in one change (all or none). */
+  putPeers(peers: PeerEntry[], record?: ChangeRecord): Promise<void> {
+    for (const peer of peers) checkLevel(peer.authority, `authority of peer ${peer.username}`);
+    return this.change((db) => {
+      for (const peer of peers) {
+        db.run('INSERT OR REPLACE INTO peers VALUES (?, ?, ?, ?, ?, ?)', [peer.username, peer.ip, formatVerifier(peer.password), peer.authority, peer.role, peer.updatedMs]);
+      }
+    }, record);
+  }
+
   /** Adds or replaces a peer. */
-  putPeer(peer: PeerEntry): Promise<void> {
-    checkLevel(peer.authority, `authority of peer ${peer.username}`);
-    return this.change((db) =>
-      db.run('INSERT OR REPLACE INTO peers VALUES (?, ?, ?, ?, ?, ?)', [peer.username, peer.ip, formatVerifier(peer.password), peer.authority, peer.role, peer.updatedMs]),
-    );
+  putPeer(peer: PeerEntry, record?: ChangeRecord): Promise<void> {
+    return this.putPeers([peer], record);
   }
 
   getPeer(username: string): PeerEntry | undefined {
@@ -119,20 +137,20 @@ export class AuthorityStore {
     return select(this.db, 'SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
   }
 
-  setPeerLevel(username: string, level: number): Promise<void> {
+  setPeerLevel(username: string, level: number, record?: ChangeRecord): Promise<void> {
     checkLevel(level, 'peer level');
     return this.change((db) => {
       if (select(db, 'SELECT 1 FROM peers WHERE username = ?', [username]).length === 0) throw new Error(`no peer named "${username}"`);
       db.run('UPDATE peers SET authority = ?, updated_ms = ? WHERE username = ?', [level, Date.now(), username]);
-    });
+    }, record);
   }
 
   /** Records a newly published torrent; refuses one already published (its level stays). */
-  addTorrent(t: TorrentEntry): Promise<void> {
+  addTorrent(t: TorrentEntry, record?: ChangeRecord): Promise<void> {
     return this.change((db) => {
       if (select(db, 'SELECT 1 FROM torrents WHERE info_hash = ?', [t.infoHashHex]).length > 0) throw new Error(`torrent ${t.infoHashHex} is already published`);
       db.run('INSERT INTO torrents VALUES (?, ?, ?, ?, ?, ?)', [t.infoHashHex, t.name, t.authority, t.fileKey, t.publishedBy, t.updatedMs]);
-    });
+    }, record);
   }
 
   getTorrent(infoHashHex: string): TorrentEntry | undefined {
@@ -143,12 +161,12 @@ export class AuthorityStore {
     return select(this.db, 'SELECT * FROM torrents ORDER BY info_hash', []).map(rowToTorrent);
   }
 
-  setTorrentLevel(infoHashHex: string, level: number): Promise<void> {
+  setTorrentLevel(infoHashHex: string, level: number, record?: ChangeRecord): Promise<void> {
     checkLevel(level, 'torrent level');
     return this.change((db) => {
       if (select(db, 'SELECT 1 FROM torrents WHERE info_hash = ?', [infoHashHex]).length === 0) throw new Error(`no published torrent ${infoHashHex}`);
       db.run('UPDATE torrents SET authority = ?, updated_ms = ? WHERE info_hash = ?', [level, Date.now(), infoHashHex]);
-    });
+    }, record);
   }
 
   /** The tracker's own 32-byte secret, made when the store was. */
@@ -163,17 +181,29 @@ export class AuthorityStore {
   }
 
   /**
-   * Runs `apply` on a copy of the live database, writes the copy, and makes it live only once it
-   * is on disk. A throw from `apply` or a refused write leaves the live database as it was.
+   * Runs `apply` on a copy of the live database, writes the copy under a temporary name, writes
+   * `record`'s log line, puts the copy in place, and only then makes it live: a change is
+   * acknowledged only once both the store and the log hold it. A throw from `apply`, a refused
+   * write or a refused log line leaves the live database and the file as they were.
    */
-  private change(apply: (db: Database) => void): Promise<void> {
+  private change(apply: (db: Database) => void, record?: ChangeRecord): Promise<void> {
     const run = async () => {
       const next = new this.SQL.Database(this.db.export());
       try {
         // deleted rows (a replaced verifier, a file key) are zeroed, not left in free pages
         next.run('PRAGMA secure_delete = ON');
         apply(next);
-        await writePrivateFile(this.file, next.export(), 'authority store');
+        const staged = await stagePrivateFile(this.file, next.export(), 'authority store');
+        try {
+          record?.write();
+        } catch (err) {
+          await staged.discard();
+          throw err;
+        }
+        await staged.commit().catch((err: unknown) => {
+          record?.retract(err);
+          throw err;
+        });
       } catch (err) {
         next.close();
         throw err;
