@@ -7,8 +7,9 @@ import { LOG_FILE, preparePrivateDir, STORE_FILE } from './data-dir.js';
 import { lockDataDir } from './lock.js';
 import { changeRecord, TrackerLog, type LogEntry } from './log.js';
 import { DEFAULT_SCRYPT, makeVerifier, type ScryptParams } from './password.js';
-import { HEX_INFO_HASH_RE, USERNAME_RE } from './protocol.js';
-import { AuthorityStore, type ChangeRecord, type PeerRole } from './store.js';
+import { checkPeerFields } from './peer-fields.js';
+import { HEX_INFO_HASH_RE } from './protocol.js';
+import { AuthorityStore, checkLevel, type ChangeRecord, type PeerRole } from './store.js';
 
 export class TrackerAdmin {
   constructor(
@@ -18,9 +19,8 @@ export class TrackerAdmin {
   ) {}
 
   async addPeer(username: string, password: string, ip: string, authority: number, role: PeerRole = 'peer', source = 'admin'): Promise<void> {
-    if (!USERNAME_RE.test(username)) throw new Error(`username "${username}" must be 1-64 characters of A-Z a-z 0-9 _ . -`);
-    if (ip.length === 0 || ip.length > 45) throw new Error(`ip "${ip}" of ${username} is not an IP address`);
-    if (role !== 'peer' && role !== 'intermediary') throw new Error(`role of ${username} must be peer or intermediary, got "${role}"`);
+    checkPeerFields({ username, ip, role }, 'add-peer');
+    checkLevel(authority, `add-peer: authority of ${username}`);
     const peer = { username, ip, password: await makeVerifier(password, this.scrypt), authority, role, updatedMs: Date.now() };
     await this.store.putPeer(peer, this.record({ route: 'admin/add-peer', decision: 'admin', sourceIp: source, username, peerLevel: authority, detail: role }));
   }

@@ -6,6 +6,7 @@
 // The format is this flat, so a strict reader of exactly these elements is safer than a general
 // XML parser: anything else is an error naming the file and the element.
 import { formatVerifier, parseVerifier } from './password.js';
+import { checkPeerFields } from './peer-fields.js';
 import { checkLevel, type PeerEntry } from './store.js';
 
 const FIELDS = ['ip', 'username', 'psw_hash', 'authority', 'updated'] as const;
@@ -66,11 +67,11 @@ function readPeer(inner: string, where: string): PeerEntry {
   checkLevel(authority, `${at} <authority>`);
   const updatedMs = Number(values.get('updated'));
   if (!Number.isInteger(updatedMs) || updatedMs < 0) throw new Error(`${at} <updated> must be milliseconds since 1970, got "${values.get('updated')}"`);
-  const role = values.get('role') ?? 'peer';
-  if (role !== 'peer' && role !== 'intermediary') throw new Error(`${at} <role> must be peer or intermediary, got "${role}"`);
+  const ip = values.get('ip')!;
+  const role = checkPeerFields({ username, ip, role: values.get('role') ?? 'peer' }, where);
   return {
     username,
-    ip: values.get('ip')!,
+    ip,
     password: parseVerifier(values.get('psw_hash')!, `${at} <psw_hash>`),
     authority,
     role,

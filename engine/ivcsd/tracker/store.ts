@@ -10,6 +10,7 @@ import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import { readPrivateFile, stagePrivateFile } from './data-dir.js';
 import { formatVerifier, isLegacyHash, parseVerifier, type PasswordVerifier } from './password.js';
+import { checkPeerFields } from './peer-fields.js';
 
 /** An intermediary is admitted (announce) but never given a file key. */
 export type PeerRole = 'peer' | 'intermediary';
@@ -115,8 +116,11 @@ export class AuthorityStore {
   }
 
   /** Adds or replaces peers, all in one change (all or none). */
-  putPeers(peers: PeerEntry[], record?: ChangeRecord): Promise<void> {
-    for (const peer of peers) checkLevel(peer.authority, `authority of peer ${peer.username}`);
+  async putPeers(peers: PeerEntry[], record?: ChangeRecord): Promise<void> {
+    for (const peer of peers) {
+      checkPeerFields(peer, 'store');
+      checkLevel(peer.authority, `authority of peer ${peer.username}`);
+    }
     return this.change((db) => {
       for (const peer of peers) {
         db.run('INSERT OR REPLACE INTO peers VALUES (?, ?, ?, ?, ?, ?)', [peer.username, peer.ip, formatVerifier(peer.password), peer.authority, peer.role, peer.updatedMs]);
