@@ -7,7 +7,7 @@ import { LOG_FILE, preparePrivateDir, STORE_FILE } from './data-dir.js';
 import { lockDataDir } from './lock.js';
 import { changeRecord, TrackerLog, type LogEntry } from './log.js';
 import { DEFAULT_SCRYPT, makeVerifier, type ScryptParams } from './password.js';
-import { checkPeerFields } from './peer-fields.js';
+import { checkPassword, checkPeerFields } from './peer-fields.js';
 import { HEX_INFO_HASH_RE } from './protocol.js';
 import { AuthorityStore, checkLevel, type ChangeRecord, type PeerRole } from './store.js';
 
@@ -20,6 +20,7 @@ export class TrackerAdmin {
 
   async addPeer(username: string, password: string, ip: string, authority: number, role: PeerRole = 'peer', source = 'admin'): Promise<void> {
     checkPeerFields({ username, ip, role }, 'add-peer');
+    checkPassword(password, `add-peer ${username}`);
     checkLevel(authority, `add-peer: authority of ${username}`);
     const peer = { username, ip, password: await makeVerifier(password, this.scrypt), authority, role, updatedMs: Date.now() };
     await this.store.putPeer(peer, this.record({ route: 'admin/add-peer', decision: 'admin', sourceIp: source, username, peerLevel: authority, detail: role }));

@@ -11,6 +11,9 @@ import { checkLevel, type PeerEntry } from './store.js';
 
 const FIELDS = ['ip', 'username', 'psw_hash', 'authority', 'updated'] as const;
 
+/** The largest authority.xml read (from a file or the admin interface): some 10 000 peers. */
+export const MAX_AUTHORITY_XML_BYTES = 4 * 1024 * 1024;
+
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 

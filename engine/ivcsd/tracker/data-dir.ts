@@ -135,7 +135,7 @@ function modeText(mode: number): string {
  * `file` of the data folder opened for reading without following a link (nor waiting on a FIFO),
  * or undefined when there is none; a link or anything but a regular file is refused, named.
  */
-function openOwnFile(file: string): number | undefined {
+export function openPrivateFile(file: string): number | undefined {
   let fd: number;
   try {
     fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | NO_FOLLOW);
@@ -154,7 +154,7 @@ function openOwnFile(file: string): number | undefined {
 
 /** The contents of `file` in the data folder (never through a link), or undefined when there is none. */
 export function readPrivateFile(file: string): Buffer | undefined {
-  const fd = openOwnFile(file);
+  const fd = openPrivateFile(file);
   if (fd === undefined) return undefined;
   try {
     return fs.readFileSync(fd);
@@ -189,7 +189,7 @@ function checkOwnFolder(dir: string, st: fs.Stats): void {
  * owned by the tracker's user; made 0600 through its own descriptor when open to others.
  */
 function checkTrackerFile(file: string): void {
-  const fd = openOwnFile(file);
+  const fd = openPrivateFile(file);
   if (fd === undefined) return;
   try {
     const st = fs.fstatSync(fd);

@@ -22,3 +22,11 @@ export function checkPeerFields(p: PeerFields, where: string): PeerRole {
   if (p.role !== 'peer' && p.role !== 'intermediary') throw new Error(`${where}: role ${of} must be peer or intermediary, got "${p.role.slice(0, 80)}"`);
   return p.role;
 }
+
+/** A password longer than this is refused (scrypt would take it, but no one types it). */
+export const MAX_PASSWORD_BYTES = 1024;
+
+export function checkPassword(password: string, where: string): void {
+  if (password.length === 0) throw new Error(`${where}: the password is empty`);
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw new Error(`${where}: the password is longer than ${MAX_PASSWORD_BYTES} bytes`);
+}
