@@ -3,7 +3,7 @@
 // `failure reason` and a `refused` log line. /announce and /scrape are checked here, then passed
 // to bittorrent-tracker's own handler, whose filter admits only requests this module approved.
 import { randomBytes } from 'node:crypto';
-import { authenticate, checkLogin, field, NonceGuard, Refusal, TokenTable, usernameField, verifierFor, type Query } from './identity.js';
+import { authenticate, checkLogin, field, identityOf, NonceGuard, Refusal, TokenTable, usernameField, type Query } from './identity.js';
 import { handleGetcipher, hasAuthority, infoHashHexField, publishedTorrent } from './getcipher.js';
 import type { LogEntry } from './log.js';
 import { LIMITS } from './protocol.js';
@@ -40,11 +40,11 @@ function binaryInfoHash(value: string): string {
 function salt(ctx: RouteContext, q: Query, ip: string): Outcome {
   const username = usernameField(q);
   // an unknown name gets a made-up salt that stays the same, so /salt does not tell which names exist
-  const v = verifierFor(ctx.store, username);
+  const { peer, verifier: v } = identityOf(ctx.store, username);
   return {
     kind: 'answer',
     body: { salt: Buffer.from(v.salt), ln: v.logN, r: v.r, p: v.p, 'your ip': ip },
-    log: { decision: 'allowed', username, detail: ctx.store.getPeer(username) ? undefined : 'unknown user given a made-up salt' },
+    log: { decision: 'allowed', username, detail: peer ? undefined : 'unknown user given a made-up salt' },
   };
 }
 

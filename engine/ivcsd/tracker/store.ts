@@ -72,9 +72,24 @@ function select(db: Database, sql: string, params: SqlValue[]): Record<string, S
   }
 }
 
+/** The scrypt cost and salt length of a stored verifier: what a /salt answer shows of it. */
+export interface VerifierCost {
+  logN: number;
+  r: number;
+  p: number;
+  saltBytes: number;
+}
+
 export class AuthorityStore {
   /** the last change in line; never rejected, so a failed change does not fail the next */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The live database's peers, read once when it goes live: a request's lookup is then the same
+   * map lookup whether the name exists or not (no row to parse for one and not the other).
+   */
+  private peers = new Map<string, PeerEntry>();
+  private costs: VerifierCost[] = [];
+  private secretBytes?: Uint8Array;
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -82,7 +97,17 @@ export class AuthorityStore {
     private db: Database,
     /** the snapshot file */
     readonly file: string,
-  ) {}
+  ) {
+    this.readLive();
+  }
+
+  /** Reads what requests look up from the live database (after each change). */
+  private readLive(): void {
+    const peers = select(this.db, 'SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
+    this.peers = new Map(peers.map((p) => [p.username, Object.freeze(p)]));
+    this.costs = peers.map((p) => ({ logN: p.password.logN, r: p.password.r, p: p.password.p, saltBytes: p.password.salt.length }));
+    this.secretBytes = select(this.db, 'SELECT value FROM meta WHERE key = ?', [SECRET_KEY])[0]?.value as Uint8Array | undefined;
+  }
 
   /**
    * Opens the store at `file`, creating it when absent. A store from before the verifier format
@@ -134,11 +159,16 @@ export class AuthorityStore {
   }
 
   getPeer(username: string): PeerEntry | undefined {
-    return select(this.db, 'SELECT * FROM peers WHERE username = ?', [username]).map(rowToPeer)[0];
+    return this.peers.get(username);
   }
 
   listPeers(): PeerEntry[] {
-    return select(this.db, 'SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
+    return [...this.peers.values()];
+  }
+
+  /** The cost of every stored verifier, one per peer in username order (made-up answers are drawn from it). */
+  verifierCosts(): readonly VerifierCost[] {
+    return this.costs;
   }
 
   setPeerLevel(username: string, level: number, record?: ChangeRecord): Promise<void> {
@@ -175,7 +205,7 @@ export class AuthorityStore {
 
   /** The tracker's own 32-byte secret, made when the store was. */
   secret(): Uint8Array {
-    return select(this.db, 'SELECT value FROM meta WHERE key = ?', [SECRET_KEY])[0].value as Uint8Array;
+    return this.secretBytes!;
   }
 
   /** Waits for the changes in line and releases the database. */
@@ -215,6 +245,7 @@ export class AuthorityStore {
       const old = this.db;
       this.db = next;
       old.close();
+      this.readLive();
     };
     const done = this.queue.then(run);
     this.queue = done.catch(() => undefined);
