@@ -161,14 +161,38 @@ async function printLog(dataDir: string): Promise<void> {
   }
 }
 
-/** An authority.xml named on the command line: a regular file of bounded size. */
+/** An authority.xml named on the command line: a regular file of bounded size, parsed before any store is opened. */
 async function readAuthorityXml(file: string): Promise<string> {
-  const { MAX_AUTHORITY_XML_BYTES } = await import('../engine/ivcsd/tracker/authority-xml.js');
+  const { authorityFromXml, MAX_AUTHORITY_XML_BYTES } = await import('../engine/ivcsd/tracker/authority-xml.js');
   const { readUserFile } = await import('../engine/ivcsd/tracker/user-input.js');
+  let text: string;
   try {
-    return readUserFile(file, { maxBytes: MAX_AUTHORITY_XML_BYTES, what: 'authority.xml' }).toString('utf8');
+    text = readUserFile(file, { maxBytes: MAX_AUTHORITY_XML_BYTES, what: 'authority.xml' }).toString('utf8');
   } catch (err) {
     throw new UsageError((err as Error).message);
+  }
+  authorityFromXml(text, file);
+  return text;
+}
+
+/** `export --file` replaces a file by renaming over it: refused where that would replace something else (a device, a FIFO, a link). */
+function checkExportTarget(file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (st.isSymbolicLink()) throw new UsageError(`--file ${file} is a symbolic link: give the path it points to, or a new name`);
+  if (!st.isFile()) throw new UsageError(`--file ${file} exists and is not a regular file: give a new name or a file to replace`);
+}
+
+/** A path flag whose bytes Node could not decode (shown as U+FFFD) would name another path than the one typed. */
+function checkDecodable(flags: Record<string, string | true>): void {
+  for (const name of ['data', 'file']) {
+    const v = flags[name];
+    if (typeof v === 'string' && v.includes('\uFFFD')) throw new UsageError(`--${name} "${v}" holds bytes that are not UTF-8: give a path Node can decode`);
   }
 }
 
@@ -188,6 +212,7 @@ async function serve(dataDir: string, flags: Record<string, string | true>): Pro
 }
 
 async function runCommand(command: string, flags: Record<string, string | true>): Promise<void> {
+  checkDecodable(flags);
   const dataDir = str(flags, 'data');
   if (command === 'serve') return serve(dataDir, flags);
   if (command === 'log') return printLog(dataDir);
@@ -214,6 +239,7 @@ async function runCommand(command: string, flags: Record<string, string | true>)
         break;
       }
       case 'export': {
+        if (typeof flags.file === 'string') checkExportTarget(flags.file);
         const xml = await ops.exportXml();
         if (typeof flags.file === 'string') await (await dataDirModule()).writePrivateFile(flags.file, xml, 'export');
         else process.stdout.write(xml);

@@ -33,17 +33,43 @@ export function authorityToXml(peers: PeerEntry[]): string {
   return lines.join('\n');
 }
 
-/** Reads authority.xml text; `file` names the source in every error. */
+/**
+ * `text` without its comments. One pass with indexOf: a lazy regex rescans the rest of the text
+ * from every unclosed `<!--`, quadratic in a hostile file.
+ */
+function withoutComments(text: string, file: string): string {
+  const parts: string[] = [];
+  for (let at = 0; ; ) {
+    const open = text.indexOf('<!--', at);
+    if (open < 0) return parts.join('') + text.slice(at);
+    const close = text.indexOf('-->', open + 4);
+    if (close < 0) throw new Error(`${file}: the comment opened at character ${open} is never closed`);
+    parts.push(text.slice(at, open));
+    at = close + 3;
+  }
+}
+
+/** The text of each `<peer>...</peer>` in `inner`, in one pass; anything between them is an error. */
+function peerBodies(inner: string, file: string): string[] {
+  const bodies: string[] = [];
+  for (let at = 0; ; ) {
+    const open = inner.indexOf('<peer>', at);
+    const between = inner.slice(at, open < 0 ? undefined : open).trim();
+    if (between !== '') throw new Error(`${file}: unexpected content inside <peerAuthority>: "${between.slice(0, 60)}"`);
+    if (open < 0) return bodies;
+    const close = inner.indexOf('</peer>', open + 6);
+    if (close < 0) throw new Error(`${file}: peer #${bodies.length + 1} is never closed (<peer> without </peer>)`);
+    bodies.push(inner.slice(open + 6, close));
+    at = close + 7;
+  }
+}
+
+/** Reads authority.xml text; `file` names the source in every error. Linear in the text's length. */
 export function authorityFromXml(text: string, file: string): PeerEntry[] {
-  const body = text.replace(/^\s*<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '').trim();
+  const body = withoutComments(text.replace(/^\s*<\?xml[^>]*\?>/, ''), file).trim();
   const root = /^<peerAuthority>([\s\S]*)<\/peerAuthority>$/.exec(body);
   if (!root) throw new Error(`${file}: the root element must be <peerAuthority>`);
-  const peers: PeerEntry[] = [];
-  const rest = root[1].replace(/<peer>([\s\S]*?)<\/peer>/g, (_whole, inner: string) => {
-    peers.push(readPeer(inner, `${file}: peer #${peers.length + 1}`));
-    return '';
-  });
-  if (rest.trim() !== '') throw new Error(`${file}: unexpected content inside <peerAuthority>: "${rest.trim().slice(0, 60)}"`);
+  const peers = peerBodies(root[1], file).map((inner, i) => readPeer(inner, `${file}: peer #${i + 1}`));
   const seen = new Set<string>();
   for (const p of peers) {
     if (seen.has(p.username)) throw new Error(`${file}: username "${p.username}" appears twice`);

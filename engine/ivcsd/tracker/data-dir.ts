@@ -202,6 +202,27 @@ function checkTrackerFile(file: string): void {
 }
 
 /**
+ * `mkdir -p` with each missing folder 0700, one level at a time: Node 20's recursive mkdir spins
+ * forever, deaf to signals, where mkdir answers ENOENT with the parent present (under /proc).
+ */
+function makeFolder(dir: string): void {
+  try {
+    fs.mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    const parent = path.dirname(dir);
+    if (code !== 'ENOENT' || parent === dir) throw new Error(`cannot create the tracker data folder ${dir}: ${(err as Error).message}`);
+    makeFolder(parent);
+    try {
+      fs.mkdirSync(dir, { mode: PRIVATE_DIR_MODE });
+    } catch (again) {
+      if ((again as NodeJS.ErrnoException).code !== 'EEXIST') throw new Error(`cannot create the tracker data folder ${dir}: ${(again as Error).message}`);
+    }
+  }
+}
+
+/**
  * Creates the data folder 0700, or checks an existing one. A folder that is not the tracker
  * user's, or that others may write, is refused: whoever can write it can plant links or swap the
  * store. A folder that others may only read is made private when it holds only tracker files (one
@@ -210,7 +231,7 @@ function checkTrackerFile(file: string): void {
  * file of the tracker's user (never a link); one open to others is made 0600.
  */
 export function preparePrivateDir(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  makeFolder(path.resolve(dir));
   const link = fs.lstatSync(dir);
   const uid = trackerUid();
   if (link.isSymbolicLink() && uid !== undefined && link.uid !== uid) {
