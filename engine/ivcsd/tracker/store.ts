@@ -88,6 +88,8 @@ export class AuthorityStore {
    * map lookup whether the name exists or not (no row to parse for one and not the other).
    */
   private peers = new Map<string, PeerEntry>();
+  /** the live torrents, read likewise: an announce looks its torrent up without SQL */
+  private torrents = new Map<string, TorrentEntry>();
   private costs: VerifierCost[] = [];
   private secretBytes?: Uint8Array;
 
@@ -101,10 +103,11 @@ export class AuthorityStore {
     this.readLive();
   }
 
-  /** Reads what requests look up from the live database (after each change). */
+  /** Reads what requests look up from the live database (after each change; O(peers + torrents), as the snapshot is). */
   private readLive(): void {
     const peers = select(this.db, 'SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
     this.peers = new Map(peers.map((p) => [p.username, Object.freeze(p)]));
+    this.torrents = new Map(select(this.db, 'SELECT * FROM torrents ORDER BY info_hash', []).map((row) => [String(row.info_hash), Object.freeze(rowToTorrent(row))]));
     this.costs = peers.map((p) => ({ logN: p.password.logN, r: p.password.r, p: p.password.p, saltBytes: p.password.salt.length }));
     this.secretBytes = select(this.db, 'SELECT value FROM meta WHERE key = ?', [SECRET_KEY])[0]?.value as Uint8Array | undefined;
   }
@@ -188,11 +191,11 @@ export class AuthorityStore {
   }
 
   getTorrent(infoHashHex: string): TorrentEntry | undefined {
-    return select(this.db, 'SELECT * FROM torrents WHERE info_hash = ?', [infoHashHex]).map(rowToTorrent)[0];
+    return this.torrents.get(infoHashHex);
   }
 
   listTorrents(): TorrentEntry[] {
-    return select(this.db, 'SELECT * FROM torrents ORDER BY info_hash', []).map(rowToTorrent);
+    return [...this.torrents.values()];
   }
 
   setTorrentLevel(infoHashHex: string, level: number, record?: ChangeRecord): Promise<void> {
