@@ -31,6 +31,11 @@ const BENCHMARKS: CommandSet<BenchmarkEntry> = {
       ...passThrough,
       load: async () => (await import('../engine/link/bench.js')).linksBenchmark,
     },
+    tracker: {
+      summary: "paper 003's tracker: authenticated announces from 20 keep-alive clients against the stock bittorrent-tracker's plain ones, loopback",
+      ...passThrough,
+      load: async () => (await import('../engine/ivcsd/tracker/bench.js')).trackerBenchmark,
+    },
     startup: {
       summary: 'what a user waits for around the engine: --help, a small encrypt, 1 GiB, an mpirun job, each beside a bare reference',
       ...passThrough,

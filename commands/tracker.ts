@@ -4,7 +4,7 @@
 // they open the store file directly.
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
+import { once } from 'node:events';
 import type { PeerRole } from '../engine/ivcsd/tracker/store.js';
 import { HELP_FLAG, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
@@ -68,6 +68,7 @@ const TRACKER: CommandSet<Subcommand> = {
 
 /** The tracker's modules (HTTP server, SQLite store) load when a command runs, not for --help. */
 const trackerServer = () => import('../engine/ivcsd/tracker/server.js');
+const dataDirModule = () => import('../engine/ivcsd/tracker/data-dir.js');
 
 function isAlive(pid: number): boolean {
   try {
@@ -113,28 +114,86 @@ async function localOps(dataDir: string): Promise<AdminOps> {
   };
 }
 
-/** `mayCreate`: import may start a store from nothing; other commands need an existing one. */
+/**
+ * `mayCreate`: import may start a store from nothing; other commands need an existing one. The
+ * folder is checked first (data-dir.ts): an admin.json in a folder someone else can write could
+ * send the admin's requests, passwords included, anywhere.
+ */
 async function opsFor(dataDir: string, mayCreate: boolean): Promise<AdminOps> {
   const { ADMIN_FILE, STORE_FILE } = await trackerServer();
-  const adminFile = path.join(dataDir, ADMIN_FILE);
-  if (fs.existsSync(adminFile)) {
-    const { url, token, pid } = JSON.parse(fs.readFileSync(adminFile, 'utf8')) as { url: string; token: string; pid: number };
-    if (isAlive(pid)) return remoteOps(url, token);
-  }
+  const { preparePrivateDir, readPrivateFile } = await dataDirModule();
   if (!mayCreate && !fs.existsSync(path.join(dataDir, STORE_FILE))) throw new UsageError(`${dataDir} holds no ${STORE_FILE}: start a tracker there first (serve) or import an authority.xml`);
+  preparePrivateDir(dataDir);
+  const adminFile = path.join(dataDir, ADMIN_FILE);
+  const text = readPrivateFile(adminFile)?.toString('utf8');
+  if (text !== undefined) {
+    let running: { url: string; token: string; pid: number };
+    try {
+      running = JSON.parse(text) as typeof running;
+    } catch {
+      throw new Error(`${adminFile} is not the admin file of a tracker (not JSON): remove it if no tracker runs on ${dataDir}`);
+    }
+    if (isAlive(running.pid)) return remoteOps(running.url, running.token);
+  }
   return localOps(dataDir);
 }
 
 const str = (flags: Record<string, string | true>, name: string) => flags[name] as string;
 async function readPassword(): Promise<string> {
   if (process.env.IVCSD_PASSWORD) return process.env.IVCSD_PASSWORD;
-  const rl = readline.createInterface({ input: process.stdin });
-  try {
-    for await (const line of rl) return line;
-  } finally {
-    rl.close();
+  const { MAX_PASSWORD_BYTES } = await import('../engine/ivcsd/tracker/peer-fields.js');
+  const { readBoundedLine } = await import('../engine/ivcsd/tracker/user-input.js');
+  const line = await readBoundedLine(process.stdin, { maxBytes: MAX_PASSWORD_BYTES, what: 'the password line on stdin' }).catch((err: Error) => {
+    throw new UsageError(err.message);
+  });
+  if (!line) throw new UsageError('no password: set IVCSD_PASSWORD or give one line on stdin');
+  return line;
+}
+
+/** The tracker log to stdout as it is on disk, a chunk at a time (it can be large), never through a link. */
+async function printLog(dataDir: string): Promise<void> {
+  const { LOG_FILE } = await trackerServer();
+  const { openPrivateFile } = await dataDirModule();
+  const fd = openPrivateFile(path.join(dataDir, LOG_FILE));
+  if (fd === undefined) return;
+  for await (const chunk of fs.createReadStream('', { fd })) {
+    if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
   }
-  throw new UsageError('no password: set IVCSD_PASSWORD or give one line on stdin');
+}
+
+/** An authority.xml named on the command line: a regular file of bounded size, parsed before any store is opened. */
+async function readAuthorityXml(file: string): Promise<string> {
+  const { authorityFromXml, MAX_AUTHORITY_XML_BYTES } = await import('../engine/ivcsd/tracker/authority-xml.js');
+  const { readUserFile } = await import('../engine/ivcsd/tracker/user-input.js');
+  let text: string;
+  try {
+    text = readUserFile(file, { maxBytes: MAX_AUTHORITY_XML_BYTES, what: 'authority.xml' }).toString('utf8');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  authorityFromXml(text, file);
+  return text;
+}
+
+/** `export --file` replaces a file by renaming over it: refused where that would replace something else (a device, a FIFO, a link). */
+function checkExportTarget(file: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.lstatSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  if (st.isSymbolicLink()) throw new UsageError(`--file ${file} is a symbolic link: give the path it points to, or a new name`);
+  if (!st.isFile()) throw new UsageError(`--file ${file} exists and is not a regular file: give a new name or a file to replace`);
+}
+
+/** A path flag whose bytes Node could not decode (shown as U+FFFD) would name another path than the one typed. */
+function checkDecodable(flags: Record<string, string | true>): void {
+  for (const name of ['data', 'file']) {
+    const v = flags[name];
+    if (typeof v === 'string' && v.includes('\uFFFD')) throw new UsageError(`--${name} "${v}" holds bytes that are not UTF-8: give a path Node can decode`);
+  }
 }
 
 async function serve(dataDir: string, flags: Record<string, string | true>): Promise<void> {
@@ -153,13 +212,12 @@ async function serve(dataDir: string, flags: Record<string, string | true>): Pro
 }
 
 async function runCommand(command: string, flags: Record<string, string | true>): Promise<void> {
+  checkDecodable(flags);
   const dataDir = str(flags, 'data');
   if (command === 'serve') return serve(dataDir, flags);
-  if (command === 'log') {
-    const { LOG_FILE } = await trackerServer();
-    process.stdout.write(fs.existsSync(path.join(dataDir, LOG_FILE)) ? fs.readFileSync(path.join(dataDir, LOG_FILE), 'utf8') : '');
-    return;
-  }
+  if (command === 'log') return printLog(dataDir);
+  // read before anything is opened: a bad file changes nothing
+  const importText = command === 'import' ? await readAuthorityXml(str(flags, 'file')) : undefined;
   const ops = await opsFor(dataDir, command === 'import');
   try {
     switch (command) {
@@ -177,12 +235,13 @@ async function runCommand(command: string, flags: Record<string, string | true>)
         break;
       case 'import': {
         const file = str(flags, 'file');
-        process.stdout.write(`imported ${await ops.importXml(fs.readFileSync(file, 'utf8'), file)} peers from ${file}\n`);
+        process.stdout.write(`imported ${await ops.importXml(importText!, file)} peers from ${file}\n`);
         break;
       }
       case 'export': {
+        if (typeof flags.file === 'string') checkExportTarget(flags.file);
         const xml = await ops.exportXml();
-        if (typeof flags.file === 'string') await (await import('../engine/ivcsd/tracker/data-dir.js')).writePrivateFile(flags.file, xml, 'export');
+        if (typeof flags.file === 'string') await (await dataDirModule()).writePrivateFile(flags.file, xml, 'export');
         else process.stdout.write(xml);
         break;
       }

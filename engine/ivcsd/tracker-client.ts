@@ -6,7 +6,7 @@
 import { constants, generateKeyPair, privateDecrypt, randomBytes, sign, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import bencode from 'bencode';
-import { clientKeyOf, deriveScrypt, sameBytes, serverKeyOf } from './tracker/password.js';
+import { checkSalt, checkScryptParams, clientKeyOf, deriveScrypt, sameBytes, serverKeyOf } from './tracker/password.js';
 import { clientProof, getcipherIdentityString, getcipherMessage, loginMessage, OAEP_HASH, serverProof, SIGNATURE_HASH } from './tracker/protocol.js';
 
 export interface TrackerSessionOptions {
@@ -149,8 +149,12 @@ export class TrackerSession {
   async login(): Promise<void> {
     const s = await this.call('/salt', { username: this.username });
     this.ip = asText(s['your ip']);
+    // the tracker names the cost; a fake one could name one that exhausts this peer
     const params = { logN: Number(s.ln), r: Number(s.r), p: Number(s.p) };
-    const saltedPassword = await deriveScrypt(this.password, s.salt as Uint8Array, params);
+    const where = `tracker ${this.baseUrl} /salt for "${this.username}" (refusing to log in)`;
+    checkScryptParams(params, where);
+    checkSalt(s.salt, where);
+    const saltedPassword = await deriveScrypt(this.password, s.salt, params);
     const clientKey = clientKeyOf(saltedPassword);
     const tsMs = Date.now();
     const nonce = randomBytes(16).toString('hex');

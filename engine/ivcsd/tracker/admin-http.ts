@@ -10,9 +10,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { timingSafeEqual } from 'node:crypto';
 import type { TrackerAdmin } from './admin.js';
+import { MAX_AUTHORITY_XML_BYTES } from './authority-xml.js';
 import { StorageError } from './data-dir.js';
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
+/** The largest body is an authority.xml import. */
+const MAX_BODY_BYTES = MAX_AUTHORITY_XML_BYTES;
 /** A body is read to its end up to this size even when refused; past it the connection is closed. */
 const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
 

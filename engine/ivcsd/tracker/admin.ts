@@ -5,10 +5,11 @@ import path from 'node:path';
 import { authorityFromXml, authorityToXml } from './authority-xml.js';
 import { LOG_FILE, preparePrivateDir, STORE_FILE } from './data-dir.js';
 import { lockDataDir } from './lock.js';
-import { TrackerLog } from './log.js';
+import { changeRecord, TrackerLog, type LogEntry } from './log.js';
 import { DEFAULT_SCRYPT, makeVerifier, type ScryptParams } from './password.js';
-import { HEX_INFO_HASH_RE, USERNAME_RE } from './protocol.js';
-import { AuthorityStore, type PeerRole } from './store.js';
+import { checkPassword, checkPeerFields } from './peer-fields.js';
+import { HEX_INFO_HASH_RE } from './protocol.js';
+import { AuthorityStore, checkLevel, type ChangeRecord, type PeerRole } from './store.js';
 
 export class TrackerAdmin {
   constructor(
@@ -18,30 +19,32 @@ export class TrackerAdmin {
   ) {}
 
   async addPeer(username: string, password: string, ip: string, authority: number, role: PeerRole = 'peer', source = 'admin'): Promise<void> {
-    if (!USERNAME_RE.test(username)) throw new Error(`username "${username}" must be 1-64 characters of A-Z a-z 0-9 _ . -`);
-    if (ip.length === 0 || ip.length > 45) throw new Error(`ip "${ip}" of ${username} is not an IP address`);
-    if (role !== 'peer' && role !== 'intermediary') throw new Error(`role of ${username} must be peer or intermediary, got "${role}"`);
-    await this.store.putPeer({ username, ip, password: await makeVerifier(password, this.scrypt), authority, role, updatedMs: Date.now() });
-    this.log.write({ route: 'admin/add-peer', decision: 'admin', sourceIp: source, username, peerLevel: authority, detail: role });
+    checkPeerFields({ username, ip, role }, 'add-peer');
+    checkPassword(password, `add-peer ${username}`);
+    checkLevel(authority, `add-peer: authority of ${username}`);
+    const peer = { username, ip, password: await makeVerifier(password, this.scrypt), authority, role, updatedMs: Date.now() };
+    await this.store.putPeer(peer, this.record({ route: 'admin/add-peer', decision: 'admin', sourceIp: source, username, peerLevel: authority, detail: role }));
   }
 
   async setPeerLevel(username: string, level: number, source = 'admin'): Promise<void> {
-    await this.store.setPeerLevel(username, level);
-    this.log.write({ route: 'admin/peer-level', decision: 'admin', sourceIp: source, username, peerLevel: level });
+    await this.store.setPeerLevel(username, level, this.record({ route: 'admin/peer-level', decision: 'admin', sourceIp: source, username, peerLevel: level }));
   }
 
   async setTorrentLevel(infoHashHex: string, level: number, source = 'admin'): Promise<void> {
     if (!HEX_INFO_HASH_RE.test(infoHashHex)) throw new Error(`info hash "${infoHashHex}" must be 40 lower-case hex characters`);
-    await this.store.setTorrentLevel(infoHashHex, level);
-    this.log.write({ route: 'admin/torrent-level', decision: 'admin', sourceIp: source, infoHash: infoHashHex, torrentLevel: level });
+    await this.store.setTorrentLevel(infoHashHex, level, this.record({ route: 'admin/torrent-level', decision: 'admin', sourceIp: source, infoHash: infoHashHex, torrentLevel: level }));
   }
 
-  /** Adds or replaces every peer of an authority.xml text; `file` names it in errors. */
+  /** Adds or replaces every peer of an authority.xml text, all or none; `file` names it in errors. */
   async importXml(text: string, file: string, source = 'admin'): Promise<number> {
     const peers = authorityFromXml(text, file);
-    for (const p of peers) await this.store.putPeer(p);
-    this.log.write({ route: 'admin/import', decision: 'admin', sourceIp: source, detail: `${peers.length} peers from ${file}` });
+    await this.store.putPeers(peers, this.record({ route: 'admin/import', decision: 'admin', sourceIp: source, detail: `${peers.length} peers from ${file}` }));
     return peers.length;
+  }
+
+  /** A change is done only once its log line is written too (store.ts). */
+  private record(entry: Omit<LogEntry, 'timeMs'>): ChangeRecord {
+    return changeRecord((e) => this.log.write(e), entry);
   }
 
   exportXml(): string {

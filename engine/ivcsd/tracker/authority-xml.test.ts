@@ -57,3 +57,31 @@ test("authority.xml errors name the file, the peer and the element", async () =>
   assert.throws(() => authorityFromXml('<peers/>', 'b.xml'), /b\.xml: the root element must be <peerAuthority>/);
   assert.throws(() => authorityFromXml(good.replace('</peerAuthority>', good.match(/<peer>[\s\S]*<\/peer>/)![0] + '</peerAuthority>'), 'c.xml'), /username "u" appears twice/);
 });
+
+test('add-peer and authority.xml import refuse the same bad username and ip, with the same words', async () => {
+  const a = await tempStore();
+  try {
+    const good: PeerEntry = { username: 'u', ip: '1.2.3.4', password: await makeVerifier('pw', { logN: 10, r: 8, p: 1 }), authority: 1, role: 'peer', updatedMs: 5 };
+    const bad = [
+      { username: 'has space <b>', ip: '1.2.3.4', problem: /username "has space <b>" must be 1-64 characters/ },
+      { username: 'u', ip: 'not an ip at all', problem: /ip "not an ip at all" of u is not an IPv4 or IPv6 address/ },
+      { username: 'u', ip: '999.1.1.1', problem: /ip "999\.1\.1\.1" of u is not an IPv4 or IPv6 address/ },
+      { username: 'u', ip: '::ffff:1.2.3.4', problem: /write it as 1\.2\.3\.4/ },
+      { username: 'x'.repeat(65), ip: '1.2.3.4', problem: /must be 1-64 characters/ },
+    ];
+    for (const b of bad) {
+      await assert.rejects(a.admin.addPeer(b.username, 'pw', b.ip, 1), (err: Error) => /^add-peer: /.test(err.message) && b.problem.test(err.message), `add-peer ${b.username} ${b.ip}`);
+      const xml = authorityToXml([{ ...good, username: b.username, ip: b.ip }]);
+      await assert.rejects(a.admin.importXml(xml, 'bad.xml'), (err: Error) => /^bad\.xml: peer #1: /.test(err.message) && b.problem.test(err.message), `import ${b.username} ${b.ip}`);
+      // and the store itself, whatever calls it
+      await assert.rejects(a.store.putPeer({ ...good, username: b.username, ip: b.ip }), b.problem);
+    }
+    assert.deepEqual(a.store.listPeers(), [], 'nothing of it was stored');
+    await a.admin.addPeer('v6', 'pw', '::1', 1);
+    assert.equal(await a.admin.importXml(authorityToXml([good]), 'good.xml'), 1);
+    assert.deepEqual(a.store.listPeers().map((p) => [p.username, p.ip]), [['u', '1.2.3.4'], ['v6', '::1']]);
+  } finally {
+    await a.store.close();
+    fs.rmSync(a.dir, { recursive: true, force: true });
+  }
+});

@@ -6,9 +6,13 @@
 // The format is this flat, so a strict reader of exactly these elements is safer than a general
 // XML parser: anything else is an error naming the file and the element.
 import { formatVerifier, parseVerifier } from './password.js';
+import { checkPeerFields } from './peer-fields.js';
 import { checkLevel, type PeerEntry } from './store.js';
 
 const FIELDS = ['ip', 'username', 'psw_hash', 'authority', 'updated'] as const;
+
+/** The largest authority.xml read (from a file or the admin interface): some 10 000 peers. */
+export const MAX_AUTHORITY_XML_BYTES = 4 * 1024 * 1024;
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -29,17 +33,43 @@ export function authorityToXml(peers: PeerEntry[]): string {
   return lines.join('\n');
 }
 
-/** Reads authority.xml text; `file` names the source in every error. */
+/**
+ * `text` without its comments. One pass with indexOf: a lazy regex rescans the rest of the text
+ * from every unclosed `<!--`, quadratic in a hostile file.
+ */
+function withoutComments(text: string, file: string): string {
+  const parts: string[] = [];
+  for (let at = 0; ; ) {
+    const open = text.indexOf('<!--', at);
+    if (open < 0) return parts.join('') + text.slice(at);
+    const close = text.indexOf('-->', open + 4);
+    if (close < 0) throw new Error(`${file}: the comment opened at character ${open} is never closed`);
+    parts.push(text.slice(at, open));
+    at = close + 3;
+  }
+}
+
+/** The text of each `<peer>...</peer>` in `inner`, in one pass; anything between them is an error. */
+function peerBodies(inner: string, file: string): string[] {
+  const bodies: string[] = [];
+  for (let at = 0; ; ) {
+    const open = inner.indexOf('<peer>', at);
+    const between = inner.slice(at, open < 0 ? undefined : open).trim();
+    if (between !== '') throw new Error(`${file}: unexpected content inside <peerAuthority>: "${between.slice(0, 60)}"`);
+    if (open < 0) return bodies;
+    const close = inner.indexOf('</peer>', open + 6);
+    if (close < 0) throw new Error(`${file}: peer #${bodies.length + 1} is never closed (<peer> without </peer>)`);
+    bodies.push(inner.slice(open + 6, close));
+    at = close + 7;
+  }
+}
+
+/** Reads authority.xml text; `file` names the source in every error. Linear in the text's length. */
 export function authorityFromXml(text: string, file: string): PeerEntry[] {
-  const body = text.replace(/^\s*<\?xml[^>]*\?>/, '').replace(/<!--[\s\S]*?-->/g, '').trim();
+  const body = withoutComments(text.replace(/^\s*<\?xml[^>]*\?>/, ''), file).trim();
   const root = /^<peerAuthority>([\s\S]*)<\/peerAuthority>$/.exec(body);
   if (!root) throw new Error(`${file}: the root element must be <peerAuthority>`);
-  const peers: PeerEntry[] = [];
-  const rest = root[1].replace(/<peer>([\s\S]*?)<\/peer>/g, (_whole, inner: string) => {
-    peers.push(readPeer(inner, `${file}: peer #${peers.length + 1}`));
-    return '';
-  });
-  if (rest.trim() !== '') throw new Error(`${file}: unexpected content inside <peerAuthority>: "${rest.trim().slice(0, 60)}"`);
+  const peers = peerBodies(root[1], file).map((inner, i) => readPeer(inner, `${file}: peer #${i + 1}`));
   const seen = new Set<string>();
   for (const p of peers) {
     if (seen.has(p.username)) throw new Error(`${file}: username "${p.username}" appears twice`);
@@ -66,11 +96,11 @@ function readPeer(inner: string, where: string): PeerEntry {
   checkLevel(authority, `${at} <authority>`);
   const updatedMs = Number(values.get('updated'));
   if (!Number.isInteger(updatedMs) || updatedMs < 0) throw new Error(`${at} <updated> must be milliseconds since 1970, got "${values.get('updated')}"`);
-  const role = values.get('role') ?? 'peer';
-  if (role !== 'peer' && role !== 'intermediary') throw new Error(`${at} <role> must be peer or intermediary, got "${role}"`);
+  const ip = values.get('ip')!;
+  const role = checkPeerFields({ username, ip, role: values.get('role') ?? 'peer' }, where);
   return {
     username,
-    ip: values.get('ip')!,
+    ip,
     password: parseVerifier(values.get('psw_hash')!, `${at} <psw_hash>`),
     authority,
     role,

@@ -52,6 +52,7 @@ describe('tracker on a failing disk', { skip: mountSkipReason() }, () => {
       const dataDir = path.join(mount, 'tracker');
       const t = await spawnTracker(dataDir);
       let exitCode: number | null;
+      let keyA: Uint8Array | undefined;
       try {
         const alice = await setUp(t);
         const filler = fillDisk(mount);
@@ -70,7 +71,7 @@ describe('tracker on a failing disk', { skip: mountSkipReason() }, () => {
         fs.rmSync(filler);
         assert.equal((await request(`${t.baseUrl}/${'x'.repeat(7000)}`)).status, 200);
         await alice.publish(HASH_B, 'b.bin');
-        assert.deepEqual(await alice.getCipher(HASH_A), await alice.getCipher(HASH_A));
+        keyA = await alice.getCipher(HASH_A);
         assert.ok(t.alive());
         const entries = new TrackerLog(path.join(dataDir, LOG_FILE)).read();
         assert.equal(entries[entries.length - 1].route, '/getcipher');
@@ -81,6 +82,7 @@ describe('tracker on a failing disk', { skip: mountSkipReason() }, () => {
       assert.equal(exitCode, 0, t.stderr());
       const store = await AuthorityStore.open(path.join(dataDir, STORE_FILE));
       assert.deepEqual(store.listTorrents().map((x) => x.infoHashHex), [HASH_A, HASH_B]);
+      assert.deepEqual(keyA, store.getTorrent(HASH_A)?.fileKey, 'the key handed out is the one the tracker holds');
       await store.close();
       assert.deepEqual(leftovers(dataDir), []);
     });
@@ -94,6 +96,7 @@ describe('tracker on a failing disk', { skip: mountSkipReason() }, () => {
       await withBindMount(dataDir, async (mount) => {
         const t = await spawnTracker(dataDir);
         let exitCode: number | null;
+        let keyA: Uint8Array | undefined;
         try {
           const alice = await setUp(t);
           mount.readOnly();
@@ -109,7 +112,7 @@ describe('tracker on a failing disk', { skip: mountSkipReason() }, () => {
           assert.equal((await admin(t).post('/torrent-level', { infoHash: HASH_A, level: 5 })).status, 200);
           assert.equal((await admin(t).post('/peer-level', { username: 'alice', level: 2 })).status, 200);
           await alice.login();
-          assert.deepEqual(await alice.getCipher(HASH_A), await alice.getCipher(HASH_A));
+          keyA = await alice.getCipher(HASH_A);
         } finally {
           exitCode = await t.stop();
         }
@@ -117,9 +120,54 @@ describe('tracker on a failing disk', { skip: mountSkipReason() }, () => {
         const store = await AuthorityStore.open(path.join(dataDir, STORE_FILE));
         assert.equal(store.getTorrent(HASH_A)?.authority, 5);
         assert.equal(store.getPeer('alice')?.authority, 2);
+        assert.deepEqual(keyA, store.getTorrent(HASH_A)?.fileKey, 'the key handed out is the one the tracker holds');
         await store.close();
         assert.deepEqual(leftovers(dataDir), []);
       });
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  });
+
+  test('a read-only log with a writable store: changes answered 503 are neither live nor kept after a restart, nor logged', async () => {
+    const base = tempDir('ro-log');
+    const dataDir = path.join(base, 'tracker');
+    fs.mkdirSync(dataDir, { mode: 0o700 });
+    const logFile = path.join(dataDir, LOG_FILE);
+    try {
+      const t = await spawnTracker(dataDir);
+      let exitCode: number | null;
+      const before: { peers: string[]; torrents: string[] } = { peers: [], torrents: [] };
+      try {
+        const alice = await setUp(t);
+        const token = (await alice.getcipherParams(HASH_A)).token;
+        const summary = await admin(t).summary();
+        before.peers = summary.peers.map((p) => `${p.username}@${p.authority}`);
+        before.torrents = summary.torrents.map((x) => `${x.infoHash}@${x.authority}`);
+        await withBindMount(logFile, async (mount) => {
+          mount.readOnly();
+          const answers = [
+            await admin(t).post('/peer', { username: 'bob', password: 'bob-pw', ip: IP, authority: 1 }),
+            await admin(t).post('/peer-level', { username: 'alice', level: 7 }),
+            await request(`${t.baseUrl}/publish?username=alice&token=${token}&info_hash=${HASH_B}&name=b.bin`),
+          ];
+          assert.deepEqual(answers.map((a) => a.status), [503, 503, 503], answers.map((a) => a.body.toString()).join(' | '));
+          const now = await admin(t).summary();
+          assert.deepEqual(now.peers.map((p) => `${p.username}@${p.authority}`), before.peers, 'refused changes are not live');
+          assert.deepEqual(now.torrents.map((x) => `${x.infoHash}@${x.authority}`), before.torrents);
+          mount.readWrite();
+        });
+      } finally {
+        exitCode = await t.stop();
+      }
+      assert.equal(exitCode, 0, t.stderr());
+      const store = await AuthorityStore.open(path.join(dataDir, STORE_FILE));
+      assert.deepEqual(store.listPeers().map((p) => `${p.username}@${p.authority}`), before.peers, 'refused changes are not in the store after a restart');
+      assert.deepEqual(store.listTorrents().map((x) => `${x.infoHashHex}@${x.authority}`), before.torrents);
+      await store.close();
+      const lines = new TrackerLog(logFile).read();
+      assert.equal(lines.filter((e) => e.username === 'bob' || e.peerLevel === 7 || (e.infoHash === HASH_B && e.decision !== 'refused')).length, 0, 'nor in the log');
+      assert.deepEqual(leftovers(dataDir), []);
     } finally {
       fs.rmSync(base, { recursive: true, force: true });
     }

@@ -134,16 +134,44 @@ function trackerCommand(): string[] {
   return [...childNodeFlags(), siblingModulePath(import.meta.url, '../../../commands/harness'), 'tracker'];
 }
 
-/** Runs one tracker command (`export --data ...`) to its end (asynchronously: it may call a tracker of this process). */
-export function runTrackerCommand(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...trackerCommand(), ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface CommandRun {
+  /** null when killed (see `timedOut`) */
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** killed for running past `timeoutMs`: a hang, or a read without end */
+  timedOut: boolean;
+}
+
+/**
+ * Runs one tracker command (`export --data ...`) to its end (asynchronously: it may call a tracker
+ * of this process). `stdin`: a file descriptor to read from (none unless given); `env`: added to
+ * this process's; past `timeoutMs` (ANSWER_TIMEOUT_MS unless given) it is killed.
+ */
+export function runTrackerCommand(args: string[], opts: { stdin?: number; env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CommandRun> {
+  const child = spawn(process.execPath, [...trackerCommand(), ...args], {
+    cwd: PROJECT_ROOT,
+    stdio: [opts.stdin ?? 'ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...opts.env },
+  });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill('SIGKILL');
+  }, opts.timeoutMs ?? ANSWER_TIMEOUT_MS);
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (status) => resolve({ status, stdout, stderr }));
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr, timedOut });
+    });
   });
 }
 

@@ -4,15 +4,29 @@ import { NonceGuard, Refusal, TokenTable, field } from './identity.js';
 
 const refusedWith = (reason: string) => (err: unknown) => err instanceof Refusal && err.reason === reason;
 
-test('NonceGuard refuses stale timestamps and reused nonces, and forgets old ones', () => {
+test('NonceGuard refuses stale timestamps and reused nonces', () => {
   const g = new NonceGuard(1000);
   g.check(10_000, 'n1', 10_500);
   assert.throws(() => g.check(10_000, 'n1', 10_600), refusedWith('replay'));
   assert.throws(() => g.check(8_000, 'n2', 10_600), refusedWith('stale'));
   assert.throws(() => g.check(12_000, 'n3', 10_600), refusedWith('stale'));
-  // after twice the window the nonce is dropped; its timestamp is stale by then anyway
-  g.check(20_000, 'n4', 20_000);
-  assert.throws(() => g.check(10_000, 'n1', 20_000), refusedWith('stale'));
+});
+
+test('NonceGuard forgets nonces older than twice its window, and only those', () => {
+  const g = new NonceGuard(1000);
+  for (let i = 0; i < 50; i++) g.check(10_000, `old${i}`, 10_000 + i);
+  assert.equal(g.rememberedCount, 50);
+  // within twice the window of the first ones: all still remembered (a replay is still refused)
+  g.check(11_900, 'mid', 11_900);
+  assert.equal(g.rememberedCount, 51);
+  assert.throws(() => g.check(11_000, 'old49', 11_950), refusedWith('replay'));
+  // past twice the window of every old one: only 'mid' and the new one are left
+  g.check(12_100, 'new', 12_100);
+  assert.equal(g.rememberedCount, 2);
+  // stale requests and replays add nothing
+  assert.throws(() => g.check(1, 'stale', 12_100), refusedWith('stale'));
+  assert.throws(() => g.check(12_100, 'new', 12_100), refusedWith('replay'));
+  assert.equal(g.rememberedCount, 2);
 });
 
 test('TokenTable binds tokens to user, IP and time', () => {

@@ -53,6 +53,11 @@ export class NonceGuard {
     if (this.seen.has(nonce)) throw new Refusal('replay', `nonce ${nonce} was already used: replayed request`);
     this.seen.set(nonce, nowMs);
   }
+
+  /** How many nonces are remembered now: what an attacker's request rate costs in memory. */
+  get rememberedCount(): number {
+    return this.seen.size;
+  }
 }
 
 interface TokenGrant {
@@ -106,17 +111,31 @@ export function authenticate(store: AuthorityStore, tokens: TokenTable, q: Query
 /** Says nothing about which part failed: the name, the password or the address. */
 export const LOGIN_REFUSED = 'login refused: wrong username or password, or not from the address on record';
 
+/** The made-up salt is cut from this many derived bytes: the longest salt a verifier may have. */
+const DECOY_SALT_SOURCE_BYTES = 64;
+
 /**
- * A verifier for a name that has none, made from the tracker's secret: an unknown name costs the
- * same work as a known one and gets a salt that stays the same.
+ * A verifier for a name that has none, made from the tracker's secret: its cost and salt length
+ * are those of a real peer picked by the name (so made-up answers follow the real users' mix),
+ * its salt and keys are derived from the name, and it stays the same for the name.
  */
-function decoyVerifier(username: string, secret: Uint8Array): PasswordVerifier {
-  const derive = (label: string) => new Uint8Array(createHmac('sha256', secret).update(`${label}+${username}`).digest());
-  return { ...DEFAULT_SCRYPT, salt: derive('salt').subarray(0, 16), storedKey: derive('stored key'), serverKey: derive('server key') };
+function decoyVerifier(username: string, store: AuthorityStore): PasswordVerifier {
+  const derive = (label: string) => createHmac('sha256', store.secret()).update(`${label}+${username}`).digest();
+  const costs = store.verifierCosts();
+  const pick = derive('cost').readUInt32BE(0);
+  const cost = costs.length > 0 ? costs[pick % costs.length] : { ...DEFAULT_SCRYPT, saltBytes: 16 };
+  const salt = Buffer.concat([derive('salt 1'), derive('salt 2')]).subarray(0, Math.min(cost.saltBytes, DECOY_SALT_SOURCE_BYTES));
+  return { logN: cost.logN, r: cost.r, p: cost.p, salt: new Uint8Array(salt), storedKey: new Uint8Array(derive('stored key')), serverKey: new Uint8Array(derive('server key')) };
 }
 
-export function verifierFor(store: AuthorityStore, username: string): PasswordVerifier {
-  return store.getPeer(username)?.password ?? decoyVerifier(username, store.secret());
+/**
+ * The peer named `username`, if any, and the verifier to answer with: its own, or a made-up one.
+ * Both are computed for every name, so a known and an unknown name cost the same work.
+ */
+export function identityOf(store: AuthorityStore, username: string): { peer: PeerEntry | undefined; verifier: PasswordVerifier } {
+  const peer = store.getPeer(username);
+  const decoy = decoyVerifier(username, store);
+  return { peer, verifier: peer ? peer.password : decoy };
 }
 
 /**
@@ -129,8 +148,7 @@ export function checkLogin(store: AuthorityStore, nonces: NonceGuard, q: Query, 
   const nonce = field(q, 'nonce', LIMITS.nonceChars, NONCE_RE);
   const proof = proofField(q);
   nonces.check(tsMs, nonce);
-  const peer = store.getPeer(username);
-  const verifier = verifierFor(store, username);
+  const { peer, verifier } = identityOf(store, username);
   const message = loginMessage(username, ip, tsMs, nonce);
   const proven = sameBytes(storedKeyOf(clientKeyFromProof(proof, verifier.storedKey, message)), verifier.storedKey);
   if (!peer) throw new Refusal('unknown-user', LOGIN_REFUSED);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporaryName } from '../../report/atomic.js';
-import { LOCK_FILE, PRIVATE_FILE_MODE } from './data-dir.js';
+import { LOCK_FILE, PRIVATE_FILE_MODE, readPrivateFile } from './data-dir.js';
 
 interface LockRecord {
   pid: number;
@@ -43,13 +43,9 @@ export function isAlive(pid: number): boolean {
 }
 
 function readLock(file: string): LockRecord | undefined {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const bytes = readPrivateFile(file);
+  if (bytes === undefined) return undefined;
+  const text = bytes.toString('utf8');
   try {
     const r = JSON.parse(text) as LockRecord;
     if (Number.isInteger(r.pid) && r.pid > 0) return r;

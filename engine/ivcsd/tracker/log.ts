@@ -9,7 +9,11 @@
 // reader skips a line that is not JSON.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { PRIVATE_FILE_MODE, StorageError } from './data-dir.js';
+import { NO_FOLLOW, PRIVATE_FILE_MODE, readPrivateFile, StorageError } from './data-dir.js';
+
+import type { ChangeRecord } from './store.js';
+
+const APPEND_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NO_FOLLOW;
 
 export type Decision = 'allowed' | 'refused' | 'empty-list' | 'admin';
 
@@ -57,8 +61,14 @@ export class TrackerLog {
     const line = `${JSON.stringify({ timeMs: Date.now(), ...boundedEntry(entry) })}\n`;
     try {
       const prefix = this.mayEndTorn && !this.endsWithNewline() ? '\n' : '';
-      // One synchronous append a line keeps lines whole and in order without a queue.
-      fs.appendFileSync(this.file, prefix + line, { mode: PRIVATE_FILE_MODE });
+      // One synchronous append a line keeps lines whole and in order without a queue; never
+      // through a link planted where the log goes.
+      const fd = fs.openSync(this.file, APPEND_FLAGS, PRIVATE_FILE_MODE);
+      try {
+        fs.writeSync(fd, prefix + line);
+      } finally {
+        fs.closeSync(fd);
+      }
       this.mayEndTorn = false;
     } catch (err) {
       this.mayEndTorn = true;
@@ -68,9 +78,9 @@ export class TrackerLog {
 
   /** Every entry so far (for tests, scenarios and the admin CLI); a torn line is skipped. */
   read(): LogEntry[] {
-    if (!fs.existsSync(this.file)) return [];
+    const text = readPrivateFile(this.file)?.toString('utf8') ?? '';
     const entries: LogEntry[] = [];
-    for (const line of fs.readFileSync(this.file, 'utf8').split('\n')) {
+    for (const line of text.split('\n')) {
       if (line === '') continue;
       try {
         entries.push(JSON.parse(line) as LogEntry);
@@ -84,7 +94,7 @@ export class TrackerLog {
   private endsWithNewline(): boolean {
     let fd: number;
     try {
-      fd = fs.openSync(this.file, 'r');
+      fd = fs.openSync(this.file, fs.constants.O_RDONLY | NO_FOLLOW);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
       throw err;
@@ -99,4 +109,22 @@ export class TrackerLog {
       fs.closeSync(fd);
     }
   }
+}
+
+/**
+ * The log side of a store change (store.ts): `entry` is written by `write` before the change is
+ * put in place; should that then fail, a `refused` line with reason `storage-error` says so
+ * (best effort: the disk that refused the store may refuse the log too).
+ */
+export function changeRecord(write: (entry: Omit<LogEntry, 'timeMs'>) => void, entry: Omit<LogEntry, 'timeMs'>): ChangeRecord {
+  return {
+    write: () => write(entry),
+    retract(err) {
+      try {
+        write({ ...entry, decision: 'refused', reason: 'storage-error', detail: `not done after all, the store could not be written: ${(err as Error).message}` });
+      } catch {
+        // the change itself is already refused to its caller; nothing more to say
+      }
+    },
+  };
 }

@@ -66,6 +66,7 @@ function verifierFrom(params: ScryptParams, salt: Uint8Array, saltedPassword: Ui
 
 export async function makeVerifier(password: string, params: ScryptParams = DEFAULT_SCRYPT): Promise<PasswordVerifier> {
   if (password.length === 0) throw new Error('password is empty');
+  checkScryptParams(params, 'new verifier');
   const salt = new Uint8Array(randomBytes(SALT_BYTES));
   return verifierFrom(params, salt, await deriveScrypt(password, salt, params));
 }
@@ -80,9 +81,40 @@ export function isLegacyHash(text: string): boolean {
   return LEGACY_FORMAT.test(text.trim());
 }
 
-function checkParams(logN: number, r: number, p: number, where: string): void {
-  if (logN < 10 || logN > 20) throw new Error(`${where}: scrypt ln=${logN} is outside 10..20`);
-  if (r < 1 || p < 1) throw new Error(`${where}: scrypt r and p must be at least 1`);
+/**
+ * The scrypt costs a peer agrees to spend at login, and so the ones a verifier may be stored with:
+ * a tracker (or anyone posing as one) names them in /salt, and without a bound a fake one could
+ * make a login take gigabytes and hours. 128 N r bytes of memory at most 256 MiB (ln=18 at r=8),
+ * N r p at most 128 times the default's (about 5 s here), salt 8 to 64 bytes.
+ */
+export const SCRYPT_BOUNDS = { minLogN: 10, maxLogN: 20, maxR: 32, maxP: 16, maxMemoryBytes: 256 * 1024 * 1024, maxWork: 2 ** 24, minSaltBytes: 8, maxSaltBytes: 64 } as const;
+
+const MIB = 1024 * 1024;
+
+/** Throws, naming `where`, the value and the bound, unless `params` are within SCRYPT_BOUNDS. */
+export function checkScryptParams(params: ScryptParams, where: string): void {
+  const { logN, r, p } = params;
+  const b = SCRYPT_BOUNDS;
+  const said = `scrypt ln=${logN} r=${r} p=${p}`;
+  if (![logN, r, p].every(Number.isInteger)) throw new Error(`${where}: ${said}: ln, r and p must be integers`);
+  if (logN < b.minLogN || logN > b.maxLogN) throw new Error(`${where}: ${said}: ln is outside ${b.minLogN}..${b.maxLogN}`);
+  if (r < 1 || r > b.maxR || p < 1 || p > b.maxP) throw new Error(`${where}: ${said}: r must be in 1..${b.maxR} and p in 1..${b.maxP}`);
+  const memoryBytes = 128 * 2 ** logN * r;
+  if (memoryBytes > b.maxMemoryBytes) throw new Error(`${where}: ${said} needs ${memoryBytes / MIB} MiB of memory, at most ${b.maxMemoryBytes / MIB} MiB are spent on a login`);
+  const work = 2 ** logN * r * p;
+  if (work > b.maxWork) throw new Error(`${where}: ${said} costs N*r*p = ${work}, at most ${b.maxWork} (${b.maxWork / (2 ** DEFAULT_SCRYPT.logN * DEFAULT_SCRYPT.r * DEFAULT_SCRYPT.p)} default logins)`);
+}
+
+/** Throws, naming `where`, unless `salt` is a byte string of a length a verifier has. */
+export function checkSalt(salt: unknown, where: string): asserts salt is Uint8Array {
+  const b = SCRYPT_BOUNDS;
+  if (!(salt instanceof Uint8Array)) throw new Error(`${where}: the salt is not a byte string`);
+  if (salt.length < b.minSaltBytes || salt.length > b.maxSaltBytes) throw new Error(`${where}: the salt is ${salt.length} bytes, expected ${b.minSaltBytes}..${b.maxSaltBytes}`);
+}
+
+function checkParams(logN: number, r: number, p: number, salt: Uint8Array, where: string): void {
+  checkScryptParams({ logN, r, p }, where);
+  checkSalt(salt, where);
 }
 
 function key(b64: string, what: string, where: string): Uint8Array {
@@ -96,14 +128,16 @@ export function parseVerifier(text: string, where: string): PasswordVerifier {
   const m = FORMAT.exec(text.trim());
   if (m) {
     const [logN, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    checkParams(logN, r, p, where);
-    return { logN, r, p, salt: new Uint8Array(Buffer.from(m[4], 'base64')), storedKey: key(m[5], 'StoredKey', where), serverKey: key(m[6], 'ServerKey', where) };
+    const salt = new Uint8Array(Buffer.from(m[4], 'base64'));
+    checkParams(logN, r, p, salt, where);
+    return { logN, r, p, salt, storedKey: key(m[5], 'StoredKey', where), serverKey: key(m[6], 'ServerKey', where) };
   }
   const legacy = LEGACY_FORMAT.exec(text.trim());
   if (legacy) {
     const [logN, r, p] = [Number(legacy[1]), Number(legacy[2]), Number(legacy[3])];
-    checkParams(logN, r, p, where);
-    return verifierFrom({ logN, r, p }, new Uint8Array(Buffer.from(legacy[4], 'base64')), key(legacy[5], 'scrypt hash', where));
+    const salt = new Uint8Array(Buffer.from(legacy[4], 'base64'));
+    checkParams(logN, r, p, salt, where);
+    return verifierFrom({ logN, r, p }, salt, key(legacy[5], 'scrypt hash', where));
   }
   throw new Error(`${where}: "${text.slice(0, 40)}" is not a password verifier (${PREFIX}$ln=..$r=..$p=..$salt$StoredKey$ServerKey)`);
 }

@@ -3,11 +3,11 @@
 // `failure reason` and a `refused` log line. /announce and /scrape are checked here, then passed
 // to bittorrent-tracker's own handler, whose filter admits only requests this module approved.
 import { randomBytes } from 'node:crypto';
-import { authenticate, checkLogin, field, NonceGuard, Refusal, TokenTable, usernameField, verifierFor, type Query } from './identity.js';
+import { authenticate, checkLogin, field, identityOf, NonceGuard, Refusal, TokenTable, usernameField, type Query } from './identity.js';
 import { handleGetcipher, hasAuthority, infoHashHexField, publishedTorrent } from './getcipher.js';
 import type { LogEntry } from './log.js';
 import { LIMITS } from './protocol.js';
-import type { AuthorityStore } from './store.js';
+import type { AuthorityStore, ChangeRecord } from './store.js';
 
 /** A fresh file key per torrent: 16 random bytes, kept by the tracker only. */
 export const FILE_KEY_BYTES = 16;
@@ -16,13 +16,19 @@ const ANNOUNCE_INTERVAL_S = 60;
 export type LogFields = Omit<LogEntry, 'timeMs' | 'route' | 'sourceIp' | 'sourcePort'>;
 
 export type Outcome =
-  | { kind: 'answer'; body: Record<string, unknown>; log: LogFields }
+  /** `logged`: the line was written already, with the change it records (publish) */
+  | { kind: 'answer'; body: Record<string, unknown>; log: LogFields; logged?: boolean }
   | { kind: 'pass-to-tracker'; log: LogFields };
+
+/** The log line of a store change, to be written with it (store.ts); bound to the request's source. */
+export type RecordOf = (fields: LogFields) => ChangeRecord;
 
 export interface RouteContext {
   store: AuthorityStore;
   tokens: TokenTable;
   nonces: NonceGuard;
+  /** this request's log line for a store change, written with the change */
+  recordOf: RecordOf;
 }
 
 /** BitTorrent's raw 20-byte info_hash (the query is decoded with `unescape`, one char a byte). */
@@ -34,11 +40,11 @@ function binaryInfoHash(value: string): string {
 function salt(ctx: RouteContext, q: Query, ip: string): Outcome {
   const username = usernameField(q);
   // an unknown name gets a made-up salt that stays the same, so /salt does not tell which names exist
-  const v = verifierFor(ctx.store, username);
+  const { peer, verifier: v } = identityOf(ctx.store, username);
   return {
     kind: 'answer',
     body: { salt: Buffer.from(v.salt), ln: v.logN, r: v.r, p: v.p, 'your ip': ip },
-    log: { decision: 'allowed', username, detail: ctx.store.getPeer(username) ? undefined : 'unknown user given a made-up salt' },
+    log: { decision: 'allowed', username, detail: peer ? undefined : 'unknown user given a made-up salt' },
   };
 }
 
@@ -55,12 +61,13 @@ async function publish(ctx: RouteContext, q: Query, ip: string): Promise<Outcome
   if (ctx.store.getTorrent(infoHash)) throw new Refusal('already-published', `torrent ${infoHash} is already published`);
   // Paper, Fig. 4: a new torrent gets the highest authority until the administrator resets it.
   const torrent = { infoHashHex: infoHash, name, authority: 0, fileKey: new Uint8Array(randomBytes(FILE_KEY_BYTES)), publishedBy: peer.username, updatedMs: Date.now() };
-  await ctx.store.addTorrent(torrent).catch((err: unknown) => {
+  const log: LogFields = { decision: 'allowed', username: peer.username, peerLevel: peer.authority, infoHash, torrentLevel: 0 };
+  await ctx.store.addTorrent(torrent, ctx.recordOf(log)).catch((err: unknown) => {
     // the same torrent published by a request that was written first
     if (ctx.store.getTorrent(infoHash)) throw new Refusal('already-published', `torrent ${infoHash} is already published`);
     throw err;
   });
-  return { kind: 'answer', body: { info_hash: infoHash, authority: 0 }, log: { decision: 'allowed', username: peer.username, peerLevel: peer.authority, infoHash, torrentLevel: 0 } };
+  return { kind: 'answer', body: { info_hash: infoHash, authority: 0 }, log, logged: true };
 }
 
 function announce(ctx: RouteContext, q: Query, ip: string): Outcome {

@@ -12,10 +12,10 @@ import bencode from 'bencode';
 import { Server as BtServer } from 'bittorrent-tracker';
 import { TrackerAdmin } from './admin.js';
 import { startAdminHttp } from './admin-http.js';
-import { ADMIN_FILE, LOG_FILE, preparePrivateDir, STORE_FILE, StorageError, writePrivateFile } from './data-dir.js';
+import { ADMIN_FILE, LOG_FILE, preparePrivateDir, readPrivateFile, STORE_FILE, StorageError, writePrivateFile } from './data-dir.js';
 import { NonceGuard, Refusal, TokenTable, type Query } from './identity.js';
 import { lockDataDir } from './lock.js';
-import { TrackerLog, type LogEntry } from './log.js';
+import { changeRecord, TrackerLog, type LogEntry } from './log.js';
 import { ROUTES, type LogFields, type RouteContext } from './routes.js';
 import { AuthorityStore, type PeerRole } from './store.js';
 
@@ -107,7 +107,7 @@ async function run(opts: TrackerOptions, tookOver: { pid: number; startedMs: num
     log.write({ route: 'start', decision: 'admin', sourceIp: 'tracker', detail: `took over the stale lock of process ${tookOver.pid} (started ${new Date(tookOver.startedMs).toISOString()}, no longer running)` });
   }
   const admin = new TrackerAdmin(store, log);
-  const ctx: RouteContext = { store, tokens: new TokenTable(opts.tokenTtlMs ?? 3_600_000), nonces: new NonceGuard() };
+  const shared = { store, tokens: new TokenTable(opts.tokenTtlMs ?? 3_600_000), nonces: new NonceGuard() };
 
   // The operator hears once when the log stops taking lines (every request is refused meanwhile)
   // and once when it takes them again.
@@ -154,9 +154,10 @@ async function run(opts: TrackerOptions, tookOver: { pid: number; startedMs: num
       const handler = ROUTES[route];
       if (!handler) throw new Refusal('unknown-route', `no tracker route ${route}`);
       q = parseQuery(url);
+      const ctx: RouteContext = { ...shared, recordOf: (fields) => changeRecord(writeLog, { ...source, ...fields }) };
       const outcome = await handler(ctx, q, sourceIp);
       // a decision that cannot be logged is not given
-      writeLog({ ...source, ...outcome.log });
+      if (outcome.kind === 'pass-to-tracker' || !outcome.logged) writeLog({ ...source, ...outcome.log });
       if (outcome.kind === 'answer') sendBencoded(res, 200, outcome.body);
       else {
         approved.add(req);
@@ -194,7 +195,8 @@ async function run(opts: TrackerOptions, tookOver: { pid: number; startedMs: num
   await writePrivateFile(adminFile, JSON.stringify({ url: adminHttp.url, token: adminToken, pid: process.pid }), 'admin file');
   // removed at stop only while it is still ours
   undo.push(() => {
-    const current = fs.existsSync(adminFile) ? (JSON.parse(fs.readFileSync(adminFile, 'utf8')) as { token?: string }) : undefined;
+    const bytes = readPrivateFile(adminFile);
+    const current = bytes ? (JSON.parse(bytes.toString('utf8')) as { token?: string }) : undefined;
     if (current?.token === adminToken) fs.rmSync(adminFile);
   });
   writeLog({ route: 'start', decision: 'admin', sourceIp: 'tracker', detail: `listening on ${baseUrl}, admin on ${adminHttp.url}` });

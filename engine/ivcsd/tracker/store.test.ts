@@ -40,10 +40,24 @@ test('a failed snapshot fails that change alone: memory stays as the disk is, la
 test('concurrent changes are all written, in order, and the last one wins', () =>
   inTempDir('persist', async (dir) => {
     const file = path.join(dir, 'authority.sqlite');
+    const SQL = await initSqlJs();
+    const onDisk = () => {
+      const db = new SQL.Database(fs.readFileSync(file));
+      try {
+        return Number(db.exec("SELECT authority FROM peers WHERE username = 'p'")[0].values[0][0]);
+      } finally {
+        db.close();
+      }
+    };
     const store = await AuthorityStore.open(file);
     await store.putPeer(await peer('p', 0));
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.setPeerLevel('p', i + 1)));
-    assert.equal(store.getPeer('p')?.authority, 20);
+    // what the file and the live store hold at the moment each change is acknowledged
+    const acked: { level: number; disk: number; live: number | undefined }[] = [];
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => store.setPeerLevel('p', i + 1).then(() => acked.push({ level: i + 1, disk: onDisk(), live: store.getPeer('p')?.authority }))),
+    );
+    const levels = Array.from({ length: 20 }, (_, i) => i + 1);
+    assert.deepEqual(acked, levels.map((level) => ({ level, disk: level, live: level })), 'each change acknowledged in the order made, once on disk and live');
     await store.close();
     const again = await AuthorityStore.open(file);
     assert.equal(again.getPeer('p')?.authority, 20);

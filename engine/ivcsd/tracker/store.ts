@@ -6,11 +6,11 @@
 // database: what requests see is always what is on disk, a change the disk refused is reported
 // for that change alone, and changes run one at a time in the order they came.
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import { writePrivateFile } from './data-dir.js';
+import { readPrivateFile, stagePrivateFile } from './data-dir.js';
 import { formatVerifier, isLegacyHash, parseVerifier, type PasswordVerifier } from './password.js';
+import { checkPeerFields } from './peer-fields.js';
 
 /** An intermediary is admitted (announce) but never given a file key. */
 export type PeerRole = 'peer' | 'intermediary';
@@ -23,6 +23,17 @@ export interface PeerEntry {
   authority: number;
   role: PeerRole;
   updatedMs: number;
+}
+
+/**
+ * The decision-log side of a change: `write` puts its line in the log once the snapshot is on disk
+ * under its temporary name, before the rename that makes it the store (a throw refuses the change,
+ * which then leaves no trace); `retract` says in the log that a written line's change was not made
+ * after all (the rename failed).
+ */
+export interface ChangeRecord {
+  write(): void;
+  retract(err: unknown): void;
 }
 
 export interface TorrentEntry {
@@ -61,9 +72,26 @@ function select(db: Database, sql: string, params: SqlValue[]): Record<string, S
   }
 }
 
+/** The scrypt cost and salt length of a stored verifier: what a /salt answer shows of it. */
+export interface VerifierCost {
+  logN: number;
+  r: number;
+  p: number;
+  saltBytes: number;
+}
+
 export class AuthorityStore {
   /** the last change in line; never rejected, so a failed change does not fail the next */
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The live database's peers, read once when it goes live: a request's lookup is then the same
+   * map lookup whether the name exists or not (no row to parse for one and not the other).
+   */
+  private peers = new Map<string, PeerEntry>();
+  /** the live torrents, read likewise: an announce looks its torrent up without SQL */
+  private torrents = new Map<string, TorrentEntry>();
+  private costs: VerifierCost[] = [];
+  private secretBytes?: Uint8Array;
 
   private constructor(
     private readonly SQL: SqlJsStatic,
@@ -71,7 +99,18 @@ export class AuthorityStore {
     private db: Database,
     /** the snapshot file */
     readonly file: string,
-  ) {}
+  ) {
+    this.readLive();
+  }
+
+  /** Reads what requests look up from the live database (after each change; O(peers + torrents), as the snapshot is). */
+  private readLive(): void {
+    const peers = select(this.db, 'SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
+    this.peers = new Map(peers.map((p) => [p.username, Object.freeze(p)]));
+    this.torrents = new Map(select(this.db, 'SELECT * FROM torrents ORDER BY info_hash', []).map((row) => [String(row.info_hash), Object.freeze(rowToTorrent(row))]));
+    this.costs = peers.map((p) => ({ logN: p.password.logN, r: p.password.r, p: p.password.p, saltBytes: p.password.salt.length }));
+    this.secretBytes = select(this.db, 'SELECT value FROM meta WHERE key = ?', [SECRET_KEY])[0]?.value as Uint8Array | undefined;
+  }
 
   /**
    * Opens the store at `file`, creating it when absent. A store from before the verifier format
@@ -79,7 +118,7 @@ export class AuthorityStore {
    */
   static async open(file: string): Promise<AuthorityStore> {
     const SQL = await initSqlJs();
-    const existing = fs.existsSync(file) ? fs.readFileSync(file) : undefined;
+    const existing = readPrivateFile(file);
     const db = new SQL.Database(existing);
     try {
       db.run(SCHEMA);
@@ -104,57 +143,72 @@ export class AuthorityStore {
     return store;
   }
 
+  /** Adds or replaces peers, all in one change (all or none). */
+  async putPeers(peers: PeerEntry[], record?: ChangeRecord): Promise<void> {
+    for (const peer of peers) {
+      checkPeerFields(peer, 'store');
+      checkLevel(peer.authority, `authority of peer ${peer.username}`);
+    }
+    return this.change((db) => {
+      for (const peer of peers) {
+        db.run('INSERT OR REPLACE INTO peers VALUES (?, ?, ?, ?, ?, ?)', [peer.username, peer.ip, formatVerifier(peer.password), peer.authority, peer.role, peer.updatedMs]);
+      }
+    }, record);
+  }
+
   /** Adds or replaces a peer. */
-  putPeer(peer: PeerEntry): Promise<void> {
-    checkLevel(peer.authority, `authority of peer ${peer.username}`);
-    return this.change((db) =>
-      db.run('INSERT OR REPLACE INTO peers VALUES (?, ?, ?, ?, ?, ?)', [peer.username, peer.ip, formatVerifier(peer.password), peer.authority, peer.role, peer.updatedMs]),
-    );
+  putPeer(peer: PeerEntry, record?: ChangeRecord): Promise<void> {
+    return this.putPeers([peer], record);
   }
 
   getPeer(username: string): PeerEntry | undefined {
-    return select(this.db, 'SELECT * FROM peers WHERE username = ?', [username]).map(rowToPeer)[0];
+    return this.peers.get(username);
   }
 
   listPeers(): PeerEntry[] {
-    return select(this.db, 'SELECT * FROM peers ORDER BY username', []).map(rowToPeer);
+    return [...this.peers.values()];
   }
 
-  setPeerLevel(username: string, level: number): Promise<void> {
+  /** The cost of every stored verifier, one per peer in username order (made-up answers are drawn from it). */
+  verifierCosts(): readonly VerifierCost[] {
+    return this.costs;
+  }
+
+  setPeerLevel(username: string, level: number, record?: ChangeRecord): Promise<void> {
     checkLevel(level, 'peer level');
     return this.change((db) => {
       if (select(db, 'SELECT 1 FROM peers WHERE username = ?', [username]).length === 0) throw new Error(`no peer named "${username}"`);
       db.run('UPDATE peers SET authority = ?, updated_ms = ? WHERE username = ?', [level, Date.now(), username]);
-    });
+    }, record);
   }
 
   /** Records a newly published torrent; refuses one already published (its level stays). */
-  addTorrent(t: TorrentEntry): Promise<void> {
+  addTorrent(t: TorrentEntry, record?: ChangeRecord): Promise<void> {
     return this.change((db) => {
       if (select(db, 'SELECT 1 FROM torrents WHERE info_hash = ?', [t.infoHashHex]).length > 0) throw new Error(`torrent ${t.infoHashHex} is already published`);
       db.run('INSERT INTO torrents VALUES (?, ?, ?, ?, ?, ?)', [t.infoHashHex, t.name, t.authority, t.fileKey, t.publishedBy, t.updatedMs]);
-    });
+    }, record);
   }
 
   getTorrent(infoHashHex: string): TorrentEntry | undefined {
-    return select(this.db, 'SELECT * FROM torrents WHERE info_hash = ?', [infoHashHex]).map(rowToTorrent)[0];
+    return this.torrents.get(infoHashHex);
   }
 
   listTorrents(): TorrentEntry[] {
-    return select(this.db, 'SELECT * FROM torrents ORDER BY info_hash', []).map(rowToTorrent);
+    return [...this.torrents.values()];
   }
 
-  setTorrentLevel(infoHashHex: string, level: number): Promise<void> {
+  setTorrentLevel(infoHashHex: string, level: number, record?: ChangeRecord): Promise<void> {
     checkLevel(level, 'torrent level');
     return this.change((db) => {
       if (select(db, 'SELECT 1 FROM torrents WHERE info_hash = ?', [infoHashHex]).length === 0) throw new Error(`no published torrent ${infoHashHex}`);
       db.run('UPDATE torrents SET authority = ?, updated_ms = ? WHERE info_hash = ?', [level, Date.now(), infoHashHex]);
-    });
+    }, record);
   }
 
   /** The tracker's own 32-byte secret, made when the store was. */
   secret(): Uint8Array {
-    return select(this.db, 'SELECT value FROM meta WHERE key = ?', [SECRET_KEY])[0].value as Uint8Array;
+    return this.secretBytes!;
   }
 
   /** Waits for the changes in line and releases the database. */
@@ -164,17 +218,29 @@ export class AuthorityStore {
   }
 
   /**
-   * Runs `apply` on a copy of the live database, writes the copy, and makes it live only once it
-   * is on disk. A throw from `apply` or a refused write leaves the live database as it was.
+   * Runs `apply` on a copy of the live database, writes the copy under a temporary name, writes
+   * `record`'s log line, puts the copy in place, and only then makes it live: a change is
+   * acknowledged only once both the store and the log hold it. A throw from `apply`, a refused
+   * write or a refused log line leaves the live database and the file as they were.
    */
-  private change(apply: (db: Database) => void): Promise<void> {
+  private change(apply: (db: Database) => void, record?: ChangeRecord): Promise<void> {
     const run = async () => {
       const next = new this.SQL.Database(this.db.export());
       try {
         // deleted rows (a replaced verifier, a file key) are zeroed, not left in free pages
         next.run('PRAGMA secure_delete = ON');
         apply(next);
-        await writePrivateFile(this.file, next.export(), 'authority store');
+        const staged = await stagePrivateFile(this.file, next.export(), 'authority store');
+        try {
+          record?.write();
+        } catch (err) {
+          await staged.discard();
+          throw err;
+        }
+        await staged.commit().catch((err: unknown) => {
+          record?.retract(err);
+          throw err;
+        });
       } catch (err) {
         next.close();
         throw err;
@@ -182,6 +248,7 @@ export class AuthorityStore {
       const old = this.db;
       this.db = next;
       old.close();
+      this.readLive();
     };
     const done = this.queue.then(run);
     this.queue = done.catch(() => undefined);
