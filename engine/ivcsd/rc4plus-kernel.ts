@@ -145,12 +145,12 @@ const body = (locals: number, code: Code): Code => {
   return [...uleb(content.length), ...content];
 };
 
-function moduleBytes(): Uint8Array {
+function moduleBytes(): Uint8Array<ArrayBuffer> {
   const types = vector([
     [0x60, ...vector([]), ...vector([])], // () -> ()
     [0x60, ...vector([[I32]]), ...vector([])], // (i32) -> ()
   ]);
-  return Uint8Array.from([
+  return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, types),
     ...section(3, vector([[0], [1]])),
