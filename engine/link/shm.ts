@@ -16,6 +16,7 @@
 // Per message the common path has no promise of its own: a frame that fits is written in one go
 // and a frame already in the ring is read in one go; only waiting goes through the event loop.
 import { LinkDownError, LinkError, readU32, writeU32 } from './frame.js';
+import { smallBytes } from './slab.js';
 import { SpinThenWait } from './spin-wait.js';
 import { deliver, frameBytes, identity, MAX_FRAME_BYTES, SENT, type FrameTransport, type Receiver } from './transport.js';
 
@@ -388,7 +389,7 @@ export class ShmTransport implements FrameTransport {
       if (size > MAX_FRAME_BYTES) throw this.fail(`shm link sent a frame length of ${size} bytes (over ${MAX_FRAME_BYTES}): corrupt stream`);
       const record = recordBytes(size);
       if (available >= record) {
-        const frame = new Uint8Array(size);
+        const frame = smallBytes(size);
         this.rx.copyOut(frame, 0, (this.tail + PREFIX_BYTES) | 0, size);
         this.consume(record);
         return frame;
