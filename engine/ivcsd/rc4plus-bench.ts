@@ -32,7 +32,7 @@ function openssl(name: string, keyBytes: number, ivBytes: number | null): BlockE
 export const CIPHERS: CipherUnderTest[] = [
   {
     name: 'RC4+',
-    engine: 'TypeScript on typed arrays (engine/ivcsd/rc4plus.ts), IV = piece index + offset',
+    engine: 'WebAssembly kernel assembled at load (engine/ivcsd/rc4plus-kernel.ts), IV = piece index + offset',
     make: () => {
       const key = new Uint8Array(randomBytes(16));
       return (block, i) => rc4plusXor(key, blockIv(i, 0), block);

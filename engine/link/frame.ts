@@ -11,6 +11,7 @@
 // Authenticated mechanisms bind the whole header (AAD or MAC input), so flags, context id and
 // sequence number cannot be altered unnoticed.
 import type { MessageTag } from './mechanism.js';
+import { smallBytes } from './slab.js';
 
 export const HEADER_BYTES = 16;
 const VERSION = 1;
@@ -53,7 +54,7 @@ export function headerFor(contextId: number, seq: number, tag: MessageTag, secur
 }
 
 function writeHeader(contextId: number, seqHigh: number, seqLow: number, tag: MessageTag, secured: boolean): Uint8Array {
-  const buf = new Uint8Array(HEADER_BYTES);
+  const buf = smallBytes(HEADER_BYTES);
   buf[0] = VERSION;
   buf[1] = (secured ? FLAG_SECURED : 0) | (tag === 'control' ? FLAG_CONTROL : 0);
   writeU32(buf, 4, contextId);

@@ -32,20 +32,28 @@ async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
     transport = await dial(grant, first);
     const back = new Startpoint(grant.toCreator, transport, grant.placement);
     await first.send('control', encodeControl({ op: 'ready' }));
+    // The echo leaves from inside the transport's read (receiveMapped's map), before any promise
+    // turn: only the wait for the next request goes through one.
+    let sending: Promise<void> = SENT;
+    const answer = (frame: Uint8Array): boolean => {
+      const m = endpoint.open(frame);
+      if (m.tag === 'control') return false;
+      sending = back.send('data', m.body);
+      return true;
+    };
     let echoed = 0;
     for (;;) {
-      let m;
+      let isData: boolean;
       try {
-        m = await endpoint.receive(transport);
+        isData = await transport.receiveMapped(answer);
       } catch (err) {
         if (!(err instanceof LinkError) || err instanceof LinkDownError) throw err;
         // A refused message leaves the link usable: report it and keep serving.
         await first.send('control', encodeControl({ op: 'rejected', error: err.message }));
         continue;
       }
-      if (m.tag === 'control') return echoed;
-      const sent = back.send('data', m.body);
-      if (sent !== SENT) await sent;
+      if (!isData) return echoed;
+      if (sending !== SENT) await sending;
       echoed++;
     }
   } finally {

@@ -12,7 +12,7 @@ import { decodeReply, encodeControl, type ControlReply } from './grant.js';
 import { Endpoint, Startpoint, type Duplex, type Placement } from './link.js';
 import { newContext, type Mechanism, type SecurityConfig } from './mechanism.js';
 import { createSecureChild, createSecureWorker, FIRST_GRANTED_CONTEXT_ID } from './process.js';
-import { createRawShm, RawShmPinger, RawTcpPinger } from './raw.js';
+import { createRawShm, RawShmPinger, RawTcpPinger, type RawShmMode } from './raw.js';
 import { listenTcp, type Listener } from './tcp.js';
 import { listenTls, makeCertificate, type Certificate } from './tls.js';
 import { SENT, type FrameTransport, type TransportKind } from './transport.js';
@@ -218,12 +218,13 @@ export class EchoPeer {
 
   /**
    * Starts a bare reference against the same peer: raw-shm (a worker-thread peer only: a
-   * SharedArrayBuffer cannot reach another process) holding messages up to `capacityBytes`, or raw-tcp.
+   * SharedArrayBuffer cannot reach another process) holding messages up to `capacityBytes`, waiting
+   * as the shm link does or, `spin`, polling without a bound (the floor); or raw-tcp.
    */
-  async openRaw(transport: 'shm' | 'tcp', capacityBytes = 1 << 20): Promise<RawLink> {
+  async openRaw(transport: 'shm' | 'tcp', capacityBytes = 1 << 20, shmMode: RawShmMode = 'wait'): Promise<RawLink> {
     if (transport === 'shm') {
       if (!(this.handle instanceof Worker)) throw new LinkError('raw-shm needs a worker-thread peer (EchoPeer.thread())');
-      const sab = createRawShm(capacityBytes);
+      const sab = createRawShm(capacityBytes, shmMode);
       this.handle.postMessage(sab);
       await this.first.send('control', encodeControl({ op: 'raw', transport: 'shm' }));
       await this.unlessGone(expectReply(this.first, 'ready'));

@@ -1,5 +1,7 @@
 // The bare references the links are measured against, with nothing of the link layer in them:
-// `raw-shm`, a SharedArrayBuffer ping-pong between two threads that blocks in Atomics.wait, and
+// `raw-shm`, a SharedArrayBuffer ping-pong between two threads that wait as the shm link does
+// (poll, then Atomics.wait: spin-wait.ts), its `spin` form (both threads poll and never sleep: the
+// floor of shared memory from JavaScript, which the bench reports beside every link figure), and
 // `raw-tcp`, a Node socket echo with Nagle off. Each is what a program would write by hand to move
 // the same bytes between the same two parties; a link's latency over its reference is what the
 // link layer (framing, contexts, promises) costs. `sealOpenAlone` is the same for a mechanism: its
@@ -7,15 +9,21 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import net from 'node:net';
 import { LinkDownError, LinkError } from './frame.js';
+import { SpinThenWait } from './spin-wait.js';
 import { dialed } from './tcp.js';
 
-// raw-shm layout: Int32 words [request count, response count, length, stop], then a request area
-// and a response area of `capacityBytes` each.
+// raw-shm layout: Int32 words [request count, response count, length, stop, mode], then a request
+// area and a response area of `capacityBytes` each. The mode travels in the memory itself, so the
+// echo side needs no grant of its own for the spinning form.
 const REQUESTS = 0;
 const RESPONSES = 1;
 const LENGTH = 2;
 const STOP = 3;
-const CONTROL_BYTES = 16;
+const MODE = 4;
+const CONTROL_BYTES = 32;
+/** `wait`: poll, then sleep, as the shm link does; `spin`: poll only (the floor) */
+export type RawShmMode = 'wait' | 'spin';
+const MODES: RawShmMode[] = ['wait', 'spin'];
 /** how long either side blocks before it looks at the stop word again */
 const ECHO_WAIT_MS = 100;
 /**
@@ -24,44 +32,66 @@ const ECHO_WAIT_MS = 100;
  */
 const NO_ANSWER_MS = 10_000;
 
-export function createRawShm(capacityBytes: number): SharedArrayBuffer {
+export function createRawShm(capacityBytes: number, mode: RawShmMode = 'wait'): SharedArrayBuffer {
   if (!Number.isInteger(capacityBytes) || capacityBytes < 0) throw new Error(`raw-shm capacityBytes must be a non-negative integer, got ${capacityBytes}`);
-  return new SharedArrayBuffer(CONTROL_BYTES + 2 * capacityBytes);
+  const sab = new SharedArrayBuffer(CONTROL_BYTES + 2 * capacityBytes);
+  new Int32Array(sab, 0, CONTROL_BYTES / 4)[MODE] = MODES.indexOf(mode);
+  return sab;
 }
 
-function areas(sab: SharedArrayBuffer): { ctrl: Int32Array; request: Uint8Array; response: Uint8Array } {
-  const capacity = (sab.byteLength - CONTROL_BYTES) / 2;
-  return {
-    ctrl: new Int32Array(sab, 0, CONTROL_BYTES / 4),
-    request: new Uint8Array(sab, CONTROL_BYTES, capacity),
-    response: new Uint8Array(sab, CONTROL_BYTES + capacity, capacity),
-  };
+interface Areas {
+  ctrl: Int32Array;
+  /** the whole memory, so that the echo copies request to response with copyWithin (no view, no copy of its own) */
+  bytes: Uint8Array;
+  capacity: number;
+  mode: RawShmMode;
 }
 
-/** The pinging side of raw-shm: copy in, bump the request count, block until the response count moves, copy out. */
+function areas(sab: SharedArrayBuffer): Areas {
+  const ctrl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
+  return { ctrl, bytes: new Uint8Array(sab), capacity: (sab.byteLength - CONTROL_BYTES) / 2, mode: MODES[Atomics.load(ctrl, MODE)] ?? 'wait' };
+}
+
+/**
+ * Waits until `ctrl[index]` leaves `seen` or the stop word is set; false when `ms` passed first.
+ * `spin` polls without a bound (it still sees the stop word); `wait` polls, then sleeps in slices.
+ */
+function awaitChange(ctrl: Int32Array, index: number, seen: number, waiter: SpinThenWait | undefined, ms: number): boolean {
+  const until = performance.now() + ms;
+  for (let polls = 1; Atomics.load(ctrl, index) === seen; polls++) {
+    if (Atomics.load(ctrl, STOP) !== 0) return true;
+    if (waiter) waiter.wait(ctrl, index, seen, ECHO_WAIT_MS);
+    if ((waiter || polls % 1024 === 0) && performance.now() >= until) return false;
+  }
+  return true;
+}
+
+/** The pinging side of raw-shm: copy in, bump the request count, wait until the response count moves, copy out. */
 export class RawShmPinger {
-  readonly label = 'raw-shm';
+  readonly label: string;
   private readonly ctrl: Int32Array;
-  private readonly request: Uint8Array;
-  private readonly response: Uint8Array;
+  private readonly bytes: Uint8Array;
+  private readonly capacity: number;
+  private readonly waiter: SpinThenWait | undefined;
 
   constructor(sab: SharedArrayBuffer) {
-    ({ ctrl: this.ctrl, request: this.request, response: this.response } = areas(sab));
+    const a = areas(sab);
+    ({ ctrl: this.ctrl, bytes: this.bytes, capacity: this.capacity } = a);
+    this.label = a.mode === 'spin' ? 'raw-shm spin' : 'raw-shm';
+    this.waiter = a.mode === 'spin' ? undefined : new SpinThenWait();
   }
 
   bounce(payload: Uint8Array): Uint8Array {
-    if (payload.length > this.request.length) throw new LinkError(`raw-shm holds ${this.request.length} bytes, asked to bounce ${payload.length}`);
-    this.request.set(payload);
+    if (payload.length > this.capacity) throw new LinkError(`raw-shm holds ${this.capacity} bytes, asked to bounce ${payload.length}`);
+    this.bytes.set(payload, CONTROL_BYTES);
     Atomics.store(this.ctrl, LENGTH, payload.length);
     const seen = Atomics.load(this.ctrl, RESPONSES);
     Atomics.add(this.ctrl, REQUESTS, 1);
     Atomics.notify(this.ctrl, REQUESTS);
-    for (let waitedMs = 0; Atomics.load(this.ctrl, RESPONSES) === seen; waitedMs += ECHO_WAIT_MS) {
-      if (Atomics.load(this.ctrl, STOP) !== 0) throw new LinkDownError('raw-shm echo side stopped');
-      if (waitedMs >= NO_ANSWER_MS) throw new LinkDownError(`raw-shm echo side did not answer within ${NO_ANSWER_MS} ms`);
-      Atomics.wait(this.ctrl, RESPONSES, seen, ECHO_WAIT_MS);
-    }
-    return this.response.slice(0, payload.length);
+    if (!awaitChange(this.ctrl, RESPONSES, seen, this.waiter, NO_ANSWER_MS)) throw new LinkDownError(`raw-shm echo side did not answer within ${NO_ANSWER_MS} ms`);
+    if (Atomics.load(this.ctrl, RESPONSES) === seen) throw new LinkDownError('raw-shm echo side stopped');
+    const at = CONTROL_BYTES + this.capacity;
+    return this.bytes.slice(at, at + payload.length);
   }
 
   /** Ends the echo side's loop. */
@@ -73,21 +103,20 @@ export class RawShmPinger {
 
 /**
  * The echo side of raw-shm: blocks this thread (no event loop) until stopped, copying each request
- * out and back, as an echo would. Returns the count echoed.
+ * to the response area, as an echo would. Returns the count echoed.
  */
 export function rawShmEcho(sab: SharedArrayBuffer): number {
-  const { ctrl, request, response } = areas(sab);
+  const { ctrl, bytes, capacity, mode } = areas(sab);
+  const waiter = mode === 'spin' ? undefined : new SpinThenWait();
   // From 0, not the current count: the pinger may have posted its first request already.
   let seen = 0;
   let echoed = 0;
   for (;;) {
-    while (Atomics.load(ctrl, REQUESTS) === seen) {
-      if (Atomics.load(ctrl, STOP) !== 0) return echoed;
-      Atomics.wait(ctrl, REQUESTS, seen, ECHO_WAIT_MS);
-    }
+    while (!awaitChange(ctrl, REQUESTS, seen, waiter, ECHO_WAIT_MS));
+    if (Atomics.load(ctrl, REQUESTS) === seen) return echoed;
     seen = Atomics.load(ctrl, REQUESTS);
-    const length = Math.min(Atomics.load(ctrl, LENGTH) >>> 0, request.length);
-    response.set(request.slice(0, length));
+    const length = Math.min(Atomics.load(ctrl, LENGTH) >>> 0, capacity);
+    bytes.copyWithin(CONTROL_BYTES + capacity, CONTROL_BYTES, CONTROL_BYTES + length);
     echoed++;
     Atomics.add(ctrl, RESPONSES, 1);
     Atomics.notify(ctrl, RESPONSES);

@@ -16,6 +16,8 @@
 // Per message the common path has no promise of its own: a frame that fits is written in one go
 // and a frame already in the ring is read in one go; only waiting goes through the event loop.
 import { LinkDownError, LinkError, readU32, writeU32 } from './frame.js';
+import { smallBytes } from './slab.js';
+import { SpinThenWait } from './spin-wait.js';
 import { deliver, frameBytes, identity, MAX_FRAME_BYTES, SENT, type FrameTransport, type Receiver } from './transport.js';
 
 const HEAD = 0;
@@ -31,10 +33,9 @@ const OPEN = 0;
 const CLOSED = 1;
 const PEER_GONE = 2;
 /**
- * Longest a blocking wait holds the thread before its event loop gets a turn. A waiter blocks at
- * once, without spinning: with 2 cores shared with other work a spinning waiter holds the core its
- * peer needs (measured here: a 10 us spin added 10 us to every round trip, 1000 polls tripled it,
- * and even 16 polls cost more than they caught), while a futex wake-up costs a few microseconds.
+ * Longest a blocking wait holds the thread before its event loop gets a turn. A waiter polls
+ * first for a bounded, adaptive time (spin-wait.ts: a peer on its own core answers in well under
+ * a microsecond, a futex wake-up costs 5-25 us here), then sleeps in the futex.
  * 5 ms rather than 1: a timed wait shorter than the kernel's next tick (4 ms at HZ=250) re-arms
  * the timer hardware on every wait, and under a VM that cost about 3 us a message here (raw
  * ping-pong: 9 us one way with 1 ms slices, 6.5 us with 5 ms or none).
@@ -95,6 +96,8 @@ class Ring {
   readonly data: Uint8Array;
   readonly capacity: number;
   readonly mask: number;
+  /** this side's waits on the ring (the reader's on its head, the writer's on its tail) */
+  private readonly waiter = new SpinThenWait();
   constructor(sab: SharedArrayBuffer) {
     this.ctrl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
     this.data = new Uint8Array(sab, CONTROL_BYTES);
@@ -107,8 +110,8 @@ class Ring {
   }
 
   /**
-   * Waits until control word `index` differs from `seen` or the ring leaves OPEN. A blocking futex
-   * wait wakes within microseconds of the peer's notify and burns no CPU; it is cut into BLOCK_MS
+   * Waits until control word `index` differs from `seen` or the ring leaves OPEN: polls, then a
+   * blocking futex wait, which wakes within microseconds of the peer's notify; it is cut into BLOCK_MS
    * slices with an event-loop turn between them, so that the thread's other links (sockets),
    * timers and a Worker's 'exit' event still get through.
    */
@@ -118,7 +121,7 @@ class Ring {
 
   /** One slice of `waitChange`: true when the word moved or the ring left OPEN, false when the slice ran out. */
   waitSync(index: number, seen: number): boolean {
-    return Atomics.wait(this.ctrl, index, seen, BLOCK_MS) !== 'timed-out' || this.state !== OPEN;
+    return this.waiter.wait(this.ctrl, index, seen, BLOCK_MS) || this.state !== OPEN;
   }
 
   setState(state: number): void {
@@ -386,7 +389,7 @@ export class ShmTransport implements FrameTransport {
       if (size > MAX_FRAME_BYTES) throw this.fail(`shm link sent a frame length of ${size} bytes (over ${MAX_FRAME_BYTES}): corrupt stream`);
       const record = recordBytes(size);
       if (available >= record) {
-        const frame = new Uint8Array(size);
+        const frame = smallBytes(size);
         this.rx.copyOut(frame, 0, (this.tail + PREFIX_BYTES) | 0, size);
         this.consume(record);
         return frame;
