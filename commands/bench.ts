@@ -2,7 +2,7 @@
 // run and printed as ratios. Benchmarks are not tests: nothing here fails on a slow machine. A
 // benchmark's module (and its engine) loads only when it runs or shows its own --help.
 import type { Benchmark } from '../engine/bench/benchmark.js';
-import { HELP_FLAG } from '../engine/runner/args.js';
+import { HELP_FLAG } from '../engine/flags/args.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
 interface BenchmarkEntry extends Subcommand {
@@ -19,7 +19,7 @@ const BENCHMARKS: CommandSet<BenchmarkEntry> = {
     ctr: {
       summary: "paper 000's cryptosystem: AES-128-CTR in memory vs openssl speed; 1 GiB end to end vs openssl enc and cp; peak RSS",
       ...passThrough,
-      load: async () => (await import('../engine/ctr/bench.js')).ctrBenchmark,
+      load: async () => (await import('../engine/bench/ctr.js')).ctrBenchmark,
     },
     generator: {
       summary: "the datasets' seeded bulk generator (xoshiro128**) against seedrandom's own streams, and OpenSSL's CSPRNG for scale",
@@ -29,12 +29,12 @@ const BENCHMARKS: CommandSet<BenchmarkEntry> = {
     links: {
       summary: "paper 001's links: shm and tcp one way against bare raw-shm and raw-tcp references; what DES and AES-GCM add against their seal+open alone",
       ...passThrough,
-      load: async () => (await import('../engine/link/bench.js')).linksBenchmark,
+      load: async () => (await import('../engine/bench/link.js')).linksBenchmark,
     },
     tracker: {
       summary: "paper 003's tracker: authenticated announces from 20 keep-alive clients against the stock bittorrent-tracker's plain ones, loopback",
       ...passThrough,
-      load: async () => (await import('../engine/ivcsd/tracker/bench.js')).trackerBenchmark,
+      load: async () => (await import('../engine/bench/tracker.js')).trackerBenchmark,
     },
     startup: {
       summary: 'what a user waits for around the engine: --help, a small encrypt, 1 GiB, an mpirun job, each beside a bare reference',

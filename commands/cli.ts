@@ -2,7 +2,7 @@
 // -h, --help and `help` at the top and on each sub-command; an unknown command or flag is one
 // `error:` line with a "did you mean", then a short usage, exit 2; a missing or bad value likewise,
 // before any work starts.
-import { didYouMean, flagHelp, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { didYouMean, flagHelp, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/flags/args.js';
 
 export interface Subcommand {
   summary: string;

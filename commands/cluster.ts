@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { netemSentence, netemSupport } from '../engine/cluster/netem.js';
 import { checkClusterName } from '../engine/cluster/plan.js';
-import { HELP_FLAG, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { HELP_FLAG, UsageError, type FlagSpec } from '../engine/flags/args.js';
 import { loadTopology } from '../engine/topology/topology.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 

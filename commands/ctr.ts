@@ -1,7 +1,7 @@
 // `npm run ctr -- keygen|encrypt|decrypt ...`: the cryptosystem of paper 000 from the command line.
 import path from 'node:path';
 import type { MpiOptions } from '../engine/mpi/launch.js';
-import { HELP_FLAG, intFlag, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { HELP_FLAG, intFlag, UsageError, type FlagSpec } from '../engine/flags/args.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../engine/runtime/project.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { CACHE_DIR, CHECKSUMS_FILE, DEFAULT_SEED, ensureDataset, PAPER_000_SIZES, seededDigest, sha256File } from '../datasets/generator.js';
 import { writeFileAtomic } from '../engine/report/atomic.js';
 import { formatBytes } from '../engine/report/format.js';
-import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/flags/args.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'up-to', value: 'SIZE', kind: 'size', description: 'only sizes up to this, e.g. 10MiB (default: all 13, up to 1 GiB)' },

@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --openssl-legacy-provider
 // `harness COMMAND [args]`: the one entry of every command (`npx harness ...`; every npm script runs
 // it). A command's modules load only when it is chosen, so `--help` costs one command's imports.
-import { didYouMean, usageFailure } from '../engine/runner/args.js';
+import { didYouMean, usageFailure } from '../engine/flags/args.js';
 import { ensureBuilt } from '../engine/runtime/build.js';
 import { FROM_SOURCE } from '../engine/runtime/project.js';
 

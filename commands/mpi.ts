@@ -4,7 +4,7 @@
 // (The cryptosystem's MPI form is `npm run ctr -- encrypt|decrypt --launcher mpirun`.)
 import path from 'node:path';
 import { writeFileAtomic } from '../engine/report/atomic.js';
-import { HELP_FLAG, UsageError } from '../engine/runner/args.js';
+import { HELP_FLAG, UsageError } from '../engine/flags/args.js';
 import { CLUSTER_CONFIG_DIR, loadTopology } from '../engine/topology/topology.js';
 import { LARGE_MESSAGE_BYTES, PLAN } from '../scenarios/pingpong.meta.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';

@@ -8,7 +8,7 @@ import { writePage } from '../engine/report/page.js';
 import { promote } from '../engine/report/reference.js';
 import { loadRuns } from '../engine/report/runs.js';
 import { staleness } from '../engine/report/stale.js';
-import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../engine/flags/args.js';
 import { makeOutDir } from '../engine/runtime/out-dir.js';
 import { projectPath } from '../engine/runtime/project.js';
 import { CLAIMS } from '../scenarios/claims.js';

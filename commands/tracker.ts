@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { PeerRole } from '../engine/ivcsd/tracker/store.js';
-import { HELP_FLAG, usageFailure, UsageError, type FlagSpec } from '../engine/runner/args.js';
+import { HELP_FLAG, usageFailure, UsageError, type FlagSpec } from '../engine/flags/args.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
 /** What every admin command needs, whether the tracker runs or not. */

@@ -1,7 +1,7 @@
 // cipher-transfer, declared: paper 003's cipher-system experiment against original BitTorrent, its
 // files and modes, its flags, and what a run costs.
 import { missingDatasetBytes } from '../datasets/generator.js';
-import { intFlag } from '../engine/runner/args.js';
+import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { VIDEOS } from './paper-003.js';
 

@@ -18,10 +18,10 @@ import { chart, quartiles, timelineRows, type Plot } from '../engine/report/plot
 import type { ParamValue, ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison, type ReportTable } from '../engine/report/table.js';
-import { UsageError } from '../engine/runner/args.js';
+import { UsageError } from '../engine/flags/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateTransfers, type TransferLeg } from '../engine/sim/models/ivcsd.js';
-import { simulationProfile } from '../engine/sim/profile.js';
+import { simulationProfile } from '../engine/runner/calibrate.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { CELL_003_ENCRYPTOR } from './models/paper-cells.js';
 import { lineRateSensitivity } from './models/transfer-sensitivity.js';

@@ -1,7 +1,7 @@
 // climate, declared: paper 001's Table 1 coupled model, its flags, and what a run costs.
 import type { ModelSpec } from '../engine/link/climate/cluster.js';
 import type { Mechanism } from '../engine/link/mechanism.js';
-import { intFlag } from '../engine/runner/args.js';
+import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 /**

@@ -2,7 +2,7 @@
 import { missingDatasetBytes, PAPER_000_SIZES } from '../datasets/generator.js';
 import type { Stitch } from '../engine/ctr/cryptosystem.js';
 import type { Integrity } from '../engine/ctr/layout.js';
-import { intFlag, intListFlag, UsageError, wordListFlag } from '../engine/runner/args.js';
+import { intFlag, intListFlag, UsageError, wordListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { checkHostfileFlag, CLUSTER_FLAGS, clusterFlags } from '../engine/runner/cluster-flags.js';
 

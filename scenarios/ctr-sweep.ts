@@ -16,14 +16,14 @@ import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Refere
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { intFlag, intListFlag } from '../engine/flags/args.js';
 import { FailureWatch } from '../engine/runner/sweep-failures.js';
 import { whileRegistered } from '../engine/ctr/interrupt.js';
 import { removeFromHosts } from '../engine/mpi/hostfile.js';
 import { hostsNote, sweepHosts } from '../engine/runner/cluster-flags.js';
 import type { Scenario, ScenarioContext, ScenarioOutput } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint, type CtrSimulated } from '../engine/sim/models/ctr.js';
-import { simulationProfile } from '../engine/sim/profile.js';
+import { simulationProfile } from '../engine/runner/calibrate.js';
 import { fmt, missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { ctrProvenance } from './models/ctr-provenance.js';
 import { readingRecords, readingsReport, simulateReadings } from './models/ctr-readings.js';

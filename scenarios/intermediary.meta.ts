@@ -1,6 +1,6 @@
 // intermediary, declared: paper 003's Fig. 11 relay experiment, its flags, and what a run costs.
 import { missingDatasetBytes } from '../datasets/generator.js';
-import { intFlag } from '../engine/runner/args.js';
+import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { filesOf } from './cipher-transfer.meta.js';
 

@@ -1,5 +1,5 @@
 // keydist, declared: paper 003's key distribution (getcipher), its flags, and what a run costs.
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 export const PLAN = {

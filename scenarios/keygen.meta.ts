@@ -1,6 +1,6 @@
 // keygen, declared: paper 003's key-generation timing, its flags, and what a run costs.
-import { OPS_PER_ROUND } from '../engine/ivcsd/rc4plus-bench.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { OPS_PER_ROUND } from '../engine/bench/rc4plus.js';
+import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { KEYGEN } from './paper-003.js';
 

@@ -4,7 +4,7 @@
 // peer (by modulus), a login (salted scrypt on the peer) and one getcipher round trip. The paper's
 // "10 000 keys in 11 seconds" is shown as printed, beside the arithmetic of its own inputs.
 import { generateKeyPair, randomBytes } from 'node:crypto';
-import { OPS_PER_ROUND, roundSamplesMs } from '../engine/ivcsd/rc4plus-bench.js';
+import { OPS_PER_ROUND, roundSamplesMs } from '../engine/bench/rc4plus.js';
 import { infoHashOf, startCast } from '../engine/ivcsd/tracker/fixture.js';
 import { FILE_KEY_BYTES } from '../engine/ivcsd/tracker/routes.js';
 import os from 'node:os';

@@ -1,6 +1,6 @@
 // pingpong, declared: paper 001's Fig. 4 and 5 ping-pong, its flags, and what a run costs.
 import type { Mechanism } from '../engine/link/mechanism.js';
-import { intFlag, intListFlag, UsageError } from '../engine/runner/args.js';
+import { intFlag, intListFlag, UsageError } from '../engine/flags/args.js';
 import { checkHostfileFlag, clusterFlags, HOSTFILE_FLAG } from '../engine/runner/cluster-flags.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 

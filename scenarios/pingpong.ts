@@ -14,10 +14,10 @@ import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Refere
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Cell, type Comparison, type ReportTable } from '../engine/report/table.js';
-import { intListFlag } from '../engine/runner/args.js';
+import { intListFlag } from '../engine/flags/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulable, simulatePingpong } from '../engine/sim/models/pingpong.js';
-import { simulationProfile } from '../engine/sim/profile.js';
+import { simulationProfile } from '../engine/runner/calibrate.js';
 import { missNotes, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { CELL_001_CROSSOVER, pingpongCell } from './models/paper-cells.js';
 import { desReadingsReport, simulateDesReadings } from './models/pingpong-des.js';

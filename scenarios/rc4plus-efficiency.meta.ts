@@ -1,6 +1,6 @@
 // rc4plus-efficiency, declared: paper 003's RC4+ timing test, its flags, and what a run costs.
-import { OPS_PER_ROUND } from '../engine/ivcsd/rc4plus-bench.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { OPS_PER_ROUND } from '../engine/bench/rc4plus.js';
+import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { RC4PLUS } from './paper-003.js';
 

@@ -5,7 +5,7 @@
 // keyed afresh for every block as IVCSD's per-block IVs require; then throughput against block
 // size, which shows what the per-block key schedule costs.
 import { SeededBytes } from '../datasets/generator.js';
-import { CIPHERS, OPS_PER_ROUND, roundSamplesMs } from '../engine/ivcsd/rc4plus-bench.js';
+import { CIPHERS, OPS_PER_ROUND, roundSamplesMs } from '../engine/bench/rc4plus.js';
 import { formatBytes } from '../engine/report/format.js';
 import { chart, quartiles, withQuartiles, type Row } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';

@@ -1,6 +1,6 @@
 // speed-bound, declared: paper 003's Fig. 13, its flags, and what a run costs.
 import os from 'node:os';
-import { intFlag } from '../engine/runner/args.js';
+import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 const BLOCK_BYTES = 16 * 1024;

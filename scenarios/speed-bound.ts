@@ -10,11 +10,11 @@ import { chart, quartiles, simulatedChart, withQuartiles } from '../engine/repor
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, type Comparison } from '../engine/report/table.js';
-import { intFlag } from '../engine/runner/args.js';
+import { intFlag } from '../engine/flags/args.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { siblingModule } from '../engine/runtime/project.js';
 import { simulateSpeedBound } from '../engine/sim/models/ivcsd.js';
-import { simulationProfile } from '../engine/sim/profile.js';
+import { simulationProfile } from '../engine/runner/calibrate.js';
 import { simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { CELL_003_ENCRYPTOR, fig13Cell } from './models/paper-cells.js';
 import { LINKS as PAPER_LINKS, RC4PLUS } from './paper-003.js';

@@ -10,7 +10,7 @@ import type { ResultRecord } from '../engine/report/record.js';
 import type { ReportTable } from '../engine/report/table.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { calibrateClimateCompute, simulateClimate, type ClimateCell, type ClimateSimulated } from '../engine/sim/models/climate.js';
-import { simulationProfile } from '../engine/sim/profile.js';
+import { simulationProfile } from '../engine/runner/calibrate.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { CLUSTER_CONFIG_DIR, loadTopology, type Topology } from '../engine/topology/topology.js';
 import { IMPLIED_TRAFFIC_CALIBRATED_ON, PAPER_TABLE_1, pccm2Traffic, simulatedLayout } from './climate.js';

@@ -1,6 +1,6 @@
 // whatif-ctr-scale, declared: paper 000's cryptosystem on 3 to 300 nodes and faster networks
 // (SimGrid only), its flags, and what a run costs.
-import { intListFlag } from '../engine/runner/args.js';
+import { intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 export const PLAN = {

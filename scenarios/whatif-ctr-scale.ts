@@ -7,7 +7,7 @@ import type { ResultRecord } from '../engine/report/record.js';
 import type { ReportTable } from '../engine/report/table.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateCtr, type CtrPoint } from '../engine/sim/models/ctr.js';
-import { simulationProfile } from '../engine/sim/profile.js';
+import { simulationProfile } from '../engine/runner/calibrate.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { CELL_000 } from './models/paper-cells.js';
 

@@ -1,7 +1,7 @@
 // whatif-swarm, declared: paper 003's swarm of 10 to 1 000 peers with and without intermediaries
 // (SimGrid only), its flag, and what a run costs.
 import type { Intermediaries } from '../engine/sim/models/swarm.js';
-import { intFlag, intListFlag } from '../engine/runner/args.js';
+import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
 const MiB = 2 ** 20;

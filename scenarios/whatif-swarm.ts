@@ -11,7 +11,7 @@ import { summarize } from '../engine/report/stats.js';
 import type { ReportTable } from '../engine/report/table.js';
 import type { Scenario, ScenarioContext } from '../engine/runner/scenario.js';
 import { simulateSwarm, type Intermediaries, type SwarmSimulated } from '../engine/sim/models/swarm.js';
-import { simulationProfile } from '../engine/sim/profile.js';
+import { simulationProfile } from '../engine/runner/calibrate.js';
 import { fmt, simulatedRecord, simulationNote } from '../engine/sim/records.js';
 import { CELL_003_ENCRYPTOR } from './models/paper-cells.js';
 import { CLUSTER_CONFIG_DIR, loadTopology } from '../engine/topology/topology.js';

@@ -5,7 +5,7 @@ import { randomFillSync } from 'node:crypto';
 import os from 'node:os';
 import seedrandom from 'seedrandom';
 import { SeededBytes } from '../../datasets/generator.js';
-import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../runner/args.js';
+import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
 import { interleaved, median, type Benchmark } from './benchmark.js';
 
 const FLAGS: FlagSpec[] = [

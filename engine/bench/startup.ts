@@ -13,7 +13,7 @@ import path from 'node:path';
 import { ensureDataset } from '../../datasets/generator.js';
 import { encryptMpi } from '../mpi/launch.js';
 import { detectLauncher, type Launcher } from '../mpi/launcher.js';
-import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../runner/args.js';
+import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
 import { projectPath } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { flushDirtyPages, interleaved, median, timeCommand, type Benchmark } from './benchmark.js';

@@ -18,7 +18,7 @@ import { listenTls, makeCertificate, type Certificate } from './tls.js';
 import { SENT, type FrameTransport, type TransportKind } from './transport.js';
 import type { StreamTransport } from './stream.js';
 import { siblingModule } from '../runtime/project.js';
-import { busyWork, slowdownShare } from '../bench/slowdown.js';
+import { busyWork, slowdownShare } from '../measure/slowdown.js';
 
 export interface LinkConfig {
   /** label used in plots and tables, e.g. `tcp+des-ecb` */
@@ -285,7 +285,7 @@ export class EchoPeer {
 /**
  * One-way latencies (round trip / 2, microseconds) of `iterations` bounces after `warmup` uncounted
  * ones, as OSU's osu_latency. The echoed bytes are checked against the payload on the first and
- * last bounce. `slowdown` names the gate metric an injected slowdown may target (engine/bench/slowdown.ts).
+ * last bounce. `slowdown` names the gate metric an injected slowdown may target (engine/measure/slowdown.ts).
  */
 export async function measureLatencyUs(link: Bouncer, payload: Uint8Array, warmup: number, iterations: number, slowdown?: string): Promise<number[]> {
   const samples: number[] = [];

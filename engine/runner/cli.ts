@@ -12,7 +12,7 @@ import { formatBytes, formatDuration } from '../report/format.js';
 import { Progress } from '../report/progress.js';
 import { MODES, SCHEMA_VERSION, type Mode, type RunResult } from '../report/record.js';
 import { DEFAULT_TOPOLOGY_FILE, loadTopology } from '../topology/topology.js';
-import { checkValue, didYouMean, flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from './args.js';
+import { checkValue, didYouMean, flagHelp, HELP_FLAG, parseArgs, usageFailure, UsageError, type FlagSpec } from '../flags/args.js';
 import { checkModeDeclared, effectiveMode, estimateInMode, needsSimGrid, runInMode } from './mode.js';
 import type { Estimate, EstimateInput, Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
 import { cleaningUpOnSignals, liveScratch } from './interrupt.js';

@@ -2,7 +2,7 @@
 // the scenarios that place ranks on nodes, and their check before any work (engine/mpi/hostfile.ts).
 import path from 'node:path';
 import { checkSlots, HostfileError, isThisHost, parseHostfile } from '../mpi/hostfile.js';
-import { UsageError } from './args.js';
+import { UsageError } from '../flags/args.js';
 import type { ScenarioFlag } from './scenario.js';
 
 export const INPUT_SYNCS = ['copy', 'shared'] as const;

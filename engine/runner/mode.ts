@@ -3,7 +3,7 @@
 // A what-if has only a model; a scenario that checks behaviour rather than speed has none. Whether a
 // scenario has a model is in its declaration, so a mode it cannot run is refused before any body loads.
 import type { Mode, ResultRecord } from '../report/record.js';
-import { UsageError } from './args.js';
+import { UsageError } from '../flags/args.js';
 import type { Estimate, EstimateInput, Scenario, ScenarioContext, ScenarioInfo, ScenarioOutput } from './scenario.js';
 
 /** The mode a scenario actually runs in: a what-if always simulates. */

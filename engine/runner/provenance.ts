@@ -1,9 +1,9 @@
 // What a results.json says about how its run came to be (schema version 3): the command line as
 // typed and the flags it resolved to, the commit and whether the tree was dirty, and how busy the
 // machine was at the start and the end (load average, and the share of CPU time other processes took,
-// engine/bench/cpu-share.ts, as the gate measures it), so a reader can tell a quiet run from a loaded one.
+// engine/measure/cpu-share.ts, as the gate measures it), so a reader can tell a quiet run from a loaded one.
 import os from 'node:os';
-import { cpuTicks, othersShare, type CpuTicks } from '../bench/cpu-share.js';
+import { cpuTicks, othersShare, type CpuTicks } from '../measure/cpu-share.js';
 import type { LoadReading, Mode, Provenance } from '../report/record.js';
 
 /** How long each start and end sample of the other processes' share lasts. */

@@ -10,7 +10,7 @@ import type { Progress } from '../report/progress.js';
 import type { Mode, ResultRecord } from '../report/record.js';
 import type { ReportTable } from '../report/table.js';
 import type { Topology } from '../topology/topology.js';
-import type { FlagSpec } from './args.js';
+import type { FlagSpec } from '../flags/args.js';
 import type { SystemTool } from './tools.js';
 
 /**

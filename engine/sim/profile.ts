@@ -1,7 +1,6 @@
 // What a model needs from a profile, checked before anything is simulated: every figure present and
 // sourced, or an error naming the profile file and the field. Costs become SimGrid work here.
 import type { OperationRate, Topology, TopologyLink, TopologyNode, Transport } from '../topology/topology.js';
-import { calibratedTopology, localCalibration } from './calibrate.js';
 import { CORE_SPEED_FLOPS } from './platform.js';
 
 export class ProfileError extends Error {}
@@ -46,16 +45,4 @@ export function costS(rate: OperationRate, bytes: number, calls = 1): number {
 /** The same, as SimGrid work (see platform.ts: a core does CORE_SPEED_FLOPS a second). */
 export function workFlops(rate: OperationRate, bytes: number, calls = 1): number {
   return costS(rate, bytes, calls) * CORE_SPEED_FLOPS;
-}
-
-/**
- * The profile a model runs on: a declared profile as it is (every figure sourced), or for `local`
- * (`"detect": true`) this machine with the figures of its calibration run.
- */
-export async function simulationProfile(t: Topology, onMeasure?: (message: string) => void): Promise<Topology> {
-  if (!t.detected) {
-    requireSources(t);
-    return t;
-  }
-  return calibratedTopology(t, await localCalibration(onMeasure));
 }

@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CLUSTER_CONFIG_DIR, loadTopology, parseTopology } from '../topology/topology.js';
-import { calibratedTopology, type Calibration } from './calibrate.js';
+import { calibratedTopology, simulationProfile, type Calibration } from '../runner/calibrate.js';
 import { simulateCtr } from './models/ctr.js';
 import { simulatePingpong } from './models/pingpong.js';
 import { clusterCopy, hostId, platformXml, type PlatformSpec } from './platform.js';
-import { ProfileError, requireSources, simulationProfile } from './profile.js';
+import { ProfileError, requireSources } from './profile.js';
 import { describePlatform, runSimulation, simgridMissingReason } from './simgrid.js';
 
 // These tests run SimGrid: npm test's pretest installs it (engine/sim/ensure-simgrid.sh). They skip,

@@ -1,9 +1,9 @@
 // What sealing one message with AES-128-GCM costs today, from two sources measured in the same run
 // (issue 19 §4): the harness's own link sealer through node:crypto (engine/link/mechanism.ts, as
-// engine/sim/calibrate.ts measures it), and OpenSSL's own seal of a 176-byte message as
+// engine/runner/calibrate.ts measures it), and OpenSSL's own seal of a 176-byte message as
 // `openssl speed -aead -evp aes-128-gcm -bytes 176` reports it. Both on this loaded, shared machine.
 import { execFile } from 'node:child_process';
-import { measureLinkMechanism } from '../../engine/sim/calibrate.js';
+import { measureLinkMechanism } from '../../engine/runner/calibrate.js';
 import type { OperationRate } from '../../engine/topology/topology.js';
 
 /** The message size `openssl speed` is asked about: the size of PCCM2's messages as Table 1 implies them (about 170 B). */

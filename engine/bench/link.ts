@@ -11,14 +11,14 @@
 // the spinning floor of the same run beside it.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { Benchmark } from '../bench/benchmark.js';
+import type { Benchmark } from './benchmark.js';
 import { collectEnvironment } from '../report/environment.js';
 import { quantile, summarize } from '../report/stats.js';
-import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../runner/args.js';
+import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
-import type { Mechanism } from './mechanism.js';
-import { EchoPeer, measureLatencyUs, type LinkConfig } from './pingpong.js';
-import { sealOpenAlone, type RawShmMode } from './raw.js';
+import type { Mechanism } from '../link/mechanism.js';
+import { EchoPeer, measureLatencyUs, type LinkConfig } from '../link/pingpong.js';
+import { sealOpenAlone, type RawShmMode } from '../link/raw.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'rounds', value: 'N', kind: 'int', description: 'timed rounds; each measures every contender once (default 15)' },

@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import type { Benchmark } from '../../bench/benchmark.js';
-import { quantile } from '../../report/stats.js';
-import { childNodeFlags, PROJECT_ROOT, siblingModulePath } from '../../runtime/project.js';
-import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../../runner/args.js';
-import { escapeBytes, TrackerSession } from '../tracker-client.js';
-import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from './fault-kit.js';
+import type { Benchmark } from './benchmark.js';
+import { quantile } from '../report/stats.js';
+import { childNodeFlags, PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
+import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
+import { escapeBytes, TrackerSession } from '../ivcsd/tracker-client.js';
+import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from '../ivcsd/tracker/fault-kit.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'clients', value: 'N', kind: 'int', description: 'keep-alive clients announcing at once (default 20, the issue\'s)' },
@@ -88,7 +88,7 @@ async function drive(urls: ClientUrls[], announces: number, seconds: number): Pr
 
 /** The stock tracker in its own process; resolves once it listens. */
 async function spawnStock(): Promise<{ announceUrl: string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...childNodeFlags(), siblingModulePath(import.meta.url, './stock-serve')], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...childNodeFlags(), siblingModulePath(import.meta.url, '../ivcsd/tracker/stock-serve')], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString()));

@@ -1,7 +1,8 @@
 // The `local` profile's figures, measured here: a short calibration run (a few seconds) times the
 // operations the models charge for (ciphers through node:crypto and the link engine's own sealer,
 // RC4+, RSA, page-cache disk I/O, loopback shm and TCP), and caches them in a git-ignored file keyed
-// by machine and versions, so later runs reuse them. Every figure's source names the measurement;
+// by machine and versions, so later runs reuse them. It runs the engines, so it is a step of the
+// scenario runner, not of the simulator (which only charges the figures). Every figure's source names the measurement;
 // the declared factor is 1 (this machine is the one modelled).
 import { constants, createCipheriv, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes, sign, verify } from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { EchoPeer, measureLatencyUs } from '../link/pingpong.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { projectPath } from '../runtime/project.js';
 import { summarize } from '../report/stats.js';
+import { requireSources } from '../sim/profile.js';
 import type { OperationRate, Topology, TopologyLink } from '../topology/topology.js';
 
 export const CALIBRATION_VERSION = 1;
@@ -235,4 +237,16 @@ export function calibratedTopology(t: Topology, cal: Calibration): Topology {
     sources,
     unsourced: [],
   };
+}
+
+/**
+ * The profile a model runs on: a declared profile as it is (every figure sourced), or for `local`
+ * (`"detect": true`) this machine with the figures of its calibration run.
+ */
+export async function simulationProfile(t: Topology, onMeasure?: (message: string) => void): Promise<Topology> {
+  if (!t.detected) {
+    requireSources(t);
+    return t;
+  }
+  return calibratedTopology(t, await localCalibration(onMeasure));
 }
