@@ -1,0 +1,56 @@
+// The layers of docs/architecture.md hold: dependency-cruiser checks every import of the product
+// (tests left out) against .dependency-cruiser.cjs, and a violation fails here with the file and
+// line of the import, the rule and why the rule exists.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { PROJECT_ROOT } from './runtime/project.js';
+
+interface Dependency { resolved: string; module: string }
+interface CruisedModule { source: string; dependencies: Dependency[] }
+interface Violation { from: string; to: string; rule: { name: string }; cycle?: { name: string }[] }
+interface CruiseResult { modules: CruisedModule[]; summary: { violations: Violation[]; totalCruised: number } }
+
+const require = createRequire(import.meta.url);
+const DEPCRUISE = path.join(PROJECT_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
+const CONFIG = '.dependency-cruiser.cjs';
+
+function cruise(): CruiseResult {
+  const args = [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', 'commands', 'scenarios', 'datasets', 'cluster-config', 'engine'];
+  let stdout: string;
+  try {
+    stdout = execFileSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 256 * 2 ** 20, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    // dependency-cruiser exits non-zero when it finds violations; its JSON is still on stdout.
+    const failed = e as { stdout?: string; stderr?: string };
+    if (!failed.stdout) throw new Error(`dependency-cruiser failed: ${failed.stderr ?? String(e)}`);
+    stdout = failed.stdout;
+  }
+  return JSON.parse(stdout) as CruiseResult;
+}
+
+/** `file:line` of the import in `from` that resolves to `to` (the specifier as written, found in the text). */
+function importSite(result: CruiseResult, from: string, to: string): string {
+  const specifier = result.modules.find((m) => m.source === from)?.dependencies.find((d) => d.resolved === to)?.module;
+  if (!specifier) return from;
+  const lines = fs.readFileSync(path.join(PROJECT_ROOT, from), 'utf8').split('\n');
+  const index = lines.findIndex((l) => l.includes(`'${specifier}'`) || l.includes(`"${specifier}"`));
+  return `${from}:${index + 1}`;
+}
+
+const RULE_COMMENTS = new Map<string, string>(
+  (require(path.join(PROJECT_ROOT, CONFIG)) as { forbidden: { name: string; comment: string }[] }).forbidden.map((r) => [r.name, r.comment]),
+);
+
+test('no import climbs a layer or joins two folders of one layer, and no module imports itself', () => {
+  const result = cruise();
+  assert.ok(result.summary.totalCruised > 100, `dependency-cruiser saw only ${result.summary.totalCruised} modules: is its configuration reading the project?`);
+  const found = result.summary.violations.map((v) => {
+    const via = v.cycle?.length ? ` (loop: ${v.cycle.map((c) => c.name).join(' -> ')})` : '';
+    return `${importSite(result, v.from, v.to)} imports ${v.to}: ${v.rule.name}${via}; ${RULE_COMMENTS.get(v.rule.name) ?? ''}`;
+  });
+  assert.deepEqual(found, [], `imports against docs/architecture.md:\n${found.join('\n')}`);
+});
