@@ -1,7 +1,8 @@
-// The argv parser shared by every command of the harness: `--name value`, `--name=value`, switches
-// and `-h`, checked against a declared list. Each value is checked (and sizes converted to bytes)
-// as it is parsed, so a bad value stops a command before it starts any work, and a typo is an
-// error that names the flag and the closest one that exists.
+// The argv parser shared by every command of the harness, on node:util's parseArgs: `--name value`,
+// `--name=value`, switches and `-h`, checked against a declared list. Each value is checked (and
+// sizes converted to bytes) as it is parsed, so a bad value stops a command before it starts any
+// work, and a typo is an error that names the flag and the closest one that exists.
+import { parseArgs as parseArgv } from 'node:util';
 import { parseSizeBytes } from '../topology/units.js';
 
 /**
@@ -162,32 +163,43 @@ function undecodable(arg: string): void {
   if (arg.includes('\uFFFD')) throw new UsageError(`"${arg}" holds bytes that are not valid UTF-8 (shown as \uFFFD), which Node cannot pass on exactly: rename the file, or use a name in UTF-8`);
 }
 
+/**
+ * Splits argv with node:util's parser (long and short forms, `=` values, `--`), then holds each
+ * token to the declared flags: an unknown flag names the closest one, a value is checked as it
+ * comes, a flag given twice or a value that looks like a forgotten flag is refused.
+ */
 export function parseArgs(argv: string[], specs: FlagSpec[]): ParsedArgs {
   const byName = new Map(specs.map((s) => [s.name, s]));
+  const options = Object.fromEntries(
+    specs.map((s) => [s.name, s.name === 'help' ? { type: 'boolean' as const, short: 'h' } : { type: s.value ? ('string' as const) : ('boolean' as const) }]),
+  );
+  // strict: false, so that unknown flags and flag-like values reach the checks below with our messages
+  const { tokens } = parseArgv({ args: argv, options, strict: false, allowPositionals: true, tokens: true });
   const positional: string[] = [];
   const flags: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] === '-h' && byName.has('help') ? '--help' : argv[i];
+  for (const token of tokens) {
+    const arg = argv[token.index];
     undecodable(arg);
-    if (!arg.startsWith('-') || arg === '-') {
-      positional.push(arg);
+    if (token.kind === 'positional') {
+      positional.push(token.value);
       continue;
     }
-    if (!arg.startsWith('--')) throw new UsageError(`unknown flag ${arg}${didYouMean(arg.replace(/^-+/, ''), [...byName.keys()])}`);
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    // `--` ends no list of ours: it is refused like any other unknown flag
+    if (token.kind === 'option-terminator') throw new UsageError(`unknown flag --${didYouMean('', [...byName.keys()])}`);
+    if (!token.rawName.startsWith('--') && !(arg === '-h' && byName.has('help'))) throw new UsageError(`unknown flag ${arg}${didYouMean(arg.replace(/^-+/, ''), [...byName.keys()])}`);
+    const name = token.name;
     const spec = byName.get(name);
     if (!spec) throw new UsageError(`unknown flag --${name}${didYouMean(name, [...byName.keys()])}`);
     if (spec.value) {
-      const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      const value = token.value;
       if (value === undefined || value === '') throw new UsageError(`--${name} needs a value (${spec.value})`);
       // `--out --help` wrote a key file named "--help": a value that looks like a flag is one forgotten
-      if (eq < 0 && /^-[A-Za-z-]/.test(value)) throw new UsageError(`--${name} needs a value (${spec.value}), got the flag-like "${value}"; write --${name}=${value} if that is the value`);
+      if (!token.inlineValue && /^-[A-Za-z-]/.test(value)) throw new UsageError(`--${name} needs a value (${spec.value}), got the flag-like "${value}"; write --${name}=${value} if that is the value`);
       if (flags[name] !== undefined) throw new UsageError(`--${name} is given twice ("${flags[name]}", then "${value}"): give it once`);
       undecodable(value);
       flags[name] = checkValue(spec, value);
     } else {
-      if (eq >= 0) throw new UsageError(`--${name} is a switch and takes no value`);
+      if (token.inlineValue) throw new UsageError(`--${name} is a switch and takes no value`);
       flags[name] = true;
     }
   }
