@@ -2,7 +2,7 @@
 // warm-up pair first, not kept), gauges how busy the machine was meanwhile (cpu-share.ts), and
 // decides each metric against its baseline. A metric that needs a quiet machine is not judged when
 // other processes took more than BUSY_SHARE of it, in this run or in the baseline.
-import { interleaved } from '../bench/benchmark.js';
+import { checkedSample, interleaved } from '../bench/benchmark.js';
 import { cpuTicks, othersShare } from '../bench/cpu-share.js';
 import { summarize } from '../report/stats.js';
 import type { BaselineMetric } from './baseline.js';
@@ -61,6 +61,19 @@ async function timePair(pair: Pair, reps: number): Promise<{ contender: number[]
   return interleaved(reps, { contender: pair.contender, reference: pair.reference }, pair.before, 1);
 }
 
+/**
+ * contender / reference pair by pair; throws (the metric becomes an "error" row) when a timing or a
+ * ratio is zero or non-finite, so that no such value ever reaches a decision.
+ */
+export function sampleRatios(metric: string, contender: number[], reference: number[]): number[] {
+  if (contender.length === 0 || contender.length !== reference.length) throw new Error(`${metric}: ${contender.length} contender and ${reference.length} reference timings`);
+  return contender.map((c, i) => {
+    checkedSample(`${metric} contender timing ${i + 1}`, c);
+    checkedSample(`${metric} reference timing ${i + 1}`, reference[i]);
+    return checkedSample(`${metric} ratio ${i + 1}`, c / reference[i]);
+  });
+}
+
 const isBusy = (share: number | undefined) => share !== undefined && share > BUSY_SHARE;
 
 /** Decides one measured metric against its baseline (when it has one); `comparable` is false when the baseline's environment differs. */
@@ -116,7 +129,7 @@ export async function measureAll(selection: Selection[], ctx: FamilyContext, opt
           } finally {
             await pair.close?.();
           }
-          result.ratios = result.contender.map((c, i) => c / result.reference[i]);
+          result.ratios = sampleRatios(spec.name, result.contender, result.reference);
           judge(result, opts.seed, opts.comparable);
         } catch (err) {
           result.outcome = 'error';
