@@ -1,14 +1,14 @@
 // The gate's command line, and `npm run gate` end to end on its cheapest metric: a baseline taken,
-// then a run with a slowdown injected far beyond any noise (4x) fails with exit 1 and leaves its
-// run folder and history line. No assertion depends on the machine's speed: the one verdict
-// asserted is a 300 % slowdown against a tolerance of at most 15 %.
+// then a run against that baseline with its timings made 10x faster (a 900 % regression, far beyond
+// any noise) fails with exit 1 and leaves its run folder and history line; a baseline from another
+// CPU exits 3, or 0 with --allow-uncompared. No assertion depends on the machine's speed.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { SLOWDOWN_ENV } from '../bench/slowdown.js';
-import { readBaseline } from './baseline.js';
+import { readBaseline, writeBaseline } from './baseline.js';
 import { main, parseOptions } from './cli.js';
 import { readHistory } from './history.js';
 
@@ -66,30 +66,45 @@ test('bad flags and injections are refused with a message naming them', () => {
   for (const [argv, env, message] of cases) assert.throws(() => parseOptions(argv, env), message, `${argv.join(' ')} ${JSON.stringify(env)}`);
 });
 
-test('a baseline is taken, and a slowdown injected on its metric fails the gate', async () => {
+test('a baseline is taken; a run slower than it fails naming the metric, one from another CPU exits 3 unless allowed', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gate-cli-${process.pid}-`));
   try {
-    const files = ['--baseline', path.join(dir, 'gate.json'), '--history', path.join(dir, 'history.jsonl'), '--out', path.join(dir, 'runs')];
+    const baselineFile = path.join(dir, 'gate.json');
+    const files = ['--baseline', baselineFile, '--history', path.join(dir, 'history.jsonl'), '--out', path.join(dir, 'runs')];
     const taken = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', '--update-baseline', '--runs', '1', '--note', 'test', ...files]);
     assert.equal(taken.code, 0, taken.err);
-    const baseline = readBaseline(path.join(dir, 'gate.json'))!;
+    const baseline = readBaseline(baselineFile)!;
     assert.deepEqual(Object.keys(baseline.metrics), ['rc4plus-vs-rc4']);
     assert.equal(baseline.metrics['rc4plus-vs-rc4'].ratios.length, 5);
     assert.equal(baseline.note, 'test');
 
-    const slowed = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', ...files], { [SLOWDOWN_ENV]: 'rc4plus-vs-rc4:3' });
+    // This code measured against a baseline whose timings say it was 10x faster: a regression of 900 %
+    // that no noise reaches (tolerance 8 %).
+    const m = baseline.metrics['rc4plus-vs-rc4'];
+    m.contender = m.contender.map((c) => c / 10);
+    m.ratios = m.contender.map((c, i) => c / m.reference[i]);
+    await writeBaseline(baselineFile, baseline);
+    const slowed = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', ...files]);
     assert.equal(slowed.code, 1, slowed.out + slowed.err);
     assert.match(slowed.out, /rc4plus-vs-rc4 .*REGRESSION/);
-    assert.match(slowed.out, /gate FAILED/);
+    assert.match(slowed.out, /gate FAILED in \d+ s: rc4plus-vs-rc4 \+/);
     const { entries } = readHistory(path.join(dir, 'history.jsonl'));
     assert.equal(entries.length, 2);
     assert.equal(entries[1].metrics['rc4plus-vs-rc4'].verdict, 'regression');
-    assert.equal(entries[1].injected, 'rc4plus-vs-rc4:3');
-    const runs = fs.readdirSync(path.join(dir, 'runs'));
+    const runs = fs.readdirSync(path.join(dir, 'runs')).sort();
     assert.equal(runs.length, 2);
-    const run = JSON.parse(fs.readFileSync(path.join(dir, 'runs', runs.sort()[1], 'results.json'), 'utf8'));
+    const run = JSON.parse(fs.readFileSync(path.join(dir, 'runs', runs[1], 'results.json'), 'utf8'));
     assert.equal(run.records[0].parameters.verdict, 'regression');
     assert.ok(fs.existsSync(path.join(dir, 'runs', runs[1], 'trend-rc4plus-vs-rc4.svg')));
+
+    await writeBaseline(baselineFile, { ...baseline, environment: { ...baseline.environment, cpuModel: 'Another CPU' } });
+    const elsewhere = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', ...files]);
+    assert.equal(elsewhere.code, 3, elsewhere.out + elsewhere.err);
+    assert.match(elsewhere.out, /NOT COMPARED \(baseline from another environment\)/);
+    assert.match(elsewhere.out, /gate NOT COMPARED: 1 of 1 metric\(s\)/);
+    const allowed = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', '--allow-uncompared', ...files]);
+    assert.equal(allowed.code, 0, allowed.out + allowed.err);
+    assert.match(allowed.out.trim().split('\n').at(-1)!, /allowed by --allow-uncompared/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

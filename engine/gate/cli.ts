@@ -17,8 +17,9 @@ import { projectPath } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { BASELINE_FORMAT, environmentChanges, readBaseline, writeBaseline, type Baseline } from './baseline.js';
 import { ALPHA } from './decision.js';
+import { gateEnd } from './exit.js';
 import { appendHistory, HISTORY_FORMAT, readHistory, type HistoryEntry } from './history.js';
-import { BUSY_SHARE, confirmRegressions, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
+import { BUSY_SHARE, confirmRegressions, IMPLAUSIBLE_FACTOR, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
 import { FAMILIES, selectMetrics } from './registry.js';
 import { definitionsTable, records, textTable, trendPlots, verdictTable } from './report.js';
 
@@ -35,6 +36,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'baseline', value: 'FILE', description: 'the baseline (default reports/baselines/gate.json)' },
   { name: 'history', value: 'FILE', description: 'the history every run appends to (default reports/history.jsonl, git-ignored)' },
   { name: 'out', value: 'DIR', description: 'parent folder of the run folder (default reports/runs)' },
+  { name: 'allow-uncompared', description: 'exit 0, not 3, when some metrics could not be compared (the last line says so)' },
   { name: 'list', description: 'list the metrics and their tolerances, and exit' },
   { name: 'help', description: 'this help' },
 ];
@@ -67,11 +69,14 @@ function usage(): string {
     `A busy machine: the gate reads how much CPU time other processes took during each metric ("others %").`,
     `Above ${100 * BUSY_SHARE} %, here or in the baseline, a metric that needs a quiet machine (a parallel`,
     'contender against a serial reference, or JavaScript and sockets against one RSA operation) is',
-    '"too busy to judge" and passes. A baseline from another CPU model, core count, Node or OpenSSL is',
-    'not compared either: take one on that machine.',
+    '"too busy to judge": NOT COMPARED. A baseline from another CPU model, core count, Node or OpenSSL is',
+    'not compared either, nor a metric the baseline lacks or holds too few samples of, nor one whose',
+    `baseline ratio is more than ${IMPLAUSIBLE_FACTOR}x this run's. Not compared is never passed.`,
     '',
-    'Exit status: 0 when no metric regressed; 1 on a regression or a metric that failed to run;',
-    '2 on a bad flag, baseline file or injection.',
+    'Exit status: 0 only when every selected metric was compared and none is slower beyond its',
+    'tolerance; 1 on a regression or a metric that failed to measure (one ERROR row; the others still',
+    'run and the table is still written); 2 on a bad flag, baseline file or injection; 3 when some',
+    'metric was not compared (0 with --allow-uncompared, which the last line then says).',
     '',
     'metrics (name, tolerance, contender / reference; * needs a quiet machine):',
     ...metricLines(),
@@ -173,6 +178,7 @@ export interface GateOptions {
   runs: number;
   note?: string;
   injected: Map<string, number>;
+  allowUncompared: boolean;
   baselineFile: string;
   historyFile: string;
   outParent: string;
@@ -201,6 +207,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOption
     runs: update ? runs : 1,
     note: typeof flags.note === 'string' ? flags.note : undefined,
     injected,
+    allowUncompared: flags['allow-uncompared'] === true,
     baselineFile: file('baseline', DEFAULT_BASELINE),
     historyFile: file('history', DEFAULT_HISTORY),
     outParent: file('out', projectPath('reports', 'runs')),
@@ -311,15 +318,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     io.out.write(`baseline written: ${rel(baselineFile)} (${results.length} metric(s), ${seconds.toFixed(0)} s)\n`);
     return 0;
   }
-  const regressions = results.filter((r) => r.outcome === 'regression');
-  if (regressions.length || errored.length) {
-    const why = [
-      ...regressions.map((r) => `${r.spec.name} +${r.decision!.changePct.toFixed(1)} % (tolerance ${r.spec.tolerancePct} %, p = ${r.decision!.pValue.toPrecision(2)})`),
-      ...errored.map((r) => `${r.spec.name} failed to run`),
-    ];
-    io.out.write(`gate FAILED in ${seconds.toFixed(0)} s: ${why.join('; ')}\n`);
-    return 1;
-  }
-  io.out.write(`gate passed: ${results.length} metric(s), none slower beyond its tolerance, in ${seconds.toFixed(0)} s\n`);
-  return 0;
+  const end = gateEnd(results, options.allowUncompared, seconds);
+  io.out.write(`${end.line}\n`);
+  return end.code;
 }

@@ -18,9 +18,21 @@ export const BUSY_SHARE = 0.2;
 /**
  * `busy`: the machine was too busy to judge this metric (it needs a quiet one); `elsewhere`: the
  * baseline comes from another CPU, core count, Node or OpenSSL, so a change says nothing of the code;
- * `unconfirmed`: a first measurement regressed, the second, taken after the other metrics, did not.
+ * `unconfirmed`: a first measurement regressed, the second, taken after the other metrics, did not;
+ * `uncompared`: no comparison could be made, for the reason in `error` (a base that lacks the metric
+ * or the gate's per-process entry, a baseline that cannot be right).
  */
-export type Outcome = Decision['verdict'] | 'busy' | 'elsewhere' | 'unconfirmed' | 'no baseline' | 'error';
+export type Outcome = Decision['verdict'] | 'busy' | 'elsewhere' | 'unconfirmed' | 'no baseline' | 'uncompared' | 'error';
+
+/** Outcomes that compared nothing: never a pass unless the user allows it (exit.ts). */
+export const UNCOMPARED_OUTCOMES: readonly Outcome[] = ['inconclusive', 'busy', 'elsewhere', 'no baseline', 'uncompared'];
+
+/**
+ * A baseline ratio this many times this run's is no baseline of this code on this machine (ratios
+ * scaled by hand, a metric redefined): an improvement that large is reported as not compared rather
+ * than passed. A real regression of any size still fails.
+ */
+export const IMPLAUSIBLE_FACTOR = 2;
 
 export interface MetricResult {
   spec: MetricSpec;
@@ -83,6 +95,10 @@ export function judge(result: MetricResult, seed: string, comparable: boolean): 
   result.decision = decide(baseline.ratios, result.ratios, spec.tolerancePct, `${seed}/${spec.name}`);
   const tooBusy = spec.needsQuietMachine === true && (isBusy(result.othersShare) || isBusy(baseline.othersShare));
   result.outcome = !comparable ? 'elsewhere' : tooBusy ? 'busy' : result.decision.verdict;
+  if (result.outcome === 'improved' && result.decision.changePct < 100 * (1 / IMPLAUSIBLE_FACTOR - 1)) {
+    result.outcome = 'uncompared';
+    result.error = `the baseline's ratio is more than ${IMPLAUSIBLE_FACTOR}x this run's (${result.decision.changePct.toFixed(1)} %): not a baseline of this code here; take it again`;
+  }
 }
 
 export interface MeasureOptions {

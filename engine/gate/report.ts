@@ -21,11 +21,12 @@ const VERDICT_TEXT: Record<MetricResult['outcome'], string> = {
   ok: 'ok',
   improved: 'ok (faster)',
   regression: 'REGRESSION',
-  inconclusive: 'ok (too few samples)',
-  busy: 'ok (machine too busy to judge)',
-  elsewhere: 'ok (baseline from another environment)',
+  inconclusive: 'NOT COMPARED (too few samples)',
+  busy: 'NOT COMPARED (machine too busy to judge)',
+  elsewhere: 'NOT COMPARED (baseline from another environment)',
   unconfirmed: 'ok',
-  'no baseline': 'ok (no baseline)',
+  'no baseline': 'NOT COMPARED (no baseline)',
+  uncompared: 'NOT COMPARED',
   error: 'ERROR',
 };
 
