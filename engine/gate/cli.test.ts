@@ -50,6 +50,12 @@ test('flags and the injection are read into options', () => {
   assert.equal(o.runs, 1);
   assert.equal(parseOptions(['--update-baseline'], {}).runs, 3);
   assert.equal(parseOptions(['--update-baseline', '--runs', '2'], {}).runs, 2);
+  assert.deepEqual(parseOptions(['--against', 'HEAD~1', '--quick'], {}).against, { ref: 'HEAD~1', rounds: 5, pairs: 1, tolerancePct: 5, chosen: 'flag' });
+  assert.deepEqual(parseOptions(['--against', 'v1', '--rounds', '7', '--pairs', '3', '--tolerance', '2.5'], {}).against, { ref: 'v1', rounds: 7, pairs: 3, tolerancePct: 2.5, chosen: 'flag' });
+  const stored = parseOptions(['--stored-baseline'], {});
+  assert.equal(stored.against, undefined);
+  assert.equal(stored.storedWhy, '--stored-baseline');
+  assert.equal(parseOptions(['--update-baseline'], {}).against, undefined);
 });
 
 test('bad flags and injections are refused with a message naming them', () => {
@@ -59,6 +65,11 @@ test('bad flags and injections are refused with a message naming them', () => {
     [['--reps', 'x'], {}, /--reps must be a positive integer \(decimal digits\), got "x"/],
     [['--note', 'x'], {}, /--note goes with --update-baseline/],
     [['--runs', '2'], {}, /--runs goes with --update-baseline/],
+    [['--against', 'x', '--stored-baseline'], {}, /--against and --stored-baseline exclude each other/],
+    [['--against', 'x', '--update-baseline'], {}, /--update-baseline measures this checkout alone/],
+    [['--against', 'x', '--rounds', '2'], {}, /--rounds must be at least 3/],
+    [['--against', 'x', '--tolerance', 'ten'], {}, /--tolerance must be a percentage from 0 to 100, got "ten"/],
+    [['--stored-baseline', '--rounds', '4'], {}, /--rounds goes with --against/],
     [[], { [SLOWDOWN_ENV]: 'nope:0.2' }, /no metric is called "nope"/],
     [[], { [SLOWDOWN_ENV]: 'ctr-aes:zero' }, /entry "ctr-aes:zero": the share must be a number/],
     [['--update-baseline'], { [SLOWDOWN_ENV]: 'ctr-aes:0.2' }, /refusing to take a baseline with HARNESS_GATE_SLOWDOWN set/],
@@ -70,8 +81,8 @@ test('a baseline is taken; a run slower than it fails naming the metric, one fro
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gate-cli-${process.pid}-`));
   try {
     const baselineFile = path.join(dir, 'gate.json');
-    const files = ['--baseline', baselineFile, '--history', path.join(dir, 'history.jsonl'), '--out', path.join(dir, 'runs')];
-    const taken = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', '--update-baseline', '--runs', '1', '--note', 'test', ...files]);
+    const files = ['--stored-baseline', '--baseline', baselineFile, '--history', path.join(dir, 'history.jsonl'), '--out', path.join(dir, 'runs')];
+    const taken = await gate(['--only', 'rc4plus-vs-rc4', '--reps', '5', '--update-baseline', '--runs', '1', '--note', 'test', ...files.slice(1)]);
     assert.equal(taken.code, 0, taken.err);
     const baseline = readBaseline(baselineFile)!;
     assert.deepEqual(Object.keys(baseline.metrics), ['rc4plus-vs-rc4']);

@@ -21,12 +21,27 @@ import { gateEnd } from './exit.js';
 import { appendHistory, HISTORY_FORMAT, readHistory, type HistoryEntry } from './history.js';
 import { BUSY_SHARE, confirmRegressions, IMPLAUSIBLE_FACTOR, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
 import { FAMILIES, selectMetrics } from './registry.js';
+import { allUncompared, measureAgainst, stopSides } from './against.js';
+import { defaultRef, prepareBase } from './base-build.js';
+import { COVERAGE, MIN_ROUNDS } from './paired.js';
+import { PROJECT_ROOT } from '../runtime/project.js';
 import { definitionsTable, records, textTable, trendPlots, verdictTable } from './report.js';
+
+/** --against's defaults: rounds and pairs a process, full and quick (see README, "Adopting the gate", for what they catch) */
+export const AGAINST_ROUNDS = { full: 10, quick: 5 };
+export const AGAINST_PAIRS = { full: 2, quick: 1 };
+/** With base and change measured in one run the run-to-run drift is gone: one tolerance for every metric. */
+export const AGAINST_TOLERANCE_PCT = 5;
 
 export const DEFAULT_BASELINE = projectPath('reports', 'baselines', 'gate.json');
 export const DEFAULT_HISTORY = projectPath('reports', 'history.jsonl');
 
 const FLAGS: FlagSpec[] = [
+  { name: 'against', value: 'REF', description: 'compare with REF (commit, branch, tag) built in a cached worktree, both measured in this run (default: the last commit of main that is not HEAD; HEAD~1 on main)' },
+  { name: 'stored-baseline', description: 'compare with the stored baseline instead (the default only without git history)' },
+  { name: 'rounds', value: 'N', description: `with --against: rounds of base and change processes (default ${AGAINST_ROUNDS.full}, quick ${AGAINST_ROUNDS.quick}; at least ${MIN_ROUNDS})` },
+  { name: 'pairs', value: 'N', description: `with --against: pairs each process times a metric after its warm-up pair (default ${AGAINST_PAIRS.full}, quick ${AGAINST_PAIRS.quick})` },
+  { name: 'tolerance', value: 'PCT', description: `with --against: the slowdown that fails, for every metric (default ${AGAINST_TOLERANCE_PCT})` },
   { name: 'only', value: 'NAME,...', description: 'only these metrics or families (see --list)' },
   { name: 'quick', description: `the short form CI runs: about half the pairs of each metric (at least ${MIN_REPS})` },
   { name: 'reps', value: 'N', description: `pairs (contender + reference) timed for every metric (at least ${MIN_REPS}; default: each metric's own)` },
@@ -56,6 +71,18 @@ function usage(): string {
     '(the contender) and a reference (openssl, cp, a bare socket...) do the same work, one after the',
     'other (A B A B ...), and each pair gives one sample of contender time / reference time. A slower',
     'or busier machine slows both sides, so the ratio means the same on any machine. Larger is slower.',
+    '',
+    'Compared with what: by default, in a git checkout with history, with its base (--against REF;',
+    'default: the last commit of main that is not HEAD, HEAD~1 on main). REF is checked out and built in',
+    'a git worktree cached by commit (node_modules/.cache/harness-gate/), sharing node_modules when its',
+    'package-lock.json is the same. Then, round after round, each family is measured in a process of',
+    'its own on the base and on this checkout, in turn (base head, head base, ...). Each round gives a',
+    'pair of ratios; a metric FAILS when the seeded bootstrap 90 % interval of the geometric mean of',
+    `head / base lies wholly above the tolerance (default ${AGAINST_TOLERANCE_PCT} %). Wilcoxon's signed-rank p is shown`,
+    'beside it. A base without the per-process entry (older than --against), that does not build, or',
+    'that lacks a metric leaves it NOT COMPARED.',
+    '',
+    'Without history (or with --stored-baseline) the committed baseline is the comparison:',
     '',
     'Decision, per metric: a REGRESSION when the one-sided Mann-Whitney U test (exact, asv-style) finds',
     `this run's ratios above the baseline's ratios x (1 + tolerance) at p < ${ALPHA}, and their median is`,
@@ -110,6 +137,7 @@ function cleanupOnSignal(dir: string): () => void {
   const handler = (signal: NodeJS.Signals) => {
     if (cleaning) return;
     cleaning = true;
+    stopSides();
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     process.stderr.write(`\ngate interrupted (${signal}); nothing written\n`);
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
@@ -179,6 +207,10 @@ export interface GateOptions {
   note?: string;
   injected: Map<string, number>;
   allowUncompared: boolean;
+  /** the base to compare with; undefined: the stored baseline */
+  against?: { ref: string; rounds: number; pairs: number; tolerancePct: number; chosen: 'flag' | 'default' };
+  /** why the stored baseline is used, when it is */
+  storedWhy?: string;
   baselineFile: string;
   historyFile: string;
   outParent: string;
@@ -187,6 +219,7 @@ export interface GateOptions {
 /** The options of a gate run from its flags and environment; throws a UsageError (or the injection's Error) naming the problem. */
 export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOptions {
   const { flags } = parseArgs(argv, FLAGS);
+  const quickFlag = flags.quick === true;
   const reps = flags.reps === undefined ? undefined : intFlag(flags, 'reps', 0);
   if (reps !== undefined && reps < MIN_REPS) throw new UsageError(`--reps must be at least ${MIN_REPS} (fewer cannot show a regression at p < ${ALPHA}), got ${reps}`);
   const update = flags['update-baseline'] === true;
@@ -197,6 +230,16 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOption
   const known = FAMILIES.flatMap((f) => f.metrics.map((m) => m.name));
   for (const name of injected.keys()) if (!known.includes(name)) throw new UsageError(`${SLOWDOWN_ENV}: no metric is called "${name}" (see npm run gate -- --list)`);
   if (injected.size && update) throw new UsageError(`refusing to take a baseline with ${SLOWDOWN_ENV} set`);
+  const stored = flags['stored-baseline'] === true;
+  if (stored && typeof flags.against === 'string') throw new UsageError('--against and --stored-baseline exclude each other');
+  if (update && typeof flags.against === 'string') throw new UsageError('--update-baseline measures this checkout alone: no --against');
+  const ref = typeof flags.against === 'string' ? flags.against : stored || update ? undefined : defaultRef(PROJECT_ROOT);
+  for (const f of ['rounds', 'pairs', 'tolerance']) if (flags[f] !== undefined && ref === undefined) throw new UsageError(`--${f} goes with --against`);
+  const rounds = flags.rounds === undefined ? (quickFlag ? AGAINST_ROUNDS.quick : AGAINST_ROUNDS.full) : intFlag(flags, 'rounds', 0);
+  if (rounds < MIN_ROUNDS) throw new UsageError(`--rounds must be at least ${MIN_ROUNDS} (fewer give no interval), got ${rounds}`);
+  const pairs = flags.pairs === undefined ? (quickFlag ? AGAINST_PAIRS.quick : AGAINST_PAIRS.full) : intFlag(flags, 'pairs', 0);
+  const tolerancePct = flags.tolerance === undefined ? AGAINST_TOLERANCE_PCT : Number(flags.tolerance);
+  if (!(tolerancePct >= 0 && tolerancePct <= 100)) throw new UsageError(`--tolerance must be a percentage from 0 to 100, got ${JSON.stringify(flags.tolerance)}`);
   const file = (name: string, fallback: string) => path.resolve(typeof flags[name] === 'string' ? (flags[name] as string) : fallback);
   return {
     print: flags.help ? usage() : flags.list ? listMetrics() : undefined,
@@ -208,6 +251,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOption
     note: typeof flags.note === 'string' ? flags.note : undefined,
     injected,
     allowUncompared: flags['allow-uncompared'] === true,
+    ...(ref === undefined
+      ? { storedWhy: stored ? '--stored-baseline' : update ? '--update-baseline' : 'no git history to build a base from' }
+      : { against: { ref, rounds, pairs, tolerancePct, chosen: typeof flags.against === 'string' ? 'flag' as const : 'default' as const } }),
     baselineFile: file('baseline', DEFAULT_BASELINE),
     historyFile: file('history', DEFAULT_HISTORY),
     outParent: file('out', projectPath('reports', 'runs')),
@@ -231,7 +277,13 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
       return 0;
     }
     selection = selectMetrics(options.only);
-    baseline = readBaseline(options.baselineFile);
+    try {
+      baseline = readBaseline(options.baselineFile);
+    } catch (err) {
+      // with --against the stored baseline decides nothing: a broken one is reported, not fatal
+      if (!options.against) throw err;
+      io.err.write(`warning: ${(err as Error).message} (not used: comparing --against ${options.against.ref})\n`);
+    }
   } catch (err) {
     io.err.write(`error: ${(err as Error).message}\n\n(npm run gate -- --help for the flags)\n`);
     return 2;
@@ -249,6 +301,9 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
   io.err.write(
     `gate: ${specs.length} metric(s)${quick ? ', quick form' : ''} on ${environment.cpuModel}, ${environment.cores} cores, Node ${environment.nodeVersion}, OpenSSL ${environment.opensslVersion}; ` +
       `load average ${loadAtStart.toFixed(2)}\n` +
+      (options.against
+        ? `comparing against ${options.against.ref}${options.against.chosen === 'default' ? ' (the default: the last commit of main that is not HEAD)' : ''}: ${options.against.rounds} rounds of base and change processes, ${options.against.pairs} pair(s) a metric each, tolerance ${options.against.tolerancePct} %\n`
+        : `comparing against the stored baseline (${options.storedWhy})\n`) +
       (baseline ? `baseline ${rel(baselineFile)} (${Object.keys(baseline.metrics).length} metrics)${changes.length ? `, taken on another environment: ${changes.join('; ')}` : ''}\n` : `no baseline at ${rel(baselineFile)}: nothing to compare with\n`) +
       (injected.size ? `INJECTED SLOWDOWN (${SLOWDOWN_ENV}): ${[...injected].map(([n, s]) => `${n} +${(100 * s).toFixed(0)} %`).join(', ')}\n` : ''),
   );
@@ -256,6 +311,8 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
   const started = performance.now();
   let results: MetricResult[] = [];
   let entry: HistoryEntry | undefined;
+  /** the base compared with, when --against */
+  let againstLabel: string | undefined;
   const progress = new Progress(io.err);
   const gateScenario: Scenario = {
     name: 'gate',
@@ -267,30 +324,45 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     async run(ctx) {
       const release = cleanupOnSignal(ctx.scratchDir);
       try {
-        const measured: MetricResult[][] = [];
-        const opts = { quick, reps, baseline: baseline?.metrics ?? {}, comparable: changes.length === 0, seed: ctx.seed };
-        const familyContext = { scratchDir: ctx.scratchDir, seed: ctx.seed, progress: ctx.progress };
-        for (let i = 0; i < runs; i++) {
-          if (runs > 1) ctx.progress.info(`baseline measurement ${i + 1} of ${runs}`);
-          measured.push(await measureAll(selection, familyContext, opts));
+        if (options.against) {
+          const { ref, rounds, pairs, tolerancePct } = options.against;
+          const base = prepareBase(PROJECT_ROOT, ref, (line) => ctx.progress.info(line));
+          if (base.uncompared) ctx.progress.info(`NOT COMPARED: ${base.uncompared}`);
+          results = base.uncompared
+            ? allUncompared(selection, base.uncompared, tolerancePct)
+            : await measureAgainst(selection, base, { rounds, pairs, tolerancePct, seed: ctx.seed, progress: ctx.progress });
+          againstLabel = `${ref} (${base.commit.slice(0, 12) || 'unresolved'})`;
+        } else {
+          const measured: MetricResult[][] = [];
+          const opts = { quick, reps, baseline: baseline?.metrics ?? {}, comparable: changes.length === 0, seed: ctx.seed };
+          const familyContext = { scratchDir: ctx.scratchDir, seed: ctx.seed, progress: ctx.progress };
+          for (let i = 0; i < runs; i++) {
+            if (runs > 1) ctx.progress.info(`baseline measurement ${i + 1} of ${runs}`);
+            measured.push(await measureAll(selection, familyContext, opts));
+          }
+          results = runs === 1 ? await confirmRegressions(measured[0], selection, familyContext, opts) : poolRuns(measured, ctx.seed, opts.comparable);
         }
-        results = runs === 1 ? await confirmRegressions(measured[0], selection, familyContext, opts) : poolRuns(measured, ctx.seed, opts.comparable);
       } finally {
         release();
       }
       entry = historyEntry(results, quick, process.env[SLOWDOWN_ENV] || undefined);
       const { entries, skipped } = readHistory(historyFile);
       if (skipped.length) ctx.progress.info(`${rel(historyFile)}: skipped ${skipped.length} line(s) that are not gate runs (first: line ${skipped[0].line}, ${skipped[0].reason})`);
-      const notes = [
-        `Each ratio is contender time / reference time over pairs timed alternately (one warm-up pair first, not kept); larger is slower. A metric fails when p < ${ALPHA} (one-sided Mann-Whitney U against the baseline's samples x (1 + tolerance)) and its median moved by more than the tolerance.`,
-        `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${environment.cores} cores.`,
-        ...(baseline ? [`Baseline: ${rel(baselineFile)}${baseline.note ? ` (${baseline.note})` : ''}${changes.length ? `; taken on another environment: ${changes.join('; ')}` : ''}.`] : ['No baseline: every metric is "no baseline".']),
-        ...(injected.size ? [`Slowdown injected on purpose (${SLOWDOWN_ENV}=${process.env[SLOWDOWN_ENV]}): this run measures the gate, not the code.`] : []),
-      ];
+      const notes = againstLabel
+        ? [
+            `Compared against ${againstLabel}, built in a cached worktree: each family measured in a process of its own on each side, base and change in turn (the order swapped every other round). "baseline" is the base's median ratio, "now" the change's; change % is the geometric mean of the rounds' head / base; the interval is a seeded bootstrap ${100 * COVERAGE} % interval of it, and a metric fails when its lower end lies above the tolerance; p is Wilcoxon's signed-rank test (exact, one-sided) of "the change is slower", for reading.`,
+            `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${environment.cores} cores.`,
+          ]
+        : [
+            `Each ratio is contender time / reference time over pairs timed alternately (one warm-up pair first, not kept); larger is slower. A metric fails when p < ${ALPHA} (one-sided Mann-Whitney U against the baseline's samples x (1 + tolerance)) and its median moved by more than the tolerance.`,
+            `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${environment.cores} cores.`,
+            ...(baseline ? [`Baseline: ${rel(baselineFile)}${baseline.note ? ` (${baseline.note})` : ''}${changes.length ? `; taken on another environment: ${changes.join('; ')}` : ''}.`] : ['No baseline: every metric is "no baseline".']),
+            ...(injected.size ? [`Slowdown injected on purpose (${SLOWDOWN_ENV}=${process.env[SLOWDOWN_ENV]}): this run measures the gate, not the code.`] : []),
+          ];
       return {
         records: records(results, injected),
-        plots: trendPlots([...entries, entry], specs, baseline),
-        tables: [verdictTable(results), definitionsTable(specs)],
+        plots: trendPlots([...entries, entry], specs, againstLabel ? undefined : baseline),
+        tables: [verdictTable(results, againstLabel), definitionsTable(specs)],
         notes,
       };
     },
@@ -306,7 +378,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     return 1;
   }
   appendHistory(historyFile, entry!);
-  io.out.write(`\n${textTable(verdictTable(results))}\n\nrun folder: ${rel(dir)}/index.html; history: ${rel(historyFile)}\n`);
+  io.out.write(`\n${textTable(verdictTable(results, againstLabel))}\n\nrun folder: ${rel(dir)}/index.html; history: ${rel(historyFile)}\n`);
   const seconds = (performance.now() - started) / 1000;
   const errored = results.filter((r) => r.outcome === 'error');
   if (update) {

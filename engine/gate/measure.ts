@@ -104,6 +104,8 @@ export function judge(result: MetricResult, seed: string, comparable: boolean): 
 export interface MeasureOptions {
   quick: boolean;
   reps?: number;
+  /** time exactly `reps` pairs, fewer than MIN_REPS included (a side process of --against gives one sample a round, not a test) */
+  exactReps?: boolean;
   baseline: Record<string, BaselineMetric>;
   /** false when the baseline was taken on another environment: nothing is judged then */
   comparable: boolean;
@@ -140,7 +142,7 @@ export async function measureAll(selection: Selection[], ctx: FamilyContext, opt
           const pair = await open.pair(spec);
           try {
             const before = cpuTicks();
-            Object.assign(result, await timePair(pair, repsFor(spec, opts.quick, opts.reps)));
+            Object.assign(result, await timePair(pair, opts.exactReps && opts.reps ? opts.reps : repsFor(spec, opts.quick, opts.reps)));
             result.othersShare = othersShare(before, cpuTicks());
           } finally {
             await pair.close?.();
