@@ -7,74 +7,61 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { SLOWDOWN_ENV } from '../bench/slowdown.js';
 import { readBaseline, writeBaseline } from './baseline.js';
 import { main, parseOptions } from './cli.js';
 import { readHistory } from './history.js';
 
-/** Runs the gate with its output captured and these environment variables set meanwhile. */
-async function gate(argv: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+/** Runs the gate with its output captured. */
+async function gate(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const capture = (add: (s: string) => void) => ({ write: (s: string) => (add(s), true), isTTY: false, columns: 120 });
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    const code = await main(argv, { out: capture((s) => (out += s)), err: capture((s) => (err += s)) as unknown as NodeJS.WriteStream });
-    return { code, out, err };
-  } finally {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-  }
+  const code = await main(argv, { out: capture((s) => (out += s)), err: capture((s) => (err += s)) as unknown as NodeJS.WriteStream });
+  return { code, out, err };
 }
 
 test('--help explains the decision and lists every metric with its tolerances', () => {
-  const help = parseOptions(['--help'], {}).print!;
+  const help = parseOptions(['--help']).print!;
   assert.match(help, /Mann-Whitney U/);
   assert.match(help, /ctr-aes\s+\d+ %/);
   assert.match(help, /link-tcp-10b\s+\d+ %/);
-  assert.match(help, new RegExp(SLOWDOWN_ENV));
-  assert.match(parseOptions(['--list'], {}).print!, /^ctr-aes /);
+  assert.match(help, /--against REF/);
+  assert.match(help, /npm run bench -- gate/);
+  assert.match(parseOptions(['--list']).print!, /^ctr-aes /);
 });
 
-test('flags and the injection are read into options', () => {
-  const o = parseOptions(['--only', 'ctr,link-tcp-10b', '--quick', '--reps', '6', '--baseline', 'b.json'], { [SLOWDOWN_ENV]: 'ctr-aes:0.15' });
+test('flags are read into options', () => {
+  const o = parseOptions(['--only', 'ctr,link-tcp-10b', '--quick', '--reps', '6', '--baseline', 'b.json']);
   assert.deepEqual(o.only, ['ctr', 'link-tcp-10b']);
   assert.equal(o.quick, true);
   assert.equal(o.reps, 6);
   assert.equal(o.update, false);
   assert.equal(o.baselineFile, path.resolve('b.json'));
-  assert.deepEqual([...o.injected], [['ctr-aes', 0.15]]);
   assert.equal(o.runs, 1);
-  assert.equal(parseOptions(['--update-baseline'], {}).runs, 3);
-  assert.equal(parseOptions(['--update-baseline', '--runs', '2'], {}).runs, 2);
-  assert.deepEqual(parseOptions(['--against', 'HEAD~1', '--quick'], {}).against, { ref: 'HEAD~1', rounds: 5, pairs: 1, tolerancePct: 5, chosen: 'flag' });
-  assert.deepEqual(parseOptions(['--against', 'v1', '--rounds', '7', '--pairs', '3', '--tolerance', '2.5'], {}).against, { ref: 'v1', rounds: 7, pairs: 3, tolerancePct: 2.5, chosen: 'flag' });
-  const stored = parseOptions(['--stored-baseline'], {});
+  assert.equal(parseOptions(['--update-baseline']).runs, 3);
+  assert.equal(parseOptions(['--update-baseline', '--runs', '2']).runs, 2);
+  assert.deepEqual(parseOptions(['--against', 'HEAD~1', '--quick']).against, { ref: 'HEAD~1', rounds: 5, pairs: 1, tolerancePct: 5, chosen: 'flag' });
+  assert.deepEqual(parseOptions(['--against', 'v1', '--rounds', '7', '--pairs', '3', '--tolerance', '2.5']).against, { ref: 'v1', rounds: 7, pairs: 3, tolerancePct: 2.5, chosen: 'flag' });
+  const stored = parseOptions(['--stored-baseline']);
   assert.equal(stored.against, undefined);
   assert.equal(stored.storedWhy, '--stored-baseline');
-  assert.equal(parseOptions(['--update-baseline'], {}).against, undefined);
+  assert.equal(parseOptions(['--update-baseline']).against, undefined);
 });
 
-test('bad flags and injections are refused with a message naming them', () => {
-  const cases: [string[], Record<string, string>, RegExp][] = [
-    [['--bogus'], {}, /unknown flag --bogus/],
-    [['--reps', '2'], {}, /--reps must be at least 5/],
-    [['--reps', 'x'], {}, /--reps must be a positive integer \(decimal digits\), got "x"/],
-    [['--note', 'x'], {}, /--note goes with --update-baseline/],
-    [['--runs', '2'], {}, /--runs goes with --update-baseline/],
-    [['--against', 'x', '--stored-baseline'], {}, /--against and --stored-baseline exclude each other/],
-    [['--against', 'x', '--update-baseline'], {}, /--update-baseline measures this checkout alone/],
-    [['--against', 'x', '--rounds', '2'], {}, /--rounds must be at least 3/],
-    [['--against', 'x', '--tolerance', 'ten'], {}, /--tolerance must be a percentage from 0 to 100, got "ten"/],
-    [['--stored-baseline', '--rounds', '4'], {}, /--rounds goes with --against/],
-    [[], { [SLOWDOWN_ENV]: 'nope:0.2' }, /no metric is called "nope"/],
-    [[], { [SLOWDOWN_ENV]: 'ctr-aes:zero' }, /entry "ctr-aes:zero": the share must be a number/],
-    [['--update-baseline'], { [SLOWDOWN_ENV]: 'ctr-aes:0.2' }, /refusing to take a baseline with HARNESS_GATE_SLOWDOWN set/],
+test('bad flags are refused with a message naming them', () => {
+  const cases: [string[], RegExp][] = [
+    [['--bogus'], /unknown flag --bogus/],
+    [['--reps', '2'], /--reps must be at least 5/],
+    [['--reps', 'x'], /--reps must be a positive integer \(decimal digits\), got "x"/],
+    [['--note', 'x'], /--note goes with --update-baseline/],
+    [['--runs', '2'], /--runs goes with --update-baseline/],
+    [['--against', 'x', '--stored-baseline'], /--against and --stored-baseline exclude each other/],
+    [['--against', 'x', '--update-baseline'], /--update-baseline measures this checkout alone/],
+    [['--against', 'x', '--rounds', '2'], /--rounds must be at least 3/],
+    [['--against', 'x', '--tolerance', 'ten'], /--tolerance must be a percentage from 0 to 100, got "ten"/],
+    [['--stored-baseline', '--rounds', '4'], /--rounds goes with --against/],
   ];
-  for (const [argv, env, message] of cases) assert.throws(() => parseOptions(argv, env), message, `${argv.join(' ')} ${JSON.stringify(env)}`);
+  for (const [argv, message] of cases) assert.throws(() => parseOptions(argv), message, argv.join(' '));
 });
 
 test('a baseline is taken; a run slower than it fails naming the metric, one from another CPU exits 3 unless allowed', async () => {

@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseSlowdown, SLOWDOWN_ENV } from '../bench/slowdown.js';
 import { collectEnvironment } from '../report/environment.js';
 import { Progress } from '../report/progress.js';
 import { summarize } from '../report/stats.js';
@@ -102,7 +101,7 @@ function usage(): string {
     '',
     'Exit status: 0 only when every selected metric was compared and none is slower beyond its',
     'tolerance; 1 on a regression or a metric that failed to measure (one ERROR row; the others still',
-    'run and the table is still written); 2 on a bad flag, baseline file or injection; 3 when some',
+    'run and the table is still written); 2 on a bad flag or baseline file; 3 when some',
     'metric was not compared (0 with --allow-uncompared, which the last line then says).',
     '',
     'metrics (name, tolerance, contender / reference; * needs a quiet machine):',
@@ -117,9 +116,8 @@ function usage(): string {
     'Each run appends to reports/history.jsonl and writes reports/runs/<time>-gate/ (table, JSON, one',
     'trend plot a metric).',
     '',
-    `Proving the gate: ${SLOWDOWN_ENV}=NAME:SHARE[,NAME:SHARE] makes the engine's benchmark entry point`,
-    'behind metric NAME do SHARE x its own work again as busy CPU work (0.25: 25 % slower). That metric',
-    'must fail and no other.',
+    'Proving the gate: npm run bench -- gate plants real slowdowns in engine code in throwaway commits',
+    '(a temporary clone, never a branch of yours) and counts how often --against their parent catches them.',
   ].join('\n');
 }
 
@@ -152,7 +150,7 @@ function cleanupOnSignal(dir: string): () => void {
 
 const med = (xs: number[]) => summarize(xs).median;
 
-function historyEntry(results: MetricResult[], quick: boolean, injectedText: string | undefined): HistoryEntry {
+function historyEntry(results: MetricResult[], quick: boolean, against: string | undefined): HistoryEntry {
   return {
     format: HISTORY_FORMAT,
     runId: '',
@@ -160,7 +158,7 @@ function historyEntry(results: MetricResult[], quick: boolean, injectedText: str
     environment: collectEnvironment(path.relative(process.cwd(), DEFAULT_TOPOLOGY_FILE)),
     loadAverage1m: os.loadavg()[0],
     quick,
-    ...(injectedText ? { injected: injectedText } : {}),
+    ...(against ? { against } : {}),
     metrics: Object.fromEntries(
       results
         .filter((r) => r.ratios.length > 0)
@@ -205,7 +203,6 @@ export interface GateOptions {
   /** measurements pooled into a new baseline */
   runs: number;
   note?: string;
-  injected: Map<string, number>;
   allowUncompared: boolean;
   /** the base to compare with; undefined: the stored baseline */
   against?: { ref: string; rounds: number; pairs: number; tolerancePct: number; chosen: 'flag' | 'default' };
@@ -216,8 +213,8 @@ export interface GateOptions {
   outParent: string;
 }
 
-/** The options of a gate run from its flags and environment; throws a UsageError (or the injection's Error) naming the problem. */
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOptions {
+/** The options of a gate run from its flags; throws a UsageError naming the problem. */
+export function parseOptions(argv: string[]): GateOptions {
   const { flags } = parseArgs(argv, FLAGS);
   const quickFlag = flags.quick === true;
   const reps = flags.reps === undefined ? undefined : intFlag(flags, 'reps', 0);
@@ -226,10 +223,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOption
   if (flags.note !== undefined && !update) throw new UsageError('--note goes with --update-baseline');
   if (flags.runs !== undefined && !update) throw new UsageError('--runs goes with --update-baseline');
   const runs = intFlag(flags, 'runs', 3);
-  const injected = parseSlowdown(env[SLOWDOWN_ENV] ?? '');
-  const known = FAMILIES.flatMap((f) => f.metrics.map((m) => m.name));
-  for (const name of injected.keys()) if (!known.includes(name)) throw new UsageError(`${SLOWDOWN_ENV}: no metric is called "${name}" (see npm run gate -- --list)`);
-  if (injected.size && update) throw new UsageError(`refusing to take a baseline with ${SLOWDOWN_ENV} set`);
   const stored = flags['stored-baseline'] === true;
   if (stored && typeof flags.against === 'string') throw new UsageError('--against and --stored-baseline exclude each other');
   if (update && typeof flags.against === 'string') throw new UsageError('--update-baseline measures this checkout alone: no --against');
@@ -249,7 +242,6 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOption
     update,
     runs: update ? runs : 1,
     note: typeof flags.note === 'string' ? flags.note : undefined,
-    injected,
     allowUncompared: flags['allow-uncompared'] === true,
     ...(ref === undefined
       ? { storedWhy: stored ? '--stored-baseline' : update ? '--update-baseline' : 'no git history to build a base from' }
@@ -271,7 +263,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
   let baseline: Baseline | undefined;
   let selection;
   try {
-    options = parseOptions(argv, process.env);
+    options = parseOptions(argv);
     if (options.print !== undefined) {
       io.out.write(`${options.print}\n`);
       return 0;
@@ -288,7 +280,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     io.err.write(`error: ${(err as Error).message}\n\n(npm run gate -- --help for the flags)\n`);
     return 2;
   }
-  const { only, quick, reps, update, runs, injected, baselineFile, historyFile, outParent } = options;
+  const { only, quick, reps, update, runs, baselineFile, historyFile, outParent } = options;
   const specs = selection.flatMap((s) => s.metrics);
   const environment = collectEnvironment(path.relative(process.cwd(), DEFAULT_TOPOLOGY_FILE));
   const changes = baseline ? environmentChanges(baseline.environment, environment) : [];
@@ -304,8 +296,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
       (options.against
         ? `comparing against ${options.against.ref}${options.against.chosen === 'default' ? ' (the default: the last commit of main that is not HEAD)' : ''}: ${options.against.rounds} rounds of base and change processes, ${options.against.pairs} pair(s) a metric each, tolerance ${options.against.tolerancePct} %\n`
         : `comparing against the stored baseline (${options.storedWhy})\n`) +
-      (baseline ? `baseline ${rel(baselineFile)} (${Object.keys(baseline.metrics).length} metrics)${changes.length ? `, taken on another environment: ${changes.join('; ')}` : ''}\n` : `no baseline at ${rel(baselineFile)}: nothing to compare with\n`) +
-      (injected.size ? `INJECTED SLOWDOWN (${SLOWDOWN_ENV}): ${[...injected].map(([n, s]) => `${n} +${(100 * s).toFixed(0)} %`).join(', ')}\n` : ''),
+      (options.against ? '' : baseline ? `baseline ${rel(baselineFile)} (${Object.keys(baseline.metrics).length} metrics)${changes.length ? `, taken on another environment: ${changes.join('; ')}` : ''}\n` : `no baseline at ${rel(baselineFile)}: nothing to compare with\n`),
   );
 
   const started = performance.now();
@@ -345,7 +336,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
       } finally {
         release();
       }
-      entry = historyEntry(results, quick, process.env[SLOWDOWN_ENV] || undefined);
+      entry = historyEntry(results, quick, againstLabel);
       const { entries, skipped } = readHistory(historyFile);
       if (skipped.length) ctx.progress.info(`${rel(historyFile)}: skipped ${skipped.length} line(s) that are not gate runs (first: line ${skipped[0].line}, ${skipped[0].reason})`);
       const notes = againstLabel
@@ -357,10 +348,9 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
             `Each ratio is contender time / reference time over pairs timed alternately (one warm-up pair first, not kept); larger is slower. A metric fails when p < ${ALPHA} (one-sided Mann-Whitney U against the baseline's samples x (1 + tolerance)) and its median moved by more than the tolerance.`,
             `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${environment.cores} cores.`,
             ...(baseline ? [`Baseline: ${rel(baselineFile)}${baseline.note ? ` (${baseline.note})` : ''}${changes.length ? `; taken on another environment: ${changes.join('; ')}` : ''}.`] : ['No baseline: every metric is "no baseline".']),
-            ...(injected.size ? [`Slowdown injected on purpose (${SLOWDOWN_ENV}=${process.env[SLOWDOWN_ENV]}): this run measures the gate, not the code.`] : []),
           ];
       return {
-        records: records(results, injected),
+        records: records(results),
         plots: trendPlots([...entries, entry], specs, againstLabel ? undefined : baseline),
         tables: [verdictTable(results, againstLabel), definitionsTable(specs)],
         notes,

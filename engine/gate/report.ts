@@ -83,7 +83,7 @@ export function textTable(t: ReportTable): string {
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function records(results: MetricResult[], injected: Map<string, number>): ResultRecord[] {
+export function records(results: MetricResult[]): ResultRecord[] {
   return results.map((r) => {
     const d = r.decision;
     const metrics: ResultRecord['metrics'] = {};
@@ -109,7 +109,6 @@ export function records(results: MetricResult[], injected: Map<string, number>):
         verdict: r.outcome,
         ...(r.othersShare === undefined ? {} : { othersSharePct: 100 * r.othersShare }),
         ...(d ? { changePct: d.changePct, intervalLowPct: d.intervalPct[0], intervalHighPct: d.intervalPct[1], pValue: d.pValue } : {}),
-        ...(injected.has(r.spec.name) ? { injectedSlowdownShare: injected.get(r.spec.name)! } : {}),
       },
       metrics,
     };
