@@ -31,7 +31,7 @@ test('--help explains the decision and lists every metric with its tolerances', 
 });
 
 test('flags are read into options', () => {
-  const o = parseOptions(['--only', 'ctr,link-tcp-10b', '--quick', '--reps', '6', '--baseline', 'b.json']);
+  const o = parseOptions(['--only', 'ctr,link-tcp-10b', '--quick', '--reps', '6', '--baseline', 'b.json', '--stored-baseline']);
   assert.deepEqual(o.only, ['ctr', 'link-tcp-10b']);
   assert.equal(o.quick, true);
   assert.equal(o.reps, 6);
@@ -60,6 +60,7 @@ test('bad flags are refused with a message naming them', () => {
     [['--against', 'x', '--rounds', '2'], /--rounds must be at least 3/],
     [['--against', 'x', '--tolerance', 'ten'], /--tolerance must be a percentage from 0 to 100, got "ten"/],
     [['--stored-baseline', '--rounds', '4'], /--rounds goes with --against/],
+    [['--against', 'x', '--reps', '6'], /--reps goes with the stored baseline/],
   ];
   for (const [argv, message] of cases) assert.throws(() => parseOptions(argv), message, argv.join(' '));
 });

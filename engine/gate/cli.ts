@@ -42,7 +42,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'pairs', value: 'N', description: `with --against: pairs each process times a metric after its warm-up pair (default ${AGAINST_PAIRS.full}, quick ${AGAINST_PAIRS.quick})` },
   { name: 'tolerance', value: 'PCT', description: `with --against: the slowdown that fails, for every metric (default ${AGAINST_TOLERANCE_PCT})` },
   { name: 'only', value: 'NAME,...', description: 'only these metrics or families (see --list)' },
-  { name: 'quick', description: `the short form CI runs: about half the pairs of each metric (at least ${MIN_REPS})` },
+  { name: 'quick', description: `the short form CI runs: ${AGAINST_ROUNDS.quick} rounds with --against; against the stored baseline, about half the pairs of each metric (at least ${MIN_REPS})` },
   { name: 'reps', value: 'N', description: `pairs (contender + reference) timed for every metric (at least ${MIN_REPS}; default: each metric's own)` },
   { name: 'update-baseline', description: 'measure, then write the results as the new baseline (with --only: just those metrics)' },
   { name: 'runs', value: 'N', description: 'with --update-baseline: measure N times and pool the samples (default 3; a baseline from one run carries that run\'s luck)' },
@@ -228,6 +228,7 @@ export function parseOptions(argv: string[]): GateOptions {
   if (update && typeof flags.against === 'string') throw new UsageError('--update-baseline measures this checkout alone: no --against');
   const ref = typeof flags.against === 'string' ? flags.against : stored || update ? undefined : defaultRef(PROJECT_ROOT);
   for (const f of ['rounds', 'pairs', 'tolerance']) if (flags[f] !== undefined && ref === undefined) throw new UsageError(`--${f} goes with --against`);
+  if (reps !== undefined && ref !== undefined) throw new UsageError('--reps goes with the stored baseline (--stored-baseline); with --against, --rounds and --pairs');
   const rounds = flags.rounds === undefined ? (quickFlag ? AGAINST_ROUNDS.quick : AGAINST_ROUNDS.full) : intFlag(flags, 'rounds', 0);
   if (rounds < MIN_ROUNDS) throw new UsageError(`--rounds must be at least ${MIN_ROUNDS} (fewer give no interval), got ${rounds}`);
   const pairs = flags.pairs === undefined ? (quickFlag ? AGAINST_PAIRS.quick : AGAINST_PAIRS.full) : intFlag(flags, 'pairs', 0);

@@ -109,7 +109,8 @@ function runGate(clone: string, base: string, only: string | undefined, extra: s
   const args = ['--openssl-legacy-provider', 'dist/commands/harness.js', 'gate', '--quick', '--against', base, '--out', outDir, '--history', path.join(outDir, 'history.jsonl'), ...(only ? ['--only', only] : []), ...extra];
   const r = spawnSync(process.execPath, args, { cwd: clone, encoding: 'utf8', env: { ...process.env, CI: 'true' }, maxBuffer: 64 * 2 ** 20 });
   const seconds = (performance.now() - started) / 1000;
-  const runs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((d) => d.endsWith('-gate') || d.includes('-gate-')).sort() : [];
+  // run folders are <time>-gate-<id>; each read is renamed done-..., so the newest unread is this run's
+  const runs = fs.existsSync(outDir) ? fs.readdirSync(outDir).filter((d) => /^\d{8}T.*-gate-/.test(d)).sort() : [];
   const verdicts: GateRun['verdicts'] = {};
   const latest = runs.at(-1);
   if (latest && fs.existsSync(path.join(outDir, latest, 'results.json'))) {
@@ -179,6 +180,13 @@ async function run(argv: string[]): Promise<number> {
   const clone = path.join(tmp, 'repo');
   const outDir = path.join(tmp, 'runs');
   const log = (line: string) => process.stderr.write(`[bench gate ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  // the gate runs are children in this process group: they stop with it; the clone goes too
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!flags.keep) fs.rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     git(PROJECT_ROOT, 'clone', '--quiet', '--shared', PROJECT_ROOT, clone);
     fs.appendFileSync(path.join(clone, '.git', 'info', 'exclude'), 'node_modules\n');
@@ -230,6 +238,8 @@ async function run(argv: string[]): Promise<number> {
     process.stdout.write(`\n${((performance.now() - firstBuilt) / 60000).toFixed(1)} min in all; machine: ${os.cpus()[0]?.model}, ${os.availableParallelism()} cores, load average now ${os.loadavg()[0].toFixed(2)}\n`);
     return 0;
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (flags.keep) log(`kept: ${tmp}`);
     else fs.rmSync(tmp, { recursive: true, force: true });
   }
