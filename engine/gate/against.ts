@@ -8,7 +8,7 @@ import { siblingModulePath, nodeCommand } from '../runtime/project.js';
 import { summarize } from '../report/stats.js';
 import type { Progress } from '../report/progress.js';
 import type { BaseCheckout } from './base-build.js';
-import type { MetricResult } from './measure.js';
+import { withConfirmations, type MetricResult } from './measure.js';
 import type { MetricSpec } from './metric.js';
 import { decidePaired } from './paired.js';
 import type { Selection } from './registry.js';
@@ -178,6 +178,22 @@ function judgeTrack(t: Track, base: BaseCheckout, opts: AgainstOptions): MetricR
   result.outcome = result.decision.verdict;
   if (result.outcome === 'inconclusive') result.error = result.decision.reason;
   return result;
+}
+
+/**
+ * measureAgainst, then each metric that regressed measured again in rounds of its own: a
+ * regression stands only when the second measurement shows it too. Five rounds leave a few
+ * per cent of chance to a metric whose rounds scatter by 20-30 % (a busy machine); eighteen metrics
+ * would fail unchanged code often. Two independent measurements square that chance; a real
+ * slowdown shows in both.
+ */
+export async function measureAgainstConfirmed(selection: Selection[], base: BaseCheckout, opts: AgainstOptions): Promise<MetricResult[]> {
+  const first = await measureAgainst(selection, base, opts);
+  const regressed = new Set(first.filter((r) => r.outcome === 'regression').map((r) => r.spec.name));
+  if (regressed.size === 0) return first;
+  opts.progress.info(`measuring again to confirm: ${[...regressed].join(', ')}`);
+  const again = selection.map((s) => ({ family: s.family, metrics: s.metrics.filter((m) => regressed.has(m.name)) })).filter((s) => s.metrics.length > 0);
+  return withConfirmations(first, await measureAgainst(again, base, { ...opts, seed: `${opts.seed}/confirm` }));
 }
 
 /** Every selected metric not compared, for one reason (a base that cannot be measured). */

@@ -20,7 +20,7 @@ import { gateEnd } from './exit.js';
 import { appendHistory, HISTORY_FORMAT, readHistory, type HistoryEntry } from './history.js';
 import { BUSY_SHARE, confirmRegressions, IMPLAUSIBLE_FACTOR, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
 import { FAMILIES, selectMetrics } from './registry.js';
-import { allUncompared, measureAgainst, stopSides } from './against.js';
+import { allUncompared, measureAgainstConfirmed, stopSides } from './against.js';
 import { defaultRef, prepareBase } from './base-build.js';
 import { COVERAGE, MIN_ROUNDS } from './paired.js';
 import { PROJECT_ROOT } from '../runtime/project.js';
@@ -77,8 +77,10 @@ function usage(): string {
     'package-lock.json is the same. Then, round after round, each family is measured in a process of',
     'its own on the base and on this checkout, in turn (base head, head base, ...). Each round gives a',
     'pair of ratios; a metric FAILS when the seeded bootstrap 90 % interval of the geometric mean of',
-    `head / base lies wholly above the tolerance (default ${AGAINST_TOLERANCE_PCT} %). Wilcoxon's signed-rank p is shown`,
-    'beside it. A base without the per-process entry (older than --against), that does not build, or',
+    `head / base lies wholly above the tolerance (default ${AGAINST_TOLERANCE_PCT} %; the interval is the expanded`,
+    "percentile one, as wide as Student's t for few rounds) in a first measurement and in a second one",
+    "of that metric alone. Wilcoxon's signed-rank p is shown beside it.",
+    'A base without the per-process entry (older than --against), that does not build, or',
     'that lacks a metric leaves it NOT COMPARED.',
     '',
     'Without history (or with --stored-baseline) the committed baseline is the comparison:',
@@ -322,7 +324,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
           if (base.uncompared) ctx.progress.info(`NOT COMPARED: ${base.uncompared}`);
           results = base.uncompared
             ? allUncompared(selection, base.uncompared, tolerancePct)
-            : await measureAgainst(selection, base, { rounds, pairs, tolerancePct, seed: ctx.seed, progress: ctx.progress });
+            : await measureAgainstConfirmed(selection, base, { rounds, pairs, tolerancePct, seed: ctx.seed, progress: ctx.progress });
           againstLabel = `${ref} (${base.commit.slice(0, 12) || 'unresolved'})`;
         } else {
           const measured: MetricResult[][] = [];

@@ -204,7 +204,12 @@ export async function confirmRegressions(results: MetricResult[], selection: Sel
   if (regressed.size === 0) return results;
   ctx.progress.info(`measuring again to confirm: ${[...regressed].join(', ')}`);
   const again = selection.map((s) => ({ family: s.family, metrics: s.metrics.filter((m) => regressed.has(m.name)) })).filter((s) => s.metrics.length > 0);
-  const second = new Map((await measureAll(again, ctx, opts)).map((r) => [r.spec.name, r]));
+  return withConfirmations(results, await measureAll(again, ctx, opts));
+}
+
+/** The first measurement's results with each metric measured again replaced by its second: a regression stands only when both show it. */
+export function withConfirmations(results: MetricResult[], again: MetricResult[]): MetricResult[] {
+  const second = new Map(again.map((r) => [r.spec.name, r]));
   return results.map((first) => {
     const retry = second.get(first.spec.name);
     if (!retry) return first;

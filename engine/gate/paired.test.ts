@@ -43,3 +43,14 @@ test(`fewer than ${MIN_ROUNDS} rounds are inconclusive; samples that are no rati
   assert.throws(() => decidePaired([1, 0, 1], [1, 1, 1], 5, 's'), /got 0/);
   assert.throws(() => decidePaired([1, 1], [1], 5, 's'), /2 base against 1 head/);
 });
+
+test('the interval is the expanded percentile one: its tails shrink to 5 % as rounds grow, and 5 noisy rounds give a wide one', async () => {
+  const { expandedTail } = await import('./paired.js');
+  assert.ok(Math.abs(expandedTail(5) - 0.0086) < 0.0005, `${expandedTail(5)}`);
+  assert.ok(expandedTail(10) > expandedTail(5) && expandedTail(10) < 0.05);
+  assert.ok(Math.abs(expandedTail(1000) - 0.05) < 0.001);
+  // five rounds, all slower by 6-30 %: a plain 90 % percentile interval would start near +9 %;
+  // the expanded one reaches down to the tolerance's side
+  const d = decidePaired([1, 1, 1, 1, 1], [1.06, 1.3, 1.08, 1.25, 1.1], 5, 's');
+  assert.ok(d.intervalPct[0] < 8, `${d.intervalPct}`);
+});
