@@ -68,6 +68,22 @@ const sameFile = (a: string, b: string) => {
   }
 };
 
+/**
+ * Points the base's dataset cache at this checkout's (by its real path, so that a base cached from
+ * a checkout since removed, e.g. a throwaway clone, is pointed again rather than left dangling).
+ */
+function shareDatasets(root: string, dir: string): void {
+  const datasets = path.join(dir, 'datasets');
+  if (!fs.existsSync(datasets)) return;
+  const link = path.join(datasets, 'cache');
+  const stat = fs.lstatSync(link, { throwIfNoEntry: false });
+  if (stat && !(stat.isSymbolicLink() && !fs.existsSync(link))) return; // its own, or a live link
+  if (stat) fs.unlinkSync(link);
+  const shared = path.join(root, 'datasets', 'cache');
+  fs.mkdirSync(shared, { recursive: true });
+  fs.symlinkSync(fs.realpathSync(shared), link, 'dir');
+}
+
 /** Checks out and builds `ref` of the checkout at `root` in the cache, or finds it there built. */
 export function prepareBase(root: string, ref: string, log: (line: string) => void): BaseCheckout {
   const started = performance.now();
@@ -86,6 +102,7 @@ export function prepareBase(root: string, ref: string, log: (line: string) => vo
   };
   if (fs.existsSync(path.join(dir, READY))) {
     log(`base ${ref} (${commit.slice(0, 12)}): built already in ${path.relative(root, dir)}`);
+    shareDatasets(root, dir);
     return result(false);
   }
   log(`base ${ref} (${commit.slice(0, 12)}): checking out and building in ${path.relative(root, dir)}`);
@@ -96,8 +113,7 @@ export function prepareBase(root: string, ref: string, log: (line: string) => vo
   if (!added.ok) return result(false, `git worktree add of ${ref} failed: ${tail(added.err)}`);
   const lock = 'package-lock.json';
   let failure: string | undefined;
-  const exists = (p: string) => fs.lstatSync(p, { throwIfNoEntry: false }) !== undefined;
-  if (exists(path.join(dir, 'node_modules'))) {
+  if (fs.lstatSync(path.join(dir, 'node_modules'), { throwIfNoEntry: false })) {
     log(`base ${ref}: has a node_modules of its own in git; using it`);
   } else if (sameFile(path.join(root, lock), path.join(dir, lock)) && fs.existsSync(path.join(root, 'node_modules'))) {
     fs.symlinkSync(fs.realpathSync(path.join(root, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
@@ -105,12 +121,7 @@ export function prepareBase(root: string, ref: string, log: (line: string) => vo
     log(`base ${ref}: its ${lock} differs from this checkout's: npm ci there`);
     failure = run('npm', ['ci', '--no-audit', '--no-fund'], dir);
   }
-  const datasets = path.join(dir, 'datasets');
-  if (!failure && fs.existsSync(datasets) && !exists(path.join(datasets, 'cache'))) {
-    const shared = path.join(root, 'datasets', 'cache');
-    fs.mkdirSync(shared, { recursive: true });
-    fs.symlinkSync(shared, path.join(datasets, 'cache'), 'dir');
-  }
+  if (!failure) shareDatasets(root, dir);
   failure ??= run('npm', ['run', 'build'], dir);
   if (failure) return result(true, `the base ${ref} (${commit.slice(0, 12)}) does not build: ${failure}`);
   fs.writeFileSync(path.join(dir, READY), `${new Date().toISOString()}\n`);
