@@ -21,6 +21,11 @@ const BENCHMARKS: CommandSet<BenchmarkEntry> = {
       ...passThrough,
       load: async () => (await import('../engine/bench/ctr.js')).ctrBenchmark,
     },
+    gate: {
+      summary: 'the performance gate against real slowdowns planted in engine code (throwaway commits) and against a README-only commit',
+      ...passThrough,
+      load: async () => (await import('../engine/gate/prove.js')).gateBenchmark,
+    },
     generator: {
       summary: "the datasets' seeded bulk generator (xoshiro128**) against seedrandom's own streams, and OpenSSL's CSPRNG for scale",
       ...passThrough,

@@ -19,8 +19,11 @@ import { projectPath } from '../engine/runtime/project.js';
 const MiB = 1024 * 1024;
 const HARNESS = projectPath('dist', 'commands', 'harness.js');
 const BEOWULF = projectPath('cluster-config', 'paper-000-beowulf.json');
-/** the input of a first attempt, and the larger one a case retries with when its run finished before the signal */
-const INPUT_SIZES = [96 * MiB, 256 * MiB];
+/**
+ * The input of a first attempt, and the larger ones a case retries with when its run finished before
+ * the signal (a quiet machine decrypts 256 MiB under mpirun before a signal crosses mpirun to the ranks).
+ */
+const INPUT_SIZES = [96 * MiB, 256 * MiB, 768 * MiB];
 let dir: string;
 let keyFile: string;
 const inputs = new Map<number, string>();

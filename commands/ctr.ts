@@ -185,7 +185,8 @@ async function whileHandlingSignals(work: () => Promise<void>): Promise<void> {
       .then(({ abortRuns }) => abortRuns())
       .catch((err: Error) => process.stderr.write(`error while cleaning up: ${err.message}\n`))
       .finally(() => {
-        process.stderr.write(`\ninterrupted by ${signal}: stopped, and removed the unfinished output\n`);
+        // under mpirun rank 0 may commit in the time the signal takes to reach it: that output is whole and kept
+        process.stderr.write(`\ninterrupted by ${signal}: stopped, and removed the unfinished output (an output completed before the signal reached the ranks is whole and kept)\n`);
         process.exit(SIGNAL_EXIT[signal]);
       });
   };

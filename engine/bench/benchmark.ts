@@ -2,8 +2,6 @@
 // interleaved (A B A B ...) so that a machine whose speed drifts within the run (these shared
 // machines differ 2-4x from hour to hour) drifts for every contender alike.
 import { execFileSync, spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import { isMainThread } from 'node:worker_threads';
 import { summarize } from '../report/stats.js';
 
 export interface Benchmark {
@@ -51,28 +49,33 @@ export async function interleaved<K extends string>(
 
 export const median = (xs: number[]): number => summarize(xs).median;
 
-/** This thread's CPU time in ms: Linux's per-thread scheduler counter (ns), or the whole process's elsewhere. */
-function threadCpuMs(): number {
-  if (isMainThread) {
-    try {
-      // "time on the CPU (ns), time waiting to run (ns), timeslices"; the main thread's task id is the pid
-      return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
-    } catch {
-      // no schedstat (not Linux): the process's CPU time, background threads included
-    }
-  }
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
+/** The least wall time one sample covers: shorter batches read a coarse clock or one preemption. */
+export const MIN_BATCH_MS = 10;
+
+/**
+ * Checks that a timing can be a sample: finite and above zero. A ratio of samples with a zero or an
+ * infinity in it would be no measurement at all (on Linux 6.18 a thread's CPU-time counter read 0 ms
+ * for batches of a few milliseconds, and the gate divided by it), so it is an error, never a sample.
+ */
+export function checkedSample(what: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${what}: a timing of ${value} is no sample (must be finite and above 0)`);
+  return value;
 }
 
 /**
- * CPU time that `fn` took on this thread, in milliseconds. Unlike wall time it does not grow while
- * other processes hold the CPU, and unlike the process's CPU time it leaves out V8's background
- * compiler and collector threads: single-threaded CPU work timed this way keeps its cost on a busy
- * machine.
+ * Wall time (process.hrtime.bigint, nanoseconds) per call of `op`, in milliseconds, over as many
+ * calls as it takes to cover at least `minBatchMs` (at least one call): one sample is never shorter
+ * than the batch, whatever the granularity of a CPU-time counter on this kernel.
  */
-export async function cpuTimeMs<T>(fn: () => T | Promise<T>): Promise<{ ms: number; value: T }> {
-  const before = threadCpuMs();
-  const value = await fn();
-  return { ms: threadCpuMs() - before, value };
+export async function wallBatchMs(what: string, op: () => unknown, minBatchMs = MIN_BATCH_MS): Promise<number> {
+  const started = process.hrtime.bigint();
+  const minNs = BigInt(Math.ceil(minBatchMs * 1e6));
+  let calls = 0;
+  let elapsed = 0n;
+  do {
+    await op();
+    calls++;
+    elapsed = process.hrtime.bigint() - started;
+  } while (elapsed < minNs);
+  return checkedSample(what, Number(elapsed) / 1e6 / calls);
 }

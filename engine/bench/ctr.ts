@@ -17,7 +17,6 @@ import { Bench } from 'tinybench';
 import { ensureDataset } from '../../datasets/generator.js';
 import { flushDirtyPages, interleaved, median, timeCommand, type Benchmark } from './benchmark.js';
 import { againstFloor, durableCopyContenders, durableFloor } from './durable-copy.js';
-import { busyWork, slowdownShare } from '../measure/slowdown.js';
 import { summarize } from '../report/stats.js';
 import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
 import { nodeCommand, projectPath } from '../runtime/project.js';
@@ -42,38 +41,15 @@ export function opensslSpeed(blockBytes: number, seconds: number): number {
   return Number(m[1]) * 1000;
 }
 
-/** Median wall time of `op` over 1001 calls after 5000 uncounted ones (compiled code settles there), less a clock read's. */
-function medianUpdateMs(op: () => unknown): number {
-  for (let i = 0; i < 5000; i++) op();
-  const ms: number[] = [];
-  const clock: number[] = [];
-  for (let i = 0; i < 1001; i++) {
-    const started = performance.now();
-    op();
-    const done = performance.now();
-    ms.push(done - started);
-    clock.push(performance.now() - done);
-  }
-  return summarize(ms).median - summarize(clock).median;
-}
-
 /**
  * Bytes per second of one thread's AES-128-CTR (node:crypto Cipher.update) on `blockBytes` blocks,
- * over about `timeMs`. `slowdown` names the gate metric an injected slowdown may target (slowdown.ts).
+ * over about `timeMs`.
  */
-export async function nodeSpeed(blockBytes: number, timeMs = 2000, slowdown?: string): Promise<number> {
+export async function nodeSpeed(blockBytes: number, timeMs = 2000): Promise<number> {
   const cipher = createCipheriv('aes-128-ctr', randomBytes(16), randomBytes(16));
   const block = randomBytes(blockBytes);
   const bench = new Bench({ time: timeMs, warmup: true });
-  const share = slowdownShare(slowdown);
-  const update = () => cipher.update(block);
-  // An injected slowdown adds share x one update's typical time, timed once here: reading the clock
-  // around every update of a few microseconds would itself slow it by several percent.
-  const extraMs = share === 0 ? 0 : share * medianUpdateMs(update);
-  bench.add(`aes-128-ctr ${blockBytes} B`, share === 0 ? update : () => {
-    update();
-    busyWork(extraMs);
-  });
+  bench.add(`aes-128-ctr ${blockBytes} B`, () => cipher.update(block));
   await bench.run();
   const result = bench.tasks[0].result as { latency?: { p50?: number } } | undefined;
   const medianMs = result?.latency?.p50;
@@ -100,18 +76,16 @@ function childEncrypt(input: string, procs: number, outDir: string, durable = fa
 
 /**
  * The engine's wall time to encrypt `input` with `procs` ranks (on `pool` when given, else on a new
- * warmed one), under a fresh random key. `slowdown` names the gate metric an injected slowdown may
- * target: its extra work runs after the engine's and its time is added. `durable`: fsync before the
+ * warmed one), under a fresh random key. `durable`: fsync before the
  * commit (the command's default; the gate compares with `openssl enc`, which does not).
  */
-export async function encryptWallMs(input: string, procs: number, outDir: string, pool?: RankPool, slowdown?: string, durable = false): Promise<number> {
+export async function encryptWallMs(input: string, procs: number, outDir: string, pool?: RankPool, durable = false): Promise<number> {
   const report = await encrypt(input, { procs, key: randomBytes(16), outDir, topology: loadTopology(DEFAULT_TOPOLOGY_FILE), pool, durable });
-  const share = slowdownShare(slowdown);
-  return share === 0 ? report.wallMs : report.wallMs + busyWork(report.wallMs * share);
+  return report.wallMs;
 }
 
 async function child(input: string, procs: number, outDir: string, durable: boolean): Promise<void> {
-  const wallMs = await encryptWallMs(input, procs, outDir, undefined, undefined, durable);
+  const wallMs = await encryptWallMs(input, procs, outDir, undefined, durable);
   process.stdout.write(JSON.stringify({ wallMs, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
 }
 

@@ -1,21 +1,16 @@
 // The getcipher round trip (sign, HTTP, verify, RSA-OAEP encrypt, decrypt) and, as its reference,
 // the one RSA-OAEP decrypt inside it, each timed on its own (the performance gate's pair).
 import { constants, generateKeyPairSync, privateDecrypt, publicEncrypt, randomBytes } from 'node:crypto';
-import { busyWork, slowdownShare } from '../measure/slowdown.js';
 import type { TrackerSession } from '../ivcsd/tracker-client.js';
 import { OAEP_HASH } from '../ivcsd/tracker/protocol.js';
 
-/**
- * Milliseconds of one getcipher round trip of a logged-in session whose key pair exists already.
- * `slowdown` names the gate metric an injected slowdown may target (engine/measure/slowdown.ts).
- */
-export async function getcipherRoundTripMs(session: TrackerSession, infoHashHex: string, slowdown?: string): Promise<number> {
+/** Milliseconds of one getcipher round trip of a logged-in session whose key pair exists already. */
+export async function getcipherRoundTripMs(session: TrackerSession, infoHashHex: string): Promise<number> {
   const started = performance.now();
   const key = await session.getCipher(infoHashHex);
   const ms = performance.now() - started;
   if (key.length === 0) throw new Error('getcipher returned an empty key');
-  const share = slowdownShare(slowdown);
-  return share === 0 ? ms : ms + busyWork(ms * share);
+  return ms;
 }
 
 /** A timer of one RSA-2048 OAEP-SHA-256 decrypt of a 16-byte file key, as a peer does in getcipher. */

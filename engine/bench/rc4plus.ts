@@ -3,7 +3,6 @@
 // up their cipher for every block, as IVCSD must (every block has its own IV).
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { Bench } from 'tinybench';
-import { busyWork, slowdownShare } from '../measure/slowdown.js';
 import { requireLegacyProvider } from '../crypto/legacy.js';
 import { blockIv, rc4plusXor } from '../ivcsd/rc4plus.js';
 
@@ -50,21 +49,13 @@ export const CIPHERS: CipherUnderTest[] = [
   { name: 'ChaCha20', engine: 'OpenSSL chacha20', make: () => openssl('chacha20', 32, 16) },
 ];
 
-/**
- * Times `rounds` rounds of `op` run OPS_PER_ROUND times each; returns each round's ms. `slowdown`
- * names the gate metric an injected slowdown may target (engine/measure/slowdown.ts).
- */
-export async function roundSamplesMs(op: (i: number) => void, rounds: number, slowdown?: string): Promise<number[]> {
+/** Times `rounds` rounds of `op` run OPS_PER_ROUND times each; returns each round's ms. */
+export async function roundSamplesMs(op: (i: number) => void, rounds: number): Promise<number[]> {
   const bench = new Bench({ iterations: rounds, time: 0, warmup: true, warmupIterations: Math.min(20, rounds), warmupTime: 0, retainSamples: true });
   const round = () => {
     for (let i = 0; i < OPS_PER_ROUND; i++) op(i);
   };
-  const share = slowdownShare(slowdown);
-  bench.add('round', share === 0 ? round : () => {
-    const started = performance.now();
-    round();
-    busyWork((performance.now() - started) * share);
-  });
+  bench.add('round', round);
   await bench.run();
   const result = bench.tasks[0].result;
   if (!result || result.state !== 'completed') throw new Error(`tinybench round did not complete: ${result?.state ?? 'no result'}${result && 'error' in result ? `: ${result.error.message}` : ''}`);

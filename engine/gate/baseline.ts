@@ -35,10 +35,16 @@ export interface Baseline {
 /** Fields that change a ratio when they change: comparing across them is reported. */
 const ENVIRONMENT_KEYS: (keyof RunEnvironment)[] = ['cpuModel', 'cores', 'nodeVersion', 'opensslVersion'];
 
+/** A field's value as compared: white space at the ends or doubled inside (a hand edit) changes nothing. */
+const comparable = (v: unknown) => String(v).trim().replace(/\s+/g, ' ');
+
 /** The fields in which `now` differs from `then`, as `field: then -> now`. */
 export function environmentChanges(then: RunEnvironment, now: RunEnvironment): string[] {
-  return ENVIRONMENT_KEYS.filter((k) => then[k] !== now[k]).map((k) => `${k}: ${then[k]} -> ${now[k]}`);
+  return ENVIRONMENT_KEYS.filter((k) => comparable(then[k]) !== comparable(now[k])).map((k) => `${k}: ${then[k]} -> ${now[k]}`);
 }
+
+/** How far a stored ratio may be from its contender / reference (rounding in JSON is far below it). */
+const RATIO_SLACK = 1e-9;
 
 class BaselineError extends Error {}
 
@@ -68,13 +74,20 @@ function validateMetric(file: string, name: string, v: unknown): BaselineMetric 
     return xs.map((r, i) => positiveNumber(file, `${at}.${key}[${i}]`, r));
   };
   const ratios = samples('ratios');
+  const contender = samples('contender', ratios.length);
+  const reference = samples('reference', ratios.length);
+  // the ratios are what the gate decides on: they must be the timings' own, not edited apart from them
+  ratios.forEach((r, i) => {
+    const timed = contender[i] / reference[i];
+    if (!(Math.abs(r - timed) <= RATIO_SLACK * timed)) fail(file, `${at}.ratios[${i}]`, `must be contender / reference (${contender[i]} / ${reference[i]} = ${timed}), got ${r}`);
+  });
   const share = v.othersShare;
   if (share !== undefined && (typeof share !== 'number' || !(share >= 0 && share <= 1))) fail(file, `${at}.othersShare`, `must be a number from 0 to 1, got ${JSON.stringify(share)}`);
   if (typeof v.loadAverage1m !== 'number' || !(v.loadAverage1m >= 0)) fail(file, `${at}.loadAverage1m`, `must be a number >= 0, got ${JSON.stringify(v.loadAverage1m)}`);
   return {
     ratios,
-    contender: samples('contender', ratios.length),
-    reference: samples('reference', ratios.length),
+    contender,
+    reference,
     unit: text(file, `${at}.unit`, v.unit),
     takenAt: text(file, `${at}.takenAt`, v.takenAt),
     gitCommit: text(file, `${at}.gitCommit`, v.gitCommit),

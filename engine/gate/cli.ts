@@ -6,28 +6,43 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseSlowdown, SLOWDOWN_ENV } from '../bench/slowdown.js';
 import { collectEnvironment } from '../report/environment.js';
 import { Progress } from '../report/progress.js';
 import { summarize } from '../report/stats.js';
-import { flagHelp, intFlag, parseArgs, UsageError, type FlagSpec } from '../runner/args.js';
+import { flagHelp, intFlag, parseArgs, UsageError, type FlagSpec } from '../flags/args.js';
 import { runScenario } from '../runner/cli.js';
 import type { Scenario } from '../runner/scenario.js';
 import { projectPath } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { BASELINE_FORMAT, environmentChanges, readBaseline, writeBaseline, type Baseline } from './baseline.js';
 import { ALPHA } from './decision.js';
+import { gateEnd } from './exit.js';
 import { appendHistory, HISTORY_FORMAT, readHistory, type HistoryEntry } from './history.js';
-import { BUSY_SHARE, confirmRegressions, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
+import { BUSY_SHARE, confirmRegressions, IMPLAUSIBLE_FACTOR, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
 import { FAMILIES, selectMetrics } from './registry.js';
+import { allUncompared, measureAgainstConfirmed, stopSides } from './against.js';
+import { defaultRef, prepareBase } from './base-build.js';
+import { COVERAGE, MIN_ROUNDS } from './paired.js';
+import { PROJECT_ROOT } from '../runtime/project.js';
 import { definitionsTable, records, textTable, trendPlots, verdictTable } from './report.js';
+
+/** --against's defaults: rounds and pairs a process, full and quick (see README, "Adopting the gate", for what they catch) */
+export const AGAINST_ROUNDS = { full: 10, quick: 5 };
+export const AGAINST_PAIRS = { full: 2, quick: 1 };
+/** With base and change measured in one run the run-to-run drift is gone: one tolerance for every metric. */
+export const AGAINST_TOLERANCE_PCT = 5;
 
 export const DEFAULT_BASELINE = projectPath('reports', 'baselines', 'gate.json');
 export const DEFAULT_HISTORY = projectPath('reports', 'history.jsonl');
 
 const FLAGS: FlagSpec[] = [
+  { name: 'against', value: 'REF', description: 'compare with REF (commit, branch, tag) built in a cached worktree, both measured in this run (default: the last commit of main that is not HEAD; HEAD~1 on main)' },
+  { name: 'stored-baseline', description: 'compare with the stored baseline instead (the default only without git history)' },
+  { name: 'rounds', value: 'N', description: `with --against: rounds of base and change processes (default ${AGAINST_ROUNDS.full}, quick ${AGAINST_ROUNDS.quick}; at least ${MIN_ROUNDS})` },
+  { name: 'pairs', value: 'N', description: `with --against: pairs each process times a metric after its warm-up pair (default ${AGAINST_PAIRS.full}, quick ${AGAINST_PAIRS.quick})` },
+  { name: 'tolerance', value: 'PCT', description: `with --against: the slowdown that fails, for every metric (default ${AGAINST_TOLERANCE_PCT})` },
   { name: 'only', value: 'NAME,...', description: 'only these metrics or families (see --list)' },
-  { name: 'quick', description: `the short form CI runs: about half the pairs of each metric (at least ${MIN_REPS})` },
+  { name: 'quick', description: `the short form CI runs: ${AGAINST_ROUNDS.quick} rounds with --against; against the stored baseline, about half the pairs of each metric (at least ${MIN_REPS})` },
   { name: 'reps', value: 'N', description: `pairs (contender + reference) timed for every metric (at least ${MIN_REPS}; default: each metric's own)` },
   { name: 'update-baseline', description: 'measure, then write the results as the new baseline (with --only: just those metrics)' },
   { name: 'runs', value: 'N', description: 'with --update-baseline: measure N times and pool the samples (default 3; a baseline from one run carries that run\'s luck)' },
@@ -35,6 +50,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'baseline', value: 'FILE', description: 'the baseline (default reports/baselines/gate.json)' },
   { name: 'history', value: 'FILE', description: 'the history every run appends to (default reports/history.jsonl, git-ignored)' },
   { name: 'out', value: 'DIR', description: 'parent folder of the run folder (default reports/runs)' },
+  { name: 'allow-uncompared', description: 'exit 0, not 3, when some metrics could not be compared (the last line says so)' },
   { name: 'list', description: 'list the metrics and their tolerances, and exit' },
   { name: 'help', description: 'this help' },
 ];
@@ -55,6 +71,20 @@ function usage(): string {
     'other (A B A B ...), and each pair gives one sample of contender time / reference time. A slower',
     'or busier machine slows both sides, so the ratio means the same on any machine. Larger is slower.',
     '',
+    'Compared with what: by default, in a git checkout with history, with its base (--against REF;',
+    'default: the last commit of main that is not HEAD, HEAD~1 on main). REF is checked out and built in',
+    'a git worktree cached by commit (node_modules/.cache/harness-gate/), sharing node_modules when its',
+    'package-lock.json is the same. Then, round after round, each family is measured in a process of',
+    'its own on the base and on this checkout, in turn (base head, head base, ...). Each round gives a',
+    'pair of ratios; a metric FAILS when the seeded bootstrap 90 % interval of the geometric mean of',
+    `head / base lies wholly above the tolerance (default ${AGAINST_TOLERANCE_PCT} %; the interval is the expanded`,
+    "percentile one, as wide as Student's t for few rounds) in a first measurement and in a second one",
+    "of that metric alone. Wilcoxon's signed-rank p is shown beside it.",
+    'A base without the per-process entry (older than --against), that does not build, or',
+    'that lacks a metric leaves it NOT COMPARED.',
+    '',
+    'Without history (or with --stored-baseline) the committed baseline is the comparison:',
+    '',
     'Decision, per metric: a REGRESSION when the one-sided Mann-Whitney U test (exact, asv-style) finds',
     `this run's ratios above the baseline's ratios x (1 + tolerance) at p < ${ALPHA}, and their median is`,
     "more than the tolerance above the baseline's, and the same holds when the metric is measured again",
@@ -67,11 +97,14 @@ function usage(): string {
     `A busy machine: the gate reads how much CPU time other processes took during each metric ("others %").`,
     `Above ${100 * BUSY_SHARE} %, here or in the baseline, a metric that needs a quiet machine (a parallel`,
     'contender against a serial reference, or JavaScript and sockets against one RSA operation) is',
-    '"too busy to judge" and passes. A baseline from another CPU model, core count, Node or OpenSSL is',
-    'not compared either: take one on that machine.',
+    '"too busy to judge": NOT COMPARED. A baseline from another CPU model, core count, Node or OpenSSL is',
+    'not compared either, nor a metric the baseline lacks or holds too few samples of, nor one whose',
+    `baseline ratio is more than ${IMPLAUSIBLE_FACTOR}x this run's. Not compared is never passed.`,
     '',
-    'Exit status: 0 when no metric regressed; 1 on a regression or a metric that failed to run;',
-    '2 on a bad flag, baseline file or injection.',
+    'Exit status: 0 only when every selected metric was compared and none is slower beyond its',
+    'tolerance; 1 on a regression or a metric that failed to measure (one ERROR row; the others still',
+    'run and the table is still written); 2 on a bad flag or baseline file; 3 when some',
+    'metric was not compared (0 with --allow-uncompared, which the last line then says).',
     '',
     'metrics (name, tolerance, contender / reference; * needs a quiet machine):',
     ...metricLines(),
@@ -85,9 +118,8 @@ function usage(): string {
     'Each run appends to reports/history.jsonl and writes reports/runs/<time>-gate/ (table, JSON, one',
     'trend plot a metric).',
     '',
-    `Proving the gate: ${SLOWDOWN_ENV}=NAME:SHARE[,NAME:SHARE] makes the engine's benchmark entry point`,
-    'behind metric NAME do SHARE x its own work again as busy CPU work (0.25: 25 % slower). That metric',
-    'must fail and no other.',
+    'Proving the gate: npm run bench -- gate plants real slowdowns in engine code in throwaway commits',
+    '(a temporary clone, never a branch of yours) and counts how often --against their parent catches them.',
   ].join('\n');
 }
 
@@ -105,6 +137,7 @@ function cleanupOnSignal(dir: string): () => void {
   const handler = (signal: NodeJS.Signals) => {
     if (cleaning) return;
     cleaning = true;
+    stopSides();
     fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     process.stderr.write(`\ngate interrupted (${signal}); nothing written\n`);
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
@@ -119,7 +152,7 @@ function cleanupOnSignal(dir: string): () => void {
 
 const med = (xs: number[]) => summarize(xs).median;
 
-function historyEntry(results: MetricResult[], quick: boolean, injectedText: string | undefined): HistoryEntry {
+function historyEntry(results: MetricResult[], quick: boolean, against: string | undefined): HistoryEntry {
   return {
     format: HISTORY_FORMAT,
     runId: '',
@@ -127,7 +160,7 @@ function historyEntry(results: MetricResult[], quick: boolean, injectedText: str
     environment: collectEnvironment(path.relative(process.cwd(), DEFAULT_TOPOLOGY_FILE)),
     loadAverage1m: os.loadavg()[0],
     quick,
-    ...(injectedText ? { injected: injectedText } : {}),
+    ...(against ? { against } : {}),
     metrics: Object.fromEntries(
       results
         .filter((r) => r.ratios.length > 0)
@@ -172,25 +205,37 @@ export interface GateOptions {
   /** measurements pooled into a new baseline */
   runs: number;
   note?: string;
-  injected: Map<string, number>;
+  allowUncompared: boolean;
+  /** the base to compare with; undefined: the stored baseline */
+  against?: { ref: string; rounds: number; pairs: number; tolerancePct: number; chosen: 'flag' | 'default' };
+  /** why the stored baseline is used, when it is */
+  storedWhy?: string;
   baselineFile: string;
   historyFile: string;
   outParent: string;
 }
 
-/** The options of a gate run from its flags and environment; throws a UsageError (or the injection's Error) naming the problem. */
-export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOptions {
+/** The options of a gate run from its flags; throws a UsageError naming the problem. */
+export function parseOptions(argv: string[]): GateOptions {
   const { flags } = parseArgs(argv, FLAGS);
+  const quickFlag = flags.quick === true;
   const reps = flags.reps === undefined ? undefined : intFlag(flags, 'reps', 0);
   if (reps !== undefined && reps < MIN_REPS) throw new UsageError(`--reps must be at least ${MIN_REPS} (fewer cannot show a regression at p < ${ALPHA}), got ${reps}`);
   const update = flags['update-baseline'] === true;
   if (flags.note !== undefined && !update) throw new UsageError('--note goes with --update-baseline');
   if (flags.runs !== undefined && !update) throw new UsageError('--runs goes with --update-baseline');
   const runs = intFlag(flags, 'runs', 3);
-  const injected = parseSlowdown(env[SLOWDOWN_ENV] ?? '');
-  const known = FAMILIES.flatMap((f) => f.metrics.map((m) => m.name));
-  for (const name of injected.keys()) if (!known.includes(name)) throw new UsageError(`${SLOWDOWN_ENV}: no metric is called "${name}" (see npm run gate -- --list)`);
-  if (injected.size && update) throw new UsageError(`refusing to take a baseline with ${SLOWDOWN_ENV} set`);
+  const stored = flags['stored-baseline'] === true;
+  if (stored && typeof flags.against === 'string') throw new UsageError('--against and --stored-baseline exclude each other');
+  if (update && typeof flags.against === 'string') throw new UsageError('--update-baseline measures this checkout alone: no --against');
+  const ref = typeof flags.against === 'string' ? flags.against : stored || update ? undefined : defaultRef(PROJECT_ROOT);
+  for (const f of ['rounds', 'pairs', 'tolerance']) if (flags[f] !== undefined && ref === undefined) throw new UsageError(`--${f} goes with --against`);
+  if (reps !== undefined && ref !== undefined) throw new UsageError('--reps goes with the stored baseline (--stored-baseline); with --against, --rounds and --pairs');
+  const rounds = flags.rounds === undefined ? (quickFlag ? AGAINST_ROUNDS.quick : AGAINST_ROUNDS.full) : intFlag(flags, 'rounds', 0);
+  if (rounds < MIN_ROUNDS) throw new UsageError(`--rounds must be at least ${MIN_ROUNDS} (fewer give no interval), got ${rounds}`);
+  const pairs = flags.pairs === undefined ? (quickFlag ? AGAINST_PAIRS.quick : AGAINST_PAIRS.full) : intFlag(flags, 'pairs', 0);
+  const tolerancePct = flags.tolerance === undefined ? AGAINST_TOLERANCE_PCT : Number(flags.tolerance);
+  if (!(tolerancePct >= 0 && tolerancePct <= 100)) throw new UsageError(`--tolerance must be a percentage from 0 to 100, got ${JSON.stringify(flags.tolerance)}`);
   const file = (name: string, fallback: string) => path.resolve(typeof flags[name] === 'string' ? (flags[name] as string) : fallback);
   return {
     print: flags.help ? usage() : flags.list ? listMetrics() : undefined,
@@ -200,7 +245,10 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): GateOption
     update,
     runs: update ? runs : 1,
     note: typeof flags.note === 'string' ? flags.note : undefined,
-    injected,
+    allowUncompared: flags['allow-uncompared'] === true,
+    ...(ref === undefined
+      ? { storedWhy: stored ? '--stored-baseline' : update ? '--update-baseline' : 'no git history to build a base from' }
+      : { against: { ref, rounds, pairs, tolerancePct, chosen: typeof flags.against === 'string' ? 'flag' as const : 'default' as const } }),
     baselineFile: file('baseline', DEFAULT_BASELINE),
     historyFile: file('history', DEFAULT_HISTORY),
     outParent: file('out', projectPath('reports', 'runs')),
@@ -218,18 +266,24 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
   let baseline: Baseline | undefined;
   let selection;
   try {
-    options = parseOptions(argv, process.env);
+    options = parseOptions(argv);
     if (options.print !== undefined) {
       io.out.write(`${options.print}\n`);
       return 0;
     }
     selection = selectMetrics(options.only);
-    baseline = readBaseline(options.baselineFile);
+    try {
+      baseline = readBaseline(options.baselineFile);
+    } catch (err) {
+      // with --against the stored baseline decides nothing: a broken one is reported, not fatal
+      if (!options.against) throw err;
+      io.err.write(`warning: ${(err as Error).message} (not used: comparing --against ${options.against.ref})\n`);
+    }
   } catch (err) {
     io.err.write(`error: ${(err as Error).message}\n\n(npm run gate -- --help for the flags)\n`);
     return 2;
   }
-  const { only, quick, reps, update, runs, injected, baselineFile, historyFile, outParent } = options;
+  const { only, quick, reps, update, runs, baselineFile, historyFile, outParent } = options;
   const specs = selection.flatMap((s) => s.metrics);
   const environment = collectEnvironment(path.relative(process.cwd(), DEFAULT_TOPOLOGY_FILE));
   const changes = baseline ? environmentChanges(baseline.environment, environment) : [];
@@ -242,13 +296,17 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
   io.err.write(
     `gate: ${specs.length} metric(s)${quick ? ', quick form' : ''} on ${environment.cpuModel}, ${environment.cores} cores, Node ${environment.nodeVersion}, OpenSSL ${environment.opensslVersion}; ` +
       `load average ${loadAtStart.toFixed(2)}\n` +
-      (baseline ? `baseline ${rel(baselineFile)} (${Object.keys(baseline.metrics).length} metrics)${changes.length ? `, taken on another environment: ${changes.join('; ')}` : ''}\n` : `no baseline at ${rel(baselineFile)}: nothing to compare with\n`) +
-      (injected.size ? `INJECTED SLOWDOWN (${SLOWDOWN_ENV}): ${[...injected].map(([n, s]) => `${n} +${(100 * s).toFixed(0)} %`).join(', ')}\n` : ''),
+      (options.against
+        ? `comparing against ${options.against.ref}${options.against.chosen === 'default' ? ' (the default: the last commit of main that is not HEAD)' : ''}: ${options.against.rounds} rounds of base and change processes, ${options.against.pairs} pair(s) a metric each, tolerance ${options.against.tolerancePct} %\n`
+        : `comparing against the stored baseline (${options.storedWhy})\n`) +
+      (options.against ? '' : baseline ? `baseline ${rel(baselineFile)} (${Object.keys(baseline.metrics).length} metrics)${changes.length ? `, taken on another environment: ${changes.join('; ')}` : ''}\n` : `no baseline at ${rel(baselineFile)}: nothing to compare with\n`),
   );
 
   const started = performance.now();
   let results: MetricResult[] = [];
   let entry: HistoryEntry | undefined;
+  /** the base compared with, when --against */
+  let againstLabel: string | undefined;
   const progress = new Progress(io.err);
   const gateScenario: Scenario = {
     name: 'gate',
@@ -260,30 +318,44 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     async run(ctx) {
       const release = cleanupOnSignal(ctx.scratchDir);
       try {
-        const measured: MetricResult[][] = [];
-        const opts = { quick, reps, baseline: baseline?.metrics ?? {}, comparable: changes.length === 0, seed: ctx.seed };
-        const familyContext = { scratchDir: ctx.scratchDir, seed: ctx.seed, progress: ctx.progress };
-        for (let i = 0; i < runs; i++) {
-          if (runs > 1) ctx.progress.info(`baseline measurement ${i + 1} of ${runs}`);
-          measured.push(await measureAll(selection, familyContext, opts));
+        if (options.against) {
+          const { ref, rounds, pairs, tolerancePct } = options.against;
+          const base = prepareBase(PROJECT_ROOT, ref, (line) => ctx.progress.info(line));
+          if (base.uncompared) ctx.progress.info(`NOT COMPARED: ${base.uncompared}`);
+          results = base.uncompared
+            ? allUncompared(selection, base.uncompared, tolerancePct)
+            : await measureAgainstConfirmed(selection, base, { rounds, pairs, tolerancePct, seed: ctx.seed, progress: ctx.progress });
+          againstLabel = `${ref} (${base.commit.slice(0, 12) || 'unresolved'})`;
+        } else {
+          const measured: MetricResult[][] = [];
+          const opts = { quick, reps, baseline: baseline?.metrics ?? {}, comparable: changes.length === 0, seed: ctx.seed };
+          const familyContext = { scratchDir: ctx.scratchDir, seed: ctx.seed, progress: ctx.progress };
+          for (let i = 0; i < runs; i++) {
+            if (runs > 1) ctx.progress.info(`baseline measurement ${i + 1} of ${runs}`);
+            measured.push(await measureAll(selection, familyContext, opts));
+          }
+          results = runs === 1 ? await confirmRegressions(measured[0], selection, familyContext, opts) : poolRuns(measured, ctx.seed, opts.comparable);
         }
-        results = runs === 1 ? await confirmRegressions(measured[0], selection, familyContext, opts) : poolRuns(measured, ctx.seed, opts.comparable);
       } finally {
         release();
       }
-      entry = historyEntry(results, quick, process.env[SLOWDOWN_ENV] || undefined);
+      entry = historyEntry(results, quick, againstLabel);
       const { entries, skipped } = readHistory(historyFile);
       if (skipped.length) ctx.progress.info(`${rel(historyFile)}: skipped ${skipped.length} line(s) that are not gate runs (first: line ${skipped[0].line}, ${skipped[0].reason})`);
-      const notes = [
-        `Each ratio is contender time / reference time over pairs timed alternately (one warm-up pair first, not kept); larger is slower. A metric fails when p < ${ALPHA} (one-sided Mann-Whitney U against the baseline's samples x (1 + tolerance)) and its median moved by more than the tolerance.`,
-        `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${environment.cores} cores.`,
-        ...(baseline ? [`Baseline: ${rel(baselineFile)}${baseline.note ? ` (${baseline.note})` : ''}${changes.length ? `; taken on another environment: ${changes.join('; ')}` : ''}.`] : ['No baseline: every metric is "no baseline".']),
-        ...(injected.size ? [`Slowdown injected on purpose (${SLOWDOWN_ENV}=${process.env[SLOWDOWN_ENV]}): this run measures the gate, not the code.`] : []),
-      ];
+      const notes = againstLabel
+        ? [
+            `Compared against ${againstLabel}, built in a cached worktree: each family measured in a process of its own on each side, base and change in turn (the order swapped every other round). "baseline" is the base's median ratio, "now" the change's; change % is the geometric mean of the rounds' head / base; the interval is a seeded bootstrap ${100 * COVERAGE} % interval of it, and a metric fails when its lower end lies above the tolerance; p is Wilcoxon's signed-rank test (exact, one-sided) of "the change is slower", for reading.`,
+            `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${environment.cores} cores.`,
+          ]
+        : [
+            `Each ratio is contender time / reference time over pairs timed alternately (one warm-up pair first, not kept); larger is slower. A metric fails when p < ${ALPHA} (one-sided Mann-Whitney U against the baseline's samples x (1 + tolerance)) and its median moved by more than the tolerance.`,
+            `1-minute load average: ${loadAtStart.toFixed(2)} at the start, ${os.loadavg()[0].toFixed(2)} at the end, on ${environment.cores} cores.`,
+            ...(baseline ? [`Baseline: ${rel(baselineFile)}${baseline.note ? ` (${baseline.note})` : ''}${changes.length ? `; taken on another environment: ${changes.join('; ')}` : ''}.`] : ['No baseline: every metric is "no baseline".']),
+          ];
       return {
-        records: records(results, injected),
-        plots: trendPlots([...entries, entry], specs, baseline),
-        tables: [verdictTable(results), definitionsTable(specs)],
+        records: records(results),
+        plots: trendPlots([...entries, entry], specs, againstLabel ? undefined : baseline),
+        tables: [verdictTable(results, againstLabel), definitionsTable(specs)],
         notes,
       };
     },
@@ -299,7 +371,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     return 1;
   }
   appendHistory(historyFile, entry!);
-  io.out.write(`\n${textTable(verdictTable(results))}\n\nrun folder: ${rel(dir)}/index.html; history: ${rel(historyFile)}\n`);
+  io.out.write(`\n${textTable(verdictTable(results, againstLabel))}\n\nrun folder: ${rel(dir)}/index.html; history: ${rel(historyFile)}\n`);
   const seconds = (performance.now() - started) / 1000;
   const errored = results.filter((r) => r.outcome === 'error');
   if (update) {
@@ -311,15 +383,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     io.out.write(`baseline written: ${rel(baselineFile)} (${results.length} metric(s), ${seconds.toFixed(0)} s)\n`);
     return 0;
   }
-  const regressions = results.filter((r) => r.outcome === 'regression');
-  if (regressions.length || errored.length) {
-    const why = [
-      ...regressions.map((r) => `${r.spec.name} +${r.decision!.changePct.toFixed(1)} % (tolerance ${r.spec.tolerancePct} %, p = ${r.decision!.pValue.toPrecision(2)})`),
-      ...errored.map((r) => `${r.spec.name} failed to run`),
-    ];
-    io.out.write(`gate FAILED in ${seconds.toFixed(0)} s: ${why.join('; ')}\n`);
-    return 1;
-  }
-  io.out.write(`gate passed: ${results.length} metric(s), none slower beyond its tolerance, in ${seconds.toFixed(0)} s\n`);
-  return 0;
+  const end = gateEnd(results, options.allowUncompared, seconds);
+  io.out.write(`${end.line}\n`);
+  return end.code;
 }

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ensureDataset } from '../../datasets/generator.js';
 import { flushDirtyPages, timeCommand } from '../bench/benchmark.js';
-import { encryptWallMs, nodeSpeed, opensslSpeed } from '../ctr/bench.js';
+import { encryptWallMs, nodeSpeed, opensslSpeed } from '../bench/ctr.js';
 import { RankPool } from '../ctr/pool.js';
 import type { MetricFamily, MetricSpec, Pair } from './metric.js';
 
@@ -111,21 +111,21 @@ export const ctrFamily: MetricFamily = {
       const hex = randomBytes(16).toString('hex');
       const pairs: Record<string, () => Pair> = {
         [CTR_METRICS.aes.name]: () => ({
-          contender: async () => (1e6 * AES_BLOCK_BYTES) / (await nodeSpeed(AES_BLOCK_BYTES, AES_WINDOW_MS, CTR_METRICS.aes.name)),
+          contender: async () => (1e6 * AES_BLOCK_BYTES) / (await nodeSpeed(AES_BLOCK_BYTES, AES_WINDOW_MS)),
           reference: () => (1e6 * AES_BLOCK_BYTES) / opensslSpeed(AES_BLOCK_BYTES, 1),
         }),
         [CTR_METRICS.fileVsEnc.name]: () => ({
-          contender: () => encryptWallMs(file!, cores, outputs.ours, many, CTR_METRICS.fileVsEnc.name),
+          contender: () => encryptWallMs(file!, cores, outputs.ours, many),
           reference: () => timeCommand('openssl', ['enc', '-aes-128-ctr', '-K', hex, '-iv', hex, '-in', file!, '-out', outputs.enc]),
           before: settle,
         }),
         [CTR_METRICS.fileVsCp.name]: () => ({
-          contender: () => encryptWallMs(file!, cores, outputs.ours, many, CTR_METRICS.fileVsCp.name),
+          contender: () => encryptWallMs(file!, cores, outputs.ours, many),
           reference: () => timeCommand('cp', [file!, outputs.cp]),
           before: settle,
         }),
         [CTR_METRICS.scaling.name]: () => ({
-          contender: () => encryptWallMs(small!, cores, outputs.ours, many, CTR_METRICS.scaling.name),
+          contender: () => encryptWallMs(small!, cores, outputs.ours, many),
           reference: () => encryptWallMs(small!, 1, outputs.ours, one),
           before: settle,
         }),

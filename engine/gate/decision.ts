@@ -45,7 +45,7 @@ function doubledMidranks(pooled: readonly number[]): { ranks2: number[]; tieTerm
 }
 
 /** Standard normal upper tail, from Numerical Recipes' erfcc (a Chebyshev fit, relative error < 1.2e-7). */
-function normalUpperTail(z: number): number {
+export function normalUpperTail(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.5 * x);
   const erfc =

@@ -28,7 +28,9 @@ export interface HistoryEntry {
   environment: RunEnvironment;
   loadAverage1m: number;
   quick: boolean;
-  /** HARNESS_GATE_SLOWDOWN when set: such runs measure the gate, not the code */
+  /** the base compared with (`--against`), as `REF (commit)`; absent: the stored baseline */
+  against?: string;
+  /** written by gates before issue 18, which could inject a slowdown: such runs measured the gate, not the code */
   injected?: string;
   metrics: Record<string, HistoryMetric>;
 }

@@ -1,23 +1,23 @@
 // Paper 003's engine in the gate: RC4+ against OpenSSL's RC4 on 16 KiB blocks, each keyed afresh as
-// IVCSD's per-block IVs require (engine/ivcsd/rc4plus-bench.ts), and the getcipher round trip
+// IVCSD's per-block IVs require (engine/bench/rc4plus.ts), and the getcipher round trip
 // (sign, HTTP, verify, OAEP, decrypt against a real tracker on loopback) against the one RSA-OAEP
 // decrypt inside it.
 import fs from 'node:fs';
 import path from 'node:path';
 import { SeededBytes } from '../../datasets/generator.js';
-import { cpuTimeMs } from '../bench/benchmark.js';
-import { getcipherRoundTripMs, oaepDecryptTimer } from '../ivcsd/getcipher-bench.js';
-import { CIPHERS, roundSamplesMs } from '../ivcsd/rc4plus-bench.js';
+import { wallBatchMs } from '../bench/benchmark.js';
+import { getcipherRoundTripMs, oaepDecryptTimer } from '../bench/getcipher.js';
+import { CIPHERS, OPS_PER_ROUND } from '../bench/rc4plus.js';
 import { infoHashOf, startCast } from '../ivcsd/tracker/fixture.js';
 import type { MetricFamily, MetricSpec, Pair } from './metric.js';
 
 const BLOCK_BYTES = 16 * 1024;
-/** rounds (of 100 blocks) a timing takes: RC4+ about 11 ms of CPU a round here */
-const ROUNDS = 5;
-/** OpenSSL's RC4 takes about 3 ms a round, with more spread (a cipher object a block): more rounds */
-const REFERENCE_ROUNDS = 20;
-/** getcipher round trips (and decrypts) a timing takes the mean of */
-const GETCIPHER_BATCH = 10;
+/**
+ * Wall time a timing covers at least (in whole calls): RC4+ takes about 11 ms a round of 100 blocks
+ * here, OpenSSL's RC4 about 3 ms with more spread, a getcipher round trip a few ms, one OAEP decrypt
+ * about 0.3 ms; 50 ms holds several of each and lets a preemption count for little.
+ */
+const BATCH_MS = 50;
 
 export const IVCSD_METRICS = {
   rc4plus: {
@@ -25,9 +25,9 @@ export const IVCSD_METRICS = {
     contender: 'RC4+ (engine/ivcsd/rc4plus.ts), key schedule per block',
     reference: 'OpenSSL RC4 (legacy provider), a cipher per block',
     unit: 'ms',
-    timing: `CPU per round of 100 x 16 KiB blocks on the gate's thread (mean over ${ROUNDS} rounds, ${REFERENCE_ROUNDS} for RC4, and tinybench's warm-up rounds)`,
+    timing: `wall time per round of ${OPS_PER_ROUND} x 16 KiB blocks (mean over at least ${BATCH_MS} ms of whole rounds)`,
     tolerancePct: 8,
-    toleranceWhy: 'one thread of CPU work on each side, timed in CPU time: run medians within 11 % over 10 busy runs',
+    toleranceWhy: 'one thread of CPU work on each side: run medians within 11 % over 10 busy runs (then timed in CPU time)',
     reps: 10,
   },
   getcipher: {
@@ -35,7 +35,7 @@ export const IVCSD_METRICS = {
     contender: 'getcipher round trip: sign, HTTP on loopback, verify, OAEP encrypt, decrypt',
     reference: 'one RSA-2048 OAEP-SHA-256 decrypt',
     unit: 'ms',
-    timing: `CPU per operation on the gate's thread, tracker side included (mean of ${GETCIPHER_BATCH})`,
+    timing: `wall time per operation, tracker side included (mean over at least ${BATCH_MS} ms of whole operations)`,
     tolerancePct: 15,
     needsQuietMachine: true,
     toleranceWhy: 'JavaScript, HTTP and sockets against one RSA operation: other work slows the first more (51 % over 10 busy runs, even in CPU time); 15 % on a quiet machine is not yet calibrated',
@@ -43,14 +43,11 @@ export const IVCSD_METRICS = {
   },
 } satisfies Record<string, MetricSpec>;
 
-/**
- * CPU ms per round of 100 blocks, over `rounds` rounds and tinybench's warm-up rounds
- * (roundSamplesMs warms up min(20, rounds) rounds first): CPU time, not wall time, so that the
- * other work of a busy machine does not land in either side.
- */
-async function cpuMsPerRound(op: (i: number) => void, rounds: number, slowdown?: string): Promise<number> {
-  const { ms } = await cpuTimeMs(() => roundSamplesMs(op, rounds, slowdown));
-  return ms / (rounds + Math.min(20, rounds));
+/** Wall ms per round of OPS_PER_ROUND blocks, over whole rounds covering at least BATCH_MS. */
+function msPerRound(what: string, op: (i: number) => void): Promise<number> {
+  return wallBatchMs(what, () => {
+    for (let i = 0; i < OPS_PER_ROUND; i++) op(i);
+  }, BATCH_MS);
 }
 
 export const ivcsdFamily: MetricFamily = {
@@ -64,8 +61,8 @@ export const ivcsdFamily: MetricFamily = {
         new SeededBytes(`${ctx.seed}/gate/rc4plus`).fill(block);
         const [rc4plus, rc4] = ['RC4+', 'RC4'].map((name) => CIPHERS.find((c) => c.name === name)!.make());
         return {
-          contender: () => cpuMsPerRound((i) => rc4plus(block, i), ROUNDS, IVCSD_METRICS.rc4plus.name),
-          reference: () => cpuMsPerRound((i) => rc4(block, i), REFERENCE_ROUNDS),
+          contender: () => msPerRound('RC4+ round', (i) => rc4plus(block, i)),
+          reference: () => msPerRound('RC4 round', (i) => rc4(block, i)),
         };
       },
       [IVCSD_METRICS.getcipher.name]: async () => {
@@ -83,16 +80,9 @@ export const ivcsdFamily: MetricFamily = {
           throw err;
         }
         const decrypt = oaepDecryptTimer();
-        /** mean CPU ms of GETCIPHER_BATCH operations on this thread: the tracker runs on it too, so its side counts */
-        const batch = async (one: () => unknown) =>
-          (
-            await cpuTimeMs(async () => {
-              for (let i = 0; i < GETCIPHER_BATCH; i++) await one();
-            })
-          ).ms / GETCIPHER_BATCH;
         return {
-          contender: () => batch(() => getcipherRoundTripMs(session, infoHash, IVCSD_METRICS.getcipher.name)),
-          reference: () => batch(decrypt),
+          contender: () => wallBatchMs('getcipher round trip', () => getcipherRoundTripMs(session, infoHash), BATCH_MS),
+          reference: () => wallBatchMs('OAEP decrypt', decrypt, BATCH_MS),
           close: () => tracker.close(),
         };
       },

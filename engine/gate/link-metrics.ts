@@ -132,7 +132,7 @@ export const linkFamily: MetricFamily = {
           await contender.close();
           throw err;
         }
-        const once = async (side: Bouncer, slowdown?: string) => (await measureLatencyUs(side, payload, 0, 1, slowdown))[0];
+        const once = async (side: Bouncer) => (await measureLatencyUs(side, payload, 0, 1))[0];
         return {
           // Bounce by bounce, in turn (and in swapped order every other time), so both sides meet
           // the same moments of a machine whose other work comes and goes.
@@ -140,9 +140,9 @@ export const linkFamily: MetricFamily = {
             const ours: number[] = [];
             const bare: number[] = [];
             for (let i = 0; i < m.bounces; i++) {
-              if (i % 2 === 0) ours.push(await once(contender, m.name));
+              if (i % 2 === 0) ours.push(await once(contender));
               bare.push(await once(reference));
-              if (i % 2 === 1) ours.push(await once(contender, m.name));
+              if (i % 2 === 1) ours.push(await once(contender));
             }
             return [lowerQuartile(ours), lowerQuartile(bare)];
           },

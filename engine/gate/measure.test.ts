@@ -113,3 +113,22 @@ test('a regression stands only when a second measurement shows it too', async ()
   assert.deepEqual(final.map((r) => [r.spec.name, r.outcome, r.firstChangePct]), [['flaky', 'unconfirmed', 100], ['slow', 'regression', 100], ['fine', 'ok', undefined]]);
   assert.equal(flakyOpened, 2);
 });
+
+test('a reference timing of 0 (a coarse clock) makes that metric one error row, not a crash and not an Infinity ratio', async () => {
+  const family: MetricFamily = {
+    name: 'f', description: 'f',
+    metrics: [spec({ name: 'zero' }), spec({ name: 'after' })],
+    open: async () => ({
+      pair: async (m) => ({ contender: () => 3, reference: () => (m.name === 'zero' ? 0 : 1) }),
+      close: async () => undefined,
+    }),
+  };
+  const quiet = { write: () => true, isTTY: false } as unknown as NodeJS.WriteStream;
+  const results = await measureAll([{ family, metrics: family.metrics }], { scratchDir: '/nonexistent', seed: 's', progress: new Progress(quiet, false) }, {
+    quick: false, baseline: {}, comparable: true, seed: 's',
+  });
+  assert.equal(results[0].outcome, 'error');
+  assert.match(results[0].error!, /zero reference timing 1: a timing of 0 is no sample/);
+  assert.deepEqual(results[0].ratios, []);
+  assert.deepEqual(results[1].ratios, [3, 3, 3, 3, 3]);
+});

@@ -2,8 +2,8 @@
 // warm-up pair first, not kept), gauges how busy the machine was meanwhile (cpu-share.ts), and
 // decides each metric against its baseline. A metric that needs a quiet machine is not judged when
 // other processes took more than BUSY_SHARE of it, in this run or in the baseline.
-import { interleaved } from '../bench/benchmark.js';
-import { cpuTicks, othersShare } from '../bench/cpu-share.js';
+import { checkedSample, interleaved } from '../bench/benchmark.js';
+import { cpuTicks, othersShare } from '../measure/cpu-share.js';
 import { summarize } from '../report/stats.js';
 import type { BaselineMetric } from './baseline.js';
 import { decide, type Decision } from './decision.js';
@@ -18,9 +18,21 @@ export const BUSY_SHARE = 0.2;
 /**
  * `busy`: the machine was too busy to judge this metric (it needs a quiet one); `elsewhere`: the
  * baseline comes from another CPU, core count, Node or OpenSSL, so a change says nothing of the code;
- * `unconfirmed`: a first measurement regressed, the second, taken after the other metrics, did not.
+ * `unconfirmed`: a first measurement regressed, the second, taken after the other metrics, did not;
+ * `uncompared`: no comparison could be made, for the reason in `error` (a base that lacks the metric
+ * or the gate's per-process entry, a baseline that cannot be right).
  */
-export type Outcome = Decision['verdict'] | 'busy' | 'elsewhere' | 'unconfirmed' | 'no baseline' | 'error';
+export type Outcome = Decision['verdict'] | 'busy' | 'elsewhere' | 'unconfirmed' | 'no baseline' | 'uncompared' | 'error';
+
+/** Outcomes that compared nothing: never a pass unless the user allows it (exit.ts). */
+export const UNCOMPARED_OUTCOMES: readonly Outcome[] = ['inconclusive', 'busy', 'elsewhere', 'no baseline', 'uncompared'];
+
+/**
+ * A baseline ratio this many times this run's is no baseline of this code on this machine (ratios
+ * scaled by hand, a metric redefined): an improvement that large is reported as not compared rather
+ * than passed. A real regression of any size still fails.
+ */
+export const IMPLAUSIBLE_FACTOR = 2;
 
 export interface MetricResult {
   spec: MetricSpec;
@@ -61,6 +73,19 @@ async function timePair(pair: Pair, reps: number): Promise<{ contender: number[]
   return interleaved(reps, { contender: pair.contender, reference: pair.reference }, pair.before, 1);
 }
 
+/**
+ * contender / reference pair by pair; throws (the metric becomes an "error" row) when a timing or a
+ * ratio is zero or non-finite, so that no such value ever reaches a decision.
+ */
+export function sampleRatios(metric: string, contender: number[], reference: number[]): number[] {
+  if (contender.length === 0 || contender.length !== reference.length) throw new Error(`${metric}: ${contender.length} contender and ${reference.length} reference timings`);
+  return contender.map((c, i) => {
+    checkedSample(`${metric} contender timing ${i + 1}`, c);
+    checkedSample(`${metric} reference timing ${i + 1}`, reference[i]);
+    return checkedSample(`${metric} ratio ${i + 1}`, c / reference[i]);
+  });
+}
+
 const isBusy = (share: number | undefined) => share !== undefined && share > BUSY_SHARE;
 
 /** Decides one measured metric against its baseline (when it has one); `comparable` is false when the baseline's environment differs. */
@@ -70,11 +95,17 @@ export function judge(result: MetricResult, seed: string, comparable: boolean): 
   result.decision = decide(baseline.ratios, result.ratios, spec.tolerancePct, `${seed}/${spec.name}`);
   const tooBusy = spec.needsQuietMachine === true && (isBusy(result.othersShare) || isBusy(baseline.othersShare));
   result.outcome = !comparable ? 'elsewhere' : tooBusy ? 'busy' : result.decision.verdict;
+  if (result.outcome === 'improved' && result.decision.changePct < 100 * (1 / IMPLAUSIBLE_FACTOR - 1)) {
+    result.outcome = 'uncompared';
+    result.error = `the baseline's ratio is more than ${IMPLAUSIBLE_FACTOR}x this run's (${result.decision.changePct.toFixed(1)} %): not a baseline of this code here; take it again`;
+  }
 }
 
 export interface MeasureOptions {
   quick: boolean;
   reps?: number;
+  /** time exactly `reps` pairs, fewer than MIN_REPS included (a side process of --against gives one sample a round, not a test) */
+  exactReps?: boolean;
   baseline: Record<string, BaselineMetric>;
   /** false when the baseline was taken on another environment: nothing is judged then */
   comparable: boolean;
@@ -111,12 +142,12 @@ export async function measureAll(selection: Selection[], ctx: FamilyContext, opt
           const pair = await open.pair(spec);
           try {
             const before = cpuTicks();
-            Object.assign(result, await timePair(pair, repsFor(spec, opts.quick, opts.reps)));
+            Object.assign(result, await timePair(pair, opts.exactReps && opts.reps ? opts.reps : repsFor(spec, opts.quick, opts.reps)));
             result.othersShare = othersShare(before, cpuTicks());
           } finally {
             await pair.close?.();
           }
-          result.ratios = result.contender.map((c, i) => c / result.reference[i]);
+          result.ratios = sampleRatios(spec.name, result.contender, result.reference);
           judge(result, opts.seed, opts.comparable);
         } catch (err) {
           result.outcome = 'error';
@@ -173,7 +204,12 @@ export async function confirmRegressions(results: MetricResult[], selection: Sel
   if (regressed.size === 0) return results;
   ctx.progress.info(`measuring again to confirm: ${[...regressed].join(', ')}`);
   const again = selection.map((s) => ({ family: s.family, metrics: s.metrics.filter((m) => regressed.has(m.name)) })).filter((s) => s.metrics.length > 0);
-  const second = new Map((await measureAll(again, ctx, opts)).map((r) => [r.spec.name, r]));
+  return withConfirmations(results, await measureAll(again, ctx, opts));
+}
+
+/** The first measurement's results with each metric measured again replaced by its second: a regression stands only when both show it. */
+export function withConfirmations(results: MetricResult[], again: MetricResult[]): MetricResult[] {
+  const second = new Map(again.map((r) => [r.spec.name, r]));
   return results.map((first) => {
     const retry = second.get(first.spec.name);
     if (!retry) return first;

@@ -7,7 +7,7 @@
 import type { Progress } from '../report/progress.js';
 
 export interface MetricSpec {
-  /** what `--only`, the baseline and HARNESS_GATE_SLOWDOWN call it: lower case, e.g. `ctr-aes` */
+  /** what `--only` and the baseline call it: lower case, e.g. `ctr-aes` */
   name: string;
   /** what is timed on our side, and on the reference's, for the table and `--help` */
   contender: string;

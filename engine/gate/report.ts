@@ -21,11 +21,12 @@ const VERDICT_TEXT: Record<MetricResult['outcome'], string> = {
   ok: 'ok',
   improved: 'ok (faster)',
   regression: 'REGRESSION',
-  inconclusive: 'ok (too few samples)',
-  busy: 'ok (machine too busy to judge)',
-  elsewhere: 'ok (baseline from another environment)',
+  inconclusive: 'NOT COMPARED (too few samples)',
+  busy: 'NOT COMPARED (machine too busy to judge)',
+  elsewhere: 'NOT COMPARED (baseline from another environment)',
   unconfirmed: 'ok',
-  'no baseline': 'ok (no baseline)',
+  'no baseline': 'NOT COMPARED (no baseline)',
+  uncompared: 'NOT COMPARED',
   error: 'ERROR',
 };
 
@@ -35,10 +36,13 @@ export function verdictText(r: MetricResult): string {
   return r.outcome === 'regression' ? `REGRESSION (measured twice; ${first})` : `${VERDICT_TEXT[r.outcome]} (${first}, not confirmed)`;
 }
 
-export function verdictTable(results: MetricResult[]): ReportTable {
+/** The verdict table; `against` names the base when base and change were measured in this run. */
+export function verdictTable(results: MetricResult[], against?: string): ReportTable {
   return {
-    title: 'Gate: each ratio (contender time / reference time, larger is slower) against its baseline',
-    columns: ['metric', 'baseline', 'now', 'change %', '95 % interval', 'p', 'tolerance %', 'others %', 'pairs', 'verdict'],
+    title: against
+      ? `Gate: each ratio (contender time / reference time, larger is slower), this checkout against ${against}, both measured in this run`
+      : 'Gate: each ratio (contender time / reference time, larger is slower) against its baseline',
+    columns: ['metric', against ? 'base' : 'baseline', 'now', 'change %', against ? '90 % interval' : '95 % interval', 'p', 'tolerance %', 'others %', 'pairs', 'verdict'],
     rows: results.map((r): Cell[] => {
       const d = r.decision;
       return [
@@ -46,7 +50,7 @@ export function verdictTable(results: MetricResult[]): ReportTable {
         r.baseline ? median(r.baseline.ratios) : undefined,
         median(r.ratios),
         d ? signed(d.changePct) : undefined,
-        d ? `${signed(d.intervalPct[0])} .. ${signed(d.intervalPct[1])}` : undefined,
+        d && Number.isFinite(d.intervalPct[0]) ? `${signed(d.intervalPct[0])} .. ${signed(d.intervalPct[1])}` : undefined,
         d ? d.pValue : undefined,
         r.spec.tolerancePct,
         r.othersShare === undefined ? undefined : Math.round(100 * r.othersShare),
@@ -54,7 +58,9 @@ export function verdictTable(results: MetricResult[]): ReportTable {
         r.error ? `${verdictText(r)}: ${r.error}` : verdictText(r),
       ];
     }),
-    note:
+    note: against
+      ? `One process a family and side a round; pairs (rounds): the paired samples. change %: geometric mean of head / base over the rounds; 90 % interval: seeded bootstrap of it; a metric fails when the interval's lower end lies above the tolerance. p: Wilcoxon signed-rank, one-sided, for reading. others %: the share of the CPU other processes took meanwhile (the busiest round).`
+      :
       `p: one-sided Mann-Whitney U of "now > baseline x (1 + tolerance)" (exact); a metric fails when p < ${ALPHA} and its median moved by more than the tolerance. ` +
       `others %: the share of the machine's CPU time other processes took meanwhile; above ${100 * BUSY_SHARE} % here or in the baseline, a metric that needs a quiet machine is not judged ("too busy to judge"). ` +
       'The interval is a seeded bootstrap 95 % interval of the change, for reading.',
@@ -77,7 +83,7 @@ export function textTable(t: ReportTable): string {
   return [line(cells[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 
-export function records(results: MetricResult[], injected: Map<string, number>): ResultRecord[] {
+export function records(results: MetricResult[]): ResultRecord[] {
   return results.map((r) => {
     const d = r.decision;
     const metrics: ResultRecord['metrics'] = {};
@@ -103,7 +109,6 @@ export function records(results: MetricResult[], injected: Map<string, number>):
         verdict: r.outcome,
         ...(r.othersShare === undefined ? {} : { othersSharePct: 100 * r.othersShare }),
         ...(d ? { changePct: d.changePct, intervalLowPct: d.intervalPct[0], intervalHighPct: d.intervalPct[1], pValue: d.pValue } : {}),
-        ...(injected.has(r.spec.name) ? { injectedSlowdownShare: injected.get(r.spec.name)! } : {}),
       },
       metrics,
     };

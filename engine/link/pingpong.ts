@@ -18,7 +18,6 @@ import { listenTls, makeCertificate, type Certificate } from './tls.js';
 import { SENT, type FrameTransport, type TransportKind } from './transport.js';
 import type { StreamTransport } from './stream.js';
 import { siblingModule } from '../runtime/project.js';
-import { busyWork, slowdownShare } from '../measure/slowdown.js';
 
 export interface LinkConfig {
   /** label used in plots and tables, e.g. `tcp+des-ecb` */
@@ -285,17 +284,15 @@ export class EchoPeer {
 /**
  * One-way latencies (round trip / 2, microseconds) of `iterations` bounces after `warmup` uncounted
  * ones, as OSU's osu_latency. The echoed bytes are checked against the payload on the first and
- * last bounce. `slowdown` names the gate metric an injected slowdown may target (engine/measure/slowdown.ts).
+ * last bounce.
  */
-export async function measureLatencyUs(link: Bouncer, payload: Uint8Array, warmup: number, iterations: number, slowdown?: string): Promise<number[]> {
+export async function measureLatencyUs(link: Bouncer, payload: Uint8Array, warmup: number, iterations: number): Promise<number[]> {
   const samples: number[] = [];
-  const share = slowdownShare(slowdown);
   for (let i = 0; i < warmup + iterations; i++) {
     const t0 = process.hrtime.bigint();
     const r = link.bounce(payload);
     // A synchronous bouncer (raw-shm) is not charged a promise hop.
     const back = r instanceof Promise ? await r : r;
-    if (share !== 0) busyWork((Number(process.hrtime.bigint() - t0) / 1e6) * share);
     const rttNs = Number(process.hrtime.bigint() - t0);
     if ((i === 0 || i === warmup + iterations - 1) && !Buffer.from(back.buffer, back.byteOffset, back.length).equals(payload)) {
       throw new LinkError(`echo of ${payload.length} bytes came back different over ${link.label}`);

@@ -1,0 +1,130 @@
+// The base of `--against REF`: REF checked out in a git worktree of its own in a cache keyed by
+// commit (node_modules/.cache/harness-gate/, git-ignored with node_modules), built there into its
+// own dist/. Its node_modules is the checkout's (a symlink) when the two package-lock.json are the
+// same, its own (`npm ci`) otherwise; its dataset cache is the checkout's, so a second base does not
+// generate the same seeded files again. A base built once is ready the next time at once.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** written last, when the base is built: a folder without it is a build that did not finish */
+const READY = '.gate-base-ready';
+/** where the per-process entry is in a built checkout */
+export const SIDE_ENTRY = path.join('dist', 'engine', 'gate', 'side.js');
+
+export interface BaseCheckout {
+  ref: string;
+  commit: string;
+  dir: string;
+  /** the base's per-process entry; undefined when the base has none (it predates `--against`) */
+  sideEntry?: string;
+  /** why the base cannot be measured, when it cannot */
+  uncompared?: string;
+  /** false when it came from the cache */
+  builtNow: boolean;
+  seconds: number;
+}
+
+function git(root: string, args: string[]): { ok: boolean; out: string; err: string } {
+  const r = spawnSync('git', ['-C', root, ...args], { encoding: 'utf8' });
+  return { ok: r.status === 0, out: (r.stdout ?? '').trim(), err: (r.stderr ?? '').trim() || String(r.error ?? '') };
+}
+
+/** The commit `ref` names in the checkout at `root`, or undefined. */
+export function resolveCommit(root: string, ref: string): string | undefined {
+  const r = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  return r.ok && /^[0-9a-f]{40}$/.test(r.out) ? r.out : undefined;
+}
+
+/**
+ * What to compare with when `--against` is not given: the last commit of main that is not HEAD
+ * (main, else origin/main; HEAD~1 when HEAD is that commit, or when there is no main); undefined
+ * without history (a shallow clone, a folder that is no checkout).
+ */
+export function defaultRef(root: string): string | undefined {
+  const head = resolveCommit(root, 'HEAD');
+  if (!head) return undefined;
+  for (const main of ['main', 'origin/main']) {
+    const c = resolveCommit(root, main);
+    if (c && c !== head) return main;
+    if (c === head) break;
+  }
+  return resolveCommit(root, 'HEAD~1') ? 'HEAD~1' : undefined;
+}
+
+const tail = (text: string, lines = 8) => text.trim().split('\n').slice(-lines).join('\n');
+
+function run(cmd: string, args: string[], cwd: string): string | undefined {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, CI: process.env.CI ?? '' } });
+  if (r.status === 0) return undefined;
+  return `${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal}): ${tail(`${r.stdout ?? ''}\n${r.stderr ?? ''}`) || String(r.error ?? '')}`;
+}
+
+const sameFile = (a: string, b: string) => {
+  try {
+    return fs.readFileSync(a).equals(fs.readFileSync(b));
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Points the base's dataset cache at this checkout's (by its real path, so that a base cached from
+ * a checkout since removed, e.g. a throwaway clone, is pointed again rather than left dangling).
+ */
+function shareDatasets(root: string, dir: string): void {
+  const datasets = path.join(dir, 'datasets');
+  if (!fs.existsSync(datasets)) return;
+  const link = path.join(datasets, 'cache');
+  const stat = fs.lstatSync(link, { throwIfNoEntry: false });
+  if (stat && !(stat.isSymbolicLink() && !fs.existsSync(link))) return; // its own, or a live link
+  if (stat) fs.unlinkSync(link);
+  const shared = path.join(root, 'datasets', 'cache');
+  fs.mkdirSync(shared, { recursive: true });
+  fs.symlinkSync(fs.realpathSync(shared), link, 'dir');
+}
+
+/** Checks out and builds `ref` of the checkout at `root` in the cache, or finds it there built. */
+export function prepareBase(root: string, ref: string, log: (line: string) => void): BaseCheckout {
+  const started = performance.now();
+  const commit = resolveCommit(root, ref);
+  const seconds = () => (performance.now() - started) / 1000;
+  if (!commit) return { ref, commit: '', dir: '', builtNow: false, seconds: seconds(), uncompared: `--against ${ref}: no such commit in ${root}` };
+  const dir = path.join(root, 'node_modules', '.cache', 'harness-gate', `base-${commit}`);
+  const result = (builtNow: boolean, uncompared?: string): BaseCheckout => {
+    const entry = path.join(dir, SIDE_ENTRY);
+    const hasEntry = !uncompared && fs.existsSync(entry);
+    return {
+      ref, commit, dir, builtNow, seconds: seconds(),
+      ...(hasEntry ? { sideEntry: entry } : {}),
+      ...(uncompared ? { uncompared } : hasEntry ? {} : { uncompared: `the base ${ref} (${commit.slice(0, 12)}) has no per-process gate entry (${SIDE_ENTRY}): it predates \`--against\`` }),
+    };
+  };
+  if (fs.existsSync(path.join(dir, READY))) {
+    log(`base ${ref} (${commit.slice(0, 12)}): built already in ${path.relative(root, dir)}`);
+    shareDatasets(root, dir);
+    return result(false);
+  }
+  log(`base ${ref} (${commit.slice(0, 12)}): checking out and building in ${path.relative(root, dir)}`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  // --force: a cache folder removed by hand leaves its worktree registered; take the path over
+  const added = git(root, ['worktree', 'add', '--force', '--detach', dir, commit]);
+  if (!added.ok) return result(false, `git worktree add of ${ref} failed: ${tail(added.err)}`);
+  const lock = 'package-lock.json';
+  let failure: string | undefined;
+  if (fs.lstatSync(path.join(dir, 'node_modules'), { throwIfNoEntry: false })) {
+    log(`base ${ref}: has a node_modules of its own in git; using it`);
+  } else if (sameFile(path.join(root, lock), path.join(dir, lock)) && fs.existsSync(path.join(root, 'node_modules'))) {
+    fs.symlinkSync(fs.realpathSync(path.join(root, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
+  } else {
+    log(`base ${ref}: its ${lock} differs from this checkout's: npm ci there`);
+    failure = run('npm', ['ci', '--no-audit', '--no-fund'], dir);
+  }
+  if (!failure) shareDatasets(root, dir);
+  failure ??= run('npm', ['run', 'build'], dir);
+  if (failure) return result(true, `the base ${ref} (${commit.slice(0, 12)}) does not build: ${failure}`);
+  fs.writeFileSync(path.join(dir, READY), `${new Date().toISOString()}\n`);
+  log(`base ${ref}: built in ${seconds().toFixed(0)} s`);
+  return result(true);
+}

@@ -1,0 +1,50 @@
+// The gate benchmark's plants still fit the engine code they go into (another change to the engine
+// must not silently turn a plant into a no-op), and the planted code is valid where it lands.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { projectPath } from '../runtime/project.js';
+import { PLANTS, plantInto } from './prove.js';
+
+test('every plant finds its anchor once in the engine and adds one planted line there', () => {
+  for (const [family, plant] of Object.entries(PLANTS)) {
+    const text = fs.readFileSync(projectPath(plant.file), 'utf8');
+    const planted = plantInto(text, plant, 0.1, { linkTcpOneWayUs: 15 });
+    assert.equal(planted.split('\n').length, text.split('\n').length + (plant.replace ? 2 : 1), family);
+    const added = planted.split('\n').find((l) => l.includes('PLANTED by npm run bench -- gate'))!;
+    assert.ok(added, family);
+    assert.match(added, family === 'link' ? /\+ 1500n;/ : /\* 0\.1\)/);
+    // the planted line sits next to its anchor
+    const lines = planted.split('\n');
+    const at = lines.indexOf(added);
+    assert.ok(lines[at - 1] === plant.anchor || lines[at + 1] === plant.anchor || (plant.replace && !planted.includes(plant.anchor)), family);
+  }
+});
+
+test('the RC4+ plant keeps the cipher right: the block encrypts as before, only slower', async () => {
+  const text = fs.readFileSync(projectPath(PLANTS.ivcsd.file), 'utf8');
+  const planted = plantInto(text, PLANTS.ivcsd, 0.2, {});
+  // inside the project (an ES module there), under a git-ignored .tmp- name
+  const file = projectPath('engine', 'ivcsd', `.tmp-rc4plus-planted-${process.pid}.ts`);
+  try {
+    fs.writeFileSync(file, planted);
+    const plantedModule = await import(pathToFileURL(file).href);
+    const { rc4plusXor } = await import('../ivcsd/rc4plus.js');
+    const key = new Uint8Array(16).fill(7);
+    const iv = new Uint8Array(8).fill(3);
+    const a = new Uint8Array(1000).map((_, i) => i & 0xff);
+    const b = a.slice();
+    rc4plusXor(key, iv, a);
+    plantedModule.rc4plusXor(key, iv, b);
+    assert.deepEqual(b, a);
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+});
+
+test('a plant whose anchor is gone is refused, naming the file and this module', () => {
+  assert.throws(() => plantInto('nothing here\n', PLANTS.ctr, 0.1, {}), /engine\/ctr\/worker\.mjs: the plant's anchor .* is not there exactly once: update engine\/gate\/prove\.ts/);
+  const twice = `${PLANTS.ivcsd.anchor}\n${PLANTS.ivcsd.anchor}\n`;
+  assert.throws(() => plantInto(twice, PLANTS.ivcsd, 0.1, {}), /not there exactly once/);
+});
