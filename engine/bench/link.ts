@@ -25,7 +25,7 @@ const FLAGS: FlagSpec[] = [
   { name: 'warmup-rounds', value: 'N', kind: 'int', description: 'untimed rounds first, so that both threads\' code is optimised before anything counts (default 4)' },
   { name: 'bounces', value: 'N', kind: 'int', description: 'timed bounces (or seal + open pairs) of each contender a round (default 1000)' },
   { name: 'size', value: 'SIZE', kind: 'size', description: 'message size, bytes or with a unit (default 10, the paper\'s)' },
-  { name: 'busy-rounds', value: 'N', kind: 'int', description: 'rounds of shm and raw-shm with a third thread busy (default: --rounds; 0 skips them)' },
+  { name: 'busy-rounds', value: 'N', kind: 'count', description: 'rounds of shm and raw-shm with a third thread busy (default: --rounds; 0 skips them)' },
   HELP_FLAG,
 ];
 
@@ -183,7 +183,8 @@ async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const plan: Plan = { rounds: intFlag(flags, 'rounds', 15), warmupRounds: intFlag(flags, 'warmup-rounds', 4), bounces: intFlag(flags, 'bounces', 1000) };
-  const busyRounds = intFlag(flags, 'busy-rounds', plan.rounds);
+  // a count (checked by parseArgs): 0 is allowed and skips the busy rounds
+  const busyRounds = flags['busy-rounds'] === undefined ? plan.rounds : Number(flags['busy-rounds']);
   const sizeBytes = intFlag(flags, 'size', 10);
   const payload = new Uint8Array(sizeBytes).map((_, i) => (i * 37 + 11) & 0xff);
   const env = collectEnvironment(DEFAULT_TOPOLOGY_FILE, 'node:worker_threads and a child process');
