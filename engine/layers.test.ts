@@ -3,6 +3,7 @@
 // line of the import, the rule and why the rule exists.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -18,11 +19,13 @@ const require = createRequire(import.meta.url);
 const DEPCRUISE = path.join(PROJECT_ROOT, 'node_modules', 'dependency-cruiser', 'bin', 'dependency-cruise.mjs');
 const CONFIG = '.dependency-cruiser.cjs';
 
-function cruise(): CruiseResult {
-  const args = [DEPCRUISE, '--config', CONFIG, '--output-type', 'json', 'commands', 'scenarios', 'datasets', 'cluster-config', 'engine'];
+/** Cruises the project's folders under `root` (the project, or a planted tree in a test) with the project's rules. */
+function cruise(root = PROJECT_ROOT): CruiseResult {
+  const folders = ['commands', 'scenarios', 'datasets', 'cluster-config', 'engine'].filter((f) => fs.existsSync(path.join(root, f)));
+  const args = [DEPCRUISE, '--config', path.join(PROJECT_ROOT, CONFIG), '--output-type', 'json', ...folders];
   let stdout: string;
   try {
-    stdout = execFileSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: 'utf8', maxBuffer: 256 * 2 ** 20, stdio: ['ignore', 'pipe', 'pipe'] });
+    stdout = execFileSync(process.execPath, args, { cwd: root, encoding: 'utf8', maxBuffer: 256 * 2 ** 20, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     // dependency-cruiser exits non-zero when it finds violations; its JSON is still on stdout.
     const failed = e as { stdout?: string; stderr?: string };
@@ -33,13 +36,16 @@ function cruise(): CruiseResult {
 }
 
 /** `file:line` of the import in `from` that resolves to `to` (the specifier as written, found in the text). */
-function importSite(result: CruiseResult, from: string, to: string): string {
+function importSite(result: CruiseResult, from: string, to: string, root = PROJECT_ROOT): string {
   const specifier = result.modules.find((m) => m.source === from)?.dependencies.find((d) => d.resolved === to)?.module;
   if (!specifier) return from;
-  const lines = fs.readFileSync(path.join(PROJECT_ROOT, from), 'utf8').split('\n');
+  const lines = fs.readFileSync(path.join(root, from), 'utf8').split('\n');
   const index = lines.findIndex((l) => l.includes(`'${specifier}'`) || l.includes(`"${specifier}"`));
   return `${from}:${index + 1}`;
 }
+
+let cruised: CruiseResult | undefined;
+const cruiseOnce = () => (cruised ??= cruise());
 
 interface Rule { name: string; comment: string; from: { pathNot?: string[] } }
 const RULES = (require(path.join(PROJECT_ROOT, CONFIG)) as { forbidden: Rule[] }).forbidden;
@@ -73,17 +79,40 @@ function foldersInLoops(result: CruiseResult): string[] {
   return folders.flatMap((a) => folders.filter((b) => a < b && reached.get(a)!.has(b) && reached.get(b)?.has(a)).map((b) => `${a} <-> ${b} (${edges.get(a)?.get(b) ?? 'through other folders'}; ${edges.get(b)?.get(a) ?? 'through other folders'})`));
 }
 
-let cruised: CruiseResult | undefined;
-const cruiseOnce = () => (cruised ??= cruise());
+/** Each rule violation as `file:line imports target: rule; why`. */
+function violations(result: CruiseResult, root = PROJECT_ROOT): string[] {
+  return result.summary.violations.map((v) => {
+    const via = v.cycle?.length ? ` (loop: ${v.cycle.map((c) => c.name).join(' -> ')})` : '';
+    return `${importSite(result, v.from, v.to, root)} imports ${v.to}: ${v.rule.name}${via}; ${RULE_COMMENTS.get(v.rule.name) ?? ''}`;
+  });
+}
 
 test('no import climbs a layer or joins two folders of one layer, and no module imports itself', () => {
   const result = cruiseOnce();
   assert.ok(result.summary.totalCruised > 100, `dependency-cruiser saw only ${result.summary.totalCruised} modules: is its configuration reading the project?`);
-  const found = result.summary.violations.map((v) => {
-    const via = v.cycle?.length ? ` (loop: ${v.cycle.map((c) => c.name).join(' -> ')})` : '';
-    return `${importSite(result, v.from, v.to)} imports ${v.to}: ${v.rule.name}${via}; ${RULE_COMMENTS.get(v.rule.name) ?? ''}`;
-  });
+  const found = violations(result);
   assert.deepEqual(found, [], `imports against docs/architecture.md:\n${found.join('\n')}`);
+});
+
+test('the rules catch a planted engine import of the runner and of another engine, by file and line', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'layers-'));
+  try {
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    fs.copyFileSync(path.join(PROJECT_ROOT, 'tsconfig.json'), path.join(root, 'tsconfig.json'));
+    write('engine/runner/scenario.ts', 'export const run = 1;\n');
+    write('engine/mpi/job.ts', 'export const job = 1;\n');
+    write('engine/ctr/layout.ts', "// an engine\nimport { run } from '../runner/scenario.js';\nimport { job } from '../mpi/job.js';\nexport const both = run + job;\n");
+    const found = violations(cruise(root), root).map((v) => v.slice(0, v.indexOf(';')));
+    assert.deepEqual(found.sort(), [
+      'engine/ctr/layout.ts:2 imports engine/runner/scenario.ts: layer:engine/ctr',
+      'engine/ctr/layout.ts:3 imports engine/mpi/job.ts: layer:engine/ctr',
+    ]);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('no two folders reach each other (counted as issue 23 counts them: engine/<name> is one folder)', () => {
