@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onFile } from './fs-errors.mjs';
+import { isAlive } from '../runtime/process-alive.js';
 
 export const SCRATCH_PREFIX = '.ctr-tmp-';
 const HOST = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
@@ -51,15 +52,6 @@ function removeTree(dir: string): void {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes the private folders that runs on this host left in `folder` when they died (and, with
  * `depth` 1, those in its node sub-folders); returns what it removed. A live run's folders, and
@@ -78,7 +70,7 @@ export function sweepStale(folder: string, depth = 1): string[] {
     const full = path.join(folder, e.name);
     const m = SCRATCH_NAME.exec(e.name);
     if (m) {
-      if (m[1] === HOST && !alive(Number(m[2]))) {
+      if (m[1] === HOST && !isAlive(Number(m[2]))) {
         removeTree(full);
         removed.push(full);
       }

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporaryName } from '../../report/atomic.js';
+import { isAlive } from '../../runtime/process-alive.js';
 import { LOCK_FILE, PRIVATE_FILE_MODE, readPrivateFile } from './data-dir.js';
 
 interface LockRecord {
@@ -31,16 +32,6 @@ export interface DataDirLock {
 
 const BREAK_WAIT_MS = 20;
 const ATTEMPTS = 50;
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to another user
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readLock(file: string): LockRecord | undefined {
   const bytes = readPrivateFile(file);
