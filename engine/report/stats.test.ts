@@ -14,9 +14,16 @@ test('summarize gives exact statistics on a small fixed sample', () => {
   assert.equal(s.iqr, 2);
   assert.equal(s.mad, 1);
   assert.ok(Math.abs(s.sd! - Math.sqrt(2.5)) < 1e-12);
-  // t(4) = 2.776: 3 +- 2.776 * sqrt(2.5) / sqrt(5)
-  assert.ok(Math.abs(s.ci95High! - (3 + (2.776 * Math.sqrt(2.5)) / Math.sqrt(5))) < 1e-9);
+  // t(4) = 2.7764: 3 +- t * sqrt(2.5) / sqrt(5)
+  assert.ok(Math.abs(s.ci95High! - (3 + (2.7764451051977987 * Math.sqrt(2.5)) / Math.sqrt(5))) < 1e-9);
   assert.equal(s.outliers, 0);
+});
+
+test('past 30 degrees of freedom the interval still uses t (t(39) = 2.0227), not the normal 1.96', () => {
+  const xs = Array.from({ length: 40 }, (_, i) => i);
+  const s = summarize(xs);
+  const half = (2.02269092 * s.sd!) / Math.sqrt(40);
+  assert.ok(Math.abs(s.ci95High! - (s.mean! + half)) < 1e-6, `${s.ci95High} vs ${s.mean! + half}`);
 });
 
 test('summarize flags a far sample as an outlier by its median-based score', () => {
