@@ -4,7 +4,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { isMainThread } from 'node:worker_threads';
-import { summarize } from '../report/stats.js';
 
 export interface Benchmark {
   description: string;
@@ -49,7 +48,7 @@ export async function interleaved<K extends string>(
   return samples;
 }
 
-export const median = (xs: number[]): number => summarize(xs).median;
+export { median } from '../report/stats.js';
 
 /** This thread's CPU time in ms: Linux's per-thread scheduler counter (ns), or the whole process's elsewhere. */
 function threadCpuMs(): number {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { quantile, single, summarize } from './stats.js';
+import { median, quantile, single, summarize } from './stats.js';
 
 test('summarize gives exact statistics on a small fixed sample', () => {
   const s = summarize([5, 1, 3, 2, 4]);
@@ -41,4 +41,14 @@ test('bad samples are refused', () => {
   assert.throws(() => summarize([]), /at least one/);
   assert.throws(() => summarize([1, Number.NaN]), /non-finite/);
   assert.equal(quantile([1, 2, 3, 4], 0.5), 2.5);
+});
+
+test('median: the middle value of unsorted input, the mean of the middle two for an even count, the input left as it was', () => {
+  const xs = [9, 1, 5];
+  assert.equal(median(xs), 5);
+  assert.deepEqual(xs, [9, 1, 5]);
+  assert.equal(median([4, 1, 3, 2]), 2.5);
+  assert.equal(median([10, 2]), 6); // numeric order, not the default string order ('10' < '2')
+  assert.equal(median([7]), 7);
+  assert.throws(() => median([]), /empty/);
 });

@@ -10,6 +10,11 @@ export function quantile(sorted: readonly number[], q: number): number {
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
 }
 
+/** The median (the middle value, or the mean of the middle two) of unsorted values. */
+export function median(values: readonly number[]): number {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
+}
+
 /** Summarises repetitions of one metric; a single sample yields only `median` and `samples`. */
 export function summarize(values: readonly number[]): Stats {
   if (values.length === 0) throw new Error('summarize needs at least one sample');
