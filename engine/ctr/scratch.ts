@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onFile } from './fs-errors.mjs';
 import { isAlive } from '../runtime/process-alive.js';
+import { retrySync } from '../runtime/retry.js';
 
 export const SCRATCH_PREFIX = '.ctr-tmp-';
 const HOST = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
@@ -42,14 +43,11 @@ export class Scratch {
 
 /** rm -rf that outlasts a rank creating one last file in the folder while it goes. */
 function removeTree(dir: string): void {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true });
-      return;
-    } catch (err) {
-      if (attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw err;
-    }
-  }
+  retrySync(() => fs.rmSync(dir, { recursive: true, force: true }), {
+    attempts: 5,
+    firstPauseMs: 0,
+    retryable: (err) => (err as NodeJS.ErrnoException).code === 'ENOTEMPTY',
+  });
 }
 
 /**
