@@ -26,7 +26,7 @@ function newerThan(dir: string, stampMs: number): string | undefined {
       if (e.name === 'node_modules' || e.name === 'cache') continue;
       const found = newerThan(full, stampMs);
       if (found) return found;
-    } else if (/\.(ts|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts') && fs.statSync(full).mtimeMs > stampMs) {
+    } else if (/\.(ts|mjs)$/.test(e.name) && !/\.(test|testkit)\.ts$/.test(e.name) && fs.statSync(full).mtimeMs > stampMs) {
       return full;
     }
   }

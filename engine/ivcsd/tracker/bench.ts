@@ -14,7 +14,7 @@ import { median, quantile } from '../../report/stats.js';
 import { childNodeFlags, PROJECT_ROOT, siblingModulePath } from '../../runtime/project.js';
 import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../../runner/args.js';
 import { escapeBytes, TrackerSession } from '../tracker-client.js';
-import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from './fault-kit.js';
+import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from './tracker-process.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'clients', value: 'N', kind: 'int', description: 'keep-alive clients announcing at once (default 20, the issue\'s)' },
