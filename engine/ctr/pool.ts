@@ -79,7 +79,7 @@ export class RankPool {
   /** Stops every thread (a task in progress is abandoned); safe to call twice. */
   destroy(): Promise<void> {
     this.destroyed ??= (async () => {
-      await this.engine?.catch(() => undefined);
+      await this.engine?.catch(() => undefined); // its failure went to the task that awaited it; here it only has to settle
       await this.piscina?.destroy();
     })();
     return this.destroyed;

@@ -38,6 +38,7 @@ export function scaledSvg(svg: string, width: number): string {
 export async function figureRun(runs: LoadedRun[], id: string, prefer: Prefer = 'reference'): Promise<LoadedRun | undefined> {
   if (!FIGURE_ID.test(id)) throw new Error(`--figure "${id}" is not a plot name (lower-case letters, digits and dashes, e.g. fig4-small-messages)`);
   for (const run of cellOrder(runs, prefer)) {
+    // a run whose plot is missing or unreadable is passed over: the next in reading order is taken
     const st = await fs.lstat(path.join(run.dir, `${id}.svg`)).catch(() => undefined);
     if (st?.isFile()) return run;
   }

@@ -70,8 +70,9 @@ async function copyNoFollow(from: string, to: string): Promise<void> {
 export async function promote(runDir: string, root: string, scenarios: string[], note?: string, options: PromoteOptions = {}): Promise<{ dir: string; files: string[] }> {
   const files = await runFiles(runDir);
   if (!files.includes('results.json')) {
-    const st = await fs.lstat(path.join(runDir, 'results.json')).catch(() => undefined);
-    throw new Error(`${path.join(runDir, 'results.json')} ${st ? 'is not a regular file' : 'is missing'}: not promoted`);
+    const st = await fs.lstat(path.join(runDir, 'results.json')).catch((err: NodeJS.ErrnoException) => err);
+    const what = !(st instanceof Error) ? 'is not a regular file' : st.code === 'ENOENT' ? 'is missing' : `cannot be read (${st.code ?? st.message})`;
+    throw new Error(`${path.join(runDir, 'results.json')} ${what}: not promoted`);
   }
   const run = await readRun(runDir);
   if ('problem' in run) throw new Error(`${run.file} ${run.problem}: not promoted`);

@@ -178,7 +178,7 @@ export const trackerBenchmark: Benchmark = {
       log(`(medians over ${rows.length} rounds; each ratio taken inside its round; load average ${os.loadavg().map((l) => fmt(l, 2)).join(' ')} at the end)\n`);
       return 0;
     } finally {
-      for (const stop of stopping.reverse()) await stop().catch(() => undefined);
+      for (const stop of stopping.reverse()) await stop().catch((err: Error) => process.stderr.write(`tracker bench: stopping a contender failed: ${err.message}\n`));
       fs.rmSync(base, { recursive: true, force: true });
     }
   },

@@ -251,7 +251,7 @@ export class AuthorityStore {
       this.readLive();
     };
     const done = this.queue.then(run);
-    this.queue = done.catch(() => undefined);
+    this.queue = done.catch(() => undefined); // the queue only orders the swaps: this failure reaches the caller through `done`
     return done;
   }
 }
