@@ -1,6 +1,6 @@
 // RC4+ (Maitra & Paul, INDOCRYPT 2008), the piece cipher of paper 003, as docs/rc4plus.md
 // gives it: KSA+ (basic, IV and zig-zag layers) and PRGA+. The hot loops run in a WebAssembly
-// kernel (rc4plus-kernel.ts); rc4plus-oracle.ts keeps the plain TypeScript version the tests hold
+// kernel (rc4plus-kernel.ts); rc4plus-oracle.testkit.ts keeps the plain TypeScript version the tests hold
 // the kernel to.
 import { rc4plusXorKernel } from './rc4plus-kernel.js';
 
