@@ -12,7 +12,7 @@ import { onFile } from './fs-errors.mjs';
 import { isAlive } from '../runtime/process-alive.js';
 import { retrySync } from '../runtime/retry.js';
 
-export const SCRATCH_PREFIX = '.ctr-tmp-';
+const SCRATCH_PREFIX = '.ctr-tmp-';
 const HOST = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
 const SCRATCH_NAME = /^\.ctr-tmp-(.+)-(\d+)-[0-9a-f]+$/;
 

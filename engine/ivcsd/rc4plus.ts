@@ -6,9 +6,9 @@ import { rc4plusXorKernel } from './rc4plus-kernel.js';
 
 const N = 256;
 /** An IV longer than N/2 would not fit the V array's two halves. */
-export const MAX_IV_BYTES = N / 2;
+const MAX_IV_BYTES = N / 2;
 /** Block IVs are two 32-bit big-endian integers: piece index, then the block's offset in the piece. */
-export const BLOCK_IV_BYTES = 8;
+const BLOCK_IV_BYTES = 8;
 
 export function checkKeyIv(key: Uint8Array, iv: Uint8Array): void {
   if (key.length === 0) throw new Error('RC4+ key is empty: it needs at least 1 byte');

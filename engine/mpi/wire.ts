@@ -50,7 +50,7 @@ export type RankMessage =
   /** 0 -> members: the job failed; remove what you wrote */
   | { t: 'abort'; reason: string };
 
-export interface Received {
+interface Received {
   message: RankMessage;
   payload: Uint8Array;
 }

@@ -14,13 +14,13 @@ const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
 /** How deep a run folder goes (the writer's `tables/` is one level down). */
 const MAX_DEPTH = 2;
 
-export interface PromoteOptions {
+interface PromoteOptions {
   /** promote a run made from a tree with uncommitted changes (its commit does not say what code ran) */
   allowDirty?: boolean;
 }
 
 /** `<parent>/<name>`, refused unless it is a direct entry of `parent` (no separator, no `.` or `..`). */
-export function entryOf(parent: string, name: string): string {
+function entryOf(parent: string, name: string): string {
   const full = path.resolve(parent, name);
   if (!name || name === '.' || name === '..' || path.basename(full) !== name || path.dirname(full) !== path.resolve(parent)) {
     throw new Error(`"${name}" is not a file name inside ${parent}: not promoted`);
@@ -143,7 +143,7 @@ function referenceReadme(runs: LoadedRun[], scenarios: string[]): string {
   ].join('\n');
 }
 
-export async function writeReferenceReadme(root: string, scenarios: string[]): Promise<void> {
+async function writeReferenceReadme(root: string, scenarios: string[]): Promise<void> {
   const { runs, skipped } = await loadRuns(root, 'reference');
   if (skipped.length) throw new Error(`the reference set has a bad run: ${skipped.map((s) => `${s.file} ${s.problem}`).join('; ')}`);
   await writeFileAtomic(path.join(root, 'README.md'), referenceReadme(runs, scenarios));

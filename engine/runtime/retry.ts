@@ -3,7 +3,7 @@
  * a dying process still writes into, a lock being broken), with a bounded number of tries or a
  * deadline, and a pause that doubles from `firstPauseMs` up to `maxPauseMs`.
  */
-export interface RetryPolicy<T> {
+interface RetryPolicy<T> {
   /** at most this many tries in all */
   attempts?: number;
   /** a performance.now() time: no pause that would end after it starts */

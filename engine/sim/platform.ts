@@ -10,13 +10,13 @@ import type { Topology, TopologyNode } from '../topology/topology.js';
 /** Work is expressed in nanoseconds of one core: every host computes 1e9 of them a second per core. */
 export const CORE_SPEED_FLOPS = 1e9;
 
-export interface PlatformHost {
+interface PlatformHost {
   id: string;
   cores: number;
   disk?: { readBytesPerS: number; writeBytesPerS: number };
 }
 
-export interface PlatformSwitch {
+interface PlatformSwitch {
   id: string;
   bandwidthBytesPerS: number;
   latencyS: number;

@@ -13,7 +13,7 @@ import { LOG_FILE } from '../tracker/data-dir.js';
 import { TrackerLog, type LogEntry } from '../tracker/log.js';
 import { HostAgent, type Request } from './agent.js';
 
-export interface CrossHostStep {
+interface CrossHostStep {
   step: string;
   /** `node@address` the request came from */
   from: string;

@@ -23,7 +23,7 @@ interface LockRecord {
   id: string;
 }
 
-export interface DataDirLock {
+interface DataDirLock {
   file: string;
   /** the dead holder of the stale lock taken over, if there was one */
   tookOver?: { pid: number; startedMs: number };

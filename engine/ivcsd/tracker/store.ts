@@ -73,7 +73,7 @@ function select(db: Database, sql: string, params: SqlValue[]): Record<string, S
 }
 
 /** The scrypt cost and salt length of a stored verifier: what a /salt answer shows of it. */
-export interface VerifierCost {
+interface VerifierCost {
   logN: number;
   r: number;
   p: number;
