@@ -20,7 +20,7 @@ export interface CommandSet<C extends Subcommand> {
   commands: Record<string, C>;
 }
 
-export function overview<C extends Subcommand>(set: CommandSet<C>): string {
+function overview<C extends Subcommand>(set: CommandSet<C>): string {
   const width = Math.max(...Object.keys(set.commands).map((n) => n.length)) + 2;
   return [
     `usage: ${set.program} COMMAND [flags]   (${set.program} COMMAND --help for its flags)`,
@@ -43,7 +43,7 @@ function synopsis<C extends Subcommand>(set: CommandSet<C>, name: string): strin
   return `usage: ${set.program} ${[name, ...required].join(' ')} [flags]`;
 }
 
-export function commandHelp<C extends Subcommand>(set: CommandSet<C>, name: string): string {
+function commandHelp<C extends Subcommand>(set: CommandSet<C>, name: string): string {
   const command = set.commands[name];
   // every flag says its default; one the command cannot run without has none, and says so
   const flags = command.flags.map((f) => (command.required?.includes(f.name) ? { ...f, description: `${f.description} (required)` } : f));
@@ -53,7 +53,7 @@ export function commandHelp<C extends Subcommand>(set: CommandSet<C>, name: stri
 /** The one-line reminder under a sub-command's usage error. */
 export const shortUsage = <C extends Subcommand>(set: CommandSet<C>, name: string) => `${synopsis(set, name)}   (${set.program} ${name} --help for every flag)`;
 
-export interface ChosenCommand<C> {
+interface ChosenCommand<C> {
   name: string;
   command: C;
   flags: Record<string, string | true>;

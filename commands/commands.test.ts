@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { captureOutput } from '../engine/runner/capture-output.js';
+import { captureOutput } from '../engine/runner/capture-output.testkit.js';
 import { projectPath } from '../engine/runtime/project.js';
 
 type Main = (argv: string[]) => Promise<number>;

@@ -13,7 +13,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { listFiles, seededFile, sha, staleScratchIn, temporariesIn } from '../engine/ctr/testing.js';
+import { listFiles, seededFile, sha, staleScratchIn, temporariesIn } from '../engine/ctr/testing.testkit.js';
 import { projectPath } from '../engine/runtime/project.js';
 
 const MiB = 1024 * 1024;

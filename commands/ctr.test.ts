@@ -7,7 +7,7 @@ import { main } from './ctr.js';
 import { spawnSync } from 'node:child_process';
 import { projectPath } from '../engine/runtime/project.js';
 import { parseKey } from '../engine/ctr/key.js';
-import { captureOutput } from '../engine/runner/capture-output.js';
+import { captureOutput } from '../engine/runner/capture-output.testkit.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctr-cli-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));

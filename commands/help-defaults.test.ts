@@ -2,7 +2,7 @@
 // to read the code to know what happens without it. (The gate's flags are its own: engine/gate.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { captureOutput } from '../engine/runner/capture-output.js';
+import { captureOutput } from '../engine/runner/capture-output.testkit.js';
 
 const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<number> }>> = {
   scenario: () => import('./scenario.js'),

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import type { PeerRole } from '../engine/ivcsd/tracker/store.js';
+import { isAlive } from '../engine/runtime/process-alive.js';
 import { HELP_FLAG, usageFailure, UsageError, type FlagSpec } from '../engine/flags/args.js';
 import { chooseCommand, runReportingErrors, shortUsage, type CommandSet, type Subcommand } from './cli.js';
 
@@ -69,16 +70,6 @@ const TRACKER: CommandSet<Subcommand> = {
 /** The tracker's modules (HTTP server, SQLite store) load when a command runs, not for --help. */
 const trackerServer = () => import('../engine/ivcsd/tracker/server.js');
 const dataDirModule = () => import('../engine/ivcsd/tracker/data-dir.js');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    // ESRCH: no such process, so the admin.json is left over from a tracker that died
-    return false;
-  }
-}
 
 function remoteOps(url: string, token: string): AdminOps {
   const call = async (method: string, route: string, body?: string): Promise<string> => {

@@ -32,7 +32,7 @@ export const MODEL = {
 };
 
 /** Table 1's cells a run measures: no security once per transport, then coupler and all per mechanism. */
-export const CELLS = MODEL.intra.length * (1 + 2 * MODEL.mechanisms.length);
+const CELLS = MODEL.intra.length * (1 + 2 * MODEL.mechanisms.length);
 
 /**
  * Cost model, timed on the 2-core reference machine (under a load average of 8, 2026-11-23): start-up

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { checkCluster, localHarnessVersion, parseHostfile, probeHosts, type HostReport } from '../engine/mpi/hostfile.js';
 import { detectLauncher, findOnPath, type Launcher } from '../engine/mpi/launcher.js';
 import { Progress } from '../engine/report/progress.js';
-import { captureOutput } from '../engine/runner/capture-output.js';
+import { captureOutput } from '../engine/runner/capture-output.testkit.js';
 import { main, runScenario } from '../engine/runner/cli.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../engine/topology/topology.js';
 import { ctrSweep } from './ctr-sweep.js';

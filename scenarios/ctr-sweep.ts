@@ -14,7 +14,7 @@ import { localRunner, mpirunRunner, type JobTimes, type SweepRunner } from '../e
 import { formatBytes } from '../engine/report/format.js';
 import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Reference, type Row, type Rule } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
-import { single, summarize } from '../engine/report/stats.js';
+import { median, single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
 import { intFlag, intListFlag } from '../engine/flags/args.js';
 import { FailureWatch } from '../engine/runner/sweep-failures.js';
@@ -182,7 +182,6 @@ function paperRecords(): ResultRecord[] {
 }
 
 function overheadTable(points: Point[], processesPerNode: number): ReportTable {
-  const median = (xs: number[]) => (xs.length ? summarize(xs).median : undefined);
   return {
     title: 'mpirun: the job inside vs the job as launched (ms, median)',
     columns: ['operation', 'size', 'processes', 'MPI ranks', 'in-job ms (wallMs)', 'whole job ms (launchMs)', 'launcher overhead ms'],
@@ -195,14 +194,13 @@ function overheadTable(points: Point[], processesPerNode: number): ReportTable {
 
 function mpirunNotes(points: Point[], reps: number, launcher: string, processesPerNode: number, synced: boolean): string[] {
   const jobs = points.flatMap((p) => p.launchMs.map((ms, i) => ({ launchMs: ms, overheadMs: ms - p.wallMs[i] })));
-  const median = (xs: number[]) => summarize(xs).median.toFixed(0);
   return [
     `Each point: ${reps} timed repetition${reps > 1 ? 's' : ''}, each a fresh job under ${launcher} (nothing to warm up), median shown. ` +
       `A job has ceil(procs / ${processesPerNode}) MPI ranks (one a cluster-config node), each with a pool of up to ${processesPerNode} threads.`,
     `wallMs is rank 0's time from the start barrier to the last file in place, the same span the local engine's wallMs covers. ` +
       (jobs.length
-        ? `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs))} ms; the launcher's own overhead ` +
-          `(mpirun, Node start in every rank, pool warm-up, the TCP join${synced ? ', the input sync' : ''}) was a median ${median(jobs.map((j) => j.overheadMs))} ms a job over ${jobs.length} jobs (launcherOverheadMs).`
+        ? `The whole job, from starting mpirun to its exit, took a median ${median(jobs.map((j) => j.launchMs)).toFixed(0)} ms; the launcher's own overhead ` +
+          `(mpirun, Node start in every rank, pool warm-up, the TCP join${synced ? ', the input sync' : ''}) was a median ${median(jobs.map((j) => j.overheadMs)).toFixed(0)} ms a job over ${jobs.length} jobs (launcherOverheadMs).`
         : 'No job completed, so there is no whole-job time or launcher overhead to show: the errors are in the results.'),
     (synced
       ? 'Rank 0 sends the input to every other rank over TCP before the start barrier (the paper\'s sync), timed apart as syncMs. '

@@ -2,7 +2,7 @@
 import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 
-export const PLAN = {
+const PLAN = {
   full: { peers: 8, concurrency: [1, 2, 4, 8], repetitions: 10 },
   quick: { peers: 3, concurrency: [1, 2, 3], repetitions: 3 },
 };

@@ -4,7 +4,7 @@ import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { KEYGEN } from './paper-003.js';
 
-export const PLAN = {
+const PLAN = {
   full: { rounds: KEYGEN.rounds.value, rsaBits: [1024, 2048, 3072, 4096], rsaRepetitions: 10, roundTrips: 50 },
   quick: { rounds: 200, rsaBits: [1024, 2048], rsaRepetitions: 3, roundTrips: 10 },
 };

@@ -12,7 +12,7 @@ import { DEFAULT_TOPOLOGY_FILE } from '../engine/topology/topology.js';
 import { climate } from './climate.js';
 import { scenarios } from './index.js';
 import { pingpong } from './pingpong.js';
-import { checkRunFolder } from './run-folder-check.js';
+import { checkRunFolder } from './run-folder-check.testkit.js';
 import { Writable } from 'node:stream';
 
 /**

@@ -18,7 +18,7 @@ export interface PaperFigure {
 }
 
 /** A figure the paper implies but does not print, with how it follows. */
-export interface DerivedFigure {
+interface DerivedFigure {
   value: number;
   unit: string;
   derivation: string;
@@ -101,7 +101,7 @@ export const TABLE_I = {
   torrentFields: { where: 'Fig. 7', words: 'torrents in IVCSD has the attribute "authority" which doesn\'t exist in original BT' },
 };
 
-export type TableIIResponse = 'publish ok, download rejected' | 'rejected' | 'no log' | 'allowed';
+type TableIIResponse = 'publish ok, download rejected' | 'rejected' | 'no log' | 'allowed';
 
 export interface TableIIRow {
   event: 'publish torrent' | 'request download' | 'administrator changes authority';

@@ -8,7 +8,7 @@ const KiB = 1024;
 export const PAPER_BLOCK_BYTES = RC4PLUS.blockBytes.value;
 
 /** Full: the paper's 10 000 rounds, and a block-size sweep of 256 MiB per size; quick: 30 rounds. */
-export const PLAN = {
+const PLAN = {
   full: { rounds: RC4PLUS.rounds.value, sizes: [256, KiB, 4 * KiB, 16 * KiB, 64 * KiB, 256 * KiB, 1024 * KiB], sweepBytes: 256 * 1024 * KiB },
   quick: { rounds: 30, sizes: [KiB, 16 * KiB, 256 * KiB], sweepBytes: 16 * 1024 * KiB },
 };

@@ -1,5 +1,5 @@
 // Every paper-003 scenario, shortened, through the runner: the folder it writes follows the
-// committed JSON Schema, its CSV reads back, its plots and table exports are there (run-folder-check.ts;
+// committed JSON Schema, its CSV reads back, its plots and table exports are there (run-folder-check.testkit.ts;
 // the paper-001 scenarios' folders are checked by the same function in link-scenarios.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +11,7 @@ import { Progress } from '../engine/report/progress.js';
 import { runScenario, scenarioFlags } from '../engine/runner/cli.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../engine/topology/topology.js';
 import { scenarios } from './index.js';
-import { checkRunFolder } from './run-folder-check.js';
+import { checkRunFolder } from './run-folder-check.testkit.js';
 
 /** the shortest form of each that still exercises all of its code (flags as a user writes them) */
 const SHORT: Record<string, Record<string, string>> = {

@@ -6,7 +6,7 @@ import type { ScenarioInfo } from '../engine/runner/scenario.js';
 const BLOCK_BYTES = 16 * 1024;
 /** 64 blocks = 1 MiB a task: long enough that the ~35 us task round trip is noise. */
 export const BLOCKS_PER_TASK = 64;
-export const TASK_BYTES = BLOCKS_PER_TASK * BLOCK_BYTES;
+const TASK_BYTES = BLOCKS_PER_TASK * BLOCK_BYTES;
 
 export const PLAN = {
   full: { maxParallels: 8, tasksPerStream: 48, repetitions: 5 },

@@ -2,7 +2,6 @@
 // interleaved (A B A B ...) so that a machine whose speed drifts within the run (these shared
 // machines differ 2-4x from hour to hour) drifts for every contender alike.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { summarize } from '../report/stats.js';
 
 export interface Benchmark {
   description: string;
@@ -47,7 +46,7 @@ export async function interleaved<K extends string>(
   return samples;
 }
 
-export const median = (xs: number[]): number => summarize(xs).median;
+export { median } from '../report/stats.js';
 
 /** The least wall time one sample covers: shorter batches read a coarse clock or one preemption. */
 export const MIN_BATCH_MS = 10;

@@ -13,7 +13,7 @@ import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Benchmark } from './benchmark.js';
 import { collectEnvironment } from '../report/environment.js';
-import { quantile, summarize } from '../report/stats.js';
+import { median, quantile, summarize } from '../report/stats.js';
 import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import type { Mechanism } from '../link/mechanism.js';
@@ -160,7 +160,6 @@ interface Row {
   samples: number;
 }
 
-const median = (xs: number[]) => summarize(xs).median;
 
 function formatRow(r: Row, floorUs: number): string {
   const sorted = [...r.ratios].sort((a, b) => a - b);

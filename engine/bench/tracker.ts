@@ -10,11 +10,11 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import type { Benchmark } from './benchmark.js';
-import { quantile } from '../report/stats.js';
+import { median, quantile } from '../report/stats.js';
 import { childNodeFlags, PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
 import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
 import { escapeBytes, TrackerSession } from '../ivcsd/tracker-client.js';
-import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from '../ivcsd/tracker/fault-kit.js';
+import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from '../ivcsd/tracker/tracker-process.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'clients', value: 'N', kind: 'int', description: 'keep-alive clients announcing at once (default 20, the issue\'s)' },
@@ -166,7 +166,6 @@ export const trackerBenchmark: Benchmark = {
           `round ${round}: ours ${fmt(o.announces / o.seconds, 0)}/s p99 ${fmt(p99(o))} ms (${o.errors} errors) | stock ${fmt(s.announces / s.seconds, 0)}/s p99 ${fmt(p99(s))} ms (${s.errors} errors)\n`,
         );
       }
-      const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
       const rateRatio = median(rows.map((r) => r.ours.announces / r.ours.seconds / (r.stock.announces / r.stock.seconds)));
       const p99Ratio = median(rows.map((r) => p99(r.ours) / p99(r.stock)));
       const errors = rows.reduce((n, r) => n + r.ours.errors + r.stock.errors, 0);
@@ -179,7 +178,7 @@ export const trackerBenchmark: Benchmark = {
       log(`(medians over ${rows.length} rounds; each ratio taken inside its round; load average ${os.loadavg().map((l) => fmt(l, 2)).join(' ')} at the end)\n`);
       return 0;
     } finally {
-      for (const stop of stopping.reverse()) await stop().catch(() => undefined);
+      for (const stop of stopping.reverse()) await stop().catch((err: Error) => process.stderr.write(`tracker bench: stopping a contender failed: ${err.message}\n`));
       fs.rmSync(base, { recursive: true, force: true });
     }
   },

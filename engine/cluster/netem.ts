@@ -15,7 +15,7 @@ export interface NetemSupport {
   how: string;
 }
 
-export interface NetemLooks {
+interface NetemLooks {
   /** root with ip and tc: add netem in a throwaway namespace; the error when it fails, undefined when it worked */
   tryInNamespace?(): string | undefined;
   /** the kernel's build config, when readable */

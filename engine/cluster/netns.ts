@@ -10,7 +10,7 @@ import type { Topology } from '../topology/topology.js';
 import { netemSupport, shapeArgs, type NetemSupport } from './netem.js';
 import { ClusterError, clusterId, OBJECT_PREFIX, planCluster, rshAgentScript, tbfBurstBytes, usedSubnetIndexes, type ClusterPlan, type EmulatedHost } from './plan.js';
 
-export const CLUSTERS_DIR = projectPath('reports', 'clusters');
+const CLUSTERS_DIR = projectPath('reports', 'clusters');
 
 /** What `up` found out about the machine, kept with the plan and shown in every emulated report. */
 export interface ClusterState extends ClusterPlan {
@@ -46,7 +46,7 @@ const ip = (...args: string[]) => run('ip', args);
 const inNamespace = (ns: string, cmd: string, ...args: string[]) => run('ip', ['netns', 'exec', ns, cmd, ...args]);
 
 /** Refuses with a sentence a user can act on when this process cannot make namespaces. */
-export function checkCanEmulate(): void {
+function checkCanEmulate(): void {
   if (process.getuid?.() !== 0) {
     throw new ClusterError('an emulated cluster needs root (network namespaces and tc): run as root, or simulate the hardware instead (--mode simulate)');
   }

@@ -97,7 +97,7 @@ export function tbfBurstBytes(rateBitsPerS: number): number {
  * so OpenMPI's daemons would race to create the same session folder (/tmp/ompi.<host>.<uid>/jf.N:
  * "File exists"); on real hosts each has its own /tmp.
  */
-export const hostTmpDir = (h: EmulatedHost): string => `/tmp/${h.namespace}`;
+const hostTmpDir = (h: EmulatedHost): string => `/tmp/${h.namespace}`;
 
 /** The host of an address, for the rsh agent mpirun starts remote daemons through. */
 export function hostByAddress(plan: ClusterPlan, address: string): EmulatedHost | undefined {

@@ -6,7 +6,7 @@
 import os from 'node:os';
 
 /** less input than this a thread, and starting the thread costs more than it saves */
-export const MIN_BYTES_PER_THREAD = 4096;
+const MIN_BYTES_PER_THREAD = 4096;
 /**
  * at most this much input on one thread, and the run stays on the calling thread: starting a worker
  * (its isolate, Node's bootstrap, the engine's modules: 50-100 ms here) costs more than encrypting a
@@ -14,7 +14,7 @@ export const MIN_BYTES_PER_THREAD = 4096;
  */
 export const CALLING_THREAD_MAX_BYTES = 1024 * 1024;
 /** what a rank thread may take: its isolate, a 64 KiB chunk, and up to 2 MiB of garbage between collections, with room to spare */
-export const THREAD_BUDGET_BYTES = 32 * 1024 * 1024;
+const THREAD_BUDGET_BYTES = 32 * 1024 * 1024;
 
 export interface ThreadPlan {
   threads: number;

@@ -10,7 +10,7 @@ import { decrypt, encrypt } from './cryptosystem.js';
 import { deriveSubkeys } from './key.js';
 import { partFileName } from './layout.js';
 import { RankPool } from './pool.js';
-import { flipBit, listFiles, seededFile as seededInput, sha } from './testing.js';
+import { flipBit, listFiles, seededFile as seededInput, sha } from './testing.testkit.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -15,7 +15,7 @@ import { applyStep, commitSteps, type CommitStep } from './commit.js';
 import { deriveSubkeys } from './key.js';
 import { decodeTagFile, encodeTagFile, partFileName } from './layout.js';
 import { RankPool } from './pool.js';
-import { listFiles, partPath, seededFile, sha, temporariesIn } from './testing.js';
+import { listFiles, partPath, seededFile, sha, temporariesIn } from './testing.testkit.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;

@@ -12,7 +12,7 @@ import { loadTopology, TopologyError, type Topology } from '../topology/topology
 import { decrypt, encrypt } from './cryptosystem.js';
 import { CtrFormatError } from './errors.js';
 import { RankPool } from './pool.js';
-import { partPath, seededFile, sha } from './testing.js';
+import { partPath, seededFile, sha } from './testing.testkit.js';
 
 const PART_CASES = 400;
 const TOPOLOGY_CASES = 600;

@@ -49,7 +49,7 @@ export interface DecryptPartTask {
 }
 
 /** Starts a thread and loads the engine before anything is timed. */
-export interface WarmTask {
+interface WarmTask {
   kind: 'warm';
 }
 

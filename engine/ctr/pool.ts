@@ -10,7 +10,7 @@ import type { CtrTask, DecryptPartTask, EncryptPartTask, PartResult } from './me
  * thread about 65 MB) and minus --openssl-legacy-provider, which a worker may not be given: the
  * provider is process-wide and the worker has it anyway.
  */
-export function plainWorkerExecArgv(): string[] {
+function plainWorkerExecArgv(): string[] {
   const out: string[] = [];
   const argv = process.execArgv;
   for (let i = 0; i < argv.length; i++) {
@@ -79,7 +79,7 @@ export class RankPool {
   /** Stops every thread (a task in progress is abandoned); safe to call twice. */
   destroy(): Promise<void> {
     this.destroyed ??= (async () => {
-      await this.engine?.catch(() => undefined);
+      await this.engine?.catch(() => undefined); // its failure went to the task that awaited it; here it only has to settle
       await this.piscina?.destroy();
     })();
     return this.destroyed;

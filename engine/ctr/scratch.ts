@@ -9,8 +9,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onFile } from './fs-errors.mjs';
+import { isAlive } from '../runtime/process-alive.js';
+import { retrySync } from '../runtime/retry.js';
 
-export const SCRATCH_PREFIX = '.ctr-tmp-';
+const SCRATCH_PREFIX = '.ctr-tmp-';
 const HOST = os.hostname().replace(/[^A-Za-z0-9._-]/g, '_') || 'host';
 const SCRATCH_NAME = /^\.ctr-tmp-(.+)-(\d+)-[0-9a-f]+$/;
 
@@ -41,23 +43,11 @@ export class Scratch {
 
 /** rm -rf that outlasts a rank creating one last file in the folder while it goes. */
 function removeTree(dir: string): void {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      fs.rmSync(dir, { recursive: true, force: true });
-      return;
-    } catch (err) {
-      if (attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'ENOTEMPTY') throw err;
-    }
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  retrySync(() => fs.rmSync(dir, { recursive: true, force: true }), {
+    attempts: 5,
+    firstPauseMs: 0,
+    retryable: (err) => (err as NodeJS.ErrnoException).code === 'ENOTEMPTY',
+  });
 }
 
 /**
@@ -78,7 +68,7 @@ export function sweepStale(folder: string, depth = 1): string[] {
     const full = path.join(folder, e.name);
     const m = SCRATCH_NAME.exec(e.name);
     if (m) {
-      if (m[1] === HOST && !alive(Number(m[2]))) {
+      if (m[1] === HOST && !isAlive(Number(m[2]))) {
         removeTree(full);
         removed.push(full);
       }

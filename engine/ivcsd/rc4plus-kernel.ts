@@ -2,7 +2,7 @@
 // assembled here at load time from the folded instructions below: no toolchain, no binary in git.
 // WebAssembly keeps i, j, a, b in registers and its loads need no bounds checks (every address is
 // masked to 8 bits or below the window), which JavaScript on a Uint8Array cannot promise: about
-// 1.3-1.8x the JavaScript oracle (rc4plus-oracle.ts), which the tests compare it with.
+// 1.3-1.8x the JavaScript oracle (rc4plus-oracle.testkit.ts), which the tests compare it with.
 
 /** Linear memory: S at address 0 (so S[x] is load(x)), K and V, then the window data passes through. */
 const K_AT = 256;

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { SeededBytes } from '../../datasets/generator.js';
 import { blockIv, rc4plusKeystream, rc4plusXor } from './rc4plus.js';
 import { WINDOW_BYTES } from './rc4plus-kernel.js';
-import { rc4plusKeystreamOracle, rc4plusXorOracle } from './rc4plus-oracle.js';
+import { rc4plusKeystreamOracle, rc4plusXorOracle } from './rc4plus-oracle.testkit.js';
 
 const hex = (u8: Uint8Array) => Buffer.from(u8).toString('hex');
 

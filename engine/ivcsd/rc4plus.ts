@@ -1,14 +1,14 @@
 // RC4+ (Maitra & Paul, INDOCRYPT 2008), the piece cipher of paper 003, as docs/rc4plus.md
 // gives it: KSA+ (basic, IV and zig-zag layers) and PRGA+. The hot loops run in a WebAssembly
-// kernel (rc4plus-kernel.ts); rc4plus-oracle.ts keeps the plain TypeScript version the tests hold
+// kernel (rc4plus-kernel.ts); rc4plus-oracle.testkit.ts keeps the plain TypeScript version the tests hold
 // the kernel to.
 import { rc4plusXorKernel } from './rc4plus-kernel.js';
 
 const N = 256;
 /** An IV longer than N/2 would not fit the V array's two halves. */
-export const MAX_IV_BYTES = N / 2;
+const MAX_IV_BYTES = N / 2;
 /** Block IVs are two 32-bit big-endian integers: piece index, then the block's offset in the piece. */
-export const BLOCK_IV_BYTES = 8;
+const BLOCK_IV_BYTES = 8;
 
 export function checkKeyIv(key: Uint8Array, iv: Uint8Array): void {
   if (key.length === 0) throw new Error('RC4+ key is empty: it needs at least 1 byte');

@@ -9,7 +9,7 @@ import bencode from 'bencode';
 import { checkSalt, checkScryptParams, clientKeyOf, deriveScrypt, sameBytes, serverKeyOf } from './tracker/password.js';
 import { clientProof, getcipherIdentityString, getcipherMessage, loginMessage, OAEP_HASH, serverProof, SIGNATURE_HASH } from './tracker/protocol.js';
 
-export interface TrackerSessionOptions {
+interface TrackerSessionOptions {
   baseUrl: string;
   username: string;
   password: string;
@@ -17,7 +17,7 @@ export interface TrackerSessionOptions {
   rsaBits?: number;
 }
 
-export interface AnnouncedPeer {
+interface AnnouncedPeer {
   ip: string;
   port: number;
 }

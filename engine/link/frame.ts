@@ -28,7 +28,7 @@ export interface Message {
   body: Uint8Array;
 }
 
-export interface Header {
+interface Header {
   contextId: number;
   seq: bigint;
   tag: MessageTag;

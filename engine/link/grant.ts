@@ -26,7 +26,7 @@ export interface RawGrant {
   port?: number;
 }
 
-export type ControlRequest = EchoGrant | RawGrant | { op: 'exit' };
+type ControlRequest = EchoGrant | RawGrant | { op: 'exit' };
 export type ControlReply = { op: 'ready' } | { op: 'done'; echoed: number } | { op: 'rejected'; error: string };
 
 export function encodeControl(m: ControlRequest | ControlReply): Uint8Array {

@@ -8,8 +8,8 @@ export const MECHANISMS = ['none', 'des-ecb', 'des-ecb-mac', 'aes-128-gcm', 'cha
 export type Mechanism = (typeof MECHANISMS)[number];
 
 /** Which messages a context encrypts: all of them, or only those tagged `data` or `control`. */
-export const APPLY_TO = ['all', 'data', 'control'] as const;
-export type ApplyTo = (typeof APPLY_TO)[number];
+const APPLY_TO = ['all', 'data', 'control'] as const;
+type ApplyTo = (typeof APPLY_TO)[number];
 export type MessageTag = 'data' | 'control';
 
 export interface SecurityConfig {
@@ -35,7 +35,7 @@ export interface SecurityContext extends SecurityConfig {
 const SEQ_OFFSET = 8;
 
 /** AEAD tag length, and HMAC-SHA256 truncated to the same 128 bits. */
-export const TAG_BYTES = 16;
+const TAG_BYTES = 16;
 const MAC_BYTES = TAG_BYTES;
 
 interface MechanismSpec {
@@ -67,7 +67,7 @@ export function checkMechanism(value: unknown, where: string): Mechanism {
   return value as Mechanism;
 }
 
-export function checkApplyTo(value: unknown, where: string): ApplyTo {
+function checkApplyTo(value: unknown, where: string): ApplyTo {
   if (!APPLY_TO.includes(value as ApplyTo)) {
     throw new Error(`${where}: unknown applyTo ${JSON.stringify(value)} (known: ${APPLY_TO.join(', ')})`);
   }

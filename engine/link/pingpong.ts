@@ -158,7 +158,7 @@ export class EchoPeer {
       this.end = how;
       throw new LinkDownError(`echo peer ended: ${how}`);
     });
-    this.gone.catch(() => undefined);
+    this.gone.catch(() => undefined); // observed by every unlessGone race; a peer ending while idle is not an unhandled rejection
   }
 
   static thread(): EchoPeer {
@@ -201,7 +201,7 @@ export class EchoPeer {
       await this.first.send('control', encodeControl({ op: 'echo', transport: link.transport, port: listener?.port, caPem, toWorker, toCreator, placement }));
       // A peer that refuses the grant answers `rejected` and never dials: wait for either.
       const ready = expectReply(this.first, 'ready');
-      ready.catch(() => undefined);
+      ready.catch(() => undefined); // awaited below; until then a refusal must not count as unhandled
       const accepted = listener?.accept();
       if (accepted) await this.unlessGone(Promise.race([accepted, ready]));
       await ready;

@@ -32,7 +32,7 @@ function firstLinkContexts(creator: Endpoint, config: SecurityConfig): { toCreat
   return { toCreator: creator.bind(config), fromCreator: newContext(1, config) };
 }
 
-export interface CreatedWorker {
+interface CreatedWorker {
   worker: Worker;
   /** the creator's side of the first link */
   link: Duplex;
@@ -41,7 +41,7 @@ export interface CreatedWorker {
 }
 
 /** How a thread ended: its exit code, and the error it died of if it threw. */
-export interface ThreadEnd {
+interface ThreadEnd {
   exitCode: number;
   error?: Error;
 }
@@ -120,7 +120,7 @@ export function initSecureWorker(): Promise<Duplex> {
   });
 }
 
-export interface CreatedChild {
+interface CreatedChild {
   child: ChildProcess;
   link: Duplex;
   /** resolves when the child has exited (its first link fails by itself: the OS closes its socket) */

@@ -200,7 +200,7 @@ export class ShmTransport implements FrameTransport {
     }
     this.sendsQueued++;
     const next = this.sendChain.then(() => this.writeWaiting(parts)).finally(() => this.sendsQueued--);
-    this.sendChain = next.catch(() => undefined);
+    this.sendChain = next.catch(() => undefined); // the chain only orders sends: this failure reaches the caller through `next`
     return next;
   }
 

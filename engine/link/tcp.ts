@@ -47,7 +47,7 @@ export async function listenTcp(): Promise<Listener<StreamTransport>> {
 }
 
 /** How long a dial may take before it is given up: a peer can grant a port nobody answers on. */
-export const CONNECT_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Settles a dial: `socket` connected (`event`) within CONNECT_TIMEOUT_MS, or a LinkDownError naming

@@ -279,7 +279,7 @@ export async function coordinate(c: RankContext): Promise<number> {
     }
     const wallMs = performance.now() - started;
     for (const m of members.values()) m.finished = true;
-    await Promise.all([...members.values()].map((m) => m.conn.send({ t: 'finish' }).catch(() => undefined)));
+    await Promise.all([...members.values()].map((m) => m.conn.send({ t: 'finish' }).catch(() => undefined))); // the output is in place: a member gone by now loses nothing, and exits on the closed connection
 
     const { rankNodes } = placement(c.topology, job.procs);
     const ranks: MpiRankReport[] = [...done].flatMap(([rank, parts]) =>
@@ -303,7 +303,7 @@ export async function coordinate(c: RankContext): Promise<number> {
     const f = failure ?? asFailure(err);
     clearTimeout(joinTimer);
     await Promise.all(
-      [...members.values()].filter((m) => !m.finished).map((m) => m.conn.send({ t: 'abort', reason: `rank ${f.rank} on ${f.host} failed: ${f.message}` }).catch(() => undefined)),
+      [...members.values()].filter((m) => !m.finished).map((m) => m.conn.send({ t: 'abort', reason: `rank ${f.rank} on ${f.host} failed: ${f.message}` }).catch(() => undefined)), // a member that cannot be told is gone already; the failure is reported below
     );
     await ownWork?.catch(() => undefined); // let this rank's workers stop writing before removing their files
     stitcher?.close();
@@ -312,6 +312,6 @@ export async function coordinate(c: RankContext): Promise<number> {
     return 1;
   } finally {
     server.close();
-    for (const m of members.values()) m.conn.close().catch(() => undefined);
+    for (const m of members.values()) m.conn.close().catch(() => undefined); // closing: a connection already broken has nothing left to lose
   }
 }

@@ -51,7 +51,7 @@ export interface DecryptJob extends JobCommon {
 
 export type MpiJob = EncryptJob | DecryptJob;
 
-export class JobError extends Error {}
+class JobError extends Error {}
 
 export function encodeJob(job: MpiJob): string {
   return Buffer.from(JSON.stringify(job)).toString('base64url');

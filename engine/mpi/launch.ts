@@ -19,6 +19,7 @@ import { parseEvent, type JobEvent, type MpiJobResult } from './events.js';
 import { encodeJob, JOB_VARIABLE, RENDEZVOUS_VARIABLE, type DecryptJob, type EncryptJob, type MpiJob } from './job.js';
 import { detectLauncher, firstHost, freePort, launchArgs, type AppContext, type EmulatedHosts, type Launcher, type LaunchPlan } from './launcher.js';
 import { nodeCommand, PROJECT_ROOT, siblingModulePath } from '../runtime/project.js';
+import { isAlive } from '../runtime/process-alive.js';
 
 const RANK_SCRIPT = siblingModulePath(import.meta.url, './rank');
 const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
@@ -214,15 +215,7 @@ async function stopLauncher(child: ChildProcess | undefined): Promise<void> {
 
 /** Waits (at most `limitMs`) until these processes of this host have exited: a rank may outlive mpirun while it removes its files. */
 async function processesGone(pids: number[], limitMs: number): Promise<void> {
-  const alive = (pid: number) => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EPERM';
-    }
-  };
-  for (const until = Date.now() + limitMs; pids.some(alive) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+  for (const until = Date.now() + limitMs; pids.some(isAlive) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
 }
 
 /** Rank 0's address: the first host of the hostfile (where mpirun puts rank 0), else this host. */

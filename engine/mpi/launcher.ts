@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
-export type MpiFlavour = 'openmpi' | 'mpich';
+type MpiFlavour = 'openmpi' | 'mpich';
 
 export interface Launcher {
   /** as found on PATH: mpirun or mpiexec */
@@ -17,9 +17,9 @@ export interface Launcher {
   version: string;
 }
 
-export class LauncherError extends Error {}
+class LauncherError extends Error {}
 
-export const INSTALL_HINT = 'install OpenMPI (Debian/Ubuntu: apt-get update && apt-get install -y openmpi-bin) or MPICH (mpich)';
+const INSTALL_HINT = 'install OpenMPI (Debian/Ubuntu: apt-get update && apt-get install -y openmpi-bin) or MPICH (mpich)';
 
 export function findOnPath(name: string, searchPath = process.env.PATH ?? ''): string | undefined {
   for (const dir of searchPath.split(path.delimiter)) {

@@ -51,7 +51,10 @@ export async function awaitAbort(conn: RankConnection): Promise<void> {
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, ABORT_WAIT_MS).unref());
   const aborted = (async () => {
     for (let i = 0; i < 1_000_000; i++) if ((await conn.receive()).message.t === 'abort') return;
-  })().catch(() => undefined);
+  })().catch(() => {
+    // a receive fails once rank 0 has closed the connection: it is gone, no abort will come, and
+    // this rank's own error is printed by its caller; stop waiting
+  });
   await Promise.race([aborted, timeout]);
 }
 
@@ -132,7 +135,7 @@ export async function serve(c: RankContext, keyCheck: string): Promise<number> {
       return 0; // another rank failed; rank 0 reports it
     }
     const message = err instanceof Error ? err.message : String(err);
-    await conn.send({ t: 'error', message }).catch(() => undefined);
+    await conn.send({ t: 'error', message }).catch(() => undefined); // rank 0 gone: the error is still printed below
     await awaitAbort(conn);
     own.discard();
     process.stderr.write(`${where}: ${message}\n`);

@@ -11,7 +11,7 @@ import { SeededBytes } from '../../datasets/generator.js';
 import { decrypt, encrypt } from '../ctr/cryptosystem.js';
 import { deriveSubkeys } from '../ctr/key.js';
 import { partFileName } from '../ctr/layout.js';
-import { staleScratchIn, temporariesIn } from '../ctr/testing.js';
+import { staleScratchIn, temporariesIn } from '../ctr/testing.testkit.js';
 import { loadTopology } from '../topology/topology.js';
 import type { JobEvent } from './events.js';
 import { decryptMpi, encryptMpi, nodeArgv, type MpiOptions } from './launch.js';

@@ -13,7 +13,7 @@ import { configurationOf, PINGPONG_VARIABLE, type PingpongJob } from './pingpong
 /** engine/link's tcp and tls configurations: the ones that can cross hosts. */
 export const MPI_PINGPONG_CONFIGS = ALL_CONFIGS.filter((c) => c.transport === 'tcp' || c.transport === 'tls').map((c) => c.name);
 
-export interface PingpongMpiOptions extends Pick<PingpongJob, 'sizes' | 'small' | 'large' | 'largeAboveBytes'> {
+interface PingpongMpiOptions extends Pick<PingpongJob, 'sizes' | 'small' | 'large' | 'largeAboveBytes'> {
   configurations?: string[];
   hostfile?: string;
   /** run the two ranks on the first two hosts of an emulated cluster (engine/cluster) */
@@ -24,7 +24,7 @@ export interface PingpongMpiOptions extends Pick<PingpongJob, 'sizes' | 'small' 
   onEvent?: (event: JobEvent) => void;
 }
 
-export interface PingpongMpiResult {
+interface PingpongMpiResult {
   /** rank 0's host, then rank 1's */
   hosts: string[];
   curves: { configuration: string; sizeBytes: number; latencyUs: number[]; details: Record<string, string> }[];

@@ -16,10 +16,10 @@ const SOURCES: { rank: string; size: string }[] = [
   { rank: 'JOB_COMPLETION_INDEX', size: 'CTR_MPI_WORLD_SIZE' },
 ];
 
-export class RankEnvError extends Error {}
+class RankEnvError extends Error {}
 
 /** set by an emulated cluster's rsh agent (engine/cluster): `node@address`, since namespaces share the host name */
-export const EMULATED_HOST_VARIABLE = 'HARNESS_HOST';
+const EMULATED_HOST_VARIABLE = 'HARNESS_HOST';
 
 /** The host a rank reports itself on: its emulated host when there is one, else the machine's name. */
 export const rankHost = (env: NodeJS.ProcessEnv = process.env): string => env[EMULATED_HOST_VARIABLE] || os.hostname();

@@ -36,7 +36,10 @@ async function main(): Promise<number> {
     if (id.rank === 0) {
       emit({ e: 'error', rank: 0, host, message });
     } else {
-      const conn = await joinRankZero(id, job, rendezvous, host, '', { setupError: message }).catch(() => undefined);
+      const conn = await joinRankZero(id, job, rendezvous, host, '', { setupError: message }).catch((joinErr: Error) => {
+        process.stderr.write(`rank ${id.rank} on ${host}: could not report to rank 0: ${joinErr.message}\n`);
+        return undefined;
+      });
       if (conn) await awaitAbort(conn);
       process.stderr.write(`rank ${id.rank} on ${host}: ${message}\n`);
     }

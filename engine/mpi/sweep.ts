@@ -12,7 +12,7 @@ import type { MpiRankReport } from './events.js';
 import { decryptMpi, defaultNp, encryptMpi } from './launch.js';
 import { detectLauncher, type EmulatedHosts } from './launcher.js';
 
-export type LauncherName = 'local' | 'mpirun';
+type LauncherName = 'local' | 'mpirun';
 export const LAUNCHERS: LauncherName[] = ['local', 'mpirun'];
 
 export interface JobTimes {
@@ -92,7 +92,7 @@ function mpiPlacement(ranks: MpiRankReport[]): Pick<JobTimes, 'ranOn' | 'threads
 }
 
 /** A user's own hosts: the hostfile, and its hosts reached over ssh. */
-export interface SweepHosts {
+interface SweepHosts {
   hostfile: string;
   /** hosts other than this machine: the key is put there at the same path */
   remote: string[];

@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import net from 'node:net';
 import { StreamTransport } from '../link/stream.js';
+import { retry } from '../runtime/retry.js';
 
 export interface PartDone {
   index: number;
@@ -49,7 +50,7 @@ export type RankMessage =
   /** 0 -> members: the job failed; remove what you wrote */
   | { t: 'abort'; reason: string };
 
-export interface Received {
+interface Received {
   message: RankMessage;
   payload: Uint8Array;
 }
@@ -104,25 +105,27 @@ export async function connectRetrying(host: string, port: number, deadline: numb
 }
 
 export async function connectSocketRetrying(host: string, port: number, deadline: number): Promise<net.Socket> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await new Promise<net.Socket>((resolve, reject) => {
-        const s = net.connect({ host, port, noDelay: true }, () => {
-          s.off('error', reject);
-          resolve(s);
-        });
-        s.once('error', reject);
+  let attempts = 0;
+  const connectOnce = () =>
+    new Promise<net.Socket>((resolve, reject) => {
+      attempts++;
+      const s = net.connect({ host, port, noDelay: true }, () => {
+        s.off('error', reject);
+        resolve(s);
       });
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      const retryable = code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'EHOSTUNREACH';
-      // ranks start together and rank 0 listens only once its code has loaded: retry soon at
-      // first, so a member does not add a whole fixed pause to every job, then back off
-      const pauseMs = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** (attempt - 1));
-      if (!retryable || performance.now() + pauseMs > deadline) {
-        throw new WireError(`cannot reach rank 0 at ${host}:${port} after ${attempt} attempts (${code ?? (err as Error).message})`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
+      s.once('error', reject);
+    });
+  const codeOf = (err: unknown) => (err as NodeJS.ErrnoException).code;
+  try {
+    // ranks start together and rank 0 listens only once its code has loaded: retry soon at
+    // first, so a member does not add a whole fixed pause to every job, then back off
+    return await retry(connectOnce, {
+      deadline,
+      firstPauseMs: RETRY_FIRST_MS,
+      maxPauseMs: RETRY_MAX_MS,
+      retryable: (err) => ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH'].includes(codeOf(err) ?? ''),
+    });
+  } catch (err) {
+    throw new WireError(`cannot reach rank 0 at ${host}:${port} after ${attempts} attempts (${codeOf(err) ?? (err as Error).message})`);
   }
 }

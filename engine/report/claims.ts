@@ -30,7 +30,7 @@ export interface ClaimDef extends ClaimRule {
   noteMatch?: RegExp;
 }
 
-export interface ClaimRow {
+interface ClaimRow {
   def: ClaimDef;
   /** as shown: the paper's number, or its words */
   paper?: Cell;
@@ -79,7 +79,7 @@ function ratioFit(def: ClaimDef, hit: Found): Fit | undefined {
   return fits.includes('predicted') ? 'predicted' : fits.includes('calibrated') ? 'calibrated' : undefined;
 }
 
-export const SUMMARY_COLUMNS = ['claim', 'paper', 'simulated (fit, vs paper)', 'measured here', 'verdict', 'why', 'from'];
+const SUMMARY_COLUMNS = ['claim', 'paper', 'simulated (fit, vs paper)', 'measured here', 'verdict', 'why', 'from'];
 
 const pctText = (sim: number, paper: Cell) =>
   typeof paper === 'number' && paper !== 0 ? `, ${sim >= paper ? '+' : ''}${((100 * (sim - paper)) / paper).toFixed(1)} %` : '';
@@ -91,7 +91,7 @@ function runShort(r: LoadedRun): string {
 }
 
 /** Where a claim's values came from: one label when one run gave both. */
-export function claimFrom(r: ClaimRow): string {
+function claimFrom(r: ClaimRow): string {
   if (r.simulatedRun && r.simulatedRun === r.measuredRun) return runShort(r.simulatedRun);
   return [r.simulatedRun && `simulated: ${runShort(r.simulatedRun)}`, r.measuredRun && `measured: ${runShort(r.measuredRun)}`].filter((x): x is string => !!x).join('; ');
 }
@@ -103,7 +103,7 @@ const simulatedText = (r: ClaimRow) => {
 };
 
 /** Per verdict, how many claims of these rows have it: `2 reproduced, 1 not reproduced`. */
-export function verdictCounts(rows: ClaimRow[]): string {
+function verdictCounts(rows: ClaimRow[]): string {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.judgement?.verdict ?? 'no run yet', (counts.get(r.judgement?.verdict ?? 'no run yet') ?? 0) + 1);
   return [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
@@ -129,7 +129,7 @@ const CLAIM_FIELDS = [
 ];
 
 /** One record a claim, for tools (reports/report.json and .csv). */
-export function claimRecord(r: ClaimRow): Record<string, string | number | undefined> {
+function claimRecord(r: ClaimRow): Record<string, string | number | undefined> {
   return {
     id: r.def.id, paper: r.def.paper, figure: r.def.figure, claim: r.def.claim, unit: r.def.unit,
     paperValue: r.paperValue, paperText: typeof r.paper === 'string' ? r.paper : undefined,

@@ -35,9 +35,10 @@ export function scaledSvg(svg: string, width: number): string {
 }
 
 /** The runs holding plot `id`, in the order the report reads them: the first is the one exported. */
-export async function figureRun(runs: LoadedRun[], id: string, prefer: Prefer = 'reference'): Promise<LoadedRun | undefined> {
+async function figureRun(runs: LoadedRun[], id: string, prefer: Prefer = 'reference'): Promise<LoadedRun | undefined> {
   if (!FIGURE_ID.test(id)) throw new Error(`--figure "${id}" is not a plot name (lower-case letters, digits and dashes, e.g. fig4-small-messages)`);
   for (const run of cellOrder(runs, prefer)) {
+    // a run whose plot is missing or unreadable is passed over: the next in reading order is taken
     const st = await fs.lstat(path.join(run.dir, `${id}.svg`)).catch(() => undefined);
     if (st?.isFile()) return run;
   }

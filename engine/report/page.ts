@@ -14,7 +14,7 @@ import { htmlAttr, htmlText as html, mdCode, mdText, urlPath } from './escape.js
 import { environmentLines, PAGE_STYLE, tableToHtml, tableToMarkdown } from './writer.js';
 
 /** How a cell is read off a run's records. Later picks (per source) add to the row's common pick. */
-export interface FigurePick {
+interface FigurePick {
   /** parameters a record must have these values of; a parameter a record lacks does not rule it out (paper records carry few) */
   where?: Record<string, ParamValue>;
   /** the cell is this metric's median ... */
@@ -79,7 +79,7 @@ const COLUMNS = ['figure', 'quantity', 'unit', 'paper', 'simulated', 'fit', 'sim
  * `reference run (AMD EPYC ..., host vm, 2026-11-23, full)` or `local run <id>, quick`; a reference
  * older than the code that makes its figures says so.
  */
-export function runLabel(r: LoadedRun): string {
+function runLabel(r: LoadedRun): string {
   const form = r.run.quick ? 'quick' : 'full';
   const stale = r.stale ? `; stale: ${r.stale}` : '';
   if (r.origin === 'local') return `local run ${r.run.runId}, ${form}${stale}`;
@@ -198,7 +198,7 @@ const SOURCES: Source[] = ['paper', 'simulated', 'measured'];
  * Per source, the one run a figure's rows are read from: the first run (in cellOrder) holding any row
  * of the figure. A figure is never assembled from two runs: a row that run lacks stays empty.
  */
-export function figureRuns(rows: FigureRow[], ordered: LoadedRun[]): Record<Source, LoadedRun[]> {
+function figureRuns(rows: FigureRow[], ordered: LoadedRun[]): Record<Source, LoadedRun[]> {
   const pick = (source: Source) => ordered.find((r) => rows.some((row) => find(row, source, [r])));
   return Object.fromEntries(SOURCES.map((s) => [s, [pick(s)].filter((r): r is LoadedRun => r !== undefined)])) as Record<Source, LoadedRun[]>;
 }

@@ -9,7 +9,7 @@
 export type Source = 'measured' | 'simulated' | 'model' | 'paper';
 
 /** `errored` rows keep their parameters and the error text so that a failed point is visible. */
-export type Status = 'completed' | 'errored';
+type Status = 'completed' | 'errored';
 
 export type ParamValue = string | number | boolean;
 
@@ -81,7 +81,7 @@ export interface RunEnvironment {
  * Version 3 added `provenance` (required) and `notes`; readers still take version 2.
  */
 export const SCHEMA_VERSION = 3;
-export type SchemaVersion = 2 | 3;
+type SchemaVersion = 2 | 3;
 
 /** How busy the machine was at one moment. */
 export interface LoadReading {

@@ -14,13 +14,13 @@ const SCENARIO_NAME = /^[a-z0-9][a-z0-9-]*$/;
 /** How deep a run folder goes (the writer's `tables/` is one level down). */
 const MAX_DEPTH = 2;
 
-export interface PromoteOptions {
+interface PromoteOptions {
   /** promote a run made from a tree with uncommitted changes (its commit does not say what code ran) */
   allowDirty?: boolean;
 }
 
 /** `<parent>/<name>`, refused unless it is a direct entry of `parent` (no separator, no `.` or `..`). */
-export function entryOf(parent: string, name: string): string {
+function entryOf(parent: string, name: string): string {
   const full = path.resolve(parent, name);
   if (!name || name === '.' || name === '..' || path.basename(full) !== name || path.dirname(full) !== path.resolve(parent)) {
     throw new Error(`"${name}" is not a file name inside ${parent}: not promoted`);
@@ -70,8 +70,9 @@ async function copyNoFollow(from: string, to: string): Promise<void> {
 export async function promote(runDir: string, root: string, scenarios: string[], note?: string, options: PromoteOptions = {}): Promise<{ dir: string; files: string[] }> {
   const files = await runFiles(runDir);
   if (!files.includes('results.json')) {
-    const st = await fs.lstat(path.join(runDir, 'results.json')).catch(() => undefined);
-    throw new Error(`${path.join(runDir, 'results.json')} ${st ? 'is not a regular file' : 'is missing'}: not promoted`);
+    const st = await fs.lstat(path.join(runDir, 'results.json')).catch((err: NodeJS.ErrnoException) => err);
+    const what = !(st instanceof Error) ? 'is not a regular file' : st.code === 'ENOENT' ? 'is missing' : `cannot be read (${st.code ?? st.message})`;
+    throw new Error(`${path.join(runDir, 'results.json')} ${what}: not promoted`);
   }
   const run = await readRun(runDir);
   if ('problem' in run) throw new Error(`${run.file} ${run.problem}: not promoted`);
@@ -142,7 +143,7 @@ function referenceReadme(runs: LoadedRun[], scenarios: string[]): string {
   ].join('\n');
 }
 
-export async function writeReferenceReadme(root: string, scenarios: string[]): Promise<void> {
+async function writeReferenceReadme(root: string, scenarios: string[]): Promise<void> {
   const { runs, skipped } = await loadRuns(root, 'reference');
   if (skipped.length) throw new Error(`the reference set has a bad run: ${skipped.map((s) => `${s.file} ${s.problem}`).join('; ')}`);
   await writeFileAtomic(path.join(root, 'README.md'), referenceReadme(runs, scenarios));

@@ -16,7 +16,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 const decode = (s: string) => s.replace(/&(amp|lt|gt|quot|apos|#(\d+));/g, (_, name: string, code?: string) => (code ? String.fromCharCode(Number(code)) : ENTITIES[name]));
 
 /** The title vega writes into an SVG (`aria-label="Title text '...'"`), if any. */
-export function svgTitle(svg: string): string | undefined {
+function svgTitle(svg: string): string | undefined {
   const m = /aria-label="Title text '([^"]*)'"/.exec(svg);
   return m ? decode(m[1]) : undefined;
 }
@@ -59,7 +59,7 @@ export const runAnchor = (run: LoadedRun) => `run-${run.run.runId}`;
 export const plotAnchor = (run: LoadedRun, file: string) => `plot-${run.run.runId}-${file.replace(/\.svg$/, '')}`;
 
 /** `Fig. 4, 5` -> [fig4, fig5]; `Table 1` -> [table1]: the stems plots of that figure are named by. */
-export function figureKeys(figure: string): string[] {
+function figureKeys(figure: string): string[] {
   const m = /^(Fig|Table)\.?\s+([0-9, ]+)/.exec(figure);
   if (!m) return [];
   return m[2].split(/[ ,]+/).filter(Boolean).map((n) => `${m[1].toLowerCase()}${n}`);

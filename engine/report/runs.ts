@@ -9,7 +9,7 @@ import type { RunResult } from './record.js';
 import { schemaErrors } from './result-schema.js';
 
 /** `reference`: committed under reports/reference/; `local`: a run folder of this checkout. */
-export type RunOrigin = 'reference' | 'local';
+type RunOrigin = 'reference' | 'local';
 
 export interface LoadedRun {
   run: RunResult;

@@ -1,11 +1,5 @@
 import type { Stats } from './record.js';
-
-// Two-sided 97.5 % quantiles of Student's t for 1..30 degrees of freedom; beyond that 1.96.
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145,
-  2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045,
-  2.042,
-];
+import { studentTQuantile } from './student-t.js';
 
 /** Linear-interpolated quantile (type 7, as numpy and R default) of sorted values. */
 export function quantile(sorted: readonly number[], q: number): number {
@@ -14,6 +8,11 @@ export function quantile(sorted: readonly number[], q: number): number {
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
   return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/** The median (the middle value, or the mean of the middle two) of unsorted values. */
+export function median(values: readonly number[]): number {
+  return quantile([...values].sort((a, b) => a - b), 0.5);
 }
 
 /** Summarises repetitions of one metric; a single sample yields only `median` and `samples`. */
@@ -32,7 +31,7 @@ export function summarize(values: readonly number[]): Stats {
     sorted.map((v) => Math.abs(v - median)).sort((a, b) => a - b),
     0.5,
   );
-  const t = n - 1 <= T975.length ? T975[n - 2] : 1.96;
+  const t = studentTQuantile(0.975, n - 1); // two-sided 95 %
   const half = (t * sd) / Math.sqrt(n);
   const outliers = mad === 0 ? 0 : sorted.filter((v) => Math.abs((0.6745 * (v - median)) / mad) > 3.5).length;
   return {

@@ -11,13 +11,13 @@ export const VERDICTS = [
   "the paper's own numbers rule it out",
   'not measurable on this machine',
 ] as const;
-export type Verdict = (typeof VERDICTS)[number];
+type Verdict = (typeof VERDICTS)[number];
 
 /** A value within this much of the paper's (relative) agrees with it. */
 export const AGREE_PCT = 25;
 
 /** What kind of figure a claim compares. */
-export type ClaimForm =
+type ClaimForm =
   /** a ratio, speedup or crossover: the same on any machine, so a measurement here can judge it */
   | 'dimensionless'
   /** a time or rate of the paper's hardware: only the model of that hardware can judge it */

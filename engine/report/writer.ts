@@ -100,7 +100,7 @@ export function tableToMarkdown(t: ReportTable, stem?: string): string {
 }
 
 /** The table's values as they are (full precision), with the same columns. */
-export function tableToCsv(t: ReportTable): string {
+function tableToCsv(t: ReportTable): string {
   return csv([t.columns, ...t.rows.map((r) => t.columns.map((_, i) => r[i]))]);
 }
 
@@ -164,7 +164,7 @@ export function environmentLines(env: RunEnvironment): string[] {
   ];
 }
 
-export interface ReportContent {
+interface ReportContent {
   title: string;
   plots: Plot[];
   tables: ReportTable[];

@@ -14,7 +14,7 @@ import { ContextOpener, ContextSealer, newContext, type Mechanism } from '../lin
 import { EchoPeer, measureLatencyUs } from '../link/pingpong.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { projectPath } from '../runtime/project.js';
-import { summarize } from '../report/stats.js';
+import { median } from '../report/stats.js';
 import { requireSources } from '../sim/profile.js';
 import type { OperationRate, Topology, TopologyLink } from '../topology/topology.js';
 
@@ -35,7 +35,6 @@ export function machineKey(): string {
   return [os.hostname(), os.cpus()[0]?.model.trim() ?? '?', os.availableParallelism(), process.version, process.versions.openssl, CALIBRATION_VERSION].join(' | ');
 }
 
-const median = (xs: number[]) => summarize(xs).median;
 
 /**
  * Seconds per call of `f`: the fastest of `rounds` timings of `calls` calls each. Other jobs share

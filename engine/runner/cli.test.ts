@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { Progress } from '../report/progress.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { projectPath } from '../runtime/project.js';
-import { captureOutput } from './capture-output.js';
+import { captureOutput } from './capture-output.testkit.js';
 import { main, runScenario, scenarioFlags } from './cli.js';
 import type { Scenario, ScenarioEntry, ScenarioInfo } from './scenario.js';
 

@@ -18,7 +18,7 @@ import type { Estimate, EstimateInput, Scenario, ScenarioEntry, ScenarioInfo } f
 import { cleaningUpOnSignals, liveScratch } from './interrupt.js';
 import { provideTools, skipLine, TOOLS, type MissingTool, type SystemTool, type ToolProbe } from './tools.js';
 
-export const COMMON_FLAGS: FlagSpec[] = [
+const COMMON_FLAGS: FlagSpec[] = [
   { name: 'quick', description: 'the short form of each scenario (seconds to a minute); the default when no scenario is named' },
   { name: 'topology', value: 'FILE', description: 'cluster-config file (default cluster-config/local.json)' },
   { name: 'out', value: 'DIR', description: 'parent folder of the run folders (default reports/runs)' },
@@ -71,11 +71,11 @@ function timestamp(d: Date): string {
 }
 
 /** `<time>-<4 random hex>`: one a `npm run scenario`, shared by every folder it writes. */
-export function newInvocationId(now = new Date()): string {
+function newInvocationId(now = new Date()): string {
   return `${timestamp(now)}-${randomBytes(2).toString('hex')}`;
 }
 
-export interface RunOptions {
+interface RunOptions {
   quick: boolean;
   topologyFile: string;
   outParent: string;
@@ -207,7 +207,7 @@ function costReport(plan: { scenario: ScenarioInfo; quick: boolean; mode: Mode; 
 }
 
 /** The system tools a scenario needs in this mode: SimGrid to simulate, and what its plan declares (mpirun). */
-export function toolsOf(info: ScenarioInfo, mode: Mode, input: EstimateInput): SystemTool[] {
+function toolsOf(info: ScenarioInfo, mode: Mode, input: EstimateInput): SystemTool[] {
   return [...new Set<SystemTool>([...(needsSimGrid(info, mode) ? ['simgrid' as const] : []), ...(info.tools?.(input) ?? [])])];
 }
 

@@ -5,8 +5,8 @@ import { checkSlots, HostfileError, isThisHost, parseHostfile } from '../mpi/hos
 import { UsageError } from '../flags/args.js';
 import type { ScenarioFlag } from './scenario.js';
 
-export const INPUT_SYNCS = ['copy', 'shared'] as const;
-export type InputSync = (typeof INPUT_SYNCS)[number];
+const INPUT_SYNCS = ['copy', 'shared'] as const;
+type InputSync = (typeof INPUT_SYNCS)[number];
 
 export const HOSTFILE_FLAG: ScenarioFlag = {
   name: 'hostfile',
@@ -17,7 +17,7 @@ export const HOSTFILE_FLAG: ScenarioFlag = {
     "your own hosts, in OpenMPI's hostfile format (node1 slots=4), under mpirun (implied), one rank a host in turn, rank 0 on the first, which must be this machine; checked before any work: every host answers, the same harness version, slots for the largest process count (default: this machine only)",
 };
 
-export const INPUT_SYNC_FLAG: ScenarioFlag = {
+const INPUT_SYNC_FLAG: ScenarioFlag = {
   name: 'input-sync',
   value: 'copy|shared',
   choices: INPUT_SYNCS,

@@ -38,7 +38,7 @@ export function estimateInMode(info: ScenarioInfo, mode: Mode, input: EstimateIn
 }
 
 /** Checks what can be checked before anything runs, so a missing model or SimGrid fails at once. */
-export async function checkMode(scenario: ScenarioInfo, mode: Mode): Promise<void> {
+async function checkMode(scenario: ScenarioInfo, mode: Mode): Promise<void> {
   checkModeDeclared(scenario, mode);
   if (needsSimGrid(scenario, mode)) await (await import('../sim/simgrid.js')).requireSimGrid();
 }

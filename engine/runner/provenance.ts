@@ -34,7 +34,7 @@ export function commandLine(argv: string[] = process.argv, npmScript = process.e
   return [head, ...(npmScript && rest.length ? ['--'] : []), ...rest.map(shellWord)].join(' ');
 }
 
-export interface RunFacts {
+interface RunFacts {
   quick: boolean;
   mode: Mode;
   seed: string;

@@ -2,7 +2,7 @@
 // rest are in the results); a sweep whose whole first round failed stops there with that reason, since
 // the rounds after it would fail the same way (no launcher, OpenMPI refusing root, a bad hostfile).
 
-export class SweepFailed extends Error {}
+class SweepFailed extends Error {}
 
 export class FailureWatch {
   private succeeded = 0;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { forgetSimGridCheck, simgridMissingReason } from '../sim/simgrid.js';
-import { captureOutput } from './capture-output.js';
+import { captureOutput } from './capture-output.testkit.js';
 import { main } from './cli.js';
 import type { ScenarioEntry, ScenarioInfo } from './scenario.js';
 import { ensureTool, provideTools, systemProbe, type SystemTool, type ToolProbe } from './tools.js';

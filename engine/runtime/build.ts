@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { projectPath } from './project.js';
+import { isAlive } from './process-alive.js';
 
 /** touched by `npm run build` when tsc has emitted everything (tsc leaves its own files alone when nothing changed) */
 const BUILD_STAMP = path.join('dist', '.built');
@@ -25,7 +26,7 @@ function newerThan(dir: string, stampMs: number): string | undefined {
       if (e.name === 'node_modules' || e.name === 'cache') continue;
       const found = newerThan(full, stampMs);
       if (found) return found;
-    } else if (/\.(ts|mjs)$/.test(e.name) && !e.name.endsWith('.test.ts') && fs.statSync(full).mtimeMs > stampMs) {
+    } else if (/\.(ts|mjs)$/.test(e.name) && !/\.(test|testkit)\.ts$/.test(e.name) && fs.statSync(full).mtimeMs > stampMs) {
       return full;
     }
   }
@@ -48,16 +49,6 @@ export function staleSource(root = projectPath()): string | undefined {
 }
 
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-
-/** Whether process `pid` is gone (a lock it holds is left over). */
-function gone(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
-}
 
 /**
  * Takes the build lock (a file holding the builder's pid): its descriptor, or undefined while a live
@@ -82,7 +73,7 @@ export function takeBuildLock(lock = LOCK): number | undefined {
       continue; // released meanwhile: try again
     }
     // an empty lock is one being written, or one from before locks named their holder
-    const left = Number.isInteger(holder) && holder > 0 ? gone(holder) : ageMs > LOCK_WAIT_MS;
+    const left = Number.isInteger(holder) && holder > 0 ? !isAlive(holder) : ageMs > LOCK_WAIT_MS;
     if (!left) return undefined;
     fs.rmSync(lock, { force: true });
   }

@@ -38,8 +38,9 @@ test('dist/ is stale when missing, when a source is newer than the stamp, and cu
     const past = new Date(Date.now() - 60_000);
     fs.utimesSync(source, past, past);
     assert.equal(staleSource(root), undefined);
-    // a test file is not compiled, so it does not make dist/ stale
+    // a test file or test kit is not compiled, so it does not make dist/ stale
     fs.writeFileSync(path.join(root, 'engine', 'x', 'a.test.ts'), '');
+    fs.writeFileSync(path.join(root, 'engine', 'x', 'a.testkit.ts'), '');
     assert.equal(staleSource(root), undefined);
     const future = new Date(Date.now() + 60_000);
     fs.utimesSync(source, future, future);

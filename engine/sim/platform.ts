@@ -4,18 +4,19 @@
 // are computed by SimGrid (DijkstraCache): a platform of 1 000 hosts stays 2 000 route lines, not a
 // million. Several models run side by side in one simulation on disjoint copies of a cluster, each
 // under its own name prefix (see README.md: one SimGrid run per scenario, not one per point).
+import { htmlAttr } from '../report/escape.js'; // XML attributes follow the same rule
 import type { Topology, TopologyNode } from '../topology/topology.js';
 
 /** Work is expressed in nanoseconds of one core: every host computes 1e9 of them a second per core. */
 export const CORE_SPEED_FLOPS = 1e9;
 
-export interface PlatformHost {
+interface PlatformHost {
   id: string;
   cores: number;
   disk?: { readBytesPerS: number; writeBytesPerS: number };
 }
 
-export interface PlatformSwitch {
+interface PlatformSwitch {
   id: string;
   bandwidthBytesPerS: number;
   latencyS: number;
@@ -36,7 +37,6 @@ function checkId(id: string): string {
   return id;
 }
 
-const attr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 /** exact decimal forms: SimGrid parses "12500000Bps" and "5e-05s" */
 const bps = (v: number) => `${v}Bps`;
 const seconds = (v: number) => `${v}s`;
@@ -53,15 +53,15 @@ export function platformXml(spec: PlatformSpec): string {
   const lines = ['<?xml version="1.0"?>', '<!DOCTYPE platform SYSTEM "https://simgrid.org/simgrid.dtd">', '<platform version="4.1">', '<zone id="world" routing="DijkstraCache">'];
   for (const h of spec.hosts) {
     const disk = h.disk
-      ? `\n  <disk id="${attr(unique(`${h.id}:disk`))}" read_bw="${bps(h.disk.readBytesPerS)}" write_bw="${bps(h.disk.writeBytesPerS)}"/>\n`
+      ? `\n  <disk id="${htmlAttr(unique(`${h.id}:disk`))}" read_bw="${bps(h.disk.readBytesPerS)}" write_bw="${bps(h.disk.writeBytesPerS)}"/>\n`
       : '';
-    lines.push(`<host id="${attr(unique(h.id))}" speed="${CORE_SPEED_FLOPS}f" core="${h.cores}">${disk}</host>`);
+    lines.push(`<host id="${htmlAttr(unique(h.id))}" speed="${CORE_SPEED_FLOPS}f" core="${h.cores}">${disk}</host>`);
   }
   const hostIds = new Set(spec.hosts.map((h) => h.id));
   // The DTD wants every host, router and link of a zone before its first route.
   const routes: string[] = [];
   for (const sw of spec.switches) {
-    lines.push(`<router id="${attr(unique(sw.id))}"/>`);
+    lines.push(`<router id="${htmlAttr(unique(sw.id))}"/>`);
     for (const h of sw.hosts) {
       if (!hostIds.has(h)) throw new Error(`platform: switch "${sw.id}" names host "${h}", which is not declared`);
       const latency = seconds(sw.latencyS / 2);
@@ -69,18 +69,18 @@ export function platformXml(spec: PlatformSpec): string {
       if (own) {
         // Two links, one a direction, each at its own rate.
         const [up, down] = [unique(`${sw.id}:${h}:up`), unique(`${sw.id}:${h}:down`)];
-        lines.push(`<link id="${attr(up)}" bandwidth="${bps(own.upBytesPerS)}" latency="${latency}"/>`, `<link id="${attr(down)}" bandwidth="${bps(own.downBytesPerS)}" latency="${latency}"/>`);
+        lines.push(`<link id="${htmlAttr(up)}" bandwidth="${bps(own.upBytesPerS)}" latency="${latency}"/>`, `<link id="${htmlAttr(down)}" bandwidth="${bps(own.downBytesPerS)}" latency="${latency}"/>`);
         routes.push(
-          `<route src="${attr(h)}" dst="${attr(sw.id)}" symmetrical="NO"><link_ctn id="${attr(up)}"/></route>`,
-          `<route src="${attr(sw.id)}" dst="${attr(h)}" symmetrical="NO"><link_ctn id="${attr(down)}"/></route>`,
+          `<route src="${htmlAttr(h)}" dst="${htmlAttr(sw.id)}" symmetrical="NO"><link_ctn id="${htmlAttr(up)}"/></route>`,
+          `<route src="${htmlAttr(sw.id)}" dst="${htmlAttr(h)}" symmetrical="NO"><link_ctn id="${htmlAttr(down)}"/></route>`,
         );
         continue;
       }
       const port = unique(`${sw.id}:${h}`);
-      lines.push(`<link id="${attr(port)}" bandwidth="${bps(sw.bandwidthBytesPerS)}" latency="${latency}" sharing_policy="SPLITDUPLEX"/>`);
+      lines.push(`<link id="${htmlAttr(port)}" bandwidth="${bps(sw.bandwidthBytesPerS)}" latency="${latency}" sharing_policy="SPLITDUPLEX"/>`);
       routes.push(
-        `<route src="${attr(h)}" dst="${attr(sw.id)}" symmetrical="NO"><link_ctn id="${attr(port)}" direction="UP"/></route>`,
-        `<route src="${attr(sw.id)}" dst="${attr(h)}" symmetrical="NO"><link_ctn id="${attr(port)}" direction="DOWN"/></route>`,
+        `<route src="${htmlAttr(h)}" dst="${htmlAttr(sw.id)}" symmetrical="NO"><link_ctn id="${htmlAttr(port)}" direction="UP"/></route>`,
+        `<route src="${htmlAttr(sw.id)}" dst="${htmlAttr(h)}" symmetrical="NO"><link_ctn id="${htmlAttr(port)}" direction="DOWN"/></route>`,
       );
     }
   }

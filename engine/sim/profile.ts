@@ -16,7 +16,7 @@ export function requireSources(t: Topology): void {
   }
 }
 
-export function nodeIndex(t: Topology, node: TopologyNode): number {
+function nodeIndex(t: Topology, node: TopologyNode): number {
   return t.nodes.indexOf(node);
 }
 

@@ -7,7 +7,7 @@ import type { Fit, ParamValue, ResultRecord } from '../report/record.js';
 /** A paper figure, named as "<paper> <where the paper prints it>: <which cell>", e.g. "001 Table 1: All secure, TCP". */
 export type PaperCell = string;
 
-export const NO_CALIBRATION = 'none';
+const NO_CALIBRATION = 'none';
 
 export interface Provenance {
   /** the paper figure this simulated figure stands for (none for a what-if row without one) */

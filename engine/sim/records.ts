@@ -7,7 +7,7 @@ import { relativeErrorPct } from '../report/table.js';
 import type { Topology } from '../topology/topology.js';
 import { fitOf, provenanceParameters, type Provenance } from './provenance.js';
 
-export interface SimulatedFigure {
+interface SimulatedFigure {
   scenario: string;
   experiment: string;
   parameters: Record<string, ParamValue>;
@@ -48,7 +48,7 @@ export function simulationNote(t: Topology, what: string, hostWallMs: number): s
   );
 }
 
-export interface Prediction {
+interface Prediction {
   figure: string;
   paper: number;
   simulated: number;
@@ -59,7 +59,7 @@ export interface Prediction {
 }
 
 /** Predictions that miss the paper by more than 25 %: they stay, with their error and a likely cause. */
-export const MISS_THRESHOLD_PCT = 25;
+const MISS_THRESHOLD_PCT = 25;
 
 export function missNotes(predictions: Prediction[]): string[] {
   return predictions.flatMap((p) => {

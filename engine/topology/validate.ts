@@ -7,7 +7,7 @@ import type { Topology } from './topology.js';
 /** letters, digits, '.', '_' and '-', starting with a letter or digit: never '..', a path, or a hidden name */
 export const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 /** more cores than any one machine has: a typo, or garbage */
-export const MAX_CORES = 4096;
+const MAX_CORES = 4096;
 
 /** Returns the first thing `t` may not declare, as [field, problem], or undefined. */
 export function topologyProblem(t: Pick<Topology, 'nodes' | 'links' | 'processesPerNode'>): [string, string] | undefined {

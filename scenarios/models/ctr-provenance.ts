@@ -4,7 +4,7 @@ import { CELL_000 } from './paper-cells.js';
 
 const GB = 2 ** 30;
 
-export interface CtrPointId {
+interface CtrPointId {
   operation: 'encrypt' | 'decrypt';
   sizeBytes: number;
   procs: number;

@@ -6,7 +6,7 @@
 import { simulatePingpong, type PingpongConfig } from '../../engine/sim/models/pingpong.js';
 import type { Topology } from '../../engine/topology/topology.js';
 
-export const DES_READINGS = [
+const DES_READINGS = [
   { id: 'one pass', factor: 1, what: '0.34 MB/s is one DES pass: the sender seals and the receiver opens, each at 0.34 MB/s' },
   { id: 'end to end', factor: 2, what: '0.34 MB/s is what a secured link moves end to end: seal and open together, each pass at 0.68 MB/s' },
 ] as const;
@@ -20,7 +20,7 @@ const CONFIGS: PingpongConfig[] = [
 /** 10 B and every size up to 1 KiB in steps of 8 (the padding's steps): the crossover to the byte block. */
 const SIZES = [10, ...Array.from({ length: 128 }, (_, i) => 8 * (i + 1) + 1)];
 
-export interface DesReadingResult {
+interface DesReadingResult {
   id: string;
   what: string;
   mplSecure10Us: number;

@@ -9,7 +9,7 @@ import type { OperationRate } from '../../engine/topology/topology.js';
 /** The message size `openssl speed` is asked about: the size of PCCM2's messages as Table 1 implies them (about 170 B). */
 export const SEAL_PROBE_BYTES = 176;
 
-export interface SealCost {
+interface SealCost {
   name: string;
   /** where the figure comes from, to print beside it */
   source: string;

@@ -11,9 +11,9 @@ import { table1IncrementCell } from './paper-cells.js';
 
 type Intra = 'tcp' | 'shm';
 type Mode = 'none' | 'coupler' | 'all';
-export type Table1 = Record<Mode, Record<Intra, number>>;
+type Table1 = Record<Mode, Record<Intra, number>>;
 
-export const LAYOUTS = [
+const LAYOUTS = [
   { traffic: "the harness's model", label: "harness's layout" },
   { traffic: 'implied by Table 1', label: 'traffic Table 1 implies' },
 ] as const;

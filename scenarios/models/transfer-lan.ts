@@ -17,7 +17,7 @@ import type { ScenarioContext } from '../../engine/runner/scenario.js';
 import { CLUSTER_CONFIG_DIR, loadTopology } from '../../engine/topology/topology.js';
 
 /** The cluster of issue 11: paper 000's three nodes on a 100 Mbit/s LAN; brought up under a name of its own and always down after. */
-export const LAN_TOPOLOGY = `${CLUSTER_CONFIG_DIR}/paper-000-beowulf.json`;
+const LAN_TOPOLOGY = `${CLUSTER_CONFIG_DIR}/paper-000-beowulf.json`;
 export const LAN_CLUSTER_NAME = 'ct-lan';
 
 const MB = 1e6;
@@ -27,7 +27,7 @@ const CIPHERS = [
   { name: 'RC4+ blocks', encrypted: true },
 ] as const;
 
-export interface LanComparison {
+interface LanComparison {
   records: ResultRecord[];
   table: ReportTable;
   notes: string[];

@@ -8,9 +8,9 @@ import type { Provenance } from '../../engine/sim/provenance.js';
 import { simulatedRecord } from '../../engine/sim/records.js';
 import type { Topology } from '../../engine/topology/topology.js';
 
-export const LINE_RATES_BITS_PER_S = [10e6, 100e6, 1e9, 10e9];
+const LINE_RATES_BITS_PER_S = [10e6, 100e6, 1e9, 10e9];
 
-export interface SensitivityFile {
+interface SensitivityFile {
   label: string;
   sizeBytes: number;
 }

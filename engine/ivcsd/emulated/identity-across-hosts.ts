@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ClusterState } from '../../cluster/netns.js';
 import { openOfflineAdmin } from '../tracker/admin.js';
-import { spawnTracker } from '../tracker/fault-kit.js';
+import { spawnTracker } from '../tracker/tracker-process.js';
 import { LOG_FILE } from '../tracker/data-dir.js';
 import { TrackerLog, type LogEntry } from '../tracker/log.js';
 import { HostAgent, type Request } from './agent.js';
 
-export interface CrossHostStep {
+interface CrossHostStep {
   step: string;
   /** `node@address` the request came from */
   from: string;

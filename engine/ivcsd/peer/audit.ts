@@ -8,7 +8,7 @@ import type { HeldPiece } from './stores.js';
 import { blocksOfPiece, BLOCK_BYTES, type TorrentMeta } from './torrent.js';
 import { WireStreamReader } from './wire-parse.js';
 
-export interface SeenBlock {
+interface SeenBlock {
   index: number;
   offset: number;
   bytes: Uint8Array;

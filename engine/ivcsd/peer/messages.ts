@@ -5,7 +5,7 @@ import type { HeldPiece } from './stores.js';
 
 /** seeder: has the file, uploads it; leecher: a target peer, downloads, decrypts, hash-checks;
  * intermediary: admitted, keyless, relays encrypted pieces */
-export type Role = 'seeder' | 'leecher' | 'intermediary';
+type Role = 'seeder' | 'leecher' | 'intermediary';
 
 export interface TrackerIdentity {
   baseUrl: string;

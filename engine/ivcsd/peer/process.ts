@@ -10,6 +10,7 @@ import type { FromPeer, PeerConfig, ToPeer } from './messages.js';
 import { startPeerServer, type BlockSource } from './serve.js';
 import { EncryptedPieceCache, FileSource, VerifyingFileSink } from './stores.js';
 import { readTorrentFile, type TorrentMeta } from './torrent.js';
+import { retry } from '../../runtime/retry.js';
 
 /** Announces before giving up on an empty peer list (another peer may still be announcing). */
 const ANNOUNCE_ATTEMPTS = 20;
@@ -52,11 +53,11 @@ function announcer(config: PeerConfig, session: TrackerSession | undefined, meta
 }
 
 async function peersFromTracker(announce: Announce, port: number): Promise<PeerAddress[]> {
-  for (let attempt = 1; ; attempt++) {
-    const peers = (await announce('started')).filter((p) => p.port !== port);
-    if (peers.length > 0 || attempt === ANNOUNCE_ATTEMPTS) return peers;
-    await new Promise((r) => setTimeout(r, ANNOUNCE_RETRY_MS));
-  }
+  return retry(async () => (await announce('started')).filter((p) => p.port !== port), {
+    attempts: ANNOUNCE_ATTEMPTS,
+    firstPauseMs: ANNOUNCE_RETRY_MS,
+    accept: (peers) => peers.length > 0,
+  });
 }
 
 const noBlocks: BlockSource = {

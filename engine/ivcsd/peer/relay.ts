@@ -21,7 +21,7 @@ export const RELAY_CAST: CastMember[] = [
   { username: 'C', authority: 1, role: 'intermediary' },
 ];
 
-export interface RelaySetup {
+interface RelaySetup {
   meta: TorrentMeta;
   torrentFile: string;
   sourceFile: string;

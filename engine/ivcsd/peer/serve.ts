@@ -12,7 +12,7 @@ export interface BlockSource {
   read(index: number, offset: number, lengthBytes: number): Promise<Uint8Array>;
 }
 
-export interface PeerServer {
+interface PeerServer {
   port: number;
   /** bytes of blocks sent so far */
   uploadedBytes(): number;
@@ -21,7 +21,7 @@ export interface PeerServer {
   close(): Promise<void>;
 }
 
-export function bitfieldOf(meta: TorrentMeta, has: (index: number) => boolean): Uint8Array {
+function bitfieldOf(meta: TorrentMeta, has: (index: number) => boolean): Uint8Array {
   const bits = new Uint8Array(Math.ceil(meta.pieceCount / 8));
   for (let i = 0; i < meta.pieceCount; i++) if (has(i)) bits[i >> 3] |= 0x80 >> (i & 7);
   return bits;

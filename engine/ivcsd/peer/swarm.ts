@@ -42,7 +42,7 @@ async function publishHere(identity: TrackerIdentity, meta: TorrentMeta): Promis
   await owner.publish(meta.infoHashHex, meta.name);
 }
 
-export async function startSwarm(opts: {
+async function startSwarm(opts: {
   dataDir: string;
   cast: CastMember[];
   meta: TorrentMeta;

@@ -27,7 +27,7 @@ export interface TapStats {
   flippedBlocks: number;
 }
 
-export interface TapProxy {
+interface TapProxy {
   port: number;
   setTarget(port: number): void;
   stats(): TapStats;

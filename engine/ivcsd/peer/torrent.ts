@@ -21,13 +21,13 @@ export interface TorrentMeta {
   pieceSha1Hex: string[];
 }
 
-export interface Block {
+interface Block {
   index: number;
   offset: number;
   length: number;
 }
 
-export interface TorrentOptions {
+interface TorrentOptions {
   /** a power of two, at least one block; create-torrent picks one by size when absent */
   pieceLengthBytes?: number;
   announceUrl?: string;

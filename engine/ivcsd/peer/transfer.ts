@@ -15,7 +15,7 @@ export const PAIR_CAST: CastMember[] = [
   { username: 'B', authority: 1 },
 ];
 
-export interface TransferSetup {
+interface TransferSetup {
   meta: TorrentMeta;
   torrentFile: string;
   sourceFile: string;

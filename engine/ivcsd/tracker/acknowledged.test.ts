@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import bencode from 'bencode';
 import { TrackerSession } from '../tracker-client.js';
 import { authorityToXml } from './authority-xml.js';
-import { inTempDir, request, type RawAnswer } from './fault-kit.js';
+import { inTempDir, request, type RawAnswer } from './fault-kit.testkit.js';
 import { makeVerifier } from './password.js';
 import { startTracker, type TrackerHandle } from './server.js';
 

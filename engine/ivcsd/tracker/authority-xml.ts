@@ -5,6 +5,7 @@
 // given keys (absent for ordinary peers, so the paper's layout stays valid).
 // The format is this flat, so a strict reader of exactly these elements is safer than a general
 // XML parser: anything else is an error naming the file and the element.
+import { htmlText } from '../../report/escape.js';
 import { formatVerifier, parseVerifier } from './password.js';
 import { checkPeerFields } from './peer-fields.js';
 import { checkLevel, type PeerEntry } from './store.js';
@@ -14,16 +15,17 @@ const FIELDS = ['ip', 'username', 'psw_hash', 'authority', 'updated'] as const;
 /** The largest authority.xml read (from a file or the admin interface): some 10 000 peers. */
 export const MAX_AUTHORITY_XML_BYTES = 4 * 1024 * 1024;
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const unescapeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+// element text is written by the report's one escaper; the reader undoes exactly what it writes (`&amp;` last)
+const unescapeXml = (s: string) =>
+  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
 
 export function authorityToXml(peers: PeerEntry[]): string {
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<peerAuthority>'];
   for (const p of peers) {
     lines.push('   <peer>');
-    lines.push(`      <ip>${escapeXml(p.ip)}</ip>`);
-    lines.push(`      <username>${escapeXml(p.username)}</username>`);
-    lines.push(`      <psw_hash>${escapeXml(formatVerifier(p.password))}</psw_hash>`);
+    lines.push(`      <ip>${htmlText(p.ip)}</ip>`);
+    lines.push(`      <username>${htmlText(p.username)}</username>`);
+    lines.push(`      <psw_hash>${htmlText(formatVerifier(p.password))}</psw_hash>`);
     lines.push(`      <authority>${p.authority}</authority>`);
     lines.push(`      <updated>${p.updatedMs}</updated>`);
     if (p.role === 'intermediary') lines.push('      <role>intermediary</role>');

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { authorityToXml, MAX_AUTHORITY_XML_BYTES } from './authority-xml.js';
-import { inTempDir, runTrackerCommand } from './fault-kit.js';
+import { inTempDir, runTrackerCommand } from './fault-kit.testkit.js';
 import { makeVerifier } from './password.js';
 import { MAX_PASSWORD_BYTES } from './peer-fields.js';
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import { openOfflineAdmin } from './admin.js';
 import { ADMIN_FILE, LOG_FILE, STORE_FILE } from './data-dir.js';
-import { inTempDir } from './fault-kit.js';
+import { inTempDir } from './fault-kit.testkit.js';
 import { TrackerLog } from './log.js';
 import { startTracker } from './server.js';
 import { AuthorityStore } from './store.js';

@@ -91,6 +91,8 @@ export interface StagedFile {
  */
 export async function stagePrivateFile(finalPath: string, data: string | Uint8Array, what: string): Promise<StagedFile> {
   const tmp = temporaryName(finalPath);
+  // only on the way out of a failure, whose error is the one the caller gets; a temporary left
+  // behind is private (0600) and named as one
   const discard = () => fsp.rm(tmp, { force: true }).catch(() => undefined);
   try {
     const handle = await fsp.open(tmp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL | NO_FOLLOW, PRIVATE_FILE_MODE);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { describe, test } from 'node:test';
 import bencode from 'bencode';
 import { TrackerSession } from '../tracker-client.js';
-import { adminRequest, fillDisk, mountSkipReason, request, spawnTracker, tempDir, withBindMount, withTmpfs, type TrackerProcess } from './fault-kit.js';
+import { adminRequest, fillDisk, mountSkipReason, request, spawnTracker, tempDir, withBindMount, withTmpfs, type TrackerProcess } from './fault-kit.testkit.js';
 import { TrackerLog } from './log.js';
 import { LOG_FILE, STORE_FILE } from './server.js';
 import { AuthorityStore } from './store.js';

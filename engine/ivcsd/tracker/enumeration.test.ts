@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { authorityToXml } from './authority-xml.js';
-import { inTempDir, tempDir } from './fault-kit.js';
+import { inTempDir, tempDir } from './fault-kit.testkit.js';
 import { LOGIN_REFUSED, NonceGuard, Refusal, TokenTable, type Query } from './identity.js';
 import { makeVerifier } from './password.js';
 import { clientProof } from './protocol.js';

@@ -5,7 +5,7 @@ import { TrackerSession } from '../tracker-client.js';
 import { startTracker, type TrackerHandle } from './server.js';
 import type { PeerRole } from './store.js';
 
-export const LOOPBACK = '127.0.0.1';
+const LOOPBACK = '127.0.0.1';
 
 export interface CastMember {
   username: string;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { test, type TestContext } from 'node:test';
 import seedrandom from 'seedrandom';
 import { escapeBytes, TrackerSession } from '../tracker-client.js';
-import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from './fault-kit.js';
+import { adminRequest, spawnTracker, tempDir, type TrackerProcess } from './fault-kit.testkit.js';
 import { TrackerLog } from './log.js';
 import { LOG_FILE } from './server.js';
 

@@ -12,15 +12,15 @@ import type { AuthorityStore, PeerEntry, TorrentEntry } from './store.js';
 
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 /** Smaller RSA moduli are factorable; 2048 bits is the floor NIST sets. */
-export const MIN_RSA_BITS = 2048;
+const MIN_RSA_BITS = 2048;
 
-export interface GetcipherGrant {
+interface GetcipherGrant {
   peer: PeerEntry;
   torrent: TorrentEntry;
   encryptedKey: Uint8Array;
 }
 
-export function base64Field(q: Query, name: string, maxChars: number): Buffer {
+function base64Field(q: Query, name: string, maxChars: number): Buffer {
   const v = field(q, name, maxChars);
   if (v.length === 0 || !BASE64_RE.test(v)) throw new Refusal('malformed', `parameter "${name}" is not valid base64`);
   return Buffer.from(v, 'base64');

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openOfflineAdmin } from './admin.js';
-import { inTempDir, spawnTracker } from './fault-kit.js';
+import { inTempDir, spawnTracker } from './fault-kit.testkit.js';
 import { ADMIN_FILE, LOCK_FILE, startTracker } from './server.js';
 
 const lockPid = (dir: string) => (JSON.parse(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8')) as { pid: number }).pid;

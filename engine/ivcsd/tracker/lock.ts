@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { temporaryName } from '../../report/atomic.js';
+import { isAlive } from '../../runtime/process-alive.js';
+import { retrySync, sleepSync } from '../../runtime/retry.js';
 import { LOCK_FILE, PRIVATE_FILE_MODE, readPrivateFile } from './data-dir.js';
 
 interface LockRecord {
@@ -21,7 +23,7 @@ interface LockRecord {
   id: string;
 }
 
-export interface DataDirLock {
+interface DataDirLock {
   file: string;
   /** the dead holder of the stale lock taken over, if there was one */
   tookOver?: { pid: number; startedMs: number };
@@ -31,16 +33,6 @@ export interface DataDirLock {
 
 const BREAK_WAIT_MS = 20;
 const ATTEMPTS = 50;
-
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to another user
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function readLock(file: string): LockRecord | undefined {
   const bytes = readPrivateFile(file);
@@ -53,10 +45,6 @@ function readLock(file: string): LockRecord | undefined {
     // reported below
   }
   throw new Error(`lock file ${file} is not a tracker lock: remove it if no tracker or admin command uses this folder`);
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function linkExclusive(from: string, to: string): boolean {
@@ -98,7 +86,8 @@ export function lockDataDir(dir: string, holder: string): DataDirLock {
   fs.writeFileSync(draft, JSON.stringify(mine), { mode: PRIVATE_FILE_MODE, flag: 'wx' });
   try {
     let tookOver: DataDirLock['tookOver'];
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    // each try either takes the lock, fails for good (throws), or clears the way for the next try
+    const tryOnce = (): DataDirLock | undefined => {
       if (linkExclusive(draft, file)) {
         return {
           file,
@@ -109,7 +98,7 @@ export function lockDataDir(dir: string, holder: string): DataDirLock {
         };
       }
       const other = readLock(file);
-      if (!other) continue;
+      if (!other) return undefined;
       if (other.host !== mine.host) {
         throw new Error(`tracker data folder ${dir} is locked by process ${other.pid} on host ${other.host} (${file}); it cannot be checked from here: stop that one, or remove the lock if it is gone`);
       }
@@ -119,7 +108,10 @@ export function lockDataDir(dir: string, holder: string): DataDirLock {
         );
       }
       if (breakStale(file, other, draft)) tookOver = { pid: other.pid, startedMs: other.startedMs };
-    }
+      return undefined;
+    };
+    const lock = retrySync(tryOnce, { attempts: ATTEMPTS, firstPauseMs: 0, accept: (taken) => taken !== undefined });
+    if (lock) return lock;
     throw new Error(`could not take the lock ${file}: other processes keep taking and breaking it`);
   } finally {
     fs.rmSync(draft, { force: true });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import bencode from 'bencode';
-import { request, tempDir } from './fault-kit.js';
+import { request, tempDir } from './fault-kit.testkit.js';
 import { TrackerLog } from './log.js';
 import { startTracker } from './server.js';
 

@@ -15,7 +15,7 @@ import type { ChangeRecord } from './store.js';
 
 const APPEND_FLAGS = fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | NO_FOLLOW;
 
-export type Decision = 'allowed' | 'refused' | 'empty-list' | 'admin';
+type Decision = 'allowed' | 'refused' | 'empty-list' | 'admin';
 
 export interface LogEntry {
   timeMs: number;
@@ -38,7 +38,7 @@ const MAX_FIELD_CHARS = 160;
 const MAX_DETAIL_CHARS = 400;
 
 /** `value` cut to `maxChars`, ending in `… sha256:<16 hex>` of the whole value when cut. */
-export function bounded(value: string, maxChars: number): string {
+function bounded(value: string, maxChars: number): string {
   if (value.length <= maxChars) return value;
   const mark = `… sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
   return value.slice(0, maxChars - mark.length) + mark;

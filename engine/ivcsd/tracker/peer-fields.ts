@@ -6,7 +6,7 @@ import net from 'node:net';
 import { USERNAME_RE } from './protocol.js';
 import type { PeerRole } from './store.js';
 
-export interface PeerFields {
+interface PeerFields {
   username: string;
   ip: string;
   role: string;

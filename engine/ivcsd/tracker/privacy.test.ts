@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TrackerRefusal, TrackerSession } from '../tracker-client.js';
-import { runTrackerCommand, tempDir } from './fault-kit.js';
+import { runTrackerCommand, tempDir } from './fault-kit.testkit.js';
 import { clientKeyOf } from './password.js';
 import { clientProof, getcipherIdentityString, getcipherMessage, loginMessage } from './protocol.js';
 import { startTracker, type TrackerHandle } from './server.js';

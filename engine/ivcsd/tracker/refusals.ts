@@ -9,7 +9,7 @@ import type { LogEntry } from './log.js';
 import { getcipherIdentityString } from './protocol.js';
 import type { TrackerHandle } from './server.js';
 
-export interface RefusalOutcome {
+interface RefusalOutcome {
   attempt: string;
   /** the log reason a correct tracker writes */
   expectedReason: string;

@@ -15,13 +15,13 @@ const ANNOUNCE_INTERVAL_S = 60;
 
 export type LogFields = Omit<LogEntry, 'timeMs' | 'route' | 'sourceIp' | 'sourcePort'>;
 
-export type Outcome =
+type Outcome =
   /** `logged`: the line was written already, with the change it records (publish) */
   | { kind: 'answer'; body: Record<string, unknown>; log: LogFields; logged?: boolean }
   | { kind: 'pass-to-tracker'; log: LogFields };
 
 /** The log line of a store change, to be written with it (store.ts); bound to the request's source. */
-export type RecordOf = (fields: LogFields) => ChangeRecord;
+type RecordOf = (fields: LogFields) => ChangeRecord;
 
 export interface RouteContext {
   store: AuthorityStore;

@@ -9,7 +9,7 @@ import { TrackerRefusal, TrackerSession } from '../tracker-client.js';
 import { LOGIN_REFUSED } from './identity.js';
 import { clientKeyOf, deriveScrypt } from './password.js';
 import { clientProof, loginMessage } from './protocol.js';
-import { request } from './fault-kit.js';
+import { request } from './fault-kit.testkit.js';
 import { tryRefusals } from './refusals.js';
 import { startTracker, type TrackerHandle } from './server.js';
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import initSqlJs from 'sql.js';
 import { TrackerSession } from '../tracker-client.js';
-import { inTempDir } from './fault-kit.js';
+import { inTempDir } from './fault-kit.testkit.js';
 import { clientKeyOf, deriveScrypt, makeVerifier, storedKeyOf } from './password.js';
 import { startTracker } from './server.js';
 import { AuthorityStore, type PeerEntry } from './store.js';

@@ -73,7 +73,7 @@ function select(db: Database, sql: string, params: SqlValue[]): Record<string, S
 }
 
 /** The scrypt cost and salt length of a stored verifier: what a /salt answer shows of it. */
-export interface VerifierCost {
+interface VerifierCost {
   logN: number;
   r: number;
   p: number;
@@ -251,7 +251,7 @@ export class AuthorityStore {
       this.readLive();
     };
     const done = this.queue.then(run);
-    this.queue = done.catch(() => undefined);
+    this.queue = done.catch(() => undefined); // the queue only orders the swaps: this failure reaches the caller through `done`
     return done;
   }
 }

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 
 /** What a file of kind `what` may weigh, and why, for the message. */
-export interface ReadLimit {
+interface ReadLimit {
   maxBytes: number;
   what: string;
 }

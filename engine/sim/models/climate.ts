@@ -10,7 +10,7 @@ import { CORE_SPEED_FLOPS, type PlatformSpec } from '../platform.js';
 import { linkByTransport, rateOf, requireSources, workFlops } from '../profile.js';
 import { markAt, runSimulation, type Op, type ReplayActor } from '../simgrid.js';
 
-export interface ClimatePartition {
+interface ClimatePartition {
   ranks: number;
   /** one halo message (a latitude row of every level) */
   haloBytes: number;
@@ -42,7 +42,7 @@ export interface ClimateLayout {
   couplingsPerDay: number;
 }
 
-export type SecurityMode = 'none' | 'coupler' | 'all';
+type SecurityMode = 'none' | 'coupler' | 'all';
 
 export interface ClimateCell {
   intra: Transport;
@@ -55,7 +55,7 @@ export interface ClimateSimulated extends ClimateCell {
   secondsPerDay: number;
 }
 
-export interface ClimateOptions {
+interface ClimateOptions {
   /** seconds one atmosphere rank computes per step */
   computeSPerStep: number;
   /** couplings simulated; the day is scaled from them (the model repeats exactly) */

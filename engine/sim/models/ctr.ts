@@ -56,7 +56,7 @@ export interface CtrModelOptions {
 }
 
 /** The operation a page-cache copy costs on a core (a memory copy), from the profile. */
-export const PAGE_CACHE_OP = 'page-cache-copy';
+const PAGE_CACHE_OP = 'page-cache-copy';
 
 const CONTROL_BYTES = 64;
 /** Coalesced pipeline steps a rank simulates: the steady state is the same, and SimGrid stays fast. */

@@ -11,7 +11,7 @@ import { rateOf, requireSources, workFlops } from '../profile.js';
 import { markAt, runSimulation, type Op, type ReplayActor } from '../simgrid.js';
 
 /** The block RC4+ is applied to, as the paper and the harness's peers do (16 KiB). */
-export const BLOCK_BYTES = 16 * 1024;
+const BLOCK_BYTES = 16 * 1024;
 /**
  * Bytes a sender may have in flight, as a TCP socket buffer (autotuned to a few MB) holds them:
  * without it each block would pay the link's latency, a stop-and-wait no BitTorrent peer does.
@@ -30,7 +30,7 @@ export function linkNamed(t: Topology, name: string): TopologyLink {
   return link;
 }
 
-export interface SpeedBoundSimulated {
+interface SpeedBoundSimulated {
   parallels: number;
   /** undefined: the encryptors alone, no link (the paper's "speed bound") */
   link?: string;
@@ -97,7 +97,7 @@ export interface TransferLeg {
   receiverDecrypts: boolean;
 }
 
-export interface TransferSimulated extends TransferLeg {
+interface TransferSimulated extends TransferLeg {
   wallS: number;
   throughputMiBps: number;
 }

@@ -15,7 +15,7 @@ export interface PingpongConfig {
   mechanism: string;
 }
 
-export interface PingpongSimulated {
+interface PingpongSimulated {
   config: string;
   sizeBytes: number;
   oneWayLatencyUs: number;
@@ -25,14 +25,14 @@ export interface PingpongSimulated {
 const BOUNCES = 2;
 
 /** The link a configuration rides (TLS runs over TCP) and the operation each end pays per message. */
-export function configCosts(t: Topology, c: PingpongConfig): { link: TopologyLink; op?: string } {
+function configCosts(t: Topology, c: PingpongConfig): { link: TopologyLink; op?: string } {
   const link = linkByTransport(t, c.transport === 'tls' ? 'tcp' : c.transport, 'pingpong');
   const op = c.transport === 'tls' ? 'tls-record' : c.mechanism === 'none' ? undefined : c.mechanism;
   return { link, op };
 }
 
 /** Bytes a mechanism ciphers for a message: DES's PKCS#7 padding adds 1 to 8 bytes (a whole block at a multiple of 8). */
-export function cipheredBytes(op: string, sizeBytes: number): number {
+function cipheredBytes(op: string, sizeBytes: number): number {
   return op === 'des-ecb' || op === 'tls-record' ? (Math.floor(sizeBytes / 8) + 1) * 8 : sizeBytes;
 }
 

@@ -14,7 +14,7 @@ import { linkNamed, nodeNamed } from './ivcsd.js';
 /** keyless peers: refused; admitted empty, fetching the whole file or some pieces (a flash crowd); or already holding the ciphertext (Fig. 11's C) */
 export type Intermediaries = 'refused' | 'whole-file' | 'some-pieces' | 'preloaded';
 
-export interface SwarmSetup {
+interface SwarmSetup {
   /** peers besides the seed */
   peers: number;
   keyHolders: number;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { SeededBytes } from '../../datasets/generator.js';
 import { deriveSubkeys } from './key.js';
 import { partFileName, type PartFileKind } from './layout.js';
+import { isAlive } from '../runtime/process-alive.js';
 
 /** Writes `sizeBytes` bytes of the seeded stream `seed` to `dir/name`. */
 export function seededFile(dir: string, name: string, sizeBytes: number, seed = `test:${sizeBytes}`): string {
@@ -30,13 +31,7 @@ export const temporariesIn = (d: string): string[] =>
 /** Whether the process that a scratch name `.ctr-tmp-<host>-<pid>-<id>` names still runs on this host. */
 function scratchOwnerAlive(name: string): boolean {
   const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(name)?.[1]);
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid > 0 && isAlive(pid);
 }
 
 /**
