@@ -497,6 +497,138 @@ async function measureRates(): Promise<HereRates> {
   return { desBytesPerS: des.bytesPerS, links, sweepS: measureSweepS(MODEL.atmosphere) };
 }
 
+/** Seconds per simulated day from the milliseconds `steps` atmosphere steps took. */
+const perDay = (ms: number, steps: number) => (ms / 1000) * (MODEL.atmosphereStepsPerDay / steps);
+
+/**
+ * Sizes the workload's compute on Table 1's "No secure" and "All secure" rows (DES), round by
+ * round, in CPU seconds a day; the first round computes nothing.
+ */
+async function calibrateWorkload(ctx: ScenarioContext, cluster: ClimateCluster, plan: WorkloadPlan, rates: HereRates, calibrationRounds: number): Promise<{ rounds: CalibrationRound[]; workload: Workload }> {
+  const alone = { sweepS: rates.sweepS, cipherSPerDay: (2 * plan.transposeBytesPerDay) / rates.desBytesPerS };
+  const rounds: CalibrationRound[] = [];
+  let workload = workloadOf(plan, 0);
+  for (let round = 0; round < calibrationRounds; round++) {
+    const days = new Map<string, number[]>();
+    for (let rep = 0; rep < CALIBRATION.repetitions; rep++) {
+      for (const c of CALIBRATION_CELLS) {
+        const r = await cluster.run({ intra: c.intra, mode: c.mode, mechanism: c.mode === 'none' ? 'none' : 'des-ecb', atmosphereSteps: CALIBRATION.atmosphereSteps, workload });
+        days.set(`${c.intra} ${c.mode}`, [...(days.get(`${c.intra} ${c.mode}`) ?? []), perDay(r.cpuMs, CALIBRATION.atmosphereSteps)]);
+      }
+    }
+    const at = (intra: string, mode: string) => summarize(days.get(`${intra} ${mode}`) ?? []).median;
+    rounds.push({ workload, none: { shm: at('shm', 'none'), tcp: at('tcp', 'none') }, all: { shm: at('shm', 'all'), tcp: at('tcp', 'all') } });
+    workload = workloadOf(plan, nextSweeps(plan, TABLE_1_SHAPE, rounds, alone));
+    ctx.progress.step(`calibration round ${round + 1} (CPU s a day, none shm ${fmt(rounds[round].none.shm)}, all shm ${fmt(rounds[round].all.shm)}): next ${workloadText(workload)}`);
+  }
+  return { rounds, workload };
+}
+
+/**
+ * Repetitions interleaved across configurations, so drift in the machine's load hits all alike;
+ * each repetition starts one cell later, so no cell always follows the same one.
+ */
+async function measureCells(ctx: ScenarioContext, cluster: ClimateCluster, cells: Cell[], workload: Workload, repetitions: number, atmosphereSteps: number): Promise<void> {
+  for (let rep = 0; rep < repetitions; rep++) {
+    for (const cell of [...cells.slice(rep % cells.length), ...cells.slice(0, rep % cells.length)]) {
+      const r = await cluster.run({ ...cell.run, workload });
+      cell.results.push(r);
+      cell.secondsPerDay.push(perDay(r.wallMs, atmosphereSteps));
+      cell.cpuSecondsPerDay.push(perDay(r.cpuMs, atmosphereSteps));
+      ctx.progress.step(`${label(cell.run)}: ${cell.secondsPerDay.at(-1)?.toFixed(2)} s a day, ${cell.cpuSecondsPerDay.at(-1)?.toFixed(2)} CPU s`);
+    }
+  }
+}
+
+/** A record a measured cell, with the workload it ran and whether that workload was fitted on it. */
+function measuredRecords(cells: Cell[], threads: number, atmosphereSteps: number, workload: Workload): ResultRecord[] {
+  const workloadParameters = { physicsSweeps: workload.physicsSweeps.atmosphere, oceanPhysicsSweeps: workload.physicsSweeps.ocean, transposesPerStep: workload.transposeMessages, transposeBytes: workload.transposeBytes };
+  return cells.map((c) => ({
+    scenario: 'climate', experiment: 'table1', source: 'measured', threads, status: 'completed',
+    parameters: {
+      mode: c.run.mode, mechanism: c.run.mechanism, intraTransport: c.run.intra, interTransport: 'tcp', atmosphereSteps,
+      atmosphereRanks: MODEL.atmosphere.ranks, oceanRanks: MODEL.ocean.ranks, stateHash: c.results[0].stateHash.slice(0, 16),
+      // the workload was sized on the DES "No secure" and "All secure" cells; every other cell is a prediction
+      workloadFit: c.run.mechanism === 'aes-128-gcm' ? 'predicted' : fitOf(c.run.mode),
+      ...workloadParameters,
+    },
+    metrics: {
+      secondsPerDay: summarize(c.secondsPerDay),
+      cpuSecondsPerDay: summarize(c.cpuSecondsPerDay),
+      wallMs: summarize(c.results.map((r) => r.wallMs)),
+      sentBytes: single(c.results[0].sentBytes),
+    },
+  }));
+}
+
+/** What sized the workload: this machine's rates, and each calibration round's cells (CPU seconds a day). */
+function calibrationRecords(rates: HereRates, rounds: CalibrationRound[], threads: number): ResultRecord[] {
+  const records: ResultRecord[] = [];
+  records.push({
+    scenario: 'climate', experiment: 'table1-rates', source: 'measured', threads: 1, status: 'completed',
+    parameters: { des: 'the link engine\'s des-ecb, one end', links: 'the link engine\'s ping-pong between two threads, unsecured' },
+    metrics: {
+      desBytesPerS: single(rates.desBytesPerS), physicsSweepMs: single(rates.sweepS * 1000),
+      ...Object.fromEntries(rates.links.flatMap((l) => [[`${l.transport}LatencyUs`, single(l.latencyS * 1e6)], [`${l.transport}BandwidthBytesPerS`, single(l.bandwidthBytesPerS)]])),
+    },
+  });
+  rounds.forEach((r, i) => {
+    for (const c of CALIBRATION_CELLS) {
+      records.push({
+        scenario: 'climate', experiment: 'table1-calibration', source: 'measured', threads, status: 'completed',
+        parameters: { round: i + 1, mode: c.mode, mechanism: c.mode === 'none' ? 'none' : 'des-ecb', intraTransport: c.intra, atmosphereSteps: CALIBRATION.atmosphereSteps, physicsSweeps: r.workload.physicsSweeps.atmosphere, transposesPerStep: r.workload.transposeMessages },
+        metrics: { cpuSecondsPerDay: single(r[c.mode][c.intra]) },
+      });
+    }
+  });
+  return records;
+}
+
+/** Table 1's cells beside the measured ones, with their ratio to no security and whether the workload was fitted on them. */
+function paperRecords(): ResultRecord[] {
+  const records: ResultRecord[] = [];
+  for (const mode of SECURITY_MODES) {
+    for (const intra of ['tcp', 'shm'] as const) {
+      records.push({
+        scenario: 'climate', experiment: 'table1', source: 'paper', threads: 0, status: 'completed',
+        parameters: { mode, mechanism: mode === 'none' ? 'none' : 'des-ecb', intraTransport: intra, interTransport: 'tcp', workloadFit: fitOf(mode) },
+        metrics: { secondsPerDay: single(PAPER_TABLE_1[mode][intra]), overNoneX: single(PAPER_TABLE_1[mode][intra] / PAPER_TABLE_1.none[intra]) },
+      });
+    }
+  }
+  return records;
+}
+
+/** Each cell's CPU time over its transport's "No secure", beside the paper's, on the measured records. */
+function addCpuOverNone(records: ResultRecord[], cells: Cell[]): void {
+  for (const r of records) {
+    if (r.experiment !== 'table1' || r.source !== 'measured' || r.parameters.mode === 'none') continue;
+    const none = median(cells, String(r.parameters.intraTransport), 'none', 'none', 'cpuSecondsPerDay');
+    if (none) r.metrics.cpuOverNoneX = single((r.metrics.cpuSecondsPerDay?.median ?? NaN) / none);
+  }
+}
+
+/** What a measured run says: where it ran, the workload and rates, the fit and the prediction, the spread, and the bit-identical check. */
+function measuredNotes(m: { cells: Cell[]; ratios: Table1Ratio[]; rates: HereRates; rounds: CalibrationRound[]; plan: WorkloadPlan; workload: Workload; repetitions: number; stateHash: string }): string[] {
+  const { cells, ratios, rates, rounds, plan, workload, repetitions, stateHash } = m;
+  const coupler = ratios.filter((r) => r.fit === 'predicted' && r.figure.endsWith('coupler/none'));
+  const allRows = ratios.filter((r) => r.figure.endsWith('all/none'));
+  const errorText = (r: Table1Ratio) => `${r.figure.replace(' inside: coupler/none', '')} ${r.cpu?.toFixed(3) ?? 'n/a'} against ${r.paper?.toFixed(3)} (${signed(r.cpu && r.paper ? (100 * (r.cpu - r.paper)) / r.paper : undefined)}; cost over none ${signed(r.cpu ? 100 * (r.cpu - 1) : undefined)} against ${signed(r.paper ? 100 * (r.paper - 1) : undefined)})`;
+  const spreadPct = (measure: Measure) => Math.max(0, ...cells.map((c) => {
+    const st = summarize(c[measure]);
+    return st.iqr === undefined ? 0 : (100 * st.iqr) / st.median;
+  }));
+  const last = rounds[rounds.length - 1];
+  return [
+    `Measured here: ${MODEL.atmosphere.ranks} atmosphere + ${MODEL.ocean.ranks} ocean rank threads on this machine's ${os.availableParallelism()} cores (oversubscribed when ranks exceed cores; --topology shapes only the simulated column); the paper ran PCCM and the Wisconsin ocean on two SP2 partitions. Absolute seconds are not comparable; the ratios are.`,
+    `Workload from Table 1 (the derivation the SimGrid model uses, pccm2Traffic): "All secure" minus "No secure" over TCP is 605 s a day at DES's 0.34 MB/s at both ends, ${fmt(plan.transposeBytesPerDay / 1e6)} MB a day on the atmosphere's path, sent here as ${workload.transposeMessages} transposes of ${workload.transposeBytes} B a step each way between the atmosphere's ranks; the coupling fields are the T42 grid's (${fmt((2 * simulatedLayout().fieldBytes * simulatedLayout().couplingsPerDay) / 1e6)} MB a day both ways).`,
+    `Rates measured at the start of this run: DES ${fmt(rates.desBytesPerS / 1e6)} MB/s an end (the SP2's 0.34 MB/s x ${fmt(rates.desBytesPerS / 0.34e6)}), ${rates.links.map((l) => `${l.transport} ${fmt(l.latencyS * 1e6)} us and ${fmt(l.bandwidthBytesPerS / 1e6)} MB/s`).join(', ')}, one physics sweep ${fmt(rates.sweepS * 1000)} ms. Compute sized in ${rounds.length} calibration rounds of ${CALIBRATION.atmosphereSteps} steps (CPU seconds a day, last round at ${last.workload.physicsSweeps.atmosphere} sweeps: none ${fmt(last.none.shm)} shm / ${fmt(last.none.tcp)} tcp, all ${fmt(last.all.shm)} / ${fmt(last.all.tcp)}): ${workloadText(workload)}.`,
+    `Calibrated (DES, CPU time): all/none ${allRows.map((r) => `${r.figure.replace(' inside: all/none', '')} ${r.cpu?.toFixed(2) ?? 'n/a'} (paper ${r.paper?.toFixed(2)})`).join(', ')}. Predicted, coupler/none: ${coupler.map(errorText).join('; ')}.`,
+    `Spread: the interquartile range of a cell's repetitions is up to ${Math.round(spreadPct('cpuSecondsPerDay'))} % of its median in CPU time and ${Math.round(spreadPct('secondsPerDay'))} % in wall time, which other jobs on this shared machine stretch; a ratio within that of 1 does not distinguish a cost from noise.`,
+    `Bit-identical: all ${cells.length * repetitions} runs ended with the same state (SHA-256 ${stateHash.slice(0, 16)}...) and exchanged the same coupling fields and transposes.`,
+  ];
+}
+
 export const climate: Scenario = {
   ...climateInfo,
   simulate: simulateClimateScenario,
@@ -508,119 +640,31 @@ export const climate: Scenario = {
     if (calibrationRounds < 1) throw new UsageError(`--calibration-rounds ${calibrationRounds}: at least one round sizes the workload`);
     const cells: Cell[] = runsOf(atmosphereSteps).map((run) => ({ run, secondsPerDay: [], cpuSecondsPerDay: [], results: [] }));
     const cluster = new ClimateCluster(MODEL.atmosphere, MODEL.ocean);
-    const perDay = (ms: number, steps: number) => (ms / 1000) * (MODEL.atmosphereStepsPerDay / steps);
     ctx.progress.begin('climate', 1 + calibrationRounds + cells.length * repetitions);
     const plan = table1WorkloadPlan();
     let rates: HereRates;
-    const rounds: CalibrationRound[] = [];
-    let workload = workloadOf(plan, 0);
+    let calibration: { rounds: CalibrationRound[]; workload: Workload };
     try {
       // One untimed run first: the ranks' JIT warm-up would otherwise land on the first configuration.
       await cluster.run({ intra: 'shm', mode: 'none', mechanism: 'none', atmosphereSteps: 2 });
       rates = await measureRates();
-      const alone = { sweepS: rates.sweepS, cipherSPerDay: (2 * plan.transposeBytesPerDay) / rates.desBytesPerS };
       ctx.progress.step(`rates here: DES ${fmt(rates.desBytesPerS / 1e6)} MB/s an end, ${rates.links.map((l) => `${l.transport} ${fmt(l.latencyS * 1e6)} us`).join(', ')}, a physics sweep ${fmt(rates.sweepS * 1e3)} ms`);
-      // Compute sized on Table 1's "No secure" and "All secure" rows (DES); the first round computes nothing.
-      for (let round = 0; round < calibrationRounds; round++) {
-        const days = new Map<string, number[]>();
-        for (let rep = 0; rep < CALIBRATION.repetitions; rep++) {
-          for (const c of CALIBRATION_CELLS) {
-            const r = await cluster.run({ intra: c.intra, mode: c.mode, mechanism: c.mode === 'none' ? 'none' : 'des-ecb', atmosphereSteps: CALIBRATION.atmosphereSteps, workload });
-            days.set(`${c.intra} ${c.mode}`, [...(days.get(`${c.intra} ${c.mode}`) ?? []), perDay(r.cpuMs, CALIBRATION.atmosphereSteps)]);
-          }
-        }
-        const at = (intra: string, mode: string) => summarize(days.get(`${intra} ${mode}`) ?? []).median;
-        rounds.push({ workload, none: { shm: at('shm', 'none'), tcp: at('tcp', 'none') }, all: { shm: at('shm', 'all'), tcp: at('tcp', 'all') } });
-        workload = workloadOf(plan, nextSweeps(plan, TABLE_1_SHAPE, rounds, alone));
-        ctx.progress.step(`calibration round ${round + 1} (CPU s a day, none shm ${fmt(rounds[round].none.shm)}, all shm ${fmt(rounds[round].all.shm)}): next ${workloadText(workload)}`);
-      }
-      // Repetitions interleaved across configurations, so drift in the machine's load hits all
-      // alike; each repetition starts one cell later, so no cell always follows the same one.
-      for (let rep = 0; rep < repetitions; rep++) {
-        for (const cell of [...cells.slice(rep % cells.length), ...cells.slice(0, rep % cells.length)]) {
-          const r = await cluster.run({ ...cell.run, workload });
-          cell.results.push(r);
-          cell.secondsPerDay.push(perDay(r.wallMs, atmosphereSteps));
-          cell.cpuSecondsPerDay.push(perDay(r.cpuMs, atmosphereSteps));
-          ctx.progress.step(`${label(cell.run)}: ${cell.secondsPerDay.at(-1)?.toFixed(2)} s a day, ${cell.cpuSecondsPerDay.at(-1)?.toFixed(2)} CPU s`);
-        }
-      }
+      calibration = await calibrateWorkload(ctx, cluster, plan, rates, calibrationRounds);
+      await measureCells(ctx, cluster, cells, calibration.workload, repetitions, atmosphereSteps);
     } finally {
       await cluster.stop();
     }
+    const { rounds, workload } = calibration;
     const stateHash = checkBitIdentical(cells.flatMap((c) => c.results.map((r) => ({ label: label(c.run), ...r }))));
     const threads = cluster.threads;
-    const workloadParameters = { physicsSweeps: workload.physicsSweeps.atmosphere, oceanPhysicsSweeps: workload.physicsSweeps.ocean, transposesPerStep: workload.transposeMessages, transposeBytes: workload.transposeBytes };
-    const records: ResultRecord[] = cells.map((c) => ({
-      scenario: 'climate', experiment: 'table1', source: 'measured', threads, status: 'completed',
-      parameters: {
-        mode: c.run.mode, mechanism: c.run.mechanism, intraTransport: c.run.intra, interTransport: 'tcp', atmosphereSteps,
-        atmosphereRanks: MODEL.atmosphere.ranks, oceanRanks: MODEL.ocean.ranks, stateHash: c.results[0].stateHash.slice(0, 16),
-        // the workload was sized on the DES "No secure" and "All secure" cells; every other cell is a prediction
-        workloadFit: c.run.mechanism === 'aes-128-gcm' ? 'predicted' : fitOf(c.run.mode),
-        ...workloadParameters,
-      },
-      metrics: {
-        secondsPerDay: summarize(c.secondsPerDay),
-        cpuSecondsPerDay: summarize(c.cpuSecondsPerDay),
-        wallMs: summarize(c.results.map((r) => r.wallMs)),
-        sentBytes: single(c.results[0].sentBytes),
-      },
-    }));
-    // What sized the workload: this machine's rates, and each calibration round's cells (CPU seconds a day).
-    records.push({
-      scenario: 'climate', experiment: 'table1-rates', source: 'measured', threads: 1, status: 'completed',
-      parameters: { des: 'the link engine\'s des-ecb, one end', links: 'the link engine\'s ping-pong between two threads, unsecured' },
-      metrics: {
-        desBytesPerS: single(rates.desBytesPerS), physicsSweepMs: single(rates.sweepS * 1000),
-        ...Object.fromEntries(rates.links.flatMap((l) => [[`${l.transport}LatencyUs`, single(l.latencyS * 1e6)], [`${l.transport}BandwidthBytesPerS`, single(l.bandwidthBytesPerS)]])),
-      },
-    });
-    rounds.forEach((r, i) => {
-      for (const c of CALIBRATION_CELLS) {
-        records.push({
-          scenario: 'climate', experiment: 'table1-calibration', source: 'measured', threads, status: 'completed',
-          parameters: { round: i + 1, mode: c.mode, mechanism: c.mode === 'none' ? 'none' : 'des-ecb', intraTransport: c.intra, atmosphereSteps: CALIBRATION.atmosphereSteps, physicsSweeps: r.workload.physicsSweeps.atmosphere, transposesPerStep: r.workload.transposeMessages },
-          metrics: { cpuSecondsPerDay: single(r[c.mode][c.intra]) },
-        });
-      }
-    });
-    for (const mode of SECURITY_MODES) {
-      for (const intra of ['tcp', 'shm'] as const) {
-        records.push({
-          scenario: 'climate', experiment: 'table1', source: 'paper', threads: 0, status: 'completed',
-          parameters: { mode, mechanism: mode === 'none' ? 'none' : 'des-ecb', intraTransport: intra, interTransport: 'tcp', workloadFit: fitOf(mode) },
-          metrics: { secondsPerDay: single(PAPER_TABLE_1[mode][intra]), overNoneX: single(PAPER_TABLE_1[mode][intra] / PAPER_TABLE_1.none[intra]) },
-        });
-      }
-    }
+    const records: ResultRecord[] = [...measuredRecords(cells, threads, atmosphereSteps, workload), ...calibrationRecords(rates, rounds, threads), ...paperRecords()];
     const ratios = table1Ratios(cells);
-    // Each cell's CPU time over its transport's "No secure", beside the paper's, on the measured records.
-    for (const r of records) {
-      if (r.experiment !== 'table1' || r.source !== 'measured' || r.parameters.mode === 'none') continue;
-      const none = median(cells, String(r.parameters.intraTransport), 'none', 'none', 'cpuSecondsPerDay');
-      if (none) r.metrics.cpuOverNoneX = single((r.metrics.cpuSecondsPerDay?.median ?? NaN) / none);
-    }
-    const coupler = ratios.filter((r) => r.fit === 'predicted' && r.figure.endsWith('coupler/none'));
-    const allRows = ratios.filter((r) => r.figure.endsWith('all/none'));
-    const errorText = (r: Table1Ratio) => `${r.figure.replace(' inside: coupler/none', '')} ${r.cpu?.toFixed(3) ?? 'n/a'} against ${r.paper?.toFixed(3)} (${signed(r.cpu && r.paper ? (100 * (r.cpu - r.paper)) / r.paper : undefined)}; cost over none ${signed(r.cpu ? 100 * (r.cpu - 1) : undefined)} against ${signed(r.paper ? 100 * (r.paper - 1) : undefined)})`;
-    const spreadPct = (measure: Measure) => Math.max(0, ...cells.map((c) => {
-      const st = summarize(c[measure]);
-      return st.iqr === undefined ? 0 : (100 * st.iqr) / st.median;
-    }));
-    const last = rounds[rounds.length - 1];
+    addCpuOverNone(records, cells);
     return {
       records,
       tables: tables(cells, ratios),
       plots: table1Plots(cells, `measured here, ${threads} rank threads on this machine's ${os.availableParallelism()} cores; ${atmosphereSteps} atmosphere steps a run, scaled to one day (72 steps)`),
-      notes: [
-        `Measured here: ${MODEL.atmosphere.ranks} atmosphere + ${MODEL.ocean.ranks} ocean rank threads on this machine's ${os.availableParallelism()} cores (oversubscribed when ranks exceed cores; --topology shapes only the simulated column); the paper ran PCCM and the Wisconsin ocean on two SP2 partitions. Absolute seconds are not comparable; the ratios are.`,
-        `Workload from Table 1 (the derivation the SimGrid model uses, pccm2Traffic): "All secure" minus "No secure" over TCP is 605 s a day at DES's 0.34 MB/s at both ends, ${fmt(plan.transposeBytesPerDay / 1e6)} MB a day on the atmosphere's path, sent here as ${workload.transposeMessages} transposes of ${workload.transposeBytes} B a step each way between the atmosphere's ranks; the coupling fields are the T42 grid's (${fmt((2 * simulatedLayout().fieldBytes * simulatedLayout().couplingsPerDay) / 1e6)} MB a day both ways).`,
-        `Rates measured at the start of this run: DES ${fmt(rates.desBytesPerS / 1e6)} MB/s an end (the SP2's 0.34 MB/s x ${fmt(rates.desBytesPerS / 0.34e6)}), ${rates.links.map((l) => `${l.transport} ${fmt(l.latencyS * 1e6)} us and ${fmt(l.bandwidthBytesPerS / 1e6)} MB/s`).join(', ')}, one physics sweep ${fmt(rates.sweepS * 1000)} ms. Compute sized in ${rounds.length} calibration rounds of ${CALIBRATION.atmosphereSteps} steps (CPU seconds a day, last round at ${last.workload.physicsSweeps.atmosphere} sweeps: none ${fmt(last.none.shm)} shm / ${fmt(last.none.tcp)} tcp, all ${fmt(last.all.shm)} / ${fmt(last.all.tcp)}): ${workloadText(workload)}.`,
-        `Calibrated (DES, CPU time): all/none ${allRows.map((r) => `${r.figure.replace(' inside: all/none', '')} ${r.cpu?.toFixed(2) ?? 'n/a'} (paper ${r.paper?.toFixed(2)})`).join(', ')}. Predicted, coupler/none: ${coupler.map(errorText).join('; ')}.`,
-        `Spread: the interquartile range of a cell's repetitions is up to ${Math.round(spreadPct('cpuSecondsPerDay'))} % of its median in CPU time and ${Math.round(spreadPct('secondsPerDay'))} % in wall time, which other jobs on this shared machine stretch; a ratio within that of 1 does not distinguish a cost from noise.`,
-        `Bit-identical: all ${cells.length * repetitions} runs ended with the same state (SHA-256 ${stateHash.slice(0, 16)}...) and exchanged the same coupling fields and transposes.`,
-      ],
+      notes: measuredNotes({ cells, ratios, rates, rounds, plan, workload, repetitions, stateHash }),
       launcher: 'node:worker_threads (one long-lived thread a rank, made by secure process creation)',
     };
   },
