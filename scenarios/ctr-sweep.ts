@@ -12,7 +12,7 @@ import type { ClusterState } from '../engine/cluster/netns.js';
 import type { EmulatedHosts } from '../engine/mpi/launcher.js';
 import { localRunner, mpirunRunner, type JobTimes, type SweepRunner } from '../engine/mpi/sweep.js';
 import { formatBytes } from '../engine/report/format.js';
-import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Reference, type Row, type Rule } from '../engine/report/plot.js';
+import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Reference, type Row, type Rule, type Spread } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
@@ -282,55 +282,34 @@ const integrityWords = (i: Integrity) => (i === 'none' ? "no tag, the paper's pl
  */
 const shownIntegrity = (integrities: Integrity[]): Integrity => (integrities.includes('none') ? 'none' : integrities[0]);
 
-/**
- * Fig. 1 and one Fig. 2 a stitch (time against size, a line a process count); decryption against
- * encryption speedup, a line a variant; encryption speedup and throughput against processes; and,
- * when both were measured, what the tag costs.
- */
-function sweepPlots(records: ResultRecord[], plan: { integrities: Integrity[]; stitches: Stitch[] }, where: string, cores: number): Plot[] {
-  const measured = records.filter((r) => r.source === 'measured' && r.status === 'completed');
-  const reps = Math.max(0, ...measured.map((r) => r.metrics.wallMs.samples));
-  const spreadOf = (field: string) => quartiles(field, `${reps} timed repetitions`);
-  const integrity = shownIntegrity(plan.integrities);
-  const subtitle = [where, `${integrityWords(integrity)}${plan.integrities.length > 1 ? '; the tag\'s cost: tag-cost-over-no-tag' : ''}`];
-  const ofShown = (r: ResultRecord) => r.parameters.integrity === integrity;
-  const sizes = [...new Set(measured.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b);
-  const largest = sizes[sizes.length - 1];
-  const maxProcs = Math.max(0, ...measured.map((r) => r.parameters.procs as number));
-  const coresRule: Rule[] = [{ y: cores, label: `${cores} cores here: the most speedup this machine can give` }];
+/** What every chart of a measured sweep shares: its completed rows, the variant shown, the subtitle, the spread and the cores rule. */
+interface SweepCharts {
+  measured: ResultRecord[];
+  where: string;
+  subtitle: string[];
+  integrity: Integrity;
+  ofShown: (r: ResultRecord) => boolean;
+  spreadOf: (field: string) => Spread;
+  coresRule: Rule[];
+}
+
+/** Fig. 1 (encryption) and one Fig. 2 a stitch (decryption): time against size, a line a process count. */
+function timePlots(s: SweepCharts, stitches: Stitch[]): Plot[] {
   const timePlot = (name: string, title: string, op: string, keep: (r: ResultRecord) => boolean, paper: Reference[]) =>
     chart({
       name,
       title,
-      subtitle,
-      rows: timeRows(measured, (r) => ofShown(r) && keep(r)),
+      subtitle: s.subtitle,
+      rows: timeRows(s.measured, (r) => s.ofShown(r) && keep(r)),
       x: SIZE_AXIS,
       y: timeAxis(op),
       series: { field: 'procs', title: 'processes' },
-      spread: spreadOf('timeS'),
+      spread: s.spreadOf('timeS'),
       references: paper,
     });
-  // speedup and throughput at 1 MiB and above, where the work outweighs starting the ranks
-  const isBigEncrypt = (r: ResultRecord) => r.parameters.operation === 'encrypt' && ofShown(r) && (r.parameters.sizeBytes as number) >= MiB;
-  const big = measured.filter(isBigEncrypt);
-  const sizeOrder = [...new Set(big.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b).map(formatBytes);
-  const perProcess = (p: { name: string; title: string; field: string; axisTitle: string; rows: Row[]; paperValue: number; paperText: string; rules?: Rule[] }) =>
-    chart({
-      name: p.name,
-      title: p.title,
-      subtitle,
-      rows: p.rows,
-      x: PROCS_AXIS,
-      y: { field: p.field, title: p.axisTitle },
-      series: { field: 'size', title: 'file size', order: sizeOrder },
-      spread: spreadOf(p.field),
-      references: [{ kind: 'paper', label: `${PAPER_AT_12}, no tag`, rows: [{ procs: PAPER.procs, size: formatBytes(PAPER.sizeBytes), [p.field]: p.paperValue, text: p.paperText }], textField: 'text' }],
-      rules: p.rules,
-    });
-  const variants: Variant[] = plan.integrities.flatMap((i) => [{ op: 'encrypt' as const, integrity: i }, ...plan.stitches.map((stitch) => ({ op: 'decrypt' as const, integrity: i, stitch }))]);
-  const plots = [
-    timePlot('fig1-encryption-time', `Fig. 1: encryption time vs file size (${integrity === 'none' ? 'no tag' : 'AES-GCM tag'})`, 'encrypt', (r) => r.parameters.operation === 'encrypt', [PAPER_TIMES]),
-    ...plan.stitches.map((stitch) =>
+  return [
+    timePlot('fig1-encryption-time', `Fig. 1: encryption time vs file size (${s.integrity === 'none' ? 'no tag' : 'AES-GCM tag'})`, 'encrypt', (r) => r.parameters.operation === 'encrypt', [PAPER_TIMES]),
+    ...stitches.map((stitch) =>
       timePlot(
         `fig2-decryption-time-${stitch}`,
         `Fig. 2: decryption time vs file size (${stitch === 'gather' ? 'gather: the master stitches, as the paper' : 'offset: each rank writes at its offset'})`,
@@ -340,37 +319,66 @@ function sweepPlots(records: ResultRecord[], plan: { integrities: Integrity[]; s
         stitch === 'gather' ? [PAPER_DECRYPT_TIMES] : [],
       ),
     ),
+  ];
+}
+
+/** Decryption against encryption speedup at the largest size, a line a variant. */
+function decryptVsEncryptPlot(s: SweepCharts, plan: { integrities: Integrity[]; stitches: Stitch[] }): Plot {
+  const sizes = [...new Set(s.measured.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b);
+  const largest = sizes[sizes.length - 1];
+  const variants: Variant[] = plan.integrities.flatMap((i) => [{ op: 'encrypt' as const, integrity: i }, ...plan.stitches.map((stitch) => ({ op: 'decrypt' as const, integrity: i, stitch }))]);
+  return chart({
+    name: 'speedup-decrypt-vs-encrypt',
+    title: `Speedup over 1 process at ${formatBytes(largest)}: decryption vs encryption`,
+    subtitle: [s.where, "the paper's decryption (gather, no tag) trails its encryption: the master's serial stitch"],
+    rows: speedupRows(s.measured, (r) => r.parameters.sizeBytes === largest),
+    x: PROCS_AXIS,
+    y: { field: 'speedupX', title: 'speedup over 1 process (x, medians)' },
+    series: { field: 'variant', title: 'operation', order: variants.map(labelOf) },
+    spread: s.spreadOf('speedupX'),
+    references: [
+      {
+        kind: 'paper',
+        label: `${PAPER_AT_12}, no tag, gather`,
+        rows: [
+          { procs: PAPER.procs, speedupX: PAPER.speedupEncryptX, variant: labelOf({ op: 'encrypt', integrity: 'none' }), text: `encryption ${PAPER.speedupEncryptX}x` },
+          { procs: PAPER.procs, speedupX: PAPER.speedupDecryptX, variant: labelOf({ op: 'decrypt', integrity: 'none', stitch: 'gather' }), text: `decryption ${PAPER.speedupDecryptX}x` },
+        ],
+        textField: 'text',
+      },
+    ],
+    rules: s.coresRule,
+  });
+}
+
+/** Encryption speedup and throughput against processes, a line a size, at 1 MiB and above, where the work outweighs starting the ranks. */
+function perProcessPlots(s: SweepCharts): Plot[] {
+  const isBigEncrypt = (r: ResultRecord) => r.parameters.operation === 'encrypt' && s.ofShown(r) && (r.parameters.sizeBytes as number) >= MiB;
+  const big = s.measured.filter(isBigEncrypt);
+  const sizeOrder = [...new Set(big.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b).map(formatBytes);
+  const perProcess = (p: { name: string; title: string; field: string; axisTitle: string; rows: Row[]; paperValue: number; paperText: string; rules?: Rule[] }) =>
     chart({
-      name: 'speedup-decrypt-vs-encrypt',
-      title: `Speedup over 1 process at ${formatBytes(largest)}: decryption vs encryption`,
-      subtitle: [where, "the paper's decryption (gather, no tag) trails its encryption: the master's serial stitch"],
-      rows: speedupRows(measured, (r) => r.parameters.sizeBytes === largest),
+      name: p.name,
+      title: p.title,
+      subtitle: s.subtitle,
+      rows: p.rows,
       x: PROCS_AXIS,
-      y: { field: 'speedupX', title: 'speedup over 1 process (x, medians)' },
-      series: { field: 'variant', title: 'operation', order: variants.map(labelOf) },
-      spread: spreadOf('speedupX'),
-      references: [
-        {
-          kind: 'paper',
-          label: `${PAPER_AT_12}, no tag, gather`,
-          rows: [
-            { procs: PAPER.procs, speedupX: PAPER.speedupEncryptX, variant: labelOf({ op: 'encrypt', integrity: 'none' }), text: `encryption ${PAPER.speedupEncryptX}x` },
-            { procs: PAPER.procs, speedupX: PAPER.speedupDecryptX, variant: labelOf({ op: 'decrypt', integrity: 'none', stitch: 'gather' }), text: `decryption ${PAPER.speedupDecryptX}x` },
-          ],
-          textField: 'text',
-        },
-      ],
-      rules: coresRule,
-    }),
+      y: { field: p.field, title: p.axisTitle },
+      series: { field: 'size', title: 'file size', order: sizeOrder },
+      spread: s.spreadOf(p.field),
+      references: [{ kind: 'paper', label: `${PAPER_AT_12}, no tag`, rows: [{ procs: PAPER.procs, size: formatBytes(PAPER.sizeBytes), [p.field]: p.paperValue, text: p.paperText }], textField: 'text' }],
+      rules: p.rules,
+    });
+  return [
     perProcess({
       name: 'speedup-vs-processes',
       title: 'Encryption speedup over 1 process',
       field: 'speedupX',
       axisTitle: 'speedup over 1 process (x)',
-      rows: speedupRows(measured, isBigEncrypt),
+      rows: speedupRows(s.measured, isBigEncrypt),
       paperValue: PAPER.speedupEncryptX,
       paperText: 'paper: 6.7x',
-      rules: coresRule,
+      rules: s.coresRule,
     }),
     perProcess({
       name: 'throughput-vs-processes',
@@ -382,28 +390,51 @@ function sweepPlots(records: ResultRecord[], plan: { integrities: Integrity[]; s
       paperText: 'paper: 4.233 Gbit/s',
     }),
   ];
-  if (plan.integrities.includes('none') && plan.integrities.includes('aes-128-gcm')) {
-    // each tagged point over the median of the same operation without a tag, at the most processes
-    const untagged = (r: ResultRecord) =>
-      measured.find((u) => u.parameters.integrity === 'none' && u.parameters.operation === r.parameters.operation && u.parameters.stitch === r.parameters.stitch && u.parameters.sizeBytes === r.parameters.sizeBytes && u.parameters.procs === r.parameters.procs)?.metrics.wallMs.median;
-    const rows = measured
-      .filter((r) => r.parameters.integrity === 'aes-128-gcm' && r.parameters.procs === maxProcs && untagged(r) !== undefined)
-      .map((r) => ({ ...point(r), operation: r.parameters.stitch ? `decrypt, ${r.parameters.stitch}` : 'encrypt', ...withQuartiles('tagCostX', r.metrics.wallMs, 1 / untagged(r)!) }));
-    plots.push(
-      chart({
-        name: 'tag-cost-over-no-tag',
-        title: `What the AES-GCM tag costs: time with a tag over time without, ${maxProcs} processes`,
-        subtitle: [where, 'medians of the same operation, size and process count, measured in the same run; 1 = free'],
-        rows,
-        x: SIZE_AXIS,
-        y: { field: 'tagCostX', title: 'with a tag / without (x)', zero: false },
-        series: { field: 'operation', title: 'operation', order: ['encrypt', ...plan.stitches.map((s) => `decrypt, ${s}`)] },
-        spread: quartiles('tagCostX', "the tagged runs' times, over the untagged median"),
-        rules: [{ y: 1, label: 'no cost' }],
-      }),
-    );
-  }
-  return plots;
+}
+
+/** When both were measured, what the tag costs: each tagged point over the median of the same operation without a tag, at the most processes. */
+function tagCostPlots({ measured, where }: SweepCharts, plan: { integrities: Integrity[]; stitches: Stitch[] }): Plot[] {
+  if (!(plan.integrities.includes('none') && plan.integrities.includes('aes-128-gcm'))) return [];
+  const maxProcs = Math.max(0, ...measured.map((r) => r.parameters.procs as number));
+  const untagged = (r: ResultRecord) =>
+    measured.find((u) => u.parameters.integrity === 'none' && u.parameters.operation === r.parameters.operation && u.parameters.stitch === r.parameters.stitch && u.parameters.sizeBytes === r.parameters.sizeBytes && u.parameters.procs === r.parameters.procs)?.metrics.wallMs.median;
+  const rows = measured
+    .filter((r) => r.parameters.integrity === 'aes-128-gcm' && r.parameters.procs === maxProcs && untagged(r) !== undefined)
+    .map((r) => ({ ...point(r), operation: r.parameters.stitch ? `decrypt, ${r.parameters.stitch}` : 'encrypt', ...withQuartiles('tagCostX', r.metrics.wallMs, 1 / untagged(r)!) }));
+  return [
+    chart({
+      name: 'tag-cost-over-no-tag',
+      title: `What the AES-GCM tag costs: time with a tag over time without, ${maxProcs} processes`,
+      subtitle: [where, 'medians of the same operation, size and process count, measured in the same run; 1 = free'],
+      rows,
+      x: SIZE_AXIS,
+      y: { field: 'tagCostX', title: 'with a tag / without (x)', zero: false },
+      series: { field: 'operation', title: 'operation', order: ['encrypt', ...plan.stitches.map((st) => `decrypt, ${st}`)] },
+      spread: quartiles('tagCostX', "the tagged runs' times, over the untagged median"),
+      rules: [{ y: 1, label: 'no cost' }],
+    }),
+  ];
+}
+
+/**
+ * Fig. 1 and one Fig. 2 a stitch (time against size, a line a process count); decryption against
+ * encryption speedup, a line a variant; encryption speedup and throughput against processes; and,
+ * when both were measured, what the tag costs.
+ */
+function sweepPlots(records: ResultRecord[], plan: { integrities: Integrity[]; stitches: Stitch[] }, where: string, cores: number): Plot[] {
+  const measured = records.filter((r) => r.source === 'measured' && r.status === 'completed');
+  const reps = Math.max(0, ...measured.map((r) => r.metrics.wallMs.samples));
+  const integrity = shownIntegrity(plan.integrities);
+  const s: SweepCharts = {
+    measured,
+    where,
+    subtitle: [where, `${integrityWords(integrity)}${plan.integrities.length > 1 ? '; the tag\'s cost: tag-cost-over-no-tag' : ''}`],
+    integrity,
+    ofShown: (r) => r.parameters.integrity === integrity,
+    spreadOf: (field) => quartiles(field, `${reps} timed repetitions`),
+    coresRule: [{ y: cores, label: `${cores} cores here: the most speedup this machine can give` }],
+  };
+  return [...timePlots(s, plan.stitches), decryptVsEncryptPlot(s, plan), ...perProcessPlots(s), ...tagCostPlots(s, plan)];
 }
 
 /** The measured variant closest to the model's (no tag; decryption gathered at the master), among those measured. */
