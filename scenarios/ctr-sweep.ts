@@ -358,9 +358,12 @@ function syncNote(points: Point[], state: ClusterState, processesPerNode: number
   );
 }
 
-async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>, emulated?: { hosts: EmulatedHosts; state: ClusterState }): Promise<ScenarioOutput> {
+type SweepPlan = ReturnType<typeof sweepPlan>;
+type Emulated = { hosts: EmulatedHosts; state: ClusterState };
+
+/** Every point of the sweep, a process count at a time; the key and parts left on other hosts are removed at the end or on Ctrl-C. */
+async function measurePoints(ctx: ScenarioContext, plan: SweepPlan, hosts: ReturnType<typeof sweepHosts> | undefined, emulated?: Emulated): Promise<{ points: Point[]; launcherName: string }> {
   const { launcher, procs: procsList, reps, sizes, stitches, integrities, inputSync } = plan;
-  const hosts = plan.hostfile ? sweepHosts(plan.hostfile) : undefined;
   const key = (await import('node:crypto')).randomBytes(16);
   ctx.progress.begin('ctr-sweep', procsList.length * sizes.length);
   const points: Point[] = [];
@@ -383,19 +386,14 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
       await leftOnHosts();
     }
   });
+  return { points, launcherName };
+}
 
-  const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
-  const records = [
-    // how the input reached the ranks, recorded with each point of an mpirun run (--input-sync)
-    ...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)).map((r) => (launcher === 'mpirun' ? { ...r, parameters: { ...r.parameters, inputSync } } : r)),
-    ...paperRecords(),
-  ];
-  const cores = os.availableParallelism();
-  const where =
-    `measured here${launcher === 'mpirun' ? ` under mpirun${emulated ? ` on the emulated hosts of ${emulated.state.name}` : ''}, ${reps} job${reps > 1 ? 's' : ''} a point` : ''}: ` +
-    `${cores} cores, topology ${ctx.topology.name}, ranks above ${cores} oversubscribed`;
+/** A row a measured point: its median time, throughput and speedup over 1 process of the same variant and size. */
+type SummaryRow = { variant: string; op: Variant['op']; size: string; procs: number; medianMs: number; throughputGbps: number; speedupX: number | undefined };
 
-  const rows = points
+function summaryRows(points: Point[], baselineOf: (p: Point) => Point | undefined): SummaryRow[] {
+  return points
     .filter((p) => !p.error && p.wallMs.length)
     .map((p) => {
       const baseline = baselineOf(p);
@@ -410,15 +408,18 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
         speedupX: baseline?.wallMs.length ? summarize(baseline.wallMs).median / medianMs : undefined,
       };
     });
-  const largest = sizes[sizes.length - 1];
-  const plots = sweepPlots(records, { integrities, stitches }, where, cores);
+}
 
+/** The paper's headline figures against this run's at its largest size and most processes, in the paper's own variant when it was measured. */
+function headlineTable(ctx: ScenarioContext, plan: SweepPlan, rows: SummaryRow[], cores: number): ReportTable {
+  const { procs: procsList, sizes, stitches, integrities } = plan;
+  const largest = sizes[sizes.length - 1];
   const maxProcs = Math.max(...procsList);
   const at = (v: Variant, procs = maxProcs) => rows.find((r) => r.variant === labelOf(v) && r.size === largest.label && r.procs === procs);
   // The paper's own variant when it was measured (no tag; gather), ours otherwise.
   const paperIntegrity = shownIntegrity(integrities);
   const paperEnc: Variant = { op: 'encrypt', integrity: paperIntegrity };
-  const headline = comparisonTable(
+  return comparisonTable(
     `Headline figures: paper (1 GB, 12 processes on 3 x 4 cores, no tag) vs here (${formatBytes(largest.sizeBytes)}, ${maxProcs} processes on ${cores} cores)`,
     [
       { figure: `encryption speedup over 1 process (${labelOf(paperEnc)})`, unit: 'x', paper: PAPER.speedupEncryptX, measured: at(paperEnc)?.speedupX, note: `${maxProcs} ranks on ${cores} cores` },
@@ -442,13 +443,19 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
     `This machine has ${cores} cores (${os.cpus()[0]?.model.trim()}); the paper had 12. Speedup here is bounded by ${cores}: ranks beyond it share cores. ${ctx.mode === 'both' ? 'The simulated figures come in their own table below.' : 'Simulated figures: --mode simulate or both.'}` +
       (largest.sizeBytes < PAPER.sizeBytes ? ` This run stopped at ${formatBytes(largest.sizeBytes)}, not the paper's 1 GB (1 GiB here).` : ''),
   );
+}
+
+/** Median times at the largest size, a row a process count and integrity, with where the ranks were placed and ran. */
+function timesTable(records: ResultRecord[], plan: SweepPlan): ReportTable {
+  const { procs: procsList, sizes, stitches, integrities } = plan;
+  const largest = sizes[sizes.length - 1];
   const measured = (experiment: string, v: Variant, procs: number) =>
     records.find(
       (r) =>
         r.experiment === experiment && r.source === 'measured' && r.parameters.procs === procs && r.parameters.sizeBytes === largest.sizeBytes &&
         r.parameters.integrity === v.integrity && (v.stitch === undefined || r.parameters.stitch === v.stitch),
     );
-  const timesTable: ReportTable = {
+  return {
     title: `Median times at ${formatBytes(largest.sizeBytes)} (ms)`,
     columns: ['processes', 'integrity', 'encrypt ms', ...stitches.map((s) => `decrypt ${s} ms`), 'encrypt Gbit/s', 'sync ms (apart)', 'topology placement', 'ran on'],
     rows: procsList.flatMap((procs) =>
@@ -467,26 +474,51 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
       }),
     ),
   };
+}
+
+/** What to read into a sweep: under mpirun, the launch costs, the input sync and the hosts; in one process, the variants and what the times exclude. */
+function sweepNotes(ctx: ScenarioContext, plan: SweepPlan, points: Point[], launcherName: string, hosts: ReturnType<typeof sweepHosts> | undefined, emulated?: Emulated): string[] {
+  const { launcher, reps, integrities, inputSync } = plan;
+  const paperEnc: Variant = { op: 'encrypt', integrity: shownIntegrity(integrities) };
   const shown = `The time, speedup and throughput charts show ${labelOf(paperEnc).replace('encrypt', 'the runs').replace('the runs (no tag)', 'the runs without a tag (the paper\'s variant)')}${integrities.length > 1 ? '; tag-cost-over-no-tag compares the two' : ''}.`;
+  return launcher === 'mpirun'
+    ? [
+        ...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, inputSync === 'copy'),
+        ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []),
+        ...(hosts ? [hostsNote(hosts, inputSync)] : []),
+        shown,
+      ]
+    : [
+        `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do, and the flush to disk (no fsync: the outputs are thrown away).`,
+        'Stitch offset (ours): each rank writes its plaintext straight to its offset in the output (no second copy). Stitch gather (the paper\'s): each rank writes its whole decrypted part, the master then concatenates them and strips the padding, a serial pass that the paper blames for its decryption speedup (6.378x) trailing encryption\'s (6.7x); stitchMs records it.',
+        'Integrity aes-128-gcm (ours): an AES-GCM tag a part, computed in the same pass as the AES-CTR body. Integrity none (the paper\'s): plain AES-128-CTR, nothing detects a tampered part.',
+        'rankNodes is where the topology placed the ranks; ranOn is where they really ran (host, its real cores, threads); oversubscribed counts real cores, placementOversubscribed the topology\'s.',
+        shown,
+      ];
+}
+
+async function runSweep(ctx: ScenarioContext, plan: SweepPlan, emulated?: Emulated): Promise<ScenarioOutput> {
+  const { launcher, reps, stitches, integrities, inputSync } = plan;
+  const hosts = plan.hostfile ? sweepHosts(plan.hostfile) : undefined;
+  const { points, launcherName } = await measurePoints(ctx, plan, hosts, emulated);
+  const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
+  const records = [
+    // how the input reached the ranks, recorded with each point of an mpirun run (--input-sync)
+    ...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)).map((r) => (launcher === 'mpirun' ? { ...r, parameters: { ...r.parameters, inputSync } } : r)),
+    ...paperRecords(),
+  ];
+  const cores = os.availableParallelism();
+  const where =
+    `measured here${launcher === 'mpirun' ? ` under mpirun${emulated ? ` on the emulated hosts of ${emulated.state.name}` : ''}, ${reps} job${reps > 1 ? 's' : ''} a point` : ''}: ` +
+    `${cores} cores, topology ${ctx.topology.name}, ranks above ${cores} oversubscribed`;
+  const plots = sweepPlots(records, { integrities, stitches }, where, cores);
+  const headline = headlineTable(ctx, plan, summaryRows(points, baselineOf), cores);
+  const times = timesTable(records, plan);
   return {
     records,
     plots,
-    tables: launcher === 'mpirun' ? [headline, timesTable, overheadTable(points, ctx.topology.processesPerNode)] : [headline, timesTable],
-    notes:
-      launcher === 'mpirun'
-        ? [
-            ...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, inputSync === 'copy'),
-            ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []),
-            ...(hosts ? [hostsNote(hosts, inputSync)] : []),
-            shown,
-          ]
-        : [
-            `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do, and the flush to disk (no fsync: the outputs are thrown away).`,
-            'Stitch offset (ours): each rank writes its plaintext straight to its offset in the output (no second copy). Stitch gather (the paper\'s): each rank writes its whole decrypted part, the master then concatenates them and strips the padding, a serial pass that the paper blames for its decryption speedup (6.378x) trailing encryption\'s (6.7x); stitchMs records it.',
-            'Integrity aes-128-gcm (ours): an AES-GCM tag a part, computed in the same pass as the AES-CTR body. Integrity none (the paper\'s): plain AES-128-CTR, nothing detects a tampered part.',
-            'rankNodes is where the topology placed the ranks; ranOn is where they really ran (host, its real cores, threads); oversubscribed counts real cores, placementOversubscribed the topology\'s.',
-            shown,
-          ],
+    tables: launcher === 'mpirun' ? [headline, times, overheadTable(points, ctx.topology.processesPerNode)] : [headline, times],
+    notes: sweepNotes(ctx, plan, points, launcherName, hosts, emulated),
     launcher: launcherName,
   };
 }
