@@ -226,20 +226,22 @@ function missCauses(t: Topology, r: CtrSimulated[]): { encrypt: string; decrypt:
   };
 }
 
-async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
-  const t = await simulationProfile(ctx.topology, (m) => ctx.progress.info(m));
-  const isPaper = t.name === PAPER_PROFILE;
-  // The paper's code runs AES-128-CTR; this harness's engine one AES-128-GCM pass (CTR + GHASH).
-  const cipher = t.detected ? 'aes-128-gcm-bulk' : 'aes-128-ctr';
-  const points = simulatedPoints(ctx);
-  ctx.progress.begin('ctr-sweep, simulated', 1);
-  const { results, hostWallMs } = await simulateCtr(t, points, { cipher });
-  ctx.progress.step(`${results.length} points simulated in ${(hostWallMs / 1000).toFixed(1)} s`);
+/** What the simulated sweep's tables and notes look up: the profile, and a figure simulated or measured (the variant closest to the model's) at a point. */
+interface SweepLookup {
+  t: Topology;
+  isPaper: boolean;
+  sim: (op: string, bytes: number, procs: number) => ResultRecord['metrics'] | undefined;
+  meas: (op: string, bytes: number, procs: number) => ResultRecord['metrics'] | undefined;
+  /** a size's name in the paper's list, or its bytes */
+  label: (bytes: number) => string;
+}
+
+/** A record a simulated point, with the paper's figure where it has one (the calibration point and the 12-process headline). */
+function simulatedSweepRecords(t: Topology, isPaper: boolean, cipher: string, results: CtrSimulated[], label: (bytes: number) => string): ResultRecord[] {
   const one = (p: CtrSimulated) => results.find((x) => x.operation === p.operation && x.sizeBytes === p.sizeBytes && x.procs === 1);
-  const label = (bytes: number) => PAPER_000_SIZES.find((s) => s.sizeBytes === bytes)?.label ?? `${bytes} B`;
   const headline = (p: CtrSimulated) => p.sizeBytes === PAPER.sizeBytes && p.procs === PAPER.procs;
   const calibrationPoint = (p: CtrSimulated) => isPaper && p.operation === 'encrypt' && p.sizeBytes === PAPER.sizeBytes && p.procs === 1;
-  const records: ResultRecord[] = results.map((p) => {
+  return results.map((p) => {
     const base = one(p);
     const metrics: Record<string, number> = { wallMs: p.wallS * 1000, throughputGbps: gbps(p.sizeBytes, p.wallS * 1000), ...(base ? { speedupX: base.wallS / p.wallS } : {}), ...(p.syncS !== undefined ? { syncMs: p.syncS * 1000 } : {}) };
     const paper: Record<string, number> | undefined = !isPaper
@@ -260,16 +262,12 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
       paper,
     });
   });
-  if (ctx.mode !== 'both') records.push(...paperRecords());
+}
 
-  const sim = (op: string, bytes: number, procs: number) => records.find((r) => r.source === 'simulated' && r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
-  // the measured variant closest to the model's: no tag and a gathered stitch when they were measured
-  const completed = measured.filter((r) => r.source === 'measured' && r.status === 'completed');
-  const modelLike = completed.filter(closestToModel(completed));
-  const meas = (op: string, bytes: number, procs: number) =>
-    modelLike.find((r) => r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+/** The headline figures: paper vs simulated vs measured here. */
+function simulatedHeadlineRows({ t, isPaper, sim, meas }: SweepLookup): Comparison[] {
   const paperOr = (v: number) => (isPaper ? v : undefined);
-  const rows: Comparison[] = ([
+  return ([
     { figure: '1 process, 1 GB: encryption time', unit: 's', paper: paperOr(PAPER_ONE_PROCESS_MS / 1000), simulated: (sim('encrypt', PAPER.sizeBytes, 1)?.wallMs.median ?? NaN) / 1000, fit: isPaper ? 'calibrated' : 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 1) && meas('encrypt', PAPER.sizeBytes, 1)!.wallMs.median / 1000, note: isPaper ? 'paper: implied by 6.7x and 4.233 Gbit/s; the AES rate is fitted to it' : undefined },
     { figure: '12 processes, 1 GB: encryption speedup', unit: 'x', paper: paperOr(PAPER.speedupEncryptX), simulated: sim('encrypt', PAPER.sizeBytes, 12)?.speedupX?.median, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.speedupX?.median },
     { figure: '12 processes, 1 GB: encryption throughput', unit: 'Gbit/s', paper: paperOr(PAPER.throughputGbps), simulated: sim('encrypt', PAPER.sizeBytes, 12)?.throughputGbps.median, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.throughputGbps.median },
@@ -278,12 +276,12 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
     ...(isPaper && t.links[0] ? [{ figure: `12 processes, 1 GB: decryption with a network gather (the paper's figure is not possible with one on its LAN: ${fmt((PAPER.sizeBytes * (1 - t.processesPerNode / PAPER.procs)) / t.links[0].bandwidthBytesPerS)} s needed at least)`, unit: 's', paper: PAPER_ONE_PROCESS_MS / 1000 / PAPER.speedupDecryptX, simulated: (sim('decrypt', PAPER.sizeBytes, 12)?.wallMs.median ?? NaN) / 1000, fit: 'predicted', note: 'paper: 13.596 s / 6.378, decryption\'s 1-process time taken as encryption\'s; the readings table has the stitch the figure allows' }] : []),
     { figure: '12 processes, 1 GB: input sync to the other nodes (apart)', unit: 's', simulated: (sim('encrypt', PAPER.sizeBytes, 12)?.syncMs?.median ?? NaN) / 1000, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.syncMs && meas('encrypt', PAPER.sizeBytes, 12)!.syncMs.median / 1000, note: 'excluded from every time above, as the paper does' },
   ] as Comparison[]).map((r) => ({ ...r, simulated: r.simulated !== undefined && Number.isFinite(r.simulated) ? r.simulated : undefined }));
-  const procsList = [...new Set(points.map((p) => p.procs))];
-  // The largest size measured in this run (mode both), else the largest simulated.
-  const measuredSizes = completed.map((r) => r.parameters.sizeBytes as number);
-  const largest = measuredSizes.length ? Math.max(...measuredSizes) : Math.max(...points.map((p) => p.sizeBytes));
-  const perProcs: ReportTable = {
-    title: `Simulated on ${t.name}: ${label(largest)} by process count${measured.length ? ', with the times measured here' : ''}`,
+}
+
+/** The largest size by process count, simulated beside measured. */
+function perProcsTable({ t, sim, meas, label }: SweepLookup, procsList: number[], largest: number, anyMeasured: boolean): ReportTable {
+  return {
+    title: `Simulated on ${t.name}: ${label(largest)} by process count${anyMeasured ? ', with the times measured here' : ''}`,
     columns: ['processes', 'encrypt s (sim)', 'decrypt s (sim)', 'sync s (sim, apart)', 'encrypt speedup (sim)', 'encrypt Gbit/s (sim)', 'encrypt s (measured)', 'sim vs measured'],
     rows: procsList.map((n) => {
       const e = sim('encrypt', largest, n);
@@ -292,35 +290,68 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
       return [n, e && e.wallMs.median / 1000, (sim('decrypt', largest, n)?.wallMs.median ?? NaN) / 1000, e?.syncMs && e.syncMs.median / 1000, e?.speedupX?.median, e?.throughputGbps.median, m && m.wallMs.median / 1000, d === undefined ? undefined : `${d >= 0 ? '+' : ''}${d.toFixed(0)} %`];
     }),
   };
+}
+
+/** The model against this machine: every point both simulated and measured in this run (not on the paper's profile). */
+function modelAgainstMachine({ isPaper, meas, label }: SweepLookup, results: CtrSimulated[], largest: number): string[] {
+  const diffs = results.flatMap((p) => {
+    const d = relativeErrorPct(p.wallS * 1000, meas(p.operation, p.sizeBytes, p.procs)?.wallMs.median);
+    return d === undefined ? [] : [{ d, p }];
+  });
+  if (!diffs.length || isPaper) return [];
+  const abs = summarize(diffs.map((x) => Math.abs(x.d))).median;
+  const big = diffs.filter((x) => x.p.sizeBytes === largest);
+  return [`Model against this machine (${diffs.length} points measured and simulated in this run): simulated times differ from measured ones by a median ${abs.toFixed(0)} % (absolute)${big.length ? `; at ${label(largest)}: ${big.map((x) => `${x.p.operation} ${x.p.procs}p ${x.d >= 0 ? '+' : ''}${x.d.toFixed(0)} %`).join(', ')}` : ''}. The model knows no start-up of the pool, no page-cache misses, no other jobs on the machine.`];
+}
+
+/** Where the model misses the paper's headline by more than the threshold, and why (on the paper's profile only). */
+function headlineMisses({ t, isPaper, sim }: SweepLookup, results: CtrSimulated[]): string[] {
+  const causes = missCauses(t, results);
+  const enc12 = sim('encrypt', PAPER.sizeBytes, 12);
+  const dec12 = sim('decrypt', PAPER.sizeBytes, 12);
+  return isPaper && enc12 && dec12
+    ? missNotes([
+        { figure: 'encryption speedup at 12 processes, 1 GB', paper: PAPER.speedupEncryptX, simulated: enc12.speedupX?.median ?? NaN, cause: causes.encrypt },
+        { figure: 'encryption throughput at 12 processes, 1 GB (Gbit/s)', paper: PAPER.throughputGbps, simulated: enc12.throughputGbps.median, cause: causes.encrypt },
+        { figure: 'decryption speedup at 12 processes, 1 GB', paper: PAPER.speedupDecryptX, simulated: dec12.speedupX?.median ?? NaN, cause: causes.decrypt },
+      ])
+    : [];
+}
+
+async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
+  const t = await simulationProfile(ctx.topology, (m) => ctx.progress.info(m));
+  const isPaper = t.name === PAPER_PROFILE;
+  // The paper's code runs AES-128-CTR; this harness's engine one AES-128-GCM pass (CTR + GHASH).
+  const cipher = t.detected ? 'aes-128-gcm-bulk' : 'aes-128-ctr';
+  const points = simulatedPoints(ctx);
+  ctx.progress.begin('ctr-sweep, simulated', 1);
+  const { results, hostWallMs } = await simulateCtr(t, points, { cipher });
+  ctx.progress.step(`${results.length} points simulated in ${(hostWallMs / 1000).toFixed(1)} s`);
+  const label = (bytes: number) => PAPER_000_SIZES.find((s) => s.sizeBytes === bytes)?.label ?? `${bytes} B`;
+  const records = simulatedSweepRecords(t, isPaper, cipher, results, label);
+  if (ctx.mode !== 'both') records.push(...paperRecords());
+  const sim = (op: string, bytes: number, procs: number) => records.find((r) => r.source === 'simulated' && r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+  // the measured variant closest to the model's: no tag and a gathered stitch when they were measured
+  const completed = measured.filter((r) => r.source === 'measured' && r.status === 'completed');
+  const modelLike = completed.filter(closestToModel(completed));
+  const meas = (op: string, bytes: number, procs: number) =>
+    modelLike.find((r) => r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+  const lookup: SweepLookup = { t, isPaper, sim, meas, label };
+  const rows = simulatedHeadlineRows(lookup);
+  // The largest size measured in this run (mode both), else the largest simulated.
+  const measuredSizes = completed.map((r) => r.parameters.sizeBytes as number);
+  const largest = measuredSizes.length ? Math.max(...measuredSizes) : Math.max(...points.map((p) => p.sizeBytes));
+  const perProcs = perProcsTable(lookup, [...new Set(points.map((p) => p.procs))], largest, measured.length > 0);
   // Paper 000's setup under each reading of its text (scenarios/models/ctr-readings.ts)
   const readings = isPaper ? await simulateReadings(t, PAPER_ONE_PROCESS_MS / 1000) : [];
   records.push(...readingRecords(t, readings, PAPER, PAPER_ONE_PROCESS_MS));
   const readingsOut = isPaper ? readingsReport(t, readings, PAPER, PAPER_ONE_PROCESS_MS / 1000, sim('decrypt', PAPER.sizeBytes, 12) && { dec12S: sim('decrypt', PAPER.sizeBytes, 12)!.wallMs.median / 1000 }) : undefined;
   const plots = simulatedPlots(t, records.filter((r) => r.experiment !== 'readings'), measured, isPaper);
-  const causes = missCauses(t, results);
-  const enc12 = sim('encrypt', PAPER.sizeBytes, 12);
-  const dec12 = sim('decrypt', PAPER.sizeBytes, 12);
   const notes = [
     simulationNote(t, `models/ctr.ts: ${points.length} points, ${cipher} at the profile's per-core rate`, hostWallMs),
     'The sweep\'s model (reading A, sequential: the profile\'s calibration): the master pads the input and starts n ranks, 4 a node; each reads its part from its node\'s disk, ciphers it on one core, writes it; decryption sends every plaintext part to the master over the LAN, which writes the whole file (the stitch). The input sync runs apart and is reported apart (syncMs). The readings table below models the other readings of the setup.',
-    ...(isPaper && enc12 && dec12
-      ? missNotes([
-          { figure: 'encryption speedup at 12 processes, 1 GB', paper: PAPER.speedupEncryptX, simulated: enc12.speedupX?.median ?? NaN, cause: causes.encrypt },
-          { figure: 'encryption throughput at 12 processes, 1 GB (Gbit/s)', paper: PAPER.throughputGbps, simulated: enc12.throughputGbps.median, cause: causes.encrypt },
-          { figure: 'decryption speedup at 12 processes, 1 GB', paper: PAPER.speedupDecryptX, simulated: dec12.speedupX?.median ?? NaN, cause: causes.decrypt },
-        ])
-      : []),
-    ...(() => {
-      // The model against this machine: every point both simulated and measured in this run.
-      const diffs = results.flatMap((p) => {
-        const d = relativeErrorPct(p.wallS * 1000, meas(p.operation, p.sizeBytes, p.procs)?.wallMs.median);
-        return d === undefined ? [] : [{ d, p }];
-      });
-      if (!diffs.length || isPaper) return [];
-      const abs = summarize(diffs.map((x) => Math.abs(x.d))).median;
-      const big = diffs.filter((x) => x.p.sizeBytes === largest);
-      return [`Model against this machine (${diffs.length} points measured and simulated in this run): simulated times differ from measured ones by a median ${abs.toFixed(0)} % (absolute)${big.length ? `; at ${label(largest)}: ${big.map((x) => `${x.p.operation} ${x.p.procs}p ${x.d >= 0 ? '+' : ''}${x.d.toFixed(0)} %`).join(', ')}` : ''}. The model knows no start-up of the pool, no page-cache misses, no other jobs on the machine.`];
-    })(),
+    ...headlineMisses(lookup, results),
+    ...modelAgainstMachine(lookup, results, largest),
   ];
   return {
     records,
