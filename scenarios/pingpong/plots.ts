@@ -90,22 +90,27 @@ export function plots(curves: Curve[], cores: number): Plot[] {
         rules: crossoverRules(panel, cross?.sizeBytes, 'measured here'),
       }),
     ),
-    chart({
-      name: 'links-over-bare-references',
-      title: 'Each link over its bare reference',
-      subtitle: [
-        `measured here, loopback, ${cores} cores, same run: median link latency / median raw-shm (shm links) or raw-tcp (tcp, tls) latency at each size`,
-        'dashed: the link layer\'s targets at 10 B, at most 1.5x raw-shm for shm and 1.3x raw-tcp for tcp',
-      ],
-      rows: overBareRows(curves),
-      x: FIG5.x,
-      y: { field: 'latencyRatioX', title: 'link / bare reference (x, log)', scale: 'log' },
-      series: SERIES,
-      spread: quartiles('latencyRatioX', "the link's bounces, over the reference's median"),
-      rules: [
-        { y: 1.5, label: 'shm target 1.5x' },
-        { y: 1.3, label: 'tcp target 1.3x' },
-      ],
-    }),
+    overBarePlot(curves, cores),
   ];
+}
+
+/** Each link's latency over its bare reference's, against the link layer's targets. */
+function overBarePlot(curves: Curve[], cores: number): Plot {
+  return chart({
+    name: 'links-over-bare-references',
+    title: 'Each link over its bare reference',
+    subtitle: [
+      `measured here, loopback, ${cores} cores, same run: median link latency / median raw-shm (shm links) or raw-tcp (tcp, tls) latency at each size`,
+      'dashed: the link layer\'s targets at 10 B, at most 1.5x raw-shm for shm and 1.3x raw-tcp for tcp',
+    ],
+    rows: overBareRows(curves),
+    x: FIG5.x,
+    y: { field: 'latencyRatioX', title: 'link / bare reference (x, log)', scale: 'log' },
+    series: SERIES,
+    spread: quartiles('latencyRatioX', "the link's bounces, over the reference's median"),
+    rules: [
+      { y: 1.5, label: 'shm target 1.5x' },
+      { y: 1.3, label: 'tcp target 1.3x' },
+    ],
+  });
 }
