@@ -154,21 +154,22 @@ function simulatedTable1Plots({ t, isPaper, layout, results }: SimulatedTable1, 
       spread: quartiles('secondsPerDay', 'the repetitions'),
       references: isPaper ? [paperTable1('secondsPerDay')] : [],
     }),
-    ...(implied
-      ? [
-          simulatedChart({
-            ...BARS,
-            name: 'sim-table1-implied-traffic',
-            title: `Table 1, simulated on ${t.name} with the traffic Table 1 implies (PCCM2-like)`,
-            subtitle: `SimGrid, compute, messages and bytes calibrated on three cells (No secure, both; All secure, TCP); the other three predicted`,
-            simulated: table1Rows((intra, mode) => implied.records.find((r) => r.parameters.intraTransport === intra && r.parameters.mode === mode)?.metrics.secondsPerDay, ['des-ecb']).absolute,
-            simulatedLabel: `simulated (SimGrid, ${t.name}, PCCM2-like traffic)`,
-            y: { field: 'secondsPerDay', title: 'seconds per simulated day' },
-            references: [paperTable1('secondsPerDay')],
-          }),
-        ]
-      : []),
+    ...(implied ? [impliedTrafficPlot(t, implied.records)] : []),
   ];
+}
+
+/** The SP2's Table 1 simulated with the traffic Table 1 implies, beside the paper's cells. */
+function impliedTrafficPlot(t: Topology, impliedRecords: ResultRecord[]): Plot {
+  return simulatedChart({
+    ...BARS,
+    name: 'sim-table1-implied-traffic',
+    title: `Table 1, simulated on ${t.name} with the traffic Table 1 implies (PCCM2-like)`,
+    subtitle: `SimGrid, compute, messages and bytes calibrated on three cells (No secure, both; All secure, TCP); the other three predicted`,
+    simulated: table1Rows((intra, mode) => impliedRecords.find((r) => r.parameters.intraTransport === intra && r.parameters.mode === mode)?.metrics.secondsPerDay, ['des-ecb']).absolute,
+    simulatedLabel: `simulated (SimGrid, ${t.name}, PCCM2-like traffic)`,
+    y: { field: 'secondsPerDay', title: 'seconds per simulated day' },
+    references: [paperTable1('secondsPerDay')],
+  });
 }
 
 /** Paper vs simulated vs measured here, a row a simulated cell. */
