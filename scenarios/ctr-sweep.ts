@@ -12,7 +12,6 @@ import type { ClusterState } from '../engine/cluster/netns.js';
 import type { EmulatedHosts } from '../engine/mpi/launcher.js';
 import { localRunner, mpirunRunner, type JobTimes, type SweepRunner } from '../engine/mpi/sweep.js';
 import { formatBytes } from '../engine/report/format.js';
-import { chart, quartiles, simulatedChart, withQuartiles, type Plot, type Reference, type Row, type Rule } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import { median, single, summarize } from '../engine/report/stats.js';
 import { comparisonTable, relativeErrorPct, type Comparison, type ReportTable } from '../engine/report/table.js';
@@ -30,30 +29,13 @@ import { readingRecords, readingsReport, simulateReadings } from './models/ctr-r
 import type { Topology } from '../engine/topology/topology.js';
 import { ensureDataset, PAPER_000_SIZES } from '../datasets/generator.js';
 import { ctrSweepInfo, SWEEP, sweepPlan } from './ctr-sweep.meta.js';
-
-const MiB = 1024 * 1024;
-
-/** Paper 000's headline, 1 GB with 12 processes on 3 nodes x 4 cores: no tag, decryption gathered at the master. */
-const PAPER = { speedupEncryptX: 6.7, throughputGbps: 4.233, speedupDecryptX: 6.378, procs: 12, sizeBytes: 1024 * MiB, integrity: 'none', stitch: 'gather' };
-/** The 1-process 1 GB time the two headline figures imply (the simulator's calibration point), ms. */
-const PAPER_ONE_PROCESS_MS = ((PAPER.speedupEncryptX * 8 * PAPER.sizeBytes) / (PAPER.throughputGbps * 1e9)) * 1000;
-/** The profile of the paper's cluster, whose AES rate is calibrated on that point. */
-const PAPER_PROFILE = 'paper-000-beowulf';
+import { PAPER, PAPER_ONE_PROCESS_MS, PAPER_PROFILE } from './ctr-sweep/paper.js';
+import { closestToModel, shownIntegrity, simulatedPlots, sweepPlots } from './ctr-sweep/plots.js';
+import { labelOf, sameVariant, type Variant } from './ctr-sweep/variants.js';
 
 const gbps = (bytes: number, ms: number) => (bytes * 8) / 1e9 / (ms / 1000);
 /** The largest of a list, or nothing for an empty one (never -Infinity in a report). */
 const largestOf = (xs: number[]) => (xs.length ? Math.max(...xs) : undefined);
-
-interface Variant {
-  op: 'encrypt' | 'decrypt';
-  integrity: Integrity;
-  /** decrypt only */
-  stitch?: Stitch;
-}
-
-/** How plots and tables name a variant: "encrypt", "decrypt, gather", "... (no tag)". */
-const labelOf = (v: Variant) => `${v.op}${v.stitch ? `, ${v.stitch}` : ''}${v.integrity === 'none' ? ' (no tag)' : ''}`;
-const sameVariant = (a: Variant, b: Variant) => a.op === b.op && a.integrity === b.integrity && a.stitch === b.stitch;
 
 interface Point extends Variant {
   sizeBytes: number;
@@ -209,268 +191,6 @@ function mpirunNotes(points: Point[], reps: number, launcher: string, processesP
   ];
 }
 
-const variantOf = (r: ResultRecord): Variant => ({
-  op: r.parameters.operation as Variant['op'],
-  integrity: r.parameters.integrity as Integrity,
-  ...(r.parameters.stitch ? { stitch: r.parameters.stitch as Stitch } : {}),
-});
-const point = (r: ResultRecord) => ({
-  sizeBytes: r.parameters.sizeBytes as number,
-  size: formatBytes(r.parameters.sizeBytes as number),
-  procs: r.parameters.procs as number,
-  operation: r.parameters.operation as string,
-  variant: labelOf(variantOf(r)),
-});
-
-/** Fig. 1 or 2's rows of the records `keep` selects: time in seconds, with its quartiles when measured. */
-const timeRows = (records: ResultRecord[], keep: (r: ResultRecord) => boolean): Row[] =>
-  records.filter((r) => keep(r) && r.metrics.wallMs).map((r) => ({ ...point(r), ...withQuartiles('timeS', r.metrics.wallMs, 1 / 1000) }));
-
-/**
- * Speedup over 1 process of the records `keep` selects, each against the 1-process run of its own
- * variant and size. A measured point's spread is the spread of its times against the 1-process median.
- */
-function speedupRows(records: ResultRecord[], keep: (r: ResultRecord) => boolean): Row[] {
-  const chosen = records.filter((r) => keep(r) && r.metrics.wallMs);
-  const baselineMs = (r: ResultRecord) =>
-    chosen.find((b) => b.parameters.procs === 1 && sameVariant(variantOf(b), variantOf(r)) && b.parameters.sizeBytes === r.parameters.sizeBytes)?.metrics.wallMs.median;
-  return chosen.flatMap((r) => {
-    const base = baselineMs(r);
-    const w = r.metrics.wallMs;
-    if (base === undefined) return [];
-    return [{ ...point(r), speedupX: base / w.median, speedupXLow: w.q3 === undefined ? undefined : base / w.q3, speedupXHigh: w.q1 === undefined ? undefined : base / w.q1 }];
-  });
-}
-
-/** The paper gives no curve, only its headline: 1 GB in 8 Gbit / 4.233 Gbit/s with 12 processes, 6.7x that with one. */
-const PAPER_S12 = (PAPER.sizeBytes * 8) / (PAPER.throughputGbps * 1e9);
-const PAPER_TIMES: Reference = {
-  kind: 'paper',
-  label: 'paper, from its headline (4.233 Gbit/s and 6.7x at 1 GB, no tag)',
-  rows: [
-    { sizeBytes: PAPER.sizeBytes, timeS: PAPER_S12, procs: PAPER.procs, text: `12 processes: ${PAPER_S12.toFixed(2)} s` },
-    { sizeBytes: PAPER.sizeBytes, timeS: PAPER_S12 * PAPER.speedupEncryptX, procs: 1, text: `1 process: ${(PAPER_S12 * PAPER.speedupEncryptX).toFixed(1)} s` },
-  ],
-  textField: 'text',
-};
-/**
- * Fig. 2 has no number either; its headline is 6.378x. Read over Fig. 1's one-process time (CTR
- * decrypts with the same pass it encrypts with, so one process takes as long either way): a reading,
- * which the label says.
- */
-const PAPER_ONE_S = PAPER_S12 * PAPER.speedupEncryptX;
-const PAPER_DECRYPT_TIMES: Reference = {
-  kind: 'paper',
-  label: `paper, derived: ${PAPER.speedupDecryptX}x over Fig. 1's one-process time (read as decryption on one process taking as long as encryption)`,
-  rows: [
-    { sizeBytes: PAPER.sizeBytes, timeS: PAPER_ONE_S / PAPER.speedupDecryptX, procs: PAPER.procs, text: `12 processes: ${(PAPER_ONE_S / PAPER.speedupDecryptX).toFixed(2)} s` },
-    { sizeBytes: PAPER.sizeBytes, timeS: PAPER_ONE_S, procs: 1, text: `1 process: ${PAPER_ONE_S.toFixed(1)} s` },
-  ],
-  textField: 'text',
-};
-const PAPER_AT_12 = 'paper: 1 GB, 12 processes on 3 x 4 cores';
-const SIZE_AXIS = { field: 'sizeBytes', title: 'file size (log)', scale: 'log', format: 'bytes' } as const;
-const PROCS_AXIS = { field: 'procs', title: 'processes', scale: 'ordinal' } as const;
-const timeAxis = (op: string) => ({ field: 'timeS', title: `${op}ion time (s, median, log)`, scale: 'log' }) as const;
-const integrityWords = (i: Integrity) => (i === 'none' ? "no tag, the paper's plain AES-128-CTR" : 'an AES-GCM tag a part, ours');
-
-/**
- * The variant a chart of one integrity shows: the paper's (no tag) when it was measured, since the
- * paper's figures are of it; the tag's cost has its own chart.
- */
-const shownIntegrity = (integrities: Integrity[]): Integrity => (integrities.includes('none') ? 'none' : integrities[0]);
-
-/**
- * Fig. 1 and one Fig. 2 a stitch (time against size, a line a process count); decryption against
- * encryption speedup, a line a variant; encryption speedup and throughput against processes; and,
- * when both were measured, what the tag costs.
- */
-function sweepPlots(records: ResultRecord[], plan: { integrities: Integrity[]; stitches: Stitch[] }, where: string, cores: number): Plot[] {
-  const measured = records.filter((r) => r.source === 'measured' && r.status === 'completed');
-  const reps = Math.max(0, ...measured.map((r) => r.metrics.wallMs.samples));
-  const spreadOf = (field: string) => quartiles(field, `${reps} timed repetitions`);
-  const integrity = shownIntegrity(plan.integrities);
-  const subtitle = [where, `${integrityWords(integrity)}${plan.integrities.length > 1 ? '; the tag\'s cost: tag-cost-over-no-tag' : ''}`];
-  const ofShown = (r: ResultRecord) => r.parameters.integrity === integrity;
-  const sizes = [...new Set(measured.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b);
-  const largest = sizes[sizes.length - 1];
-  const maxProcs = Math.max(0, ...measured.map((r) => r.parameters.procs as number));
-  const coresRule: Rule[] = [{ y: cores, label: `${cores} cores here: the most speedup this machine can give` }];
-  const timePlot = (name: string, title: string, op: string, keep: (r: ResultRecord) => boolean, paper: Reference[]) =>
-    chart({
-      name,
-      title,
-      subtitle,
-      rows: timeRows(measured, (r) => ofShown(r) && keep(r)),
-      x: SIZE_AXIS,
-      y: timeAxis(op),
-      series: { field: 'procs', title: 'processes' },
-      spread: spreadOf('timeS'),
-      references: paper,
-    });
-  // speedup and throughput at 1 MiB and above, where the work outweighs starting the ranks
-  const isBigEncrypt = (r: ResultRecord) => r.parameters.operation === 'encrypt' && ofShown(r) && (r.parameters.sizeBytes as number) >= MiB;
-  const big = measured.filter(isBigEncrypt);
-  const sizeOrder = [...new Set(big.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b).map(formatBytes);
-  const perProcess = (p: { name: string; title: string; field: string; axisTitle: string; rows: Row[]; paperValue: number; paperText: string; rules?: Rule[] }) =>
-    chart({
-      name: p.name,
-      title: p.title,
-      subtitle,
-      rows: p.rows,
-      x: PROCS_AXIS,
-      y: { field: p.field, title: p.axisTitle },
-      series: { field: 'size', title: 'file size', order: sizeOrder },
-      spread: spreadOf(p.field),
-      references: [{ kind: 'paper', label: `${PAPER_AT_12}, no tag`, rows: [{ procs: PAPER.procs, size: formatBytes(PAPER.sizeBytes), [p.field]: p.paperValue, text: p.paperText }], textField: 'text' }],
-      rules: p.rules,
-    });
-  const variants: Variant[] = plan.integrities.flatMap((i) => [{ op: 'encrypt' as const, integrity: i }, ...plan.stitches.map((stitch) => ({ op: 'decrypt' as const, integrity: i, stitch }))]);
-  const plots = [
-    timePlot('fig1-encryption-time', `Fig. 1: encryption time vs file size (${integrity === 'none' ? 'no tag' : 'AES-GCM tag'})`, 'encrypt', (r) => r.parameters.operation === 'encrypt', [PAPER_TIMES]),
-    ...plan.stitches.map((stitch) =>
-      timePlot(
-        `fig2-decryption-time-${stitch}`,
-        `Fig. 2: decryption time vs file size (${stitch === 'gather' ? 'gather: the master stitches, as the paper' : 'offset: each rank writes at its offset'})`,
-        'decrypt',
-        (r) => r.parameters.operation === 'decrypt' && r.parameters.stitch === stitch,
-        // the paper's figures belong to its own stitch
-        stitch === 'gather' ? [PAPER_DECRYPT_TIMES] : [],
-      ),
-    ),
-    chart({
-      name: 'speedup-decrypt-vs-encrypt',
-      title: `Speedup over 1 process at ${formatBytes(largest)}: decryption vs encryption`,
-      subtitle: [where, "the paper's decryption (gather, no tag) trails its encryption: the master's serial stitch"],
-      rows: speedupRows(measured, (r) => r.parameters.sizeBytes === largest),
-      x: PROCS_AXIS,
-      y: { field: 'speedupX', title: 'speedup over 1 process (x, medians)' },
-      series: { field: 'variant', title: 'operation', order: variants.map(labelOf) },
-      spread: spreadOf('speedupX'),
-      references: [
-        {
-          kind: 'paper',
-          label: `${PAPER_AT_12}, no tag, gather`,
-          rows: [
-            { procs: PAPER.procs, speedupX: PAPER.speedupEncryptX, variant: labelOf({ op: 'encrypt', integrity: 'none' }), text: `encryption ${PAPER.speedupEncryptX}x` },
-            { procs: PAPER.procs, speedupX: PAPER.speedupDecryptX, variant: labelOf({ op: 'decrypt', integrity: 'none', stitch: 'gather' }), text: `decryption ${PAPER.speedupDecryptX}x` },
-          ],
-          textField: 'text',
-        },
-      ],
-      rules: coresRule,
-    }),
-    perProcess({
-      name: 'speedup-vs-processes',
-      title: 'Encryption speedup over 1 process',
-      field: 'speedupX',
-      axisTitle: 'speedup over 1 process (x)',
-      rows: speedupRows(measured, isBigEncrypt),
-      paperValue: PAPER.speedupEncryptX,
-      paperText: 'paper: 6.7x',
-      rules: coresRule,
-    }),
-    perProcess({
-      name: 'throughput-vs-processes',
-      title: 'Encryption throughput vs processes',
-      field: 'throughputGbps',
-      axisTitle: 'throughput (Gbit/s, median)',
-      rows: big.map((r) => ({ ...point(r), ...withQuartiles('throughputGbps', r.metrics.throughputGbps) })),
-      paperValue: PAPER.throughputGbps,
-      paperText: 'paper: 4.233 Gbit/s',
-    }),
-  ];
-  if (plan.integrities.includes('none') && plan.integrities.includes('aes-128-gcm')) {
-    // each tagged point over the median of the same operation without a tag, at the most processes
-    const untagged = (r: ResultRecord) =>
-      measured.find((u) => u.parameters.integrity === 'none' && u.parameters.operation === r.parameters.operation && u.parameters.stitch === r.parameters.stitch && u.parameters.sizeBytes === r.parameters.sizeBytes && u.parameters.procs === r.parameters.procs)?.metrics.wallMs.median;
-    const rows = measured
-      .filter((r) => r.parameters.integrity === 'aes-128-gcm' && r.parameters.procs === maxProcs && untagged(r) !== undefined)
-      .map((r) => ({ ...point(r), operation: r.parameters.stitch ? `decrypt, ${r.parameters.stitch}` : 'encrypt', ...withQuartiles('tagCostX', r.metrics.wallMs, 1 / untagged(r)!) }));
-    plots.push(
-      chart({
-        name: 'tag-cost-over-no-tag',
-        title: `What the AES-GCM tag costs: time with a tag over time without, ${maxProcs} processes`,
-        subtitle: [where, 'medians of the same operation, size and process count, measured in the same run; 1 = free'],
-        rows,
-        x: SIZE_AXIS,
-        y: { field: 'tagCostX', title: 'with a tag / without (x)', zero: false },
-        series: { field: 'operation', title: 'operation', order: ['encrypt', ...plan.stitches.map((s) => `decrypt, ${s}`)] },
-        spread: quartiles('tagCostX', "the tagged runs' times, over the untagged median"),
-        rules: [{ y: 1, label: 'no cost' }],
-      }),
-    );
-  }
-  return plots;
-}
-
-/** The measured variant closest to the model's (no tag; decryption gathered at the master), among those measured. */
-function closestToModel(measured: ResultRecord[]): (r: ResultRecord) => boolean {
-  const has = (field: string, value: string) => measured.some((r) => r.parameters[field] === value);
-  const integrity = has('integrity', 'none') ? 'none' : 'aes-128-gcm';
-  const stitch = has('stitch', 'gather') ? 'gather' : 'offset';
-  return (r) => r.parameters.integrity === integrity && (r.parameters.operation === 'encrypt' || r.parameters.stitch === stitch);
-}
-
-/**
- * Fig. 1, Fig. 2 and the speedup at 1 GB as the model gives them; in mode both, beside what this run
- * measured (the variant closest to the model's, the same sizes and process counts, with their spread).
- */
-function simulatedPlots(t: Topology, records: ResultRecord[], measured: ResultRecord[], isPaper: boolean): Plot[] {
-  const simulated = records.filter((r) => r.source === 'simulated');
-  const completed = measured.filter((r) => r.source === 'measured' && r.status === 'completed');
-  const done = completed.filter(closestToModel(completed));
-  const reps = Math.max(0, ...done.map((r) => r.metrics.wallMs.samples));
-  const simulatedLabel = `simulated (SimGrid, ${t.name}: ${t.nodes.length} node(s) x ${t.processesPerNode} processes)`;
-  const variantWords = done.length ? `; measured: ${[...new Set(done.map((r) => labelOf(variantOf(r))))].join(', ')}` : '';
-  const where = done.length ? `the model of ${t.name} beside this machine (${os.availableParallelism()} cores), measured in the same run${variantWords}` : `SimGrid model of ${t.name}`;
-  const procsOrder = [...new Set([...simulated, ...done].map((r) => r.parameters.procs as number))].sort((a, b) => a - b);
-  const ofOp = (op: string) => (r: ResultRecord) => r.parameters.operation === op;
-  const timePlot = (op: string, name: string, title: string, references: Reference[]) =>
-    simulatedChart({
-      name,
-      title,
-      subtitle: where,
-      simulated: timeRows(simulated, ofOp(op)),
-      simulatedLabel,
-      measured: timeRows(done, ofOp(op)),
-      x: SIZE_AXIS,
-      y: timeAxis(op),
-      series: { field: 'procs', title: 'processes', order: procsOrder },
-      spread: quartiles('timeS', `${reps} timed repetitions`),
-      references,
-    });
-  const atPaperSize = (r: ResultRecord) => r.parameters.sizeBytes === PAPER.sizeBytes;
-  return [
-    timePlot('encrypt', 'sim-fig1-encryption-time', `Fig. 1, simulated on ${t.name}: encryption time vs file size`, isPaper ? [PAPER_TIMES] : []),
-    timePlot('decrypt', 'sim-fig2-decryption-time', `Fig. 2, simulated on ${t.name}: decryption time vs file size (gather)`, isPaper ? [PAPER_DECRYPT_TIMES] : []),
-    simulatedChart({
-      name: 'sim-speedup-vs-processes',
-      title: `Speedup at 1 GB over 1 process, simulated on ${t.name}`,
-      subtitle: [where, isPaper ? '' : 'no paper figures for this profile'],
-      simulated: speedupRows(simulated, atPaperSize),
-      simulatedLabel,
-      measured: speedupRows(done, atPaperSize),
-      x: PROCS_AXIS,
-      y: { field: 'speedupX', title: 'speedup over 1 process (x)' },
-      series: { field: 'operation', title: 'operation', order: SWEEP.operations.slice() },
-      spread: quartiles('speedupX', `${reps} timed repetitions`),
-      references: isPaper
-        ? [
-            {
-              kind: 'paper',
-              label: `${PAPER_AT_12}, no tag, gather`,
-              rows: [
-                { procs: PAPER.procs, speedupX: PAPER.speedupEncryptX, operation: 'encrypt', text: `paper: ${PAPER.speedupEncryptX}x` },
-                { procs: PAPER.procs, speedupX: PAPER.speedupDecryptX, operation: 'decrypt', text: `paper: ${PAPER.speedupDecryptX}x` },
-              ],
-              textField: 'text',
-            },
-          ]
-        : [],
-    }),
-  ];
-}
 
 /**
  * The sweep on the profile's model: every size and process count (a simulation is cheap; --procs
@@ -504,20 +224,22 @@ function missCauses(t: Topology, r: CtrSimulated[]): { encrypt: string; decrypt:
   };
 }
 
-async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
-  const t = await simulationProfile(ctx.topology, (m) => ctx.progress.info(m));
-  const isPaper = t.name === PAPER_PROFILE;
-  // The paper's code runs AES-128-CTR; this harness's engine one AES-128-GCM pass (CTR + GHASH).
-  const cipher = t.detected ? 'aes-128-gcm-bulk' : 'aes-128-ctr';
-  const points = simulatedPoints(ctx);
-  ctx.progress.begin('ctr-sweep, simulated', 1);
-  const { results, hostWallMs } = await simulateCtr(t, points, { cipher });
-  ctx.progress.step(`${results.length} points simulated in ${(hostWallMs / 1000).toFixed(1)} s`);
+/** What the simulated sweep's tables and notes look up: the profile, and a figure simulated or measured (the variant closest to the model's) at a point. */
+interface SweepLookup {
+  t: Topology;
+  isPaper: boolean;
+  sim: (op: string, bytes: number, procs: number) => ResultRecord['metrics'] | undefined;
+  meas: (op: string, bytes: number, procs: number) => ResultRecord['metrics'] | undefined;
+  /** a size's name in the paper's list, or its bytes */
+  label: (bytes: number) => string;
+}
+
+/** A record a simulated point, with the paper's figure where it has one (the calibration point and the 12-process headline). */
+function simulatedSweepRecords(t: Topology, isPaper: boolean, cipher: string, results: CtrSimulated[], label: (bytes: number) => string): ResultRecord[] {
   const one = (p: CtrSimulated) => results.find((x) => x.operation === p.operation && x.sizeBytes === p.sizeBytes && x.procs === 1);
-  const label = (bytes: number) => PAPER_000_SIZES.find((s) => s.sizeBytes === bytes)?.label ?? `${bytes} B`;
   const headline = (p: CtrSimulated) => p.sizeBytes === PAPER.sizeBytes && p.procs === PAPER.procs;
   const calibrationPoint = (p: CtrSimulated) => isPaper && p.operation === 'encrypt' && p.sizeBytes === PAPER.sizeBytes && p.procs === 1;
-  const records: ResultRecord[] = results.map((p) => {
+  return results.map((p) => {
     const base = one(p);
     const metrics: Record<string, number> = { wallMs: p.wallS * 1000, throughputGbps: gbps(p.sizeBytes, p.wallS * 1000), ...(base ? { speedupX: base.wallS / p.wallS } : {}), ...(p.syncS !== undefined ? { syncMs: p.syncS * 1000 } : {}) };
     const paper: Record<string, number> | undefined = !isPaper
@@ -538,16 +260,12 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
       paper,
     });
   });
-  if (ctx.mode !== 'both') records.push(...paperRecords());
+}
 
-  const sim = (op: string, bytes: number, procs: number) => records.find((r) => r.source === 'simulated' && r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
-  // the measured variant closest to the model's: no tag and a gathered stitch when they were measured
-  const completed = measured.filter((r) => r.source === 'measured' && r.status === 'completed');
-  const modelLike = completed.filter(closestToModel(completed));
-  const meas = (op: string, bytes: number, procs: number) =>
-    modelLike.find((r) => r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+/** The headline figures: paper vs simulated vs measured here. */
+function simulatedHeadlineRows({ t, isPaper, sim, meas }: SweepLookup): Comparison[] {
   const paperOr = (v: number) => (isPaper ? v : undefined);
-  const rows: Comparison[] = ([
+  return ([
     { figure: '1 process, 1 GB: encryption time', unit: 's', paper: paperOr(PAPER_ONE_PROCESS_MS / 1000), simulated: (sim('encrypt', PAPER.sizeBytes, 1)?.wallMs.median ?? NaN) / 1000, fit: isPaper ? 'calibrated' : 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 1) && meas('encrypt', PAPER.sizeBytes, 1)!.wallMs.median / 1000, note: isPaper ? 'paper: implied by 6.7x and 4.233 Gbit/s; the AES rate is fitted to it' : undefined },
     { figure: '12 processes, 1 GB: encryption speedup', unit: 'x', paper: paperOr(PAPER.speedupEncryptX), simulated: sim('encrypt', PAPER.sizeBytes, 12)?.speedupX?.median, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.speedupX?.median },
     { figure: '12 processes, 1 GB: encryption throughput', unit: 'Gbit/s', paper: paperOr(PAPER.throughputGbps), simulated: sim('encrypt', PAPER.sizeBytes, 12)?.throughputGbps.median, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.throughputGbps.median },
@@ -556,12 +274,12 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
     ...(isPaper && t.links[0] ? [{ figure: `12 processes, 1 GB: decryption with a network gather (the paper's figure is not possible with one on its LAN: ${fmt((PAPER.sizeBytes * (1 - t.processesPerNode / PAPER.procs)) / t.links[0].bandwidthBytesPerS)} s needed at least)`, unit: 's', paper: PAPER_ONE_PROCESS_MS / 1000 / PAPER.speedupDecryptX, simulated: (sim('decrypt', PAPER.sizeBytes, 12)?.wallMs.median ?? NaN) / 1000, fit: 'predicted', note: 'paper: 13.596 s / 6.378, decryption\'s 1-process time taken as encryption\'s; the readings table has the stitch the figure allows' }] : []),
     { figure: '12 processes, 1 GB: input sync to the other nodes (apart)', unit: 's', simulated: (sim('encrypt', PAPER.sizeBytes, 12)?.syncMs?.median ?? NaN) / 1000, fit: 'predicted', measured: meas('encrypt', PAPER.sizeBytes, 12)?.syncMs && meas('encrypt', PAPER.sizeBytes, 12)!.syncMs.median / 1000, note: 'excluded from every time above, as the paper does' },
   ] as Comparison[]).map((r) => ({ ...r, simulated: r.simulated !== undefined && Number.isFinite(r.simulated) ? r.simulated : undefined }));
-  const procsList = [...new Set(points.map((p) => p.procs))];
-  // The largest size measured in this run (mode both), else the largest simulated.
-  const measuredSizes = completed.map((r) => r.parameters.sizeBytes as number);
-  const largest = measuredSizes.length ? Math.max(...measuredSizes) : Math.max(...points.map((p) => p.sizeBytes));
-  const perProcs: ReportTable = {
-    title: `Simulated on ${t.name}: ${label(largest)} by process count${measured.length ? ', with the times measured here' : ''}`,
+}
+
+/** The largest size by process count, simulated beside measured. */
+function perProcsTable({ t, sim, meas, label }: SweepLookup, procsList: number[], largest: number, anyMeasured: boolean): ReportTable {
+  return {
+    title: `Simulated on ${t.name}: ${label(largest)} by process count${anyMeasured ? ', with the times measured here' : ''}`,
     columns: ['processes', 'encrypt s (sim)', 'decrypt s (sim)', 'sync s (sim, apart)', 'encrypt speedup (sim)', 'encrypt Gbit/s (sim)', 'encrypt s (measured)', 'sim vs measured'],
     rows: procsList.map((n) => {
       const e = sim('encrypt', largest, n);
@@ -570,35 +288,68 @@ async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
       return [n, e && e.wallMs.median / 1000, (sim('decrypt', largest, n)?.wallMs.median ?? NaN) / 1000, e?.syncMs && e.syncMs.median / 1000, e?.speedupX?.median, e?.throughputGbps.median, m && m.wallMs.median / 1000, d === undefined ? undefined : `${d >= 0 ? '+' : ''}${d.toFixed(0)} %`];
     }),
   };
+}
+
+/** The model against this machine: every point both simulated and measured in this run (not on the paper's profile). */
+function modelAgainstMachine({ isPaper, meas, label }: SweepLookup, results: CtrSimulated[], largest: number): string[] {
+  const diffs = results.flatMap((p) => {
+    const d = relativeErrorPct(p.wallS * 1000, meas(p.operation, p.sizeBytes, p.procs)?.wallMs.median);
+    return d === undefined ? [] : [{ d, p }];
+  });
+  if (!diffs.length || isPaper) return [];
+  const abs = summarize(diffs.map((x) => Math.abs(x.d))).median;
+  const big = diffs.filter((x) => x.p.sizeBytes === largest);
+  return [`Model against this machine (${diffs.length} points measured and simulated in this run): simulated times differ from measured ones by a median ${abs.toFixed(0)} % (absolute)${big.length ? `; at ${label(largest)}: ${big.map((x) => `${x.p.operation} ${x.p.procs}p ${x.d >= 0 ? '+' : ''}${x.d.toFixed(0)} %`).join(', ')}` : ''}. The model knows no start-up of the pool, no page-cache misses, no other jobs on the machine.`];
+}
+
+/** Where the model misses the paper's headline by more than the threshold, and why (on the paper's profile only). */
+function headlineMisses({ t, isPaper, sim }: SweepLookup, results: CtrSimulated[]): string[] {
+  const causes = missCauses(t, results);
+  const enc12 = sim('encrypt', PAPER.sizeBytes, 12);
+  const dec12 = sim('decrypt', PAPER.sizeBytes, 12);
+  return isPaper && enc12 && dec12
+    ? missNotes([
+        { figure: 'encryption speedup at 12 processes, 1 GB', paper: PAPER.speedupEncryptX, simulated: enc12.speedupX?.median ?? NaN, cause: causes.encrypt },
+        { figure: 'encryption throughput at 12 processes, 1 GB (Gbit/s)', paper: PAPER.throughputGbps, simulated: enc12.throughputGbps.median, cause: causes.encrypt },
+        { figure: 'decryption speedup at 12 processes, 1 GB', paper: PAPER.speedupDecryptX, simulated: dec12.speedupX?.median ?? NaN, cause: causes.decrypt },
+      ])
+    : [];
+}
+
+async function simulateSweep(ctx: ScenarioContext, measured: ResultRecord[]) {
+  const t = await simulationProfile(ctx.topology, (m) => ctx.progress.info(m));
+  const isPaper = t.name === PAPER_PROFILE;
+  // The paper's code runs AES-128-CTR; this harness's engine one AES-128-GCM pass (CTR + GHASH).
+  const cipher = t.detected ? 'aes-128-gcm-bulk' : 'aes-128-ctr';
+  const points = simulatedPoints(ctx);
+  ctx.progress.begin('ctr-sweep, simulated', 1);
+  const { results, hostWallMs } = await simulateCtr(t, points, { cipher });
+  ctx.progress.step(`${results.length} points simulated in ${(hostWallMs / 1000).toFixed(1)} s`);
+  const label = (bytes: number) => PAPER_000_SIZES.find((s) => s.sizeBytes === bytes)?.label ?? `${bytes} B`;
+  const records = simulatedSweepRecords(t, isPaper, cipher, results, label);
+  if (ctx.mode !== 'both') records.push(...paperRecords());
+  const sim = (op: string, bytes: number, procs: number) => records.find((r) => r.source === 'simulated' && r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+  // the measured variant closest to the model's: no tag and a gathered stitch when they were measured
+  const completed = measured.filter((r) => r.source === 'measured' && r.status === 'completed');
+  const modelLike = completed.filter(closestToModel(completed));
+  const meas = (op: string, bytes: number, procs: number) =>
+    modelLike.find((r) => r.parameters.operation === op && r.parameters.sizeBytes === bytes && r.parameters.procs === procs)?.metrics;
+  const lookup: SweepLookup = { t, isPaper, sim, meas, label };
+  const rows = simulatedHeadlineRows(lookup);
+  // The largest size measured in this run (mode both), else the largest simulated.
+  const measuredSizes = completed.map((r) => r.parameters.sizeBytes as number);
+  const largest = measuredSizes.length ? Math.max(...measuredSizes) : Math.max(...points.map((p) => p.sizeBytes));
+  const perProcs = perProcsTable(lookup, [...new Set(points.map((p) => p.procs))], largest, measured.length > 0);
   // Paper 000's setup under each reading of its text (scenarios/models/ctr-readings.ts)
   const readings = isPaper ? await simulateReadings(t, PAPER_ONE_PROCESS_MS / 1000) : [];
   records.push(...readingRecords(t, readings, PAPER, PAPER_ONE_PROCESS_MS));
   const readingsOut = isPaper ? readingsReport(t, readings, PAPER, PAPER_ONE_PROCESS_MS / 1000, sim('decrypt', PAPER.sizeBytes, 12) && { dec12S: sim('decrypt', PAPER.sizeBytes, 12)!.wallMs.median / 1000 }) : undefined;
   const plots = simulatedPlots(t, records.filter((r) => r.experiment !== 'readings'), measured, isPaper);
-  const causes = missCauses(t, results);
-  const enc12 = sim('encrypt', PAPER.sizeBytes, 12);
-  const dec12 = sim('decrypt', PAPER.sizeBytes, 12);
   const notes = [
     simulationNote(t, `models/ctr.ts: ${points.length} points, ${cipher} at the profile's per-core rate`, hostWallMs),
     'The sweep\'s model (reading A, sequential: the profile\'s calibration): the master pads the input and starts n ranks, 4 a node; each reads its part from its node\'s disk, ciphers it on one core, writes it; decryption sends every plaintext part to the master over the LAN, which writes the whole file (the stitch). The input sync runs apart and is reported apart (syncMs). The readings table below models the other readings of the setup.',
-    ...(isPaper && enc12 && dec12
-      ? missNotes([
-          { figure: 'encryption speedup at 12 processes, 1 GB', paper: PAPER.speedupEncryptX, simulated: enc12.speedupX?.median ?? NaN, cause: causes.encrypt },
-          { figure: 'encryption throughput at 12 processes, 1 GB (Gbit/s)', paper: PAPER.throughputGbps, simulated: enc12.throughputGbps.median, cause: causes.encrypt },
-          { figure: 'decryption speedup at 12 processes, 1 GB', paper: PAPER.speedupDecryptX, simulated: dec12.speedupX?.median ?? NaN, cause: causes.decrypt },
-        ])
-      : []),
-    ...(() => {
-      // The model against this machine: every point both simulated and measured in this run.
-      const diffs = results.flatMap((p) => {
-        const d = relativeErrorPct(p.wallS * 1000, meas(p.operation, p.sizeBytes, p.procs)?.wallMs.median);
-        return d === undefined ? [] : [{ d, p }];
-      });
-      if (!diffs.length || isPaper) return [];
-      const abs = summarize(diffs.map((x) => Math.abs(x.d))).median;
-      const big = diffs.filter((x) => x.p.sizeBytes === largest);
-      return [`Model against this machine (${diffs.length} points measured and simulated in this run): simulated times differ from measured ones by a median ${abs.toFixed(0)} % (absolute)${big.length ? `; at ${label(largest)}: ${big.map((x) => `${x.p.operation} ${x.p.procs}p ${x.d >= 0 ? '+' : ''}${x.d.toFixed(0)} %`).join(', ')}` : ''}. The model knows no start-up of the pool, no page-cache misses, no other jobs on the machine.`];
-    })(),
+    ...headlineMisses(lookup, results),
+    ...modelAgainstMachine(lookup, results, largest),
   ];
   return {
     records,
@@ -636,9 +387,12 @@ function syncNote(points: Point[], state: ClusterState, processesPerNode: number
   );
 }
 
-async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>, emulated?: { hosts: EmulatedHosts; state: ClusterState }): Promise<ScenarioOutput> {
+type SweepPlan = ReturnType<typeof sweepPlan>;
+type Emulated = { hosts: EmulatedHosts; state: ClusterState };
+
+/** Every point of the sweep, a process count at a time; the key and parts left on other hosts are removed at the end or on Ctrl-C. */
+async function measurePoints(ctx: ScenarioContext, plan: SweepPlan, hosts: ReturnType<typeof sweepHosts> | undefined, emulated?: Emulated): Promise<{ points: Point[]; launcherName: string }> {
   const { launcher, procs: procsList, reps, sizes, stitches, integrities, inputSync } = plan;
-  const hosts = plan.hostfile ? sweepHosts(plan.hostfile) : undefined;
   const key = (await import('node:crypto')).randomBytes(16);
   ctx.progress.begin('ctr-sweep', procsList.length * sizes.length);
   const points: Point[] = [];
@@ -661,19 +415,14 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
       await leftOnHosts();
     }
   });
+  return { points, launcherName };
+}
 
-  const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
-  const records = [
-    // how the input reached the ranks, recorded with each point of an mpirun run (--input-sync)
-    ...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)).map((r) => (launcher === 'mpirun' ? { ...r, parameters: { ...r.parameters, inputSync } } : r)),
-    ...paperRecords(),
-  ];
-  const cores = os.availableParallelism();
-  const where =
-    `measured here${launcher === 'mpirun' ? ` under mpirun${emulated ? ` on the emulated hosts of ${emulated.state.name}` : ''}, ${reps} job${reps > 1 ? 's' : ''} a point` : ''}: ` +
-    `${cores} cores, topology ${ctx.topology.name}, ranks above ${cores} oversubscribed`;
+/** A row a measured point: its median time, throughput and speedup over 1 process of the same variant and size. */
+type SummaryRow = { variant: string; op: Variant['op']; size: string; procs: number; medianMs: number; throughputGbps: number; speedupX: number | undefined };
 
-  const rows = points
+function summaryRows(points: Point[], baselineOf: (p: Point) => Point | undefined): SummaryRow[] {
+  return points
     .filter((p) => !p.error && p.wallMs.length)
     .map((p) => {
       const baseline = baselineOf(p);
@@ -688,15 +437,18 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
         speedupX: baseline?.wallMs.length ? summarize(baseline.wallMs).median / medianMs : undefined,
       };
     });
-  const largest = sizes[sizes.length - 1];
-  const plots = sweepPlots(records, { integrities, stitches }, where, cores);
+}
 
+/** The paper's headline figures against this run's at its largest size and most processes, in the paper's own variant when it was measured. */
+function headlineTable(ctx: ScenarioContext, plan: SweepPlan, rows: SummaryRow[], cores: number): ReportTable {
+  const { procs: procsList, sizes, stitches, integrities } = plan;
+  const largest = sizes[sizes.length - 1];
   const maxProcs = Math.max(...procsList);
   const at = (v: Variant, procs = maxProcs) => rows.find((r) => r.variant === labelOf(v) && r.size === largest.label && r.procs === procs);
   // The paper's own variant when it was measured (no tag; gather), ours otherwise.
   const paperIntegrity = shownIntegrity(integrities);
   const paperEnc: Variant = { op: 'encrypt', integrity: paperIntegrity };
-  const headline = comparisonTable(
+  return comparisonTable(
     `Headline figures: paper (1 GB, 12 processes on 3 x 4 cores, no tag) vs here (${formatBytes(largest.sizeBytes)}, ${maxProcs} processes on ${cores} cores)`,
     [
       { figure: `encryption speedup over 1 process (${labelOf(paperEnc)})`, unit: 'x', paper: PAPER.speedupEncryptX, measured: at(paperEnc)?.speedupX, note: `${maxProcs} ranks on ${cores} cores` },
@@ -720,13 +472,19 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
     `This machine has ${cores} cores (${os.cpus()[0]?.model.trim()}); the paper had 12. Speedup here is bounded by ${cores}: ranks beyond it share cores. ${ctx.mode === 'both' ? 'The simulated figures come in their own table below.' : 'Simulated figures: --mode simulate or both.'}` +
       (largest.sizeBytes < PAPER.sizeBytes ? ` This run stopped at ${formatBytes(largest.sizeBytes)}, not the paper's 1 GB (1 GiB here).` : ''),
   );
+}
+
+/** Median times at the largest size, a row a process count and integrity, with where the ranks were placed and ran. */
+function timesTable(records: ResultRecord[], plan: SweepPlan): ReportTable {
+  const { procs: procsList, sizes, stitches, integrities } = plan;
+  const largest = sizes[sizes.length - 1];
   const measured = (experiment: string, v: Variant, procs: number) =>
     records.find(
       (r) =>
         r.experiment === experiment && r.source === 'measured' && r.parameters.procs === procs && r.parameters.sizeBytes === largest.sizeBytes &&
         r.parameters.integrity === v.integrity && (v.stitch === undefined || r.parameters.stitch === v.stitch),
     );
-  const timesTable: ReportTable = {
+  return {
     title: `Median times at ${formatBytes(largest.sizeBytes)} (ms)`,
     columns: ['processes', 'integrity', 'encrypt ms', ...stitches.map((s) => `decrypt ${s} ms`), 'encrypt Gbit/s', 'sync ms (apart)', 'topology placement', 'ran on'],
     rows: procsList.flatMap((procs) =>
@@ -745,26 +503,51 @@ async function runSweep(ctx: ScenarioContext, plan: ReturnType<typeof sweepPlan>
       }),
     ),
   };
+}
+
+/** What to read into a sweep: under mpirun, the launch costs, the input sync and the hosts; in one process, the variants and what the times exclude. */
+function sweepNotes(ctx: ScenarioContext, plan: SweepPlan, points: Point[], launcherName: string, hosts: ReturnType<typeof sweepHosts> | undefined, emulated?: Emulated): string[] {
+  const { launcher, reps, integrities, inputSync } = plan;
+  const paperEnc: Variant = { op: 'encrypt', integrity: shownIntegrity(integrities) };
   const shown = `The time, speedup and throughput charts show ${labelOf(paperEnc).replace('encrypt', 'the runs').replace('the runs (no tag)', 'the runs without a tag (the paper\'s variant)')}${integrities.length > 1 ? '; tag-cost-over-no-tag compares the two' : ''}.`;
+  return launcher === 'mpirun'
+    ? [
+        ...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, inputSync === 'copy'),
+        ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []),
+        ...(hosts ? [hostsNote(hosts, inputSync)] : []),
+        shown,
+      ]
+    : [
+        `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do, and the flush to disk (no fsync: the outputs are thrown away).`,
+        'Stitch offset (ours): each rank writes its plaintext straight to its offset in the output (no second copy). Stitch gather (the paper\'s): each rank writes its whole decrypted part, the master then concatenates them and strips the padding, a serial pass that the paper blames for its decryption speedup (6.378x) trailing encryption\'s (6.7x); stitchMs records it.',
+        'Integrity aes-128-gcm (ours): an AES-GCM tag a part, computed in the same pass as the AES-CTR body. Integrity none (the paper\'s): plain AES-128-CTR, nothing detects a tampered part.',
+        'rankNodes is where the topology placed the ranks; ranOn is where they really ran (host, its real cores, threads); oversubscribed counts real cores, placementOversubscribed the topology\'s.',
+        shown,
+      ];
+}
+
+async function runSweep(ctx: ScenarioContext, plan: SweepPlan, emulated?: Emulated): Promise<ScenarioOutput> {
+  const { launcher, reps, stitches, integrities, inputSync } = plan;
+  const hosts = plan.hostfile ? sweepHosts(plan.hostfile) : undefined;
+  const { points, launcherName } = await measurePoints(ctx, plan, hosts, emulated);
+  const baselineOf = (p: Point) => points.find((b) => sameVariant(b, p) && b.sizeBytes === p.sizeBytes && b.procs === 1);
+  const records = [
+    // how the input reached the ranks, recorded with each point of an mpirun run (--input-sync)
+    ...points.map((p) => toRecord(p, baselineOf(p), ctx.topology.name)).map((r) => (launcher === 'mpirun' ? { ...r, parameters: { ...r.parameters, inputSync } } : r)),
+    ...paperRecords(),
+  ];
+  const cores = os.availableParallelism();
+  const where =
+    `measured here${launcher === 'mpirun' ? ` under mpirun${emulated ? ` on the emulated hosts of ${emulated.state.name}` : ''}, ${reps} job${reps > 1 ? 's' : ''} a point` : ''}: ` +
+    `${cores} cores, topology ${ctx.topology.name}, ranks above ${cores} oversubscribed`;
+  const plots = sweepPlots(records, { integrities, stitches }, where, cores);
+  const headline = headlineTable(ctx, plan, summaryRows(points, baselineOf), cores);
+  const times = timesTable(records, plan);
   return {
     records,
     plots,
-    tables: launcher === 'mpirun' ? [headline, timesTable, overheadTable(points, ctx.topology.processesPerNode)] : [headline, timesTable],
-    notes:
-      launcher === 'mpirun'
-        ? [
-            ...mpirunNotes(points, reps, launcherName, ctx.topology.processesPerNode, inputSync === 'copy'),
-            ...(emulated ? [syncNote(points, emulated.state, ctx.topology.processesPerNode)] : []),
-            ...(hosts ? [hostsNote(hosts, inputSync)] : []),
-            shown,
-          ]
-        : [
-            `Each point: ${reps} timed repetitions after one warm-up, median shown; times exclude the input sync to other nodes (recorded apart as syncMs), as the paper's do, and the flush to disk (no fsync: the outputs are thrown away).`,
-            'Stitch offset (ours): each rank writes its plaintext straight to its offset in the output (no second copy). Stitch gather (the paper\'s): each rank writes its whole decrypted part, the master then concatenates them and strips the padding, a serial pass that the paper blames for its decryption speedup (6.378x) trailing encryption\'s (6.7x); stitchMs records it.',
-            'Integrity aes-128-gcm (ours): an AES-GCM tag a part, computed in the same pass as the AES-CTR body. Integrity none (the paper\'s): plain AES-128-CTR, nothing detects a tampered part.',
-            'rankNodes is where the topology placed the ranks; ranOn is where they really ran (host, its real cores, threads); oversubscribed counts real cores, placementOversubscribed the topology\'s.',
-            shown,
-          ],
+    tables: launcher === 'mpirun' ? [headline, times, overheadTable(points, ctx.topology.processesPerNode)] : [headline, times],
+    notes: sweepNotes(ctx, plan, points, launcherName, hosts, emulated),
     launcher: launcherName,
   };
 }

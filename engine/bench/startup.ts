@@ -60,6 +60,131 @@ function row(label: string, samples: Record<string, number[]>): Record<string, n
   return medians;
 }
 
+const FLOOR = 'npm run of a node -e 0 script (the floor)';
+
+/** What every row of one run shares: the repetitions, the scratch folder with its key and small input, and the two references. */
+interface StartupRun {
+  reps: number;
+  bigReps: number;
+  sizeBytes: number;
+  scratch: string;
+  keyFile: string;
+  small: string;
+  node: string;
+  harness: string;
+  nodeZero: () => number;
+  npmFloor: () => number;
+}
+
+/** (a) `ctr --help`, whole command, beside `node -e 0` and npm's floor. */
+async function helpRow({ reps, node, harness, nodeZero, npmFloor }: StartupRun): Promise<void> {
+  const help = row(
+    '(a) ctr --help, whole command',
+    await interleaved(reps, {
+      [NODE]: nodeZero,
+      [FLOOR]: npmFloor,
+      'harness ctr --help (node + our code)': () => timeCommand(node, ['--openssl-legacy-provider', harness, 'ctr', '--help']),
+      'npm run ctr -- --help': npm('ctr', '--', '--help'),
+    }),
+  );
+  process.stdout.write(
+    againstTarget('whole command', help['npm run ctr -- --help'], help[NODE], 0.3) +
+      `    npm's floor ${(help[FLOOR] / help[NODE]).toFixed(2)}x ${NODE}; ${beyond(help['npm run ctr -- --help'], help[FLOOR], help[NODE])}; ` +
+      `without npm ${(help['harness ctr --help (node + our code)'] / help[NODE]).toFixed(2)}x\n\n`,
+  );
+}
+
+/** (b) `ctr encrypt` of 100 bytes, whole command, a fresh output each time. */
+async function tinyRow({ reps, scratch, small, keyFile, node, harness, nodeZero, npmFloor }: StartupRun): Promise<void> {
+  let n = 0;
+  const tinyArgs = () => ['ctr', 'encrypt', '--in', small, '--procs', '2', '--key', keyFile, '--out', path.join(scratch, `tiny-${n++}`)];
+  const tiny = row(
+    '(b) ctr encrypt of 100 bytes, n = 2, whole command',
+    await interleaved(reps, {
+      [NODE]: nodeZero,
+      [FLOOR]: npmFloor,
+      'harness ctr encrypt (node + our code)': () => timeCommand(node, ['--openssl-legacy-provider', harness, ...tinyArgs()]),
+      'npm run ctr -- encrypt': npm('ctr', '--', ...tinyArgs().slice(1)),
+    }),
+  );
+  process.stdout.write(
+    againstTarget('whole command', tiny['npm run ctr -- encrypt'], tiny[NODE], 0.35) +
+      `    npm's floor ${(tiny[FLOOR] / tiny[NODE]).toFixed(2)}x ${NODE}; ${beyond(tiny['npm run ctr -- encrypt'], tiny[FLOOR], tiny[NODE])}; ` +
+      `without npm ${(tiny['harness ctr encrypt (node + our code)'] / tiny[NODE]).toFixed(2)}x\n\n`,
+  );
+}
+
+/** (c) `ctr encrypt` of the large file against `openssl enc` and the fastest durable copy, outputs removed and pages flushed before each. */
+async function bigRow({ bigReps, sizeBytes, scratch, keyFile }: StartupRun): Promise<void> {
+  const input = await ensureDataset(sizeBytes);
+  const outputs = ['enc.out', 'copy.out', 'ours'].map((f) => path.join(scratch, f));
+  const hex = randomBytes(16).toString('hex');
+  const OPENSSL = 'openssl enc -aes-128-ctr && sync';
+  const OURS = 'npm run ctr -- encrypt';
+  const big = row(
+    `(c) ctr encrypt of ${(sizeBytes / GiB).toFixed(3)} GiB, n = 2, whole command (warm input; previous outputs removed and dirty pages flushed before each; ` +
+      'ctr fsyncs its parts before it says done, so openssl enc is followed by sync FILE, and the floor is the fastest durable copy of the input, cat or cp then sync FILE)',
+    await interleaved(
+      bigReps,
+      {
+        [OPENSSL]: () => timeCommand('sh', ['-c', 'openssl enc -aes-128-ctr -K "$1" -iv "$1" -in "$2" -out "$3" && sync "$3"', 'sh', hex, input, outputs[0]]),
+        ...durableCopyContenders(input, outputs[1]),
+        [OURS]: npm('ctr', '--', 'encrypt', '--in', input, '--procs', '2', '--key', keyFile, '--out', outputs[2]),
+      },
+      () => {
+        for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
+        flushDirtyPages();
+      },
+    ),
+  );
+  const speedup = big[OPENSSL] / big[OURS];
+  const floor = durableFloor(big, [OPENSSL, OURS]);
+  process.stdout.write(
+    `    speedup over openssl enc && sync ${speedup.toFixed(2)}x   (target >= 2x; ${speedup >= 2 ? 'met' : 'not met'})\n` +
+      `    ${againstFloor('ours', big[OURS], floor, 1.5)}` +
+      (floor.notAbove.length === 0
+        ? `    the most any encryptor that fsyncs can gain over openssl here is ${(big[OPENSSL] / floor.ms).toFixed(2)}x (without the flush, npm run bench -- ctr (b) shows the engine alone)\n\n`
+        : '\n'),
+  );
+  for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
+}
+
+/** (d) an mpirun job of 2 ranks on 100 bytes: the launcher's overhead (job minus body) beside a bare mpirun; skipped without a launcher. */
+async function mpiRow({ reps, scratch, small, keyFile, node, nodeZero }: StartupRun): Promise<void> {
+  let launcher: Launcher;
+  try {
+    launcher = detectLauncher();
+  } catch (err) {
+    process.stdout.write(`(d) not measured: ${(err as Error).message}\n`);
+    return;
+  }
+  if (process.getuid?.() === 0 && launcher.flavour === 'openmpi') {
+    // as in CI and containers: OpenMPI refuses root unless told twice (engine/mpi/README.md)
+    process.env.OMPI_ALLOW_RUN_AS_ROOT ??= '1';
+    process.env.OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ??= '1';
+  }
+  const overheads: number[] = [];
+  const bodies: number[] = [];
+  let job = 0;
+  const BARE = `${path.basename(launcher.path)} -np 2 node -e 0 (the floor)`;
+  const mpi = await interleaved(reps, {
+    [NODE]: nodeZero,
+    [BARE]: () => timeCommand(launcher.path, [...(launcher.flavour === 'openmpi' ? ['--oversubscribe'] : []), '-np', '2', node, '-e', '0']),
+    'ctr encrypt job, 2 ranks (in-process launch)': async () => {
+      const r = await encryptMpi(small, path.join(scratch, `mpi-${job++}`), { procs: 2, np: 2, keyFile, topologyFile: DEFAULT_TOPOLOGY_FILE, launcher });
+      overheads.push(r.launchMs - r.wallMs);
+      bodies.push(r.wallMs);
+      return r.launchMs;
+    },
+  });
+  const mpiMs = row('(d) an mpirun job of 2 ranks on 100 bytes', mpi);
+  process.stdout.write(
+    `    job body ${ms(median(bodies)).trim()}\n` +
+      againstTarget('launcher overhead (job minus body)', median(overheads), mpiMs[NODE], 0.3) +
+      `    the bare launcher's floor ${(mpiMs[BARE] / mpiMs[NODE]).toFixed(2)}x ${NODE}; ${beyond(median(overheads), mpiMs[BARE], mpiMs[NODE])}\n`,
+  );
+}
+
 async function run(argv: string[]): Promise<number> {
   const { flags } = parseArgs(argv, FLAGS);
   if (flags.help) {
@@ -79,106 +204,16 @@ async function run(argv: string[]): Promise<number> {
   const node = process.execPath;
   const harness = projectPath('dist', 'commands', 'harness.js');
   try {
-    const nodeZero = () => timeCommand(node, ['-e', '0']);
     const emptyProject = emptyNpmProject(scratch);
-    const npmFloor = () => timeCommand('npm', ['run', '--silent', 'empty'], { cwd: emptyProject });
-    const FLOOR = 'npm run of a node -e 0 script (the floor)';
-    const help = row(
-      '(a) ctr --help, whole command',
-      await interleaved(reps, {
-        [NODE]: nodeZero,
-        [FLOOR]: npmFloor,
-        'harness ctr --help (node + our code)': () => timeCommand(node, ['--openssl-legacy-provider', harness, 'ctr', '--help']),
-        'npm run ctr -- --help': npm('ctr', '--', '--help'),
-      }),
-    );
-    process.stdout.write(
-      againstTarget('whole command', help['npm run ctr -- --help'], help[NODE], 0.3) +
-        `    npm's floor ${(help[FLOOR] / help[NODE]).toFixed(2)}x ${NODE}; ${beyond(help['npm run ctr -- --help'], help[FLOOR], help[NODE])}; ` +
-        `without npm ${(help['harness ctr --help (node + our code)'] / help[NODE]).toFixed(2)}x\n\n`,
-    );
-
-    let n = 0;
-    const tinyArgs = () => ['ctr', 'encrypt', '--in', small, '--procs', '2', '--key', keyFile, '--out', path.join(scratch, `tiny-${n++}`)];
-    const tiny = row(
-      '(b) ctr encrypt of 100 bytes, n = 2, whole command',
-      await interleaved(reps, {
-        [NODE]: nodeZero,
-        [FLOOR]: npmFloor,
-        'harness ctr encrypt (node + our code)': () => timeCommand(node, ['--openssl-legacy-provider', harness, ...tinyArgs()]),
-        'npm run ctr -- encrypt': npm('ctr', '--', ...tinyArgs().slice(1)),
-      }),
-    );
-    process.stdout.write(
-      againstTarget('whole command', tiny['npm run ctr -- encrypt'], tiny[NODE], 0.35) +
-        `    npm's floor ${(tiny[FLOOR] / tiny[NODE]).toFixed(2)}x ${NODE}; ${beyond(tiny['npm run ctr -- encrypt'], tiny[FLOOR], tiny[NODE])}; ` +
-        `without npm ${(tiny['harness ctr encrypt (node + our code)'] / tiny[NODE]).toFixed(2)}x\n\n`,
-    );
-
-    const input = await ensureDataset(sizeBytes);
-    const outputs = ['enc.out', 'copy.out', 'ours'].map((f) => path.join(scratch, f));
-    const hex = randomBytes(16).toString('hex');
-    const OPENSSL = 'openssl enc -aes-128-ctr && sync';
-    const OURS = 'npm run ctr -- encrypt';
-    const big = row(
-      `(c) ctr encrypt of ${(sizeBytes / GiB).toFixed(3)} GiB, n = 2, whole command (warm input; previous outputs removed and dirty pages flushed before each; ` +
-        'ctr fsyncs its parts before it says done, so openssl enc is followed by sync FILE, and the floor is the fastest durable copy of the input, cat or cp then sync FILE)',
-      await interleaved(
-        bigReps,
-        {
-          [OPENSSL]: () => timeCommand('sh', ['-c', 'openssl enc -aes-128-ctr -K "$1" -iv "$1" -in "$2" -out "$3" && sync "$3"', 'sh', hex, input, outputs[0]]),
-          ...durableCopyContenders(input, outputs[1]),
-          [OURS]: npm('ctr', '--', 'encrypt', '--in', input, '--procs', '2', '--key', keyFile, '--out', outputs[2]),
-        },
-        () => {
-          for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
-          flushDirtyPages();
-        },
-      ),
-    );
-    const speedup = big[OPENSSL] / big[OURS];
-    const floor = durableFloor(big, [OPENSSL, OURS]);
-    process.stdout.write(
-      `    speedup over openssl enc && sync ${speedup.toFixed(2)}x   (target >= 2x; ${speedup >= 2 ? 'met' : 'not met'})\n` +
-        `    ${againstFloor('ours', big[OURS], floor, 1.5)}` +
-        (floor.notAbove.length === 0
-          ? `    the most any encryptor that fsyncs can gain over openssl here is ${(big[OPENSSL] / floor.ms).toFixed(2)}x (without the flush, npm run bench -- ctr (b) shows the engine alone)\n\n`
-          : '\n'),
-    );
-    for (const o of outputs) fs.rmSync(o, { recursive: true, force: true });
-
-    let launcher: Launcher;
-    try {
-      launcher = detectLauncher();
-    } catch (err) {
-      process.stdout.write(`(d) not measured: ${(err as Error).message}\n`);
-      return 0;
-    }
-    if (process.getuid?.() === 0 && launcher.flavour === 'openmpi') {
-      // as in CI and containers: OpenMPI refuses root unless told twice (engine/mpi/README.md)
-      process.env.OMPI_ALLOW_RUN_AS_ROOT ??= '1';
-      process.env.OMPI_ALLOW_RUN_AS_ROOT_CONFIRM ??= '1';
-    }
-    const overheads: number[] = [];
-    const bodies: number[] = [];
-    let job = 0;
-    const BARE = `${path.basename(launcher.path)} -np 2 node -e 0 (the floor)`;
-    const mpi = await interleaved(reps, {
-      [NODE]: nodeZero,
-      [BARE]: () => timeCommand(launcher.path, [...(launcher.flavour === 'openmpi' ? ['--oversubscribe'] : []), '-np', '2', node, '-e', '0']),
-      'ctr encrypt job, 2 ranks (in-process launch)': async () => {
-        const r = await encryptMpi(small, path.join(scratch, `mpi-${job++}`), { procs: 2, np: 2, keyFile, topologyFile: DEFAULT_TOPOLOGY_FILE, launcher });
-        overheads.push(r.launchMs - r.wallMs);
-        bodies.push(r.wallMs);
-        return r.launchMs;
-      },
-    });
-    const mpiMs = row('(d) an mpirun job of 2 ranks on 100 bytes', mpi);
-    process.stdout.write(
-      `    job body ${ms(median(bodies)).trim()}\n` +
-        againstTarget('launcher overhead (job minus body)', median(overheads), mpiMs[NODE], 0.3) +
-        `    the bare launcher's floor ${(mpiMs[BARE] / mpiMs[NODE]).toFixed(2)}x ${NODE}; ${beyond(median(overheads), mpiMs[BARE], mpiMs[NODE])}\n`,
-    );
+    const r: StartupRun = {
+      reps, bigReps, sizeBytes, scratch, keyFile, small, node, harness,
+      nodeZero: () => timeCommand(node, ['-e', '0']),
+      npmFloor: () => timeCommand('npm', ['run', '--silent', 'empty'], { cwd: emptyProject }),
+    };
+    await helpRow(r);
+    await tinyRow(r);
+    await bigRow(r);
+    await mpiRow(r);
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }

@@ -111,44 +111,87 @@ async function syncTo(m: { conn: RankConnection }, inputFile: string, chunkBytes
   if (message.t !== 'synced') throw new Error(`answered the input sync with "${message.t}"`);
 }
 
-export async function coordinate(c: RankContext): Promise<number> {
-  const { job, id, host, own, keys } = c;
-  const members = new Map<number, Member>();
-  let failure: JobFailure | undefined;
-  let onFailure!: (f: JobFailure) => void;
-  const failed = new Promise<never>((_, reject) => (onFailure = reject));
-  failed.catch(() => undefined); // observed through the races below
-  const fail = (f: JobFailure) => {
-    if (!failure) {
-      failure = f;
-      onFailure(f);
+/** What rank 0 reads before the start: the input's size and, for a decrypt, the stitched output's temporary name. */
+interface JobInput {
+  originalBytes: number;
+  encryptionIdHex?: string;
+  tmpOut?: string;
+}
+
+/** The job's first failure, kept once; every wait of rank 0 races against it. */
+class FailureLatch {
+  first: JobFailure | undefined;
+  private readonly failed: Promise<never>;
+  private reject!: (f: JobFailure) => void;
+
+  constructor() {
+    this.failed = new Promise<never>((_, reject) => (this.reject = reject));
+    this.failed.catch(() => undefined); // observed through the races below
+  }
+
+  fail(f: JobFailure): void {
+    if (!this.first) {
+      this.first = f;
+      this.reject(f);
     }
-  };
-  const race = <T>(p: Promise<T>) => Promise.race([p, failed]);
+  }
+
+  race<T>(p: Promise<T>): Promise<T> {
+    return Promise.race([p, this.failed]);
+  }
+}
+
+/** Rank 0's side of one job, step by step: join, sync, start, collect, check, commit or stitch, report. */
+class Coordinator {
+  readonly members = new Map<number, Member>();
+  private readonly latch = new FailureLatch();
+  private readonly expectedKeyCheck: string;
+  private readonly server = net.createServer();
+  private readonly partsDone = new Set<number>();
+  private readonly allJoined = deferred<void>();
+  private ownWork: Promise<unknown> | undefined;
+  private stitcher: Stitcher | undefined;
+  private joinTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly c: RankContext) {
+    this.expectedKeyCheck = keyCheckOf(c.keys.namesKey, c.job.token);
+  }
+
+  private fail(f: JobFailure): void {
+    this.latch.fail(f);
+  }
+
+  private race<T>(p: Promise<T>): Promise<T> {
+    return this.latch.race(p);
+  }
+
   /** A send that fails names the member it was for. */
-  const sendTo = (m: Member, message: RankMessage) =>
-    m.conn.send(message).catch((err: Error) => Promise.reject(new JobFailure(m.rank, m.host, `connection lost: ${err.message}`)));
-  const asFailure = (err: unknown) => (err instanceof JobFailure ? err : new JobFailure(0, host, err instanceof Error ? err.message : String(err)));
-  const expectedKeyCheck = keyCheckOf(keys.namesKey, job.token);
-  let ownWork: Promise<unknown> | undefined;
-  let stitcher: Stitcher | undefined;
-  const server = net.createServer();
+  private sendTo(m: Member, message: RankMessage): Promise<void> {
+    return m.conn.send(message).catch((err: Error) => Promise.reject(new JobFailure(m.rank, m.host, `connection lost: ${err.message}`)));
+  }
 
-  const partsDone = new Set<number>();
-  const progress = (rank: number, index: number) => {
-    partsDone.add(index);
-    emit({ e: 'progress', rank, index, done: partsDone.size, total: job.procs });
-  };
+  private asFailure(err: unknown): JobFailure {
+    return err instanceof JobFailure ? err : new JobFailure(0, this.c.host, err instanceof Error ? err.message : String(err));
+  }
 
-  async function readLoop(m: Member): Promise<void> {
+  private hostOf(rank: number): string {
+    return rank === 0 ? this.c.host : this.members.get(rank)!.host;
+  }
+
+  private progress(rank: number, index: number): void {
+    this.partsDone.add(index);
+    emit({ e: 'progress', rank, index, done: this.partsDone.size, total: this.c.job.procs });
+  }
+
+  private async readLoop(m: Member): Promise<void> {
     try {
       for (;;) {
         const { message, payload } = await m.conn.receive();
-        if (message.t === 'progress') progress(m.rank, message.index);
+        if (message.t === 'progress') this.progress(m.rank, message.index);
         else if (message.t === 'chunk') {
-          if (!stitcher) throw new JobFailure(m.rank, m.host, 'sent plaintext in an encrypt job');
+          if (!this.stitcher) throw new JobFailure(m.rank, m.host, 'sent plaintext in an encrypt job');
           try {
-            stitcher.write(m.rank, message.index, message.offset, payload);
+            this.stitcher.write(m.rank, message.index, message.offset, payload);
           } catch (err) {
             throw new JobFailure(m.rank, m.host, (err as Error).message);
           }
@@ -158,12 +201,14 @@ export async function coordinate(c: RankContext): Promise<number> {
         else throw new JobFailure(m.rank, m.host, `sent an unexpected "${message.t}" message`);
       }
     } catch (err) {
-      if (err instanceof JobFailure) fail(err);
-      else if (!m.finished) fail(new JobFailure(m.rank, m.host, `disconnected before finishing its parts: the process exited or was killed (${(err as Error).message})`));
+      if (err instanceof JobFailure) this.fail(err);
+      else if (!m.finished) this.fail(new JobFailure(m.rank, m.host, `disconnected before finishing its parts: the process exited or was killed (${(err as Error).message})`));
     }
   }
 
-  function admit(socket: net.Socket): void {
+  /** A connecting rank joins if it belongs to this job, has the right rank count, a free rank and rank 0's key. */
+  private admit(socket: net.Socket): void {
+    const { job, id } = this.c;
     const conn = wrapSocket(socket);
     conn.receive().then(
       ({ message: hello }) => {
@@ -171,83 +216,94 @@ export async function coordinate(c: RankContext): Promise<number> {
           socket.destroy(); // not one of this job's ranks
           return;
         }
-        if (hello.setupError) return fail(new JobFailure(hello.rank, hello.host, hello.setupError));
-        if (hello.size !== id.size) return fail(new JobFailure(hello.rank, hello.host, `believes the job has ${hello.size} ranks, rank 0 has ${id.size}`));
-        if (!Number.isInteger(hello.rank) || hello.rank < 1 || hello.rank >= id.size || members.has(hello.rank)) {
-          return fail(new JobFailure(hello.rank, hello.host, `joined as rank ${hello.rank}, which is out of range or taken`));
+        if (hello.setupError) return this.fail(new JobFailure(hello.rank, hello.host, hello.setupError));
+        if (hello.size !== id.size) return this.fail(new JobFailure(hello.rank, hello.host, `believes the job has ${hello.size} ranks, rank 0 has ${id.size}`));
+        if (!Number.isInteger(hello.rank) || hello.rank < 1 || hello.rank >= id.size || this.members.has(hello.rank)) {
+          return this.fail(new JobFailure(hello.rank, hello.host, `joined as rank ${hello.rank}, which is out of range or taken`));
         }
-        if (hello.keyCheck !== expectedKeyCheck) {
-          return fail(new JobFailure(hello.rank, hello.host, `holds a different key than rank 0 (check ${job.keyFile} on ${hello.host})`));
+        if (hello.keyCheck !== this.expectedKeyCheck) {
+          return this.fail(new JobFailure(hello.rank, hello.host, `holds a different key than rank 0 (check ${job.keyFile} on ${hello.host})`));
         }
         const m: Member = { rank: hello.rank, host: hello.host, cores: hello.cores, threads: hello.threads, conn, done: deferred(), committed: deferred(), finished: false };
-        members.set(m.rank, m);
+        this.members.set(m.rank, m);
         emit({ e: 'joined', rank: m.rank, host: m.host, pid: hello.pid });
-        if (members.size === id.size - 1) allJoined.resolve();
+        if (this.members.size === id.size - 1) this.allJoined.resolve();
       },
       () => socket.destroy(),
     );
   }
 
-  const allJoined = deferred<void>();
-  const joinStarted = performance.now();
-  let joinTimer: NodeJS.Timeout | undefined;
-  try {
+  /** Listens at the rendezvous and waits until every other rank has joined; returns the milliseconds that took. */
+  async join(): Promise<number> {
+    const { job, id, host, rendezvous } = this.c;
+    const joinStarted = performance.now();
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (err) => reject(new JobFailure(0, host, `cannot listen on ${job.listenHost}:${c.rendezvous.port} for the other ranks (${(err as NodeJS.ErrnoException).code ?? err.message})`)));
-      server.listen(c.rendezvous.port, job.listenHost, resolve);
+      this.server.once('error', (err) => reject(new JobFailure(0, host, `cannot listen on ${job.listenHost}:${rendezvous.port} for the other ranks (${(err as NodeJS.ErrnoException).code ?? err.message})`)));
+      this.server.listen(rendezvous.port, job.listenHost, resolve);
     });
-    server.on('connection', admit);
+    this.server.on('connection', (socket) => this.admit(socket));
     emit({ e: 'joined', rank: 0, host, pid: process.pid });
-    if (id.size === 1) allJoined.resolve();
-    joinTimer = setTimeout(() => {
-      const missing = Array.from({ length: id.size - 1 }, (_, i) => i + 1).filter((r) => !members.has(r));
-      fail(new JobFailure(missing[0], 'unknown host', `rank${missing.length > 1 ? 's' : ''} ${missing.join(', ')} did not join within ${job.joinTimeoutMs} ms (never reached ${c.rendezvous.host}:${c.rendezvous.port})`));
+    if (id.size === 1) this.allJoined.resolve();
+    this.joinTimer = setTimeout(() => {
+      const missing = Array.from({ length: id.size - 1 }, (_, i) => i + 1).filter((r) => !this.members.has(r));
+      this.fail(new JobFailure(missing[0], 'unknown host', `rank${missing.length > 1 ? 's' : ''} ${missing.join(', ')} did not join within ${job.joinTimeoutMs} ms (never reached ${rendezvous.host}:${rendezvous.port})`));
     }, job.joinTimeoutMs);
-    await race(allJoined.promise);
-    clearTimeout(joinTimer);
-    const joinMs = performance.now() - joinStarted;
-    let syncMs: number | undefined;
-    if (job.op === 'encrypt' && job.syncInput) {
-      // The paper's sync, before the start barrier and timed apart: rank 0 uploads the input to every other rank.
-      const syncStarted = performance.now();
-      await race(Promise.all([...members.values()].map((m) => syncTo(m, job.inputFile, job.chunkBytes).catch((err: Error) => Promise.reject(new JobFailure(m.rank, m.host, `input sync: ${err.message}`))))));
-      syncMs = performance.now() - syncStarted;
-    }
-    for (const m of members.values()) void readLoop(m);
+    await this.race(this.allJoined.promise);
+    clearTimeout(this.joinTimer);
+    return performance.now() - joinStarted;
+  }
 
-    let originalBytes: number;
-    let encryptionIdHex: string | undefined;
-    let tmpOut: string | undefined;
-    if (job.op === 'encrypt') {
-      originalBytes = fs.statSync(job.inputFile).size;
-    } else {
-      const located = own.locate();
-      if (located.integrity === 'none' && job.integrity !== 'none') {
-        throw new JobFailure(0, host, `"${job.inputName}" was encrypted without integrity (--integrity none): its parts carry no tag; decrypt with --integrity none to accept that`);
-      }
-      originalBytes = located.originalBytes;
-      encryptionIdHex = located.encryptionId.toString('hex');
-      if (fs.existsSync(job.outFile)) throw new JobFailure(0, host, `${job.outFile}: already exists; decrypt never overwrites a file`);
-      makeFolder(path.dirname(job.outFile), 'the folder of the output');
-      tmpOut = path.join(own.scratch.in(path.dirname(job.outFile)), path.basename(job.outFile));
-      createPrivateFile(tmpOut, originalBytes);
-      stitcher = new Stitcher(tmpOut, planPartition(originalBytes, job.procs), id.size);
+  /** The paper's sync, before the start barrier and timed apart: rank 0 uploads the input to every other rank. */
+  async syncInput(): Promise<number | undefined> {
+    const { job } = this.c;
+    if (job.op !== 'encrypt' || !job.syncInput) return undefined;
+    const syncStarted = performance.now();
+    await this.race(Promise.all([...this.members.values()].map((m) => syncTo(m, job.inputFile, job.chunkBytes).catch((err: Error) => Promise.reject(new JobFailure(m.rank, m.host, `input sync: ${err.message}`))))));
+    return performance.now() - syncStarted;
+  }
+
+  startReading(): void {
+    for (const m of this.members.values()) void this.readLoop(m);
+  }
+
+  /** The input's size; a decrypt also checks its parts' integrity mode and opens the output under a private temporary name. */
+  openInput(): JobInput {
+    const { job, own, host, id } = this.c;
+    if (job.op === 'encrypt') return { originalBytes: fs.statSync(job.inputFile).size };
+    const located = own.locate();
+    if (located.integrity === 'none' && job.integrity !== 'none') {
+      throw new JobFailure(0, host, `"${job.inputName}" was encrypted without integrity (--integrity none): its parts carry no tag; decrypt with --integrity none to accept that`);
     }
-    const plan = planPartition(originalBytes, job.procs);
-    const started = performance.now();
-    await race(Promise.all([...members.values()].map((m) => sendTo(m, { t: 'start', originalBytes, ...(encryptionIdHex ? { encryptionIdHex } : {}) }))));
+    const originalBytes = located.originalBytes;
+    const encryptionIdHex = located.encryptionId.toString('hex');
+    if (fs.existsSync(job.outFile)) throw new JobFailure(0, host, `${job.outFile}: already exists; decrypt never overwrites a file`);
+    makeFolder(path.dirname(job.outFile), 'the folder of the output');
+    const tmpOut = path.join(own.scratch.in(path.dirname(job.outFile)), path.basename(job.outFile));
+    createPrivateFile(tmpOut, originalBytes);
+    this.stitcher = new Stitcher(tmpOut, planPartition(originalBytes, job.procs), id.size);
+    return { originalBytes, encryptionIdHex, tmpOut };
+  }
+
+  /** Starts every rank, runs rank 0's own parts, and collects every rank's report of its parts. */
+  async runParts({ originalBytes, encryptionIdHex, tmpOut }: JobInput): Promise<Map<number, PartDone[]>> {
+    const { job, own } = this.c;
+    await this.race(Promise.all([...this.members.values()].map((m) => this.sendTo(m, { t: 'start', originalBytes, ...(encryptionIdHex ? { encryptionIdHex } : {}) }))));
     const onOwn = async (d: PartDone) => {
-      stitcher?.wroteDirectly(d.index);
-      progress(0, d.index);
+      this.stitcher?.wroteDirectly(d.index);
+      this.progress(0, d.index);
     };
-    ownWork = job.op === 'encrypt' ? own.encrypt(originalBytes, onOwn) : own.decrypt({ originalBytes, encryptionIdHex: encryptionIdHex! }, tmpOut, onOwn);
-    const ownDone = (await race(ownWork.catch((err) => Promise.reject(asFailure(err))))) as PartDone[];
+    this.ownWork = job.op === 'encrypt' ? own.encrypt(originalBytes, onOwn) : own.decrypt({ originalBytes, encryptionIdHex: encryptionIdHex! }, tmpOut, onOwn);
+    const ownDone = (await this.race(this.ownWork.catch((err) => Promise.reject(this.asFailure(err))))) as PartDone[];
     const done = new Map<number, PartDone[]>([[0, ownDone]]);
-    for (const m of members.values()) done.set(m.rank, await race(m.done.promise));
+    for (const m of this.members.values()) done.set(m.rank, await this.race(m.done.promise));
+    return done;
+  }
 
-    // The IV and name exchange: every rank reports exactly its parts, under the names rank 0 expects.
+  /** The IV and name exchange: every rank reports exactly its parts, under the names rank 0 expects. */
+  checkReports(done: Map<number, PartDone[]>): void {
+    const { job, id, keys } = this.c;
     for (const [rank, parts] of done) {
-      const where = rank === 0 ? host : members.get(rank)!.host;
+      const where = this.hostOf(rank);
       const expected = ownedParts(job.procs, id.size, rank);
       const got = parts.map((p) => p.index).sort((a, b) => a - b);
       if (got.join() !== expected.join()) throw new JobFailure(rank, where, `reported parts ${got.join(', ')}, expected ${expected.join(', ')}`);
@@ -259,59 +315,102 @@ export async function coordinate(c: RankContext): Promise<number> {
         }
       }
     }
-    if (job.op === 'encrypt') {
-      await race(Promise.all([...members.values()].map((m) => sendTo(m, { t: 'commit' }))));
-      for (const m of members.values()) await race(m.committed.promise);
-      own.commit();
-    } else {
-      for (let i = 0; i < job.procs; i++) {
-        const short = stitcher!.missing(i);
-        if (short !== 0) {
-          const owner = ownerOf(job.procs, id.size, i);
-          throw new JobFailure(owner, owner === 0 ? host : members.get(owner)!.host, `part ${i}'s plaintext arrived ${short > 0 ? `${short} bytes short` : `${-short} bytes too long`}`);
-        }
-      }
-      stitcher!.close();
-      stitcher = undefined;
-      if (job.durable) syncFile(tmpOut!);
-      placeNew(tmpOut!, job.outFile, job.durable);
-      own.discard(); // the private folder, and the temporary name of the output with it
-    }
-    const wallMs = performance.now() - started;
-    for (const m of members.values()) m.finished = true;
-    await Promise.all([...members.values()].map((m) => m.conn.send({ t: 'finish' }).catch(() => undefined))); // the output is in place: a member gone by now loses nothing, and exits on the closed connection
+  }
 
-    const { rankNodes } = placement(c.topology, job.procs);
+  /** Encrypt: every rank commits its parts, rank 0 last. */
+  async commitParts(): Promise<void> {
+    await this.race(Promise.all([...this.members.values()].map((m) => this.sendTo(m, { t: 'commit' }))));
+    for (const m of this.members.values()) await this.race(m.committed.promise);
+    this.c.own.commit();
+  }
+
+  /** Decrypt: every part's plaintext arrived whole, then the output takes its final name. */
+  placeOutput(tmpOut: string, outFile: string): void {
+    const { job, id, own } = this.c;
+    for (let i = 0; i < job.procs; i++) {
+      const short = this.stitcher!.missing(i);
+      if (short !== 0) {
+        const owner = ownerOf(job.procs, id.size, i);
+        throw new JobFailure(owner, this.hostOf(owner), `part ${i}'s plaintext arrived ${short > 0 ? `${short} bytes short` : `${-short} bytes too long`}`);
+      }
+    }
+    this.stitcher!.close();
+    this.stitcher = undefined;
+    if (job.durable) syncFile(tmpOut);
+    placeNew(tmpOut, outFile, job.durable);
+    own.discard(); // the private folder, and the temporary name of the output with it
+  }
+
+  /** From here on a closed connection is the normal end of a member. */
+  async finish(): Promise<void> {
+    for (const m of this.members.values()) m.finished = true;
+    await Promise.all([...this.members.values()].map((m) => m.conn.send({ t: 'finish' }).catch(() => undefined))); // the output is in place: a member gone by now loses nothing, and exits on the closed connection
+  }
+
+  /** One line per part: where it ran, on which thread, how busy, under which IV. */
+  rankReports(done: Map<number, PartDone[]>, partBytes: number): MpiRankReport[] {
+    const { rankNodes } = placement(this.c.topology, this.c.job.procs);
     const ranks: MpiRankReport[] = [...done].flatMap(([rank, parts]) =>
       parts.map((p) => ({
         index: p.index,
         mpiRank: rank,
-        host: rank === 0 ? host : members.get(rank)!.host,
-        hostCores: rank === 0 ? os.availableParallelism() : members.get(rank)!.cores,
-        rankThreads: rank === 0 ? own.pool.ranks : members.get(rank)!.threads,
+        host: this.hostOf(rank),
+        hostCores: rank === 0 ? os.availableParallelism() : this.members.get(rank)!.cores,
+        rankThreads: rank === 0 ? this.c.own.pool.ranks : this.members.get(rank)!.threads,
         node: rankNodes[p.index],
         threadId: p.threadId,
         busyMs: p.busyMs,
-        bytes: plan.partBytes,
+        bytes: partBytes,
         ivHex: p.ivHex,
       })),
     );
-    ranks.sort((a, b) => a.index - b.index);
+    return ranks.sort((a, b) => a.index - b.index);
+  }
+
+  /** Tells every unfinished member why the job stopped, waits for this rank's workers, and removes its files. */
+  async abort(err: unknown): Promise<JobFailure> {
+    const f = this.latch.first ?? this.asFailure(err);
+    clearTimeout(this.joinTimer);
+    await Promise.all(
+      [...this.members.values()].filter((m) => !m.finished).map((m) => m.conn.send({ t: 'abort', reason: `rank ${f.rank} on ${f.host} failed: ${f.message}` }).catch(() => undefined)), // a member that cannot be told is gone already; the failure is reported below
+    );
+    await this.ownWork?.catch(() => undefined); // let this rank's workers stop writing before removing their files
+    this.stitcher?.close();
+    this.c.own.discard();
+    return f;
+  }
+
+  close(): void {
+    this.server.close();
+    for (const m of this.members.values()) m.conn.close().catch(() => undefined); // closing: a connection already broken has nothing left to lose
+  }
+}
+
+export async function coordinate(c: RankContext): Promise<number> {
+  const { job, id } = c;
+  const co = new Coordinator(c);
+  try {
+    const joinMs = await co.join();
+    const syncMs = await co.syncInput();
+    co.startReading();
+    const input = co.openInput();
+    const { originalBytes } = input;
+    const plan = planPartition(originalBytes, job.procs);
+    const started = performance.now();
+    const done = await co.runParts(input);
+    co.checkReports(done);
+    if (job.op === 'encrypt') await co.commitParts();
+    else co.placeOutput(input.tmpOut!, job.outFile);
+    const wallMs = performance.now() - started;
+    await co.finish();
+    const ranks = co.rankReports(done, plan.partBytes);
     emit({ e: 'result', result: { op: job.op, inputName: job.inputName, procs: job.procs, np: id.size, originalBytes, partBytes: plan.partBytes, wallMs, joinMs, ...(syncMs !== undefined ? { syncMs } : {}), ranks } });
     return 0;
   } catch (err) {
-    const f = failure ?? asFailure(err);
-    clearTimeout(joinTimer);
-    await Promise.all(
-      [...members.values()].filter((m) => !m.finished).map((m) => m.conn.send({ t: 'abort', reason: `rank ${f.rank} on ${f.host} failed: ${f.message}` }).catch(() => undefined)), // a member that cannot be told is gone already; the failure is reported below
-    );
-    await ownWork?.catch(() => undefined); // let this rank's workers stop writing before removing their files
-    stitcher?.close();
-    own.discard();
+    const f = await co.abort(err);
     emit({ e: 'error', rank: f.rank, host: f.host, message: f.message });
     return 1;
   } finally {
-    server.close();
-    for (const m of members.values()) m.conn.close().catch(() => undefined); // closing: a connection already broken has nothing left to lose
+    co.close();
   }
 }

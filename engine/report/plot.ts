@@ -281,17 +281,88 @@ function ordinalPositions(c: Chart, rows: Row[], seriesDomain: (string | number)
   };
 }
 
-/** Builds the vega-lite spec of a chart. */
-export function chart(c: Chart): Plot {
+/** What every layer of one chart shares: its kind, its own source's name and look, its encodings. */
+interface Drawing {
+  c: Chart;
+  kind: 'line' | 'bar';
+  /** the chart's own rows are simulated (a chart of a simulation alone) */
+  simulatedRows: boolean;
+  /** the chart's own rows' name in the source legend */
+  own: string;
+  ownLook: (typeof LOOK)['measured' | 'simulated'];
+  seriesDomain: (string | number)[];
+  x: Position;
+  y: Position;
+  /** the series' colour, or `ownColour` in a chart without series */
+  colourOf: (ownColour: string) => Record<string, unknown>;
+  /** bars of a group side by side (only the series drawn take a place in a group) */
+  offset: Record<string, unknown>;
+  shape: Record<string, unknown>;
+  tooltip: unknown[];
+}
+
+/** on bars (squares in the legend) a simulated figure is a level drawn across its bar */
+function referenceShape(kind: Drawing['kind'], r: Reference): string {
+  return kind === 'bar' && r.kind === 'simulated' ? 'stroke' : LOOK[r.kind].shape;
+}
+
+/** The source labels, the chart's own first; two sources may not share one. */
+function sourceLabels(c: Chart, own: string): string[] {
+  const labels = [own, ...(c.references ?? []).map((r) => r.label)];
+  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
+  if (twice) throw new Error(`chart ${c.name}: two sources labelled "${twice}"`);
+  return labels;
+}
+
+/** The colour channel of a chart with series: one colour a series, the legend below the chart. */
+function colourEncoding(c: Chart & { series: Series }, kind: Drawing['kind'], seriesDomain: (string | number)[], seriesShown: (string | number)[], sourcesInLegend: string[]) {
+  return {
+    field: c.series.field,
+    type: 'nominal' as const,
+    title: c.series.title,
+    scale: { domain: seriesDomain, range: PALETTE.slice(0, Math.max(1, seriesDomain.length)) },
+    legend: {
+      labelLimit: 0,
+      ...(kind === 'bar' ? { symbolType: 'square' } : { symbolType: 'stroke', symbolStrokeWidth: 3 }),
+      orient: 'bottom',
+      direction: 'horizontal',
+      columns: legendColumns(seriesShown.map(String), sourcesInLegend),
+      ...(seriesShown.length < seriesDomain.length ? { values: seriesShown } : {}),
+    },
+  };
+}
+
+/** The shape channel: the shape legend says which marks are measured, which simulated, which the paper's, which a model's. */
+function shapeEncoding(c: Chart, kind: Drawing['kind'], ownLook: Drawing['ownLook'], labels: string[], showSources: boolean) {
+  const shapes = [kind === 'bar' ? 'square' : ownLook.shape, ...(c.references ?? []).map((r) => referenceShape(kind, r))];
+  return {
+    field: SOURCE,
+    type: 'nominal' as const,
+    title: 'source',
+    scale: { domain: labels, range: shapes },
+    // hollow, dark symbols: the shape tells the source, the colour legend the series
+    legend: showSources ? { labelLimit: 0, orient: 'bottom', direction: 'vertical', symbolStrokeColor: '#333', symbolStrokeWidth: 1.5 } : null,
+  };
+}
+
+function tooltipOf(c: Chart, kind: Drawing['kind']): unknown[] {
+  return [
+    { field: c.x.field, type: (c.x.scale === 'ordinal' || kind === 'bar' ? 'nominal' : 'quantitative') as 'nominal' | 'quantitative', title: c.x.title },
+    { field: c.y.field, type: 'quantitative' as const, title: c.y.title },
+    ...(c.series ? [{ field: c.series.field, type: 'nominal' as const, title: c.series.title }] : []),
+    { field: SOURCE, type: 'nominal' as const, title: 'source' },
+  ];
+}
+
+/** The rows every layer draws from, each tagged with its source, and the encodings the layers share. */
+function drawingOf(c: Chart): { d: Drawing; allRows: Row[] } {
   const kind = c.kind ?? 'line';
   const references = c.references ?? [];
   const simulatedRows = c.source === 'simulated';
   if (simulatedRows && c.spread) throw new Error(`chart ${c.name}: a spread is drawn on measured points only, and its rows are simulated`);
   const own = c.sourceLabel ?? (simulatedRows ? SIMULATED : MEASURED);
   const ownLook = LOOK[simulatedRows ? 'simulated' : 'measured'];
-  const labels = [own, ...references.map((r) => r.label)];
-  const twice = labels.find((l, i) => labels.indexOf(l) !== i);
-  if (twice) throw new Error(`chart ${c.name}: two sources labelled "${twice}"`);
+  const labels = sourceLabels(c, own);
   const measured = c.rows.map((r) => ({ ...r, [SOURCE]: own }));
   const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label })));
   let allRows: Row[] = [...measured, ...refRows];
@@ -303,116 +374,95 @@ export function chart(c: Chart): Plot {
   let x = positionEncoding(c.x, allRows, kind === 'bar', 'x');
   if (kind === 'line' && c.x.scale === 'ordinal') ({ rows: allRows, x } = ordinalPositions(c, allRows, seriesDomain, own));
   const y = positionEncoding(c.y, allRows, false, 'y');
-  const colour = c.series
-    ? {
-        field: c.series.field,
-        type: 'nominal' as const,
-        title: c.series.title,
-        scale: { domain: seriesDomain, range: PALETTE.slice(0, Math.max(1, seriesDomain.length)) },
-        legend: {
-          labelLimit: 0,
-          ...(kind === 'bar' ? { symbolType: 'square' } : { symbolType: 'stroke', symbolStrokeWidth: 3 }),
-          orient: 'bottom',
-          direction: 'horizontal',
-          columns: legendColumns(seriesShown.map(String), references.length || simulatedRows ? labels : []),
-          ...(seriesShown.length < seriesDomain.length ? { values: seriesShown } : {}),
-        },
-      }
-    : undefined;
+  const showSources = references.length > 0 || simulatedRows;
+  const colour = c.series ? colourEncoding(c as Chart & { series: Series }, kind, seriesDomain, seriesShown, showSources ? labels : []) : undefined;
   const colourOf = (ownColour: string) => (c.series ? { color: colour } : { color: { value: ownColour } });
-  // bars of a group side by side
-  // (only the series drawn take a place in a group)
   const offset = kind === 'bar' && c.series && seriesShown.length > 1 ? { xOffset: { field: c.series.field, type: 'nominal' as const, scale: { domain: seriesShown, paddingInner: 0.1 } } } : {};
-  // the shape legend says which marks are measured, which simulated, which the paper's, which a model's
-  // on bars (squares in the legend) a simulated figure is a level drawn across its bar
-  const refShape = (r: Reference) => (kind === 'bar' && r.kind === 'simulated' ? 'stroke' : LOOK[r.kind].shape);
-  const shapes = [kind === 'bar' ? 'square' : ownLook.shape, ...references.map(refShape)];
-  const shape = {
-    field: SOURCE,
-    type: 'nominal' as const,
-    title: 'source',
-    scale: { domain: labels, range: shapes },
-    // hollow, dark symbols: the shape tells the source, the colour legend the series
-    legend: references.length || simulatedRows ? { labelLimit: 0, orient: 'bottom', direction: 'vertical', symbolStrokeColor: '#333', symbolStrokeWidth: 1.5 } : null,
-  };
-  const tooltip = [
-    { field: c.x.field, type: (c.x.scale === 'ordinal' || kind === 'bar' ? 'nominal' : 'quantitative') as 'nominal' | 'quantitative', title: c.x.title },
-    { field: c.y.field, type: 'quantitative' as const, title: c.y.title },
-    ...(c.series ? [{ field: c.series.field, type: 'nominal' as const, title: c.series.title }] : []),
-    { field: SOURCE, type: 'nominal' as const, title: 'source' },
-  ];
-  const bySource = (label: string) => ({ filter: { field: SOURCE, equal: label } });
-  const layers: unknown[] = [];
+  const shape = shapeEncoding(c, kind, ownLook, labels, showSources);
+  return { d: { c, kind, simulatedRows, own, ownLook, seriesDomain, x, y, colourOf, offset, shape, tooltip: tooltipOf(c, kind) }, allRows };
+}
 
+const bySource = (label: string) => ({ filter: { field: SOURCE, equal: label } });
+
+/** The chart's own bars, or the lines joining its points. */
+function ownLayers({ c, kind, own, ownLook, x, y, offset, colourOf, tooltip }: Drawing): unknown[] {
   if (kind === 'bar') {
-    layers.push({
-      transform: [bySource(own)],
-      mark: { type: 'bar' },
-      encoding: { x, y, ...offset, ...colourOf(NO_SERIES_COLOUR), tooltip },
-    });
-  } else {
-    layers.push({
+    return [{ transform: [bySource(own)], mark: { type: 'bar' }, encoding: { x, y, ...offset, ...colourOf(NO_SERIES_COLOUR), tooltip } }];
+  }
+  return [
+    {
       transform: [bySource(own)],
       mark: { type: 'line', strokeWidth: 2, ...(ownLook.dash ? { strokeDash: ownLook.dash } : {}) },
       encoding: { x, y, ...offset, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourOf(NO_SERIES_COLOUR) },
+    },
+  ];
+}
+
+/** The spread of the chart's own points: a band a series, or an error bar with its two ticks a point. */
+function spreadLayers({ c, kind, own, x, y, offset, colourOf }: Drawing): unknown[] {
+  if (!c.spread) return [];
+  const layers: unknown[] = [];
+  const along = c.spread.axis ?? 'y';
+  const lowHigh = along === 'y' ? { x, y: { ...y, field: c.spread.low }, y2: { field: c.spread.high } } : { y, x: { ...x, field: c.spread.low }, x2: { field: c.spread.high } };
+  const withSpread = { filter: `isValid(datum['${c.spread.low}']) && isValid(datum['${c.spread.high}'])` };
+  // over a bar of its own colour an error bar would vanish: there it is dark
+  const spreadColour = kind === 'bar' ? { color: { value: '#333333' } } : colourOf(NO_SERIES_COLOUR);
+  if (c.spread.band) {
+    // one translucent band a series, along the axis the points follow
+    layers.push({
+      transform: [bySource(own), withSpread],
+      mark: { type: 'area', opacity: 0.22, orient: along === 'y' ? 'vertical' : 'horizontal', interpolate: 'monotone' },
+      encoding: { ...lowHigh, ...spreadColour, ...(c.series ? { detail: { field: c.series.field } } : {}) },
+    });
+  } else layers.push({ transform: [bySource(own), withSpread], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { ...lowHigh, ...offset, ...spreadColour } });
+  for (const end of c.spread.band ? [] : [c.spread.low, c.spread.high]) {
+    layers.push({
+      transform: [bySource(own), withSpread],
+      mark: { type: 'tick', orient: along === 'y' ? 'horizontal' : 'vertical', size: 9, thickness: 1.5 },
+      encoding: { ...(along === 'y' ? { x, y: { ...y, field: end } } : { y, x: { ...x, field: end } }), ...offset, ...spreadColour },
     });
   }
-  if (c.spread) {
-    const along = c.spread.axis ?? 'y';
-    const lowHigh =
-      along === 'y'
-        ? { x, y: { ...y, field: c.spread.low }, y2: { field: c.spread.high } }
-        : { y, x: { ...x, field: c.spread.low }, x2: { field: c.spread.high } };
-    const withSpread = { filter: `isValid(datum['${c.spread.low}']) && isValid(datum['${c.spread.high}'])` };
-    // over a bar of its own colour an error bar would vanish: there it is dark
-    const spreadColour = kind === 'bar' ? { color: { value: '#333333' } } : colourOf(NO_SERIES_COLOUR);
-    if (c.spread.band) {
-      // one translucent band a series, along the axis the points follow
-      layers.push({
-        transform: [bySource(own), withSpread],
-        mark: { type: 'area', opacity: 0.22, orient: along === 'y' ? 'vertical' : 'horizontal', interpolate: 'monotone' },
-        encoding: { ...lowHigh, ...spreadColour, ...(c.series ? { detail: { field: c.series.field } } : {}) },
-      });
-    }
-    else layers.push({ transform: [bySource(own), withSpread], mark: { type: 'rule', strokeWidth: 1.5 }, encoding: { ...lowHigh, ...offset, ...spreadColour } });
-    for (const end of c.spread.band ? [] : [c.spread.low, c.spread.high]) {
-      layers.push({
-        transform: [bySource(own), withSpread],
-        mark: { type: 'tick', orient: along === 'y' ? 'horizontal' : 'vertical', size: 9, thickness: 1.5 },
-        encoding: { ...(along === 'y' ? { x, y: { ...y, field: end } } : { y, x: { ...x, field: end } }), ...offset, ...spreadColour },
-      });
-    }
-  }
-  for (const ref of references) {
-    const ownColour = ref.kind === 'paper' ? PAPER_ONLY_COLOUR : '#555555';
-    const look = LOOK[ref.kind];
-    // a reference row without a series value (or one no measured series has) is drawn in black
-    const inSeries = c.series ? (r: Row) => seriesDomain.includes(r[c.series!.field] as string | number) : () => false;
-    // on bars a reference is dark, so that it shows against a bar of its own series' colour
-    const colourFor = kind === 'line' && ref.rows.every(inSeries) ? colourOf(ownColour) : { color: { value: ownColour } };
-    if (ref.line) {
-      layers.push({
-        transform: [bySource(ref.label)],
-        mark: { type: 'line', strokeWidth: 2, strokeDash: look.dash },
-        encoding: { x, y, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourFor },
-      });
-    }
+  return layers;
+}
+
+/** A reference's hollow points, joined by its own line when it has one. */
+function referenceLayers({ c, kind, seriesDomain, x, y, offset, colourOf, shape, tooltip }: Drawing, ref: Reference): unknown[] {
+  const layers: unknown[] = [];
+  const ownColour = ref.kind === 'paper' ? PAPER_ONLY_COLOUR : '#555555';
+  const look = LOOK[ref.kind];
+  // a reference row without a series value (or one no measured series has) is drawn in black
+  const inSeries = c.series ? (r: Row) => seriesDomain.includes(r[c.series!.field] as string | number) : () => false;
+  // on bars a reference is dark, so that it shows against a bar of its own series' colour
+  const colourFor = kind === 'line' && ref.rows.every(inSeries) ? colourOf(ownColour) : { color: { value: ownColour } };
+  if (ref.line) {
     layers.push({
       transform: [bySource(ref.label)],
-      // a paper diamond is drawn big enough to hold a simulated square or a measured dot at the same point, so neither hides the other
-      mark: { type: 'point', filled: false, size: refShape(ref) === 'stroke' ? 700 : ref.kind === 'paper' ? 320 : 70, strokeWidth: refShape(ref) === 'stroke' ? 3 : ref.kind === 'paper' ? 1.5 : 2, opacity: 1 },
-      encoding: { x, y, ...(kind === 'bar' ? offset : {}), ...colourFor, shape, tooltip },
+      mark: { type: 'line', strokeWidth: 2, strokeDash: look.dash },
+      encoding: { x, y, ...(c.series ? { detail: { field: c.series.field } } : {}), ...colourFor },
     });
   }
-  // the chart's own points last, on top; and after the hollow reference marks, which vega-lite then
-  // takes the source legend's symbols from (it takes them from the first layer with a shape)
-  if (kind === 'line') {
-    layers.push({
-      transform: [bySource(own)],
-      mark: { type: 'point', filled: true, size: simulatedRows ? 40 : 45, opacity: 1 },
-      encoding: { x, y, ...colourOf(NO_SERIES_COLOUR), shape, tooltip },
-    });
-  }
+  const stroke = referenceShape(kind, ref) === 'stroke';
+  layers.push({
+    transform: [bySource(ref.label)],
+    // a paper diamond is drawn big enough to hold a simulated square or a measured dot at the same point, so neither hides the other
+    mark: { type: 'point', filled: false, size: stroke ? 700 : ref.kind === 'paper' ? 320 : 70, strokeWidth: stroke ? 3 : ref.kind === 'paper' ? 1.5 : 2, opacity: 1 },
+    encoding: { x, y, ...(kind === 'bar' ? offset : {}), ...colourFor, shape, tooltip },
+  });
+  return layers;
+}
+
+/**
+ * The chart's own points, drawn last, on top; and after the hollow reference marks, which vega-lite
+ * then takes the source legend's symbols from (it takes them from the first layer with a shape).
+ */
+function ownPointLayers({ kind, own, simulatedRows, x, y, colourOf, shape, tooltip }: Drawing): unknown[] {
+  if (kind !== 'line') return [];
+  return [{ transform: [bySource(own)], mark: { type: 'point', filled: true, size: simulatedRows ? 40 : 45, opacity: 1 }, encoding: { x, y, ...colourOf(NO_SERIES_COLOUR), shape, tooltip } }];
+}
+
+/** The dashed rules and their labels, outside the frame: right of it for a level, above it for a position on x; never on the data. */
+function ruleLayers(c: Chart): unknown[] {
+  const layers: unknown[] = [];
   // labels of rules at x stack upwards above the frame, so two close crossovers do not write over each other
   let verticalLabels = 0;
   // levels close together: the higher label above its line, the lower one below its line
@@ -422,7 +472,6 @@ export function chart(c: Chart): Plot {
     const at = vertical ? { x: { field: 'x', type: 'quantitative' as const, ...(c.x.scale === 'log' ? { scale: { type: 'log' as const } } : {}) } } : { y: { field: 'y', type: 'quantitative' as const } };
     layers.push({ data: { values: [rule] }, mark: { type: 'rule', strokeDash: [4, 4], color: '#666' }, encoding: at });
     if (!rule.label) continue;
-    // outside the frame: right of it for a level, above it for a position on x; never on the data
     layers.push({
       data: { values: [rule] },
       mark: vertical
@@ -431,10 +480,22 @@ export function chart(c: Chart): Plot {
       encoding: vertical ? { ...at, y: { value: 0 }, text: { field: 'label' } } : { ...at, x: { value: WIDTH }, text: { field: 'label' } },
     });
   }
+  return layers;
+}
+
+/** The lines under the title: the chart's own, what each reference's points are, and what the spread is. */
+function subtitleOf(c: Chart): string[] {
   const spreadDrawn = c.spread !== undefined && c.rows.some((r) => typeof r[c.spread!.low] === 'number' && typeof r[c.spread!.high] === 'number');
   // what a reference's points are, said under the title rather than written on the data
-  const pointTexts = references.filter((r) => r.textField).map((r) => `${r.label}: ${r.rows.map((row) => row[r.textField!]).filter((t) => t !== undefined).join('; ')}`);
-  const subtitle = [...wrapLines(c.subtitle), ...wrapLines(pointTexts), ...(spreadDrawn ? wrapLines(`${c.spread!.band ? 'band' : 'bars'}: ${c.spread!.label}`) : [])];
+  const pointTexts = (c.references ?? []).filter((r) => r.textField).map((r) => `${r.label}: ${r.rows.map((row) => row[r.textField!]).filter((t) => t !== undefined).join('; ')}`);
+  return [...wrapLines(c.subtitle), ...wrapLines(pointTexts), ...(spreadDrawn ? wrapLines(`${c.spread!.band ? 'band' : 'bars'}: ${c.spread!.label}`) : [])];
+}
+
+/** Builds the vega-lite spec of a chart. */
+export function chart(c: Chart): Plot {
+  const { d, allRows } = drawingOf(c);
+  const layers = [...ownLayers(d), ...spreadLayers(d), ...(c.references ?? []).flatMap((ref) => referenceLayers(d, ref)), ...ownPointLayers(d), ...ruleLayers(c)];
+  const subtitle = subtitleOf(c);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: c.title, ...(subtitle.length ? { subtitle } : {}), anchor: 'start', offset: 12 },
