@@ -5,6 +5,7 @@
 // the papers' hardware are left to the models of that hardware.
 import type { ClaimDef } from '../engine/report/claims.js';
 import type { FigureRow } from '../engine/report/page.js';
+import { readingClaims } from './ctr-sweep/readings-page.js';
 
 const GiB = 2 ** 30;
 const MiB = 2 ** 20;
@@ -50,6 +51,8 @@ function paper000(): ClaimDef[] {
       shape: { below: 1.9, says: 'a flattening (below 1.9x for twice the processes)' },
       cause: 'The model places 4 processes a node and is bound by each node\'s HDD, so its speedup grows with nodes (4 processes: one node, 8: two): it doubles where the paper\'s curves flatten.',
     },
+    // the claims above read the sweep's model (reading A, sequential); each reading of the setup has its own
+    ...readingClaims(),
   ];
 }
 

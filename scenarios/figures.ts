@@ -5,6 +5,7 @@
 // Simulated figures are taken only from a model of the paper's own hardware profile: a model of
 // this machine is checked against what it measures in the scenario's own report, not here.
 import type { FigureRow, PaperInfo } from '../engine/report/page.js';
+import { readingFigureRows } from './ctr-sweep/readings-page.js';
 
 export const PAPERS: PaperInfo[] = [
   { id: '000', title: 'Dua, Shetty, Nair (ICIW 2015): distributed AES-128-CTR over n processes' },
@@ -32,6 +33,8 @@ function paper000(): FigureRow[] {
     { ...decrypt, figure: 'Fig. 2', quantity: 'decryption time, 1 GB, 1 process', unit: 'ms', paperText: chartOnly, pick: { metric: 'wallMs', where: at(1) } },
     { ...decrypt, figure: 'Fig. 2', quantity: 'decryption time, 1 GB, 12 processes', unit: 'ms', paperText: chartOnly, pick: { metric: 'wallMs', where: at(12) } },
     { ...decrypt, figure: 'Sect. IV', quantity: 'decryption speedup, 12 processes over 1, 1 GB (stitching included)', unit: 'x', pick: { metric: 'speedupX', where: at(12) } },
+    // the rows above are the sweep's model (reading A, sequential); every reading of the setup follows
+    ...readingFigureRows(),
   ];
 }
 

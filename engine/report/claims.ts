@@ -28,6 +28,8 @@ export interface ClaimDef extends ClaimRule {
   paperText?: string;
   /** the run's own note (results.json `notes`, schema 3 on) that gives the cause of a miss; it replaces `cause` when a run has it */
   noteMatch?: RegExp;
+  /** said in the why whatever the verdict (e.g. which reading of the paper the text supports) */
+  context?: string;
 }
 
 interface ClaimRow {
@@ -69,7 +71,10 @@ export function claimRow(def: ClaimDef, allRuns: LoadedRun[], prefer: Prefer = '
   const fit = sim && (def.rows.length === 1 ? sim.hit.record.fit : ratioFit(def, sim.hit));
   // The cause a run states itself wins over the one written in the claim (runs before schema 3 carry no notes).
   const runNote = def.noteMatch && [measured?.hit.run, sim?.hit.run].flatMap((r) => r?.run.notes ?? []).find((n) => def.noteMatch!.test(n));
-  const judgement = judge(runNote ? { ...def, cause: `The run: ${runNote}` } : def, { paper: paper ?? def.paperText, simulated, fit, measured: measured?.value, cores: measured?.hit.run.run.environment.cores });
+  const judged = judge(runNote ? { ...def, cause: `The run: ${runNote}` } : def, { paper: paper ?? def.paperText, simulated, fit, measured: measured?.value, cores: measured?.hit.run.run.environment.cores });
+  // A figure only some runs carry (a model added later) says why it is missing and how to get it.
+  const extra = [simulated === undefined ? def.rows[0].simulatedAbsent : undefined, def.context].filter((x): x is string => !!x);
+  const judgement = extra.length ? { ...judged, why: [judged.why, ...extra].filter((x) => x).join(' ') } : judged;
   return { def, paper: def.paperText ?? paper, paperValue: typeof paper === 'number' ? paper : undefined, simulated, fit, measured: measured?.value, judgement, simulatedRun: sim?.hit.run, measuredRun: measured?.hit.run };
 }
 

@@ -41,9 +41,12 @@ export interface FigureRow {
   /** additions for one source; `simulated: false` when no model gives this figure */
   paperPick?: FigurePick;
   simulated?: FigurePick | false;
-  measured?: FigurePick;
+  /** `false` when no run measures this figure (a model's reading of the paper) */
+  measured?: FigurePick | false;
   /** the paper's figure in words, when it prints no number for it */
   paperText?: string;
+  /** shown in place of the simulated cell (and in a claim's why) when the run read lacks it: why, and the command that makes it */
+  simulatedAbsent?: string;
 }
 
 export interface PaperInfo {
@@ -225,8 +228,8 @@ export function paperTable(paper: PaperInfo, figures: FigureRow[], runs: LoadedR
     const c = rowCells(f, groupOf(f));
     c.runs.forEach((r) => used.add(r));
     rowRuns.push(c.runs);
-    const measured = c.measured ?? `not in the run this figure is read from: npm run scenario -- ${f.scenario}`;
-    return [f.figure, f.quantity, f.unit, c.paper, c.simulated, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), measured, c.from];
+    const measured = c.measured ?? (f.measured === false ? undefined : `not in the run this figure is read from: npm run scenario -- ${f.scenario}`);
+    return [f.figure, f.quantity, f.unit, c.paper, c.simulated ?? f.simulatedAbsent, c.simulated === undefined ? undefined : c.fit, signedPct(c.errorVsPaperPct), measured, c.from];
   });
   return {
     table: {

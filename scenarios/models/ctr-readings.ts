@@ -8,7 +8,7 @@ import { simulatedRecord } from '../../engine/sim/records.js';
 import type { Topology } from '../../engine/topology/topology.js';
 import { ctrProvenance } from './ctr-provenance.js';
 
-interface Reading {
+export interface Reading {
   id: 'A' | 'B' | 'C';
   input: Storage;
   output: Storage;
@@ -17,18 +17,18 @@ interface Reading {
   rests: string;
 }
 
-const READINGS: Reading[] = [
+export const READINGS: Reading[] = [
   { id: 'A', input: 'disk', output: 'disk', what: 'input and output on the disk', rests: '"a copy of the file under encryption is available locally on the HDD of every node" (Sect. III.A), read as: every byte comes from and goes to the HDD' },
   { id: 'B', input: 'cache', output: 'disk', what: 'input in the page cache after the sync, parts written to the disk', rests: '"The script then synchronizes the file among all available nodes" just before the run, "to minimize I/O overhead" (Sect. III.A): 1 GB freshly written on a node with "Memory : 8GB" is still in its page cache; the parts are taken to reach the disk within the timing' },
   { id: 'C', input: 'cache', output: 'cache', what: 'input and output in the page cache', rests: 'as B for the input; for the output the paper says only that each process "writes the encrypted data to a file" (Sect. III): with no sync, 1 GB of writes stays in an 8 GB node\'s page cache while the timing runs' },
 ];
 
-const SUPPORT =
+export const SUPPORT =
   'The text supports an input in the page cache (B or C) best: the sync writes the file on every node right before the run, "to minimize I/O overhead", and 1 GB fits in 8 GB; reading A has the HDD serve bytes the sync has just written. ' +
   'For the output the text is silent (no sync is mentioned, nor is one ruled out), so B and C stay open. No reading is chosen by its distance to 6.7x.';
 
 /** Each reading, once with each rank's part read, then encrypted, then written ("after reading the portion ... encrypts it ... and writes", Sect. III), once streamed in the engine's chunks. */
-const PIPELINES = [
+export const PIPELINES = [
   { name: 'sequential', chunkBytes: undefined },
   { name: `streamed (${DEFAULT_CHUNK_BYTES / 1024} KiB chunks)`, chunkBytes: DEFAULT_CHUNK_BYTES },
 ] as const;
