@@ -29,8 +29,17 @@ export const COMPUTE_FACTOR = 48e9 / 125e6;
  * The compute ratio is the what-if's weakest input: peak to peak is an upper end (a real code reaches
  * a smaller, different share of each peak), and no sustained figure for the SP2's POWER1 on a code
  * like PCCM2 was at hand to cite. So the overheads are shown at the peak ratio and at two lower ones.
+ * Searched for a sustained figure (issue 19 §4): the paper names its nodes only as "128 Power 1
+ * processors" (Sect. 7); no LINPACK or SPECfp figure of a POWER1 node was found in the public material
+ * searched. What was found is for the SP2's POWER2 nodes, which are not the paper's (POWER2_NODE_SOURCES),
+ * and no sustained figure of today's node in the same units: no sustained ratio is derived.
  */
 export const COMPUTE_FACTORS = [COMPUTE_FACTOR, 100, 30];
+/** The sustained figures found for SP2 nodes: POWER2, not the paper's POWER1, so they set no ratio here (said in the report's note). */
+export const POWER2_NODE_SOURCES =
+  'SP2 POWER2 nodes (not the paper\'s Power 1): a 66 MHz model 390 thin node, 266 Mflops peak, 205.3 SPECfp92; a model 590 wide node, 259.7 SPECfp92 ' +
+  '(Cornell, cs.cornell.edu/Info/Projects/CAM/sc96/node3.html); a 67 MHz thin node, 267 MFlOp/s peak and 180 MFlOp/s "Linpack HPC", a 67 MHz wide node 230 ' +
+  '(LRZ, collab.dvb.bayern/lrzpublic/decommissioned-ibm-sp2-10746008.html). SPECfp92 has no figure for today\'s CPUs, and no LINPACK figure of today\'s node was found to set against 180';
 const COUPLINGS = 4;
 const ERA_1996 = '1996: SP2, DES';
 
@@ -136,7 +145,7 @@ async function run(ctx: ScenarioContext) {
     notes: [
       conclusion,
       `The two AES-GCM costs, measured in this run on this shared, loaded machine (their ratio is what carries over): ${sealers.map((x) => `${x.name}, ${fmt(x.perMessageS * 1e6)} us a ${SEAL_PROBE_BYTES}-byte message (${x.source})`).join('; ')}.`,
-      `The compute ratio SP2 -> today: ${fmt(COMPUTE_FACTOR)}x peak to peak (POWER1 at 62.5 MHz, 125 MFLOP/s: two FLOP a cycle; one AVX2 core at 3 GHz, 48 GFLOP/s: two 256-bit FMA a cycle), an upper end; ${COMPUTE_FACTORS.slice(1).join('x and ')}x show how the overheads move with it, as no sustained figure for the SP2's POWER1 on a code like PCCM2 could be cited.`,
+      `The compute ratio SP2 -> today: ${fmt(COMPUTE_FACTOR)}x peak to peak (POWER1 at 62.5 MHz, 125 MFLOP/s: two FLOP a cycle; one AVX2 core at 3 GHz, 48 GFLOP/s: two 256-bit FMA a cycle), an upper end; ${COMPUTE_FACTORS.slice(1).join('x and ')}x show how the overheads move with it, as no sustained figure for the SP2's POWER1 on a code like PCCM2 could be cited. Found instead: ${POWER2_NODE_SOURCES}.`,
       `The traffic: ${layout.atmosphere.haloMessages} messages of ${layout.atmosphere.haloBytes} B a step from each atmosphere rank, derived from Table 1 on the SP2 profile's figures (the TCP-MPL gap over the ${fmt((sp2.links.find((l) => l.transport === 'tcp')!.latencyS - sp2.links.find((l) => l.transport === 'shm')!.latencyS) * 1e6)} us a message TCP costs more; the all-secure TCP cost over DES at 0.34 MB/s at both ends). The compute per step is calibrated on the "No secure, MPL" cell (574 s), then divided by the compute ratio for today.`,
       simulationNote(sp2, `models/climate.ts, ${COUPLINGS} couplings a cell`, then.hostWallMs),
       simulationNote(todayNet, `the same model on today-cluster.json with each measured AES-GCM seal, ${COMPUTE_FACTORS.length} compute ratios`, todayWallMs),
