@@ -109,6 +109,7 @@ const ROW_PRINTS: [paper: string, quantity: RegExp, words: string][] = [
   ['000', /^encryption speedup, 12 processes/, 'increase of 6.7x'],
   ['000', /^encryption throughput, 12 processes/, '4.233 Gbps'],
   ['000', /^decryption speedup, 12 processes/, 'only 6.378x'],
+  ['000', /^which reading the text supports best/, 'available locally on the HDD of every node'],
   ['001', /^one-way latency, 10 B/, 'For a 10-byte message'],
   ['001', /^message size from which/, 'Beyond 200 bytes, secure MPL is slower than unsecure TCP'],
   ['001', /^DES\/ECB remote service request/, '5-7 percent faster'],

@@ -8,7 +8,7 @@ import { PIPELINES, READINGS, SUPPORT } from '../models/ctr-readings.js';
 import { PAPER, PAPER_PROFILE } from './paper.js';
 
 /** The readings' rows are their own figure, so that a run lacking them never hides them in one that has them. */
-export const READINGS_FIGURE = 'Sect. IV, readings of Sect. III.A';
+export const READINGS_FIGURE = 'Sect. IV, III.A';
 
 /** Shown where a run read predates the readings (the committed reference may). */
 export const READINGS_ABSENT =
