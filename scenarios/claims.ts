@@ -13,36 +13,36 @@ const MiB = 2 ** 20;
 /** A row read by a claim (the reading figures.ts uses for the same figure). */
 const row = (r: Omit<FigureRow, 'figure' | 'quantity' | 'unit'>): FigureRow => ({ figure: '', quantity: '', unit: '', ...r });
 
-/** Paper 000 (ctr-sweep): Sect. V's numbers and Fig. 1's flattening. */
+/** Paper 000 (ctr-sweep): Sect. IV's numbers and Fig. 1's flattening. */
 function paper000(): ClaimDef[] {
   const base = { paper: '000', scenario: 'ctr-sweep', simulated: { where: { profile: 'paper-000-beowulf' } } };
   const encrypt = (procs: number, metric: string) =>
     row({ ...base, experiment: 'fig1-encrypt', measured: { where: { integrity: 'none' } }, pick: { metric, where: { sizeBytes: GiB, procs } } });
   const decrypt = (procs: number) =>
     row({ ...base, experiment: 'fig2-decrypt', measured: { where: { integrity: 'none', stitch: 'gather' } }, pick: { metric: 'speedupX', where: { sizeBytes: GiB, procs } } });
-  // Sect. III.A: 3 nodes of 4 cores, "100 Mbps" LAN; Sect. V: 6.7x and 4.233 Gbit/s at 12 processes, 6.378x for decryption.
+  // Sect. III.A: 3 nodes of 4 cores "connected in a 100M LAN"; Sect. IV: 6.7x and 4.233 Gbit/s at 12 processes, 6.378x for decryption.
   const oneProcessS = (6.7 * 8 * GiB) / 4.233e9;
   const perNodeMB = GiB / 3 / 1e6;
   const diskCause =
     `At 12 processes each node reads and writes ${perNodeMB.toFixed(0)} MB: in the paper's ${(oneProcessS / 6.7).toFixed(2)} s (1 GB at 4.233 Gbit/s) that is ` +
     `${((2 * perNodeMB) / (oneProcessS / 6.7)).toFixed(0)} MB/s a node, 1.7x what a desktop HDD of 2013 sustains (210 MB/s, the profile's spec-sheet figure): ` +
-    'the paper\'s input was most likely still in the page cache, which the model does not have.';
+    'the paper\'s input was most likely still in the page cache, which this row\'s model (reading A: input and output on the disk, sequential) does not have; readings B and C (the rows under Sect. IV, III.A) do.';
   const remoteMB = (GiB * (1 - 4 / 12)) / 1e6;
   const decryptRuledOut =
     `Decryption gathers every part on the master (Sect. III.B): with 4 of 12 processes on the master's node, ${remoteMB.toFixed(0)} MB of plaintext cross the ` +
     `100 Mbit/s LAN (Sect. III.A), at least ${((remoteMB * 8) / 100).toFixed(0)} s, while 6.378x over a one-process time of ${oneProcessS.toFixed(1)} s ` +
-    `(6.7 x 8 x 2^30 bit / 4.233 Gbit/s, Sect. V) leaves ${(oneProcessS / 6.378).toFixed(1)} s for the whole 12-process decryption.`;
+    `(6.7 x 8 x 2^30 bit / 4.233 Gbit/s, Sect. IV) leaves ${(oneProcessS / 6.378).toFixed(1)} s for the whole 12-process decryption.`;
   return [
     {
-      id: '000-encrypt-speedup-12', paper: '000', figure: 'Sect. V', claim: 'encryption of 1 GB is 6.7x faster on 12 processes than on 1', unit: 'x',
+      id: '000-encrypt-speedup-12', paper: '000', figure: 'Sect. IV', claim: 'encryption of 1 GB is 6.7x faster on 12 processes than on 1', unit: 'x',
       rows: [encrypt(12, 'speedupX')], form: 'dimensionless', minCores: 12, shape: { above: 1, says: 'a speedup' }, cause: diskCause, noteMatch: /^Prediction off by .*: encryption speedup at 12 processes/,
     },
     {
-      id: '000-encrypt-throughput-12', paper: '000', figure: 'Sect. V', claim: 'encryption runs at 4.233 Gbit/s on 12 processes (1 GB)', unit: 'Gbit/s',
+      id: '000-encrypt-throughput-12', paper: '000', figure: 'Sect. IV', claim: 'encryption runs at 4.233 Gbit/s on 12 processes (1 GB)', unit: 'Gbit/s',
       rows: [encrypt(12, 'throughputGbps')], form: 'absolute', cause: diskCause, noteMatch: /^Prediction off by .*: encryption throughput at 12 processes/,
     },
     {
-      id: '000-decrypt-speedup-12', paper: '000', figure: 'Sect. V', claim: 'decryption of 1 GB is 6.378x faster on 12 processes than on 1', unit: 'x',
+      id: '000-decrypt-speedup-12', paper: '000', figure: 'Sect. IV', claim: 'decryption of 1 GB is 6.378x faster on 12 processes than on 1', unit: 'x',
       rows: [decrypt(12)], form: 'dimensionless', minCores: 12, ruledOut: decryptRuledOut,
     },
     {
