@@ -4,6 +4,7 @@ import { missingDatasetBytes } from '../datasets/generator.js';
 import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { VIDEOS } from './paper-003.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const MiB = 1024 * 1024;
 
@@ -53,11 +54,11 @@ export const MODES: Mode[] = [
 export const CAPTURE_LIMIT_BYTES = 8 * MiB;
 
 /**
- * Cost model, timed on the 2-core reference machine: a transfer starts two peer processes and a
+ * Cost model (figures in scenarios/costs.ts): a transfer starts two peer processes and a
  * tracker session (an IVCSD one also a login and getcipher), then moves the file at its mode's rate
  * (RC4+ on both sides, or plain); the torrent is hashed once per file.
  */
-const COST = { transferFixedS: 2, ivcsdSessionS: 0.5, rc4plusBytesPerS: 45e6, plainBytesPerS: 150e6, hashBytesPerS: 400e6, generateBytesPerS: 500e6 };
+const COST = SCENARIO_COSTS['cipher-transfer'];
 
 /** What a transfer in this mode costs, in seconds. */
 const transferS = (m: Mode, bytes: number) => COST.transferFixedS + (m.tracker === 'IVCSD' ? COST.ivcsdSessionS : 0) + bytes / (m.encrypted ? COST.rc4plusBytesPerS : COST.plainBytesPerS);
@@ -88,5 +89,5 @@ export const cipherTransferInfo: ScenarioInfo = {
     return { seconds, datasetBytes, scratchBytes: Math.max(...files.map((f) => f.sizeBytes)) + 2 * CAPTURE_LIMIT_BYTES };
   },
   // one SimGrid run of three transfers a file (a pipelined piece stream), timed on the reference machine
-  simulationEstimate: () => ({ seconds: 3, datasetBytes: 0, scratchBytes: 0 }),
+  simulationEstimate: () => ({ seconds: COST.simulationS, datasetBytes: 0, scratchBytes: 0 }),
 };

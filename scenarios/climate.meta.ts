@@ -3,6 +3,7 @@ import type { ModelSpec } from '../engine/link/climate/cluster.js';
 import type { Mechanism } from '../engine/link/mechanism.js';
 import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 /**
  * The model, declared. The horizontal grid is PCCM2's T42 Gaussian grid (128 x 64), the resolution
@@ -35,10 +36,10 @@ export const MODEL = {
 const CELLS = MODEL.intra.length * (1 + 2 * MODEL.mechanisms.length);
 
 /**
- * Cost model, timed on the 2-core reference machine (under a load average of 8, 2026-11-23): start-up
+ * Cost model (figures in scenarios/costs.ts): start-up
  * and the rates measured first, and one atmosphere step of a cell (all ranks together).
  */
-const COST = { startS: 12, perStepS: 0.12 };
+const COST = SCENARIO_COSTS['climate'];
 /** calibration cells: no security and all secure, on both transports */
 const CALIBRATION_CELLS = 4;
 
@@ -63,5 +64,5 @@ export const climateInfo: ScenarioInfo = {
   },
   // a calibration of the compute per step and one SimGrid run of the cells (on the SP2 also the
   // cells with the traffic Table 1 implies), timed on the reference machine
-  simulationEstimate: () => ({ seconds: 8, datasetBytes: 0, scratchBytes: 0 }),
+  simulationEstimate: () => ({ seconds: COST.simulationS, datasetBytes: 0, scratchBytes: 0 }),
 };

@@ -5,6 +5,7 @@ import type { Integrity } from '../engine/ctr/layout.js';
 import { intFlag, intListFlag, UsageError, wordListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { checkHostfileFlag, CLUSTER_FLAGS, clusterFlags } from '../engine/runner/cluster-flags.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const MiB = 1024 * 1024;
 
@@ -24,18 +25,13 @@ export const SWEEP = {
 };
 
 /**
- * Cost model, timed on the 2-core reference machine (quick and --max-size 100MiB runs): an
+ * Cost model (figures in scenarios/costs.ts): an
  * encryption or decryption costs a fixed part, a part per rank and a part per byte, and the gather
  * stitch one more pass over the bytes; a pool starts per process count; an mpirun job adds its
  * launch; on emulated hosts each encryption first syncs the input to the other hosts over links
  * shaped to the topology (about 100 Mbit/s for the paper's cluster, the same input to two hosts).
  */
-// opPerByteS: the quiet full reference run (reports/reference/ctr-sweep: --reps 2, --mode both, 5.9
-// min) sets it, the run's file handling folded in; 1 / 330e6 had estimated that run at 14 min (issue 21).
-const COST = {
-  opFixedS: 0.004, opPerRankS: 0.0015, opPerByteS: 1 / 1.1e9, gatherPerByteS: 1 / 600e6, poolStartS: 0.25, mpirunJobS: 1.6,
-  generatePerByteS: 1 / 500e6, emulatedSyncPerByteS: 2 / 12e6, emulatedClusterS: 3,
-};
+const COST = SCENARIO_COSTS['ctr-sweep'];
 
 /** The plan a run follows: the quick or full one (by launcher), with every flag applied and checked. */
 export function sweepPlan(quick: boolean, flags: Record<string, string | true>) {
@@ -118,5 +114,5 @@ export const ctrSweepInfo: ScenarioInfo = {
   },
   // one SimGrid run of every size and process count side by side (1 + n actors a point), and on the
   // local profile its calibration, cached after the first run; timed on the reference machine
-  simulationEstimate: () => ({ seconds: 8, datasetBytes: 0, scratchBytes: 0 }),
+  simulationEstimate: () => ({ seconds: COST.simulationS, datasetBytes: 0, scratchBytes: 0 }),
 };

@@ -1,12 +1,13 @@
 // identity, declared: paper 003's Table II replay, its flag, and what a run costs (the same quick or full).
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 /**
- * Cost model, timed on the 2-core reference machine: a fresh tracker, four logins (scrypt) and six
+ * Cost model (figures in scenarios/costs.ts): a fresh tracker, four logins (scrypt) and six
  * requests; with --emulate, an emulated cluster made and removed around a tracker process and two
  * clients in their namespaces.
  */
-const COST = { tableIIS: 2, emulateS: 2 };
+const COST = SCENARIO_COSTS['identity'];
 
 export const identityInfo: ScenarioInfo = {
   name: 'identity',

@@ -3,15 +3,16 @@ import { missingDatasetBytes } from '../datasets/generator.js';
 import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { filesOf } from './cipher-transfer.meta.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 export const intermediaryRuns = (quick: boolean, flags: Record<string, string | true>) => intFlag(flags, 'runs', quick ? 1 : 3);
 
 /**
- * Cost model, timed on the 2-core reference machine: three peer processes and a tracker a run; with
+ * Cost model (figures in scenarios/costs.ts): three peer processes and a tracker a run; with
  * --emulate, an emulated cluster made and removed around them (its links shaped to the topology's
  * bandwidth, which also slows the legs).
  */
-const COST = { startS: 1, runS: 3.5, emulateS: 1.5 };
+const COST = SCENARIO_COSTS['intermediary'];
 
 export const intermediaryInfo: ScenarioInfo = {
   name: 'intermediary',
@@ -31,5 +32,5 @@ export const intermediaryInfo: ScenarioInfo = {
     return { seconds: COST.startS + runs * COST.runS + (flags.emulate ? COST.emulateS : 0), datasetBytes: missingDatasetBytes([file.sizeBytes], seed), scratchBytes: 2 * runs * file.sizeBytes };
   },
   // one SimGrid run of the three legs, timed on the reference machine
-  simulationEstimate: () => ({ seconds: 3, datasetBytes: 0, scratchBytes: 0 }),
+  simulationEstimate: () => ({ seconds: COST.simulationS, datasetBytes: 0, scratchBytes: 0 }),
 };

@@ -1,6 +1,7 @@
 // keydist, declared: paper 003's key distribution (getcipher), its flags, and what a run costs.
 import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const PLAN = {
   full: { peers: 8, concurrency: [1, 2, 4, 8], repetitions: 10 },
@@ -13,8 +14,8 @@ export function keydistPlan(quick: boolean, flags: Record<string, string | true>
   return { repetitions: plan.repetitions, peers, concurrency: intListFlag(flags, 'concurrency', plan.concurrency).filter((c) => c <= peers) };
 }
 
-/** Cost model, timed on the 2-core reference machine: a login (scrypt), an RSA-2048 pair, a getcipher round trip. */
-const COST = { startS: 1, loginS: 0.06, keyPairS: 0.2, roundTripS: 0.012 };
+/** Cost model (figures in scenarios/costs.ts): a login (scrypt), an RSA-2048 pair, a getcipher round trip. */
+const COST = SCENARIO_COSTS['keydist'];
 
 export const keydistInfo: ScenarioInfo = {
   name: 'keydist',

@@ -3,6 +3,7 @@ import { OPS_PER_ROUND } from '../engine/bench/rc4plus.js';
 import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { KEYGEN } from './paper-003.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const PLAN = {
   full: { rounds: KEYGEN.rounds.value, rsaBits: [1024, 2048, 3072, 4096], rsaRepetitions: 10, roundTrips: 50 },
@@ -15,11 +16,11 @@ export function keygenPlan(quick: boolean, flags: Record<string, string | true>)
 }
 
 /**
- * Cost model, timed on the 2-core reference machine: a round of 100 random keys; an RSA key pair
+ * Cost model (figures in scenarios/costs.ts): a round of 100 random keys; an RSA key pair
  * grows about as the cube of the modulus (prime search), from 0.15 s at 2048 bits; a login and a
  * getcipher round trip.
  */
-const COST = { startS: 1, roundS: 0.0002, rsa2048S: 0.15, loginAndGetcipherS: 0.07 };
+const COST = SCENARIO_COSTS['keygen'];
 
 export const keygenInfo: ScenarioInfo = {
   name: 'keygen',

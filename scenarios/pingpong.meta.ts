@@ -3,6 +3,7 @@ import type { Mechanism } from '../engine/link/mechanism.js';
 import { intFlag, intListFlag, UsageError } from '../engine/flags/args.js';
 import { checkHostfileFlag, clusterFlags, HOSTFILE_FLAG } from '../engine/runner/cluster-flags.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -50,12 +51,12 @@ export function pingpongPlan(quick: boolean, flags: Record<string, string | true
 }
 
 /**
- * Cost model, timed on the 2-core reference machine: a bounce is two one-way trips of a fixed part
+ * Cost model (figures in scenarios/costs.ts): a bounce is two one-way trips of a fixed part
  * plus the size at the link's rate; the eight configurations of engine/link/pingpong.ts are two
  * DES links (DES-bound) and six others, and the two bare references count with the others. The
  * untimed warm-up before the sweep takes about a second.
  */
-const COST = { startS: 2.5, mpirunJobS: 3, mpirunConfigs: 5, oneWayFixedS: 80e-6, desBytesPerS: 30e6, otherBytesPerS: 400e6, desConfigs: 2, otherConfigs: 8, sealBytesPerS: { 'des-ecb': 30e6, other: 600e6 } };
+const COST = SCENARIO_COSTS['pingpong'];
 
 export const pingpongInfo: ScenarioInfo = {
   name: 'pingpong',
@@ -99,5 +100,5 @@ export const pingpongInfo: ScenarioInfo = {
     return { seconds, datasetBytes: 0, scratchBytes: 0 };
   },
   // one SimGrid run of every configuration and size, timed on the reference machine
-  simulationEstimate: () => ({ seconds: 4, datasetBytes: 0, scratchBytes: 0 }),
+  simulationEstimate: () => ({ seconds: COST.simulationS, datasetBytes: 0, scratchBytes: 0 }),
 };

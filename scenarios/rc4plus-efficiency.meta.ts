@@ -3,6 +3,7 @@ import { OPS_PER_ROUND } from '../engine/bench/rc4plus.js';
 import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { RC4PLUS } from './paper-003.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const KiB = 1024;
 export const PAPER_BLOCK_BYTES = RC4PLUS.blockBytes.value;
@@ -19,11 +20,11 @@ export function rc4plusPlan(quick: boolean, flags: Record<string, string | true>
 }
 
 /**
- * Cost model, timed on the 2-core reference machine: the four ciphers (RC4+, RC4, AES-128-CTR,
+ * Cost model (figures in scenarios/costs.ts): the four ciphers (RC4+, RC4, AES-128-CTR,
  * ChaCha20) together encrypt at these rates, each block keyed afresh; start-up and tinybench's
  * warm-up add a fixed part.
  */
-const COST = { startS: 2, secondsPerByte: 1 / 115e6 + 1 / 500e6 + 1 / 1.2e9 + 1 / 1e9 };
+const COST = SCENARIO_COSTS['rc4plus-efficiency'];
 
 export const rc4plusEfficiencyInfo: ScenarioInfo = {
   name: 'rc4plus-efficiency',

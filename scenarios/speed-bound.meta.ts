@@ -2,6 +2,7 @@
 import os from 'node:os';
 import { intFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const BLOCK_BYTES = 16 * 1024;
 /** 64 blocks = 1 MiB a task: long enough that the ~35 us task round trip is noise. */
@@ -18,8 +19,8 @@ export function speedBoundPlan(quick: boolean, flags: Record<string, string | tr
   return { tasksPerStream: plan.tasksPerStream, maxParallels: intFlag(flags, 'max-parallels', plan.maxParallels), reps: intFlag(flags, 'reps', plan.repetitions) };
 }
 
-/** Cost model: one RC4+ encryptor thread's rate on the 2-core reference machine; k of them share the cores. */
-const COST = { startS: 1.5, encryptorBytesPerS: 115e6 };
+/** Cost model (figures in scenarios/costs.ts): one RC4+ encryptor thread's rate; k of them share the cores. */
+const COST = SCENARIO_COSTS['speed-bound'];
 
 export const speedBoundInfo: ScenarioInfo = {
   name: 'speed-bound',
@@ -38,5 +39,5 @@ export const speedBoundInfo: ScenarioInfo = {
     return { seconds, datasetBytes: 0, scratchBytes: 0 };
   },
   // one SimGrid run of 1..K encryptors, alone and over each link, timed on the reference machine
-  simulationEstimate: () => ({ seconds: 3, datasetBytes: 0, scratchBytes: 0 }),
+  simulationEstimate: () => ({ seconds: COST.simulationS, datasetBytes: 0, scratchBytes: 0 }),
 };

@@ -2,6 +2,7 @@
 // (SimGrid only), its flags, and what a run costs.
 import { intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 export const PLAN = {
   full: { nodes: [3, 6, 12, 25, 50, 100, 200, 300], bandwidthsGbps: [0.1, 1, 10, 100] },
@@ -16,10 +17,10 @@ export function scalePlan(quick: boolean, flags: Record<string, string | true>) 
 }
 
 /**
- * Cost model, timed on the 2-core reference machine: one SimGrid run a (node count, bandwidth), a
+ * Cost model (figures in scenarios/costs.ts): one SimGrid run a (node count, bandwidth), a
  * start of the Python interpreter and an actor a node; the 1-process runs once.
  */
-const COST = { startS: 1, simulationS: 0.6, perNodeS: 0.004 };
+const COST = SCENARIO_COSTS['whatif-ctr-scale'];
 
 export const whatifCtrScaleInfo: ScenarioInfo = {
   name: 'whatif-ctr-scale',

@@ -3,6 +3,7 @@
 import type { Intermediaries } from '../engine/sim/models/swarm.js';
 import { intFlag, intListFlag } from '../engine/flags/args.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
+import { SCENARIO_COSTS } from './costs.js';
 
 const MiB = 2 ** 20;
 export const PLAN = {
@@ -28,11 +29,11 @@ export const swarmSeeds = (flags: Record<string, string | true>) => intFlag(flag
 export const swarmSizes = (quick: boolean, flags: Record<string, string | true>) => intListFlag(flags, 'swarm-sizes', quick ? PLAN.quick.peers : PLAN.full.peers);
 
 /**
- * Cost model, timed on the 2-core reference machine: a swarm is one SimGrid run, two at a time, whose
+ * Cost model (figures in scenarios/costs.ts): a swarm is one SimGrid run, two at a time, whose
  * time grows about as the square of its peers (each piece offer samples the needy peers): 1 000
  * peers take 25 to 60 s each.
  */
-const COST = { startS: 1, swarmS: 0.8, perPeerSquaredS: 5e-5 };
+const COST = SCENARIO_COSTS['whatif-swarm'];
 
 export const whatifSwarmInfo: ScenarioInfo = {
   name: 'whatif-swarm',
