@@ -1,16 +1,18 @@
 // A user's own cluster: the hostfile read and checked before any work, and ctr-sweep run across the
-// hosts of a hostfile of this machine, each point recording how the input reached the ranks.
+// hosts of a hostfile of this machine and of emulated hosts (root), each point recording how the input
+// reached the ranks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { checkCluster, localHarnessVersion, parseHostfile, probeHosts, type HostReport } from '../engine/mpi/hostfile.js';
+import { cannotEmulateReason, withCluster } from '../engine/cluster/netns.js';
+import { checkCluster, localHarnessVersion, parseHostfile, probeHosts, remoteShell, type HostReport } from '../engine/mpi/hostfile.js';
 import { detectLauncher, findOnPath, type Launcher } from '../engine/mpi/launcher.js';
 import { Progress } from '../engine/report/progress.js';
 import { captureOutput } from '../engine/runner/capture-output.testkit.js';
 import { main, runScenario } from '../engine/runner/cli.js';
-import { DEFAULT_TOPOLOGY_FILE } from '../engine/topology/topology.js';
+import { DEFAULT_TOPOLOGY_FILE, parseTopology } from '../engine/topology/topology.js';
 import { ctrSweep } from './ctr-sweep.js';
 import { scenarios } from './index.js';
 
@@ -90,4 +92,52 @@ test('ctr-sweep --hostfile (this machine) runs under mpirun on its hosts, each p
   // 4 processes are 2 ranks of the local topology's 2-process nodes, both here: rank 0 copied the input to rank 1
   const four = measured.find((r) => r.parameters.procs === 4 && r.experiment === 'fig1-encrypt')!;
   assert.ok(four.metrics.syncMs.median > 0, 'the copy was timed apart');
+});
+
+const emulateReason = cannotEmulateReason() ?? needsMpirun;
+
+test("ctr-sweep --hostfile across emulated hosts: mpirun's remote shell reaches them, and the harness copies the key and removes its scratch the same way", { skip: emulateReason }, async () => {
+  const topology = parseTopology({ name: 'hf', nodes: ['alpha', 'beta'].map((name) => ({ name, cores: 2, cpu: 'x' })), processesPerNode: 2, links: [{ name: 'lan', nodes: '*', bandwidth: '1Gbit/s', latency: '100us' }] }, 'hf.json');
+  const saved = { agent: process.env.OMPI_MCA_plm_rsh_agent, oob: process.env.OMPI_MCA_oob_tcp_if_include };
+  try {
+    await withCluster(topology, `t${process.pid}-hf`, async (state) => {
+      // the cluster's agent stands in for ssh, as a site's own remote shell would; a wrapper logs each call
+      const log = path.join(dir, 'agent.log');
+      const agent = path.join(dir, 'agent.sh');
+      fs.writeFileSync(agent, `#!/bin/sh\necho "$*" >> ${log}\nexec ${state.rshAgent} "$@"\n`, { mode: 0o700 });
+      process.env.OMPI_MCA_plm_rsh_agent = agent;
+      process.env.OMPI_MCA_oob_tcp_if_include = state.subnet;
+      // this machine (the bridge's address) first, then the two emulated hosts: 6 processes are 3 ranks of 2
+      const file = hostfile('emulated', [state.bridgeAddress, ...state.hosts.map((h) => h.address)].map((a) => `${a} slots=2\n`).join(''));
+      const { run } = await runScenario(ctrSweep, {
+        quick: true, topologyFile: DEFAULT_TOPOLOGY_FILE, outParent: path.join(dir, 'emulated-runs'), seed: 'harness', progress: new Progress(process.stderr, false),
+        flags: { hostfile: file, procs: '1,6', 'max-size': '1048576', integrity: 'none' },
+      });
+      const measured = run.records.filter((r) => r.source === 'measured');
+      assert.equal(measured.length, 4, '1 MiB x 1 and 6 procs x (encrypt, decrypt)');
+      assert.ok(measured.every((r) => r.status === 'completed' && r.parameters.inputSync === 'copy'), JSON.stringify(measured.map((r) => r.error)));
+      const six = measured.find((r) => r.parameters.procs === 6 && r.experiment === 'fig1-encrypt')!;
+      for (const h of state.hosts) assert.match(String(six.parameters.ranOn), new RegExp(`${h.node}@${h.address.replace(/\./g, '\\.')}: 2 threads`));
+      assert.ok(six.metrics.syncMs.median > 0, 'the input was copied to the other hosts, timed apart');
+      // the key went to each remote host through the agent, private, and the scratch was removed after
+      const calls = fs.readFileSync(log, 'utf8');
+      for (const h of state.hosts) {
+        assert.match(calls, new RegExp(`${h.address.replace(/\./g, '\\.')} umask 077 && mkdir -p '[^']+' && cat > '[^']+'`));
+        assert.match(calls, new RegExp(`${h.address.replace(/\./g, '\\.')} rm -rf '[^']+'`));
+      }
+    });
+  } finally {
+    for (const [k, v] of [['OMPI_MCA_plm_rsh_agent', saved.agent], ['OMPI_MCA_oob_tcp_if_include', saved.oob]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});
+
+test("the remote shell is mpirun's: OMPI_MCA_plm_rsh_agent's first alternative found, with plm_rsh_args; ssh never asks for a password", () => {
+  const onPath = (name: string) => (name === 'rsh' || name === 'ssh' ? `/usr/bin/${name}` : undefined);
+  assert.deepEqual(remoteShell({}, onPath), ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10']);
+  assert.deepEqual(remoteShell({ OMPI_MCA_plm_rsh_agent: 'nosuch -x : rsh', OMPI_MCA_plm_rsh_args: '-l me' }, onPath), ['rsh', '-l', 'me']);
+  assert.deepEqual(remoteShell({ OMPI_MCA_plm_rsh_agent: 'ssh -x : rsh' }, onPath), ['ssh', '-x', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10']);
+  assert.deepEqual(remoteShell({ OMPI_MCA_plm_rsh_agent: path.join(dir, 'absent-agent.sh') }, onPath), ['ssh', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10']);
 });

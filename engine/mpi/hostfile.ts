@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../runtime/project.js';
-import { launchArgs, type Launcher } from './launcher.js';
+import { findOnPath, launchArgs, type Launcher } from './launcher.js';
 
 export class HostfileError extends Error {}
 
@@ -163,10 +163,25 @@ export async function checkCluster(
 /** The hosts of a checked cluster that are not this machine: their disks are reached over ssh. */
 export const remoteHosts = (check: ClusterCheck): string[] => check.hosts.map((h) => h.host).filter((h) => !isThisHost(h));
 
+/**
+ * How the harness reaches a host's disk: the way mpirun reaches the host, so a site that gives
+ * mpirun its own remote shell (OpenMPI's `plm_rsh_agent`, e.g. a wrapper, rsh, or an emulated
+ * cluster's agent) needs nothing more; ssh otherwise, never asking for a password.
+ */
+export function remoteShell(env: NodeJS.ProcessEnv = process.env, onPath: (name: string) => string | undefined = findOnPath): string[] {
+  // OpenMPI's value lists alternatives, "ssh : rsh", each a command with its own options; it takes the first it finds
+  const alternatives = (env.OMPI_MCA_plm_rsh_agent ?? '').split(':').map((a) => a.trim().split(/\s+/).filter(Boolean)).filter((a) => a.length);
+  const agent = alternatives.find(([command]) => (path.isAbsolute(command) ? fs.existsSync(command) : onPath(command)));
+  const extra = (env.OMPI_MCA_plm_rsh_args ?? '').split(/\s+/).filter(Boolean);
+  if (!agent || path.basename(agent[0]) === 'ssh') return [...(agent ?? ['ssh']), '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', ...extra];
+  return [...agent, ...extra];
+}
+
 const ssh = (host: string, command: string, input?: Buffer) =>
   new Promise<void>((resolve, reject) => {
-    const child = execFile('ssh', ['-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', host, command], { timeout: 60_000 }, (err, _o, stderr) =>
-      err ? reject(new HostfileError(`ssh ${host}: ${stderr.trim() || err.message}`)) : resolve(),
+    const [shell, ...options] = remoteShell();
+    const child = execFile(shell, [...options, host, command], { timeout: 60_000 }, (err, _o, stderr) =>
+      err ? reject(new HostfileError(`${path.basename(shell)} ${host}: ${stderr.trim() || err.message}`)) : resolve(),
     );
     child.stdin?.end(input);
   });
