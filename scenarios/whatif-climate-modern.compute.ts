@@ -19,8 +19,9 @@ export interface Top500Row {
 
 /**
  * The TOP500 files as stored in github.com/lass-lab/Top500-analysis-dataset (commit f632b46),
- * data/top500/csv/TOP500_199406.csv: copies of top500.org's lists. The same two rows stand unchanged in
- * every list from June 1994 to June 1996 (Argonne's) or November 1994 (the 8-processor ones).
+ * data/top500/csv/TOP500_199406.csv: copies of top500.org's lists. Argonne's row stands unchanged in
+ * every list from June 1994 to June 1996 (November 1993: Rmax 3.861 GFlop/s); the 8-processor rows are
+ * in the November 1993 list.
  */
 const TOP500_FILE = 'TOP500 list of June 1994 (top500.org; as stored in github.com/lass-lab/Top500-analysis-dataset, data/top500/csv/TOP500_199406.csv)';
 
