@@ -22,6 +22,8 @@ import { ARGONNE_NODE_SOURCE, ARGONNE_SP, computeRatios, measureTodaySustained, 
 import { whatifClimateModernInfo } from './whatif-climate-modern.meta.js';
 
 const COUPLINGS = 4;
+/** `+2.4 %`, `-1.0 %`; a rounding to zero is `+0.0 %`, never `+-0.0 %` */
+const signedPct = (p: number) => (p.toFixed(1).startsWith('-') && Number(p.toFixed(1)) !== 0 ? `${p.toFixed(1)} %` : `+${Math.abs(Number(p.toFixed(1))).toFixed(1)} %`);
 const ERA_1996 = '1996: SP2, DES';
 
 const CELLS = (mechanism: string): ClimateCell[] => (['tcp', 'shm'] as const).flatMap((intra) => [
@@ -102,7 +104,7 @@ async function run(ctx: ScenarioContext) {
   const table: ReportTable = {
     title: 'Seconds per simulated day, 1996 against today (simulated)',
     columns: ['era', 'AES-GCM seal', 'compute vs SP2', 'inside partitions', 'mode', 'cipher', 's/day', 'over no security'],
-    rows: all.map((c) => [c.era.startsWith('1996') ? ERA_1996 : 'today: InfiniBand + 100 GbE', c.sealer ?? 'DES (libdes, 0.34 MB/s)', c.computeFactor ? `${fmt(c.computeFactor)}x (${ratioOf(c.computeFactor).label})` : '1x', inside(c.era, c.intra), c.mode, c.mechanism, c.secondsPerDay, `+${c.overheadPct.toFixed(1)} %`]),
+    rows: all.map((c) => [c.era.startsWith('1996') ? ERA_1996 : 'today: InfiniBand + 100 GbE', c.sealer ?? 'DES (libdes, 0.34 MB/s)', c.computeFactor ? `${fmt(c.computeFactor)}x (${ratioOf(c.computeFactor).label})` : '1x', inside(c.era, c.intra), c.mode, c.mechanism, c.secondsPerDay, signedPct(c.overheadPct)]),
     note: conclusion,
   };
   const axis = (mode: string) => (mode === 'coupler' ? 'coupler secure' : 'all secure');
