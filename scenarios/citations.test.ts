@@ -86,6 +86,8 @@ const PRINTED: [paper: string, place: string, words: string][] = [
   ['001', '7.1', 'encrypts data at only 0.34 Mbytes/sec'],
   ['001', '7', '35 MB/sec bandwidth, small-message latencies of around 100 usec'],
   ['001', '7', 'TCP over the SP2 switch runs at about 8 MB/sec'],
+  // whatif-climate-modern's compute ratio reads the paper's machine from this (whatif-climate-modern.compute.ts)
+  ['001', '7', 'the Argonne IBM SP2, which connects 128 Power 1 processors'],
   ['001', '7.2', 'No secure | 854 | 574'],
   ['001', '7.2', 'Coupler secure | 897 | 590'],
   ['001', '7.2', 'All secure | 1459 | 1187'],

@@ -3,7 +3,7 @@
 // about (12-process speedup, decryption, IVCSD against BitTorrent, Fig. 13 past 2 cores) carry theirs.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { claimRow } from '../engine/report/claims.js';
+import { claimRow, summaryTable } from '../engine/report/claims.js';
 import { loadRuns } from '../engine/report/runs.js';
 import { projectPath } from '../engine/runtime/project.js';
 import { CLAIMS } from './claims.js';
@@ -41,4 +41,20 @@ test('a run that carries its own notes (schema 3) gives the why in its own words
   const withNotes = runs.map((r) => (r.run.scenario === 'speed-bound' ? { ...r, run: { ...r.run, notes: ['Measured here on 2 cores shared with other jobs: the words of the run.'] } } : r));
   assert.match(claimRow(def, withNotes).judgement!.why, /The run: Measured here on 2 cores shared with other jobs: the words of the run\./);
   assert.doesNotMatch(claimRow(def, runs).judgement!.why, /The run:/, 'a schema-2 reference has no notes: the claim\'s cause');
+});
+
+test('paper 000: its own claims say they are simulated under reading A, and the readings of its setup are counted apart from them', async () => {
+  const own = CLAIMS.filter((c) => c.paper === '000' && c.kind !== 'reading');
+  const readings = CLAIMS.filter((c) => c.paper === '000' && c.kind === 'reading');
+  assert.deepEqual(own.map((c) => c.id), ['000-encrypt-speedup-12', '000-encrypt-throughput-12', '000-decrypt-speedup-12', '000-fig1-flattens']);
+  for (const c of own) assert.match(c.claim, /simulated under reading A \(input and output on the disk\), sequential/, c.id);
+  // three headline figures under readings A, B, C, each sequential and streamed
+  assert.equal(readings.length, 18);
+  for (const c of readings) assert.match(c.id, /^000-.*-reading-[ABC]-(sequential|streamed)$/, c.id);
+  assert.ok(CLAIMS.every((c) => c.paper === '000' || c.kind !== 'reading'), 'only paper 000 has readings');
+  const { runs } = await loadRuns(projectPath('reports', 'reference'), 'reference');
+  const rows = CLAIMS.filter((c) => c.paper === '000').map((c) => claimRow(c, runs));
+  const table = summaryTable(PAPERS.find((p) => p.id === '000')!, rows);
+  assert.match(table.title, /^Paper 000: 4 claims: [^;]+; readings of its setup: 18 rows: .+$/);
+  assert.ok(String(table.rows[3][0]).includes('curves flatten') && String(table.rows[4][0]).includes('under reading'), 'the paper\'s claims first, then the readings');
 });

@@ -4,7 +4,9 @@
 // "All secure" TCP cost is DES at both ends: about 103 MB a day), in the harness's layout. Once on
 // the paper's SP2 with DES (compute calibrated on its 574 s), then on a present-day cluster with
 // AES-GCM at two per-message costs measured in the same run (the harness's own link sealer and
-// OpenSSL's own seal), at the peak-to-peak compute ratio below and at two lower ones.
+// OpenSSL's own seal), at compute ratios from sustained figures on both sides (whatif-climate-modern.compute.ts:
+// the TOP500 row of the paper's own Argonne SP against a LINPACK-style solve on this core, measured in
+// this run), with peak to peak as context.
 import { chart } from '../engine/report/plot.js';
 import type { ResultRecord } from '../engine/report/record.js';
 import type { ReportTable } from '../engine/report/table.js';
@@ -16,31 +18,12 @@ import { CLUSTER_CONFIG_DIR, loadTopology, type Topology } from '../engine/topol
 import { IMPLIED_TRAFFIC_CALIBRATED_ON, PAPER_TABLE_1, pccm2Traffic, simulatedLayout } from './climate.js';
 import { table1Cell } from './models/paper-cells.js';
 import { measureSealCosts, SEAL_PROBE_BYTES } from './models/seal-costs.js';
+import { ARGONNE_NODE_SOURCE, ARGONNE_SP, computeRatios, measureTodaySustained, SMALL_SP } from './whatif-climate-modern.compute.js';
 import { whatifClimateModernInfo } from './whatif-climate-modern.meta.js';
 
-/**
- * Peak double-precision rate of one core, today over the SP2's: POWER1 at 62.5 MHz peaks at
- * 125 MFLOP/s (two FLOP a cycle, IBM's figure for the SP1/SP2 thin node); one AVX2 core of this
- * machine's class at 3 GHz at 48 GFLOP/s (two 256-bit FMA a cycle, 16 FLOP). Peak to peak:
- * real codes reach a smaller share of either.
- */
-export const COMPUTE_FACTOR = 48e9 / 125e6;
-/**
- * The compute ratio is the what-if's weakest input: peak to peak is an upper end (a real code reaches
- * a smaller, different share of each peak), and no sustained figure for the SP2's POWER1 on a code
- * like PCCM2 was at hand to cite. So the overheads are shown at the peak ratio and at two lower ones.
- * Searched for a sustained figure (issue 19 §4): the paper names its nodes only as "128 Power 1
- * processors" (Sect. 7); no LINPACK or SPECfp figure of a POWER1 node was found in the public material
- * searched. What was found is for the SP2's POWER2 nodes, which are not the paper's (POWER2_NODE_SOURCES),
- * and no sustained figure of today's node in the same units: no sustained ratio is derived.
- */
-export const COMPUTE_FACTORS = [COMPUTE_FACTOR, 100, 30];
-/** The sustained figures found for SP2 nodes: POWER2, not the paper's POWER1, so they set no ratio here (said in the report's note). */
-export const POWER2_NODE_SOURCES =
-  'SP2 POWER2 nodes (not the paper\'s Power 1): a 66 MHz model 390 thin node, 266 Mflops peak, 205.3 SPECfp92; a model 590 wide node, 259.7 SPECfp92 ' +
-  '(Cornell, cs.cornell.edu/Info/Projects/CAM/sc96/node3.html); a 67 MHz thin node, 267 MFlOp/s peak and 180 MFlOp/s "Linpack HPC", a 67 MHz wide node 230 ' +
-  '(LRZ, collab.dvb.bayern/lrzpublic/decommissioned-ibm-sp2-10746008.html). SPECfp92 has no figure for today\'s CPUs, and no LINPACK figure of today\'s node was found to set against 180';
 const COUPLINGS = 4;
+/** `+2.4 %`, `-1.0 %`; a rounding to zero is `+0.0 %`, never `+-0.0 %` */
+const signedPct = (p: number) => (p.toFixed(1).startsWith('-') && Number(p.toFixed(1)) !== 0 ? `${p.toFixed(1)} %` : `+${Math.abs(Number(p.toFixed(1))).toFixed(1)} %`);
 const ERA_1996 = '1996: SP2, DES';
 
 const CELLS = (mechanism: string): ClimateCell[] => (['tcp', 'shm'] as const).flatMap((intra) => [
@@ -61,10 +44,13 @@ async function run(ctx: ScenarioContext) {
   const sp2 = await simulationProfile(loadTopology(`${CLUSTER_CONFIG_DIR}/paper-001-sp2.json`));
   const todayNet = await simulationProfile(loadTopology(`${CLUSTER_CONFIG_DIR}/today-cluster.json`));
   const { layout, messagesPerDay, bytesPerDay } = pccm2Traffic(sp2, simulatedLayout());
-  ctx.progress.begin('whatif-climate-modern', 3 + COMPUTE_FACTORS.length);
+  // Today's sustained compute, measured now, in this run, against the TOP500 rows of the paper's SP
+  const todayCompute = measureTodaySustained();
+  const ratios = computeRatios(todayCompute);
+  ctx.progress.begin('whatif-climate-modern', 3 + ratios.length);
   // Both per-message costs of AES-GCM today, measured now, in this run (the machine is shared: they are ratios of one moment)
   const sealers = await measureSealCosts();
-  ctx.progress.step(sealers.map((x) => `${x.name}: ${fmt(x.perMessageS * 1e6)} us a ${SEAL_PROBE_BYTES}-byte message`).join('; '));
+  ctx.progress.step(`${sealers.map((x) => `${x.name}: ${fmt(x.perMessageS * 1e6)} us a ${SEAL_PROBE_BYTES}-byte message`).join('; ')}; this core: ${fmt(todayCompute.mflops)} MFLOP/s (LINPACK-style)`);
   const compute1996 = await calibrateClimateCompute(sp2, layout, { intra: 'shm', mode: 'none', mechanism: 'none' }, PAPER_TABLE_1.none.shm, COUPLINGS);
   ctx.progress.step(`1996 compute per atmosphere step: ${fmt(compute1996)} s`);
   const then = await simulateClimate(sp2, layout, CELLS('des-ecb'), { computeSPerStep: compute1996, couplings: COUPLINGS });
@@ -72,7 +58,7 @@ async function run(ctx: ScenarioContext) {
   const overheads = (r: ClimateSimulated[]) => r.map((c) => ({ ...c, overheadPct: (100 * c.secondsPerDay) / r.find((x) => x.intra === c.intra && x.mode === 'none')!.secondsPerDay - 100 }));
   const all: EraCell[] = overheads(then.results).map((c) => ({ ...c, era: ERA_1996, t: sp2 }));
   let todayWallMs = 0;
-  for (const factor of COMPUTE_FACTORS) {
+  for (const { factor } of ratios) {
     for (const sealer of sealers) {
       // Today: the present-day network, AES-GCM at the sealer's cost a message
       const today: Topology = {
@@ -87,13 +73,15 @@ async function run(ctx: ScenarioContext) {
     ctx.progress.step(`today, compute ${fmt(factor)}x the SP2's, both sealers simulated`);
   }
 
+  const ratioOf = (factor: number) => ratios.find((r) => r.factor === factor)!;
+  const [headline, smallSp, peak] = ratios;
   const records: ResultRecord[] = all.map((c) =>
     simulatedRecord(c.t, {
       scenario: 'whatif-climate-modern',
       experiment: 'table1-today',
       parameters: {
         era: c.era, mode: c.mode, mechanism: c.mechanism, intraTransport: c.intra, messagesPerStep: layout.atmosphere.haloMessages ?? 1, messageBytes: layout.atmosphere.haloBytes,
-        ...(c.sealer ? { sealer: c.sealer, computeFactorX: c.computeFactor!, sealerSource: sealers.find((x) => x.name === c.sealer)!.source } : {}),
+        ...(c.sealer ? { sealer: c.sealer, computeFactorX: c.computeFactor!, computeRatio: ratioOf(c.computeFactor!).label, sealerSource: sealers.find((x) => x.name === c.sealer)!.source } : {}),
       },
       metrics: { secondsPerDay: c.secondsPerDay, overheadPct: c.overheadPct },
       threads: layout.atmosphere.ranks + layout.ocean.ranks,
@@ -108,14 +96,15 @@ async function run(ctx: ScenarioContext) {
   const range = (factor: number) => `+${allSecure(openssl.name, factor).toFixed(1)} % (OpenSSL's own seal, ${fmt(openssl.perMessageS * 1e6)} us a message) to +${allSecure(nodeSealer.name, factor).toFixed(1)} % (Node's link sealer, ${fmt(nodeSealer.perMessageS * 1e6)} us)`;
   const conclusion =
     `With PCCM2's traffic as Table 1 implies it (${fmt(messagesPerDay / 1000)} k messages of about ${layout.atmosphere.haloBytes} B, ${fmt(bytesPerDay / 1e6)} MB a day on the atmosphere's path), securing every link inside the partitions (MPI inside) costs ` +
-    `${range(COMPUTE_FACTOR)} of a day today with compute ${fmt(COMPUTE_FACTOR)}x the SP2's (peak to peak, an upper end), ${range(COMPUTE_FACTORS.at(-1)!)} with compute ${fmt(COMPUTE_FACTORS.at(-1)!)}x; ` +
+    `${range(headline.factor)} of a day today with compute ${fmt(headline.factor)}x the paper's SP (sustained: ${headline.says}); ` +
+    `${range(smallSp.factor)} at ${fmt(smallSp.factor)}x (sustained, against an 8-processor SP of the same nodes); ${range(peak.factor)} at ${fmt(peak.factor)}x (peak to peak, an upper end, context); ` +
     `on the SP2 with DES it cost +${pick(ERA_1996, 'shm', 'all').overheadPct.toFixed(1)} %. ` +
     `What is left to pay is the cost of sealing a message, and it depends on whose seal: the two measured here differ ${fmt(nodeSealer.perMessageS / openssl.perMessageS)}-fold.`;
   const inside = (era: string, intra: string) => (intra === 'shm' ? (era.startsWith('1996') ? 'MPL' : 'MPI/InfiniBand') : 'TCP');
   const table: ReportTable = {
     title: 'Seconds per simulated day, 1996 against today (simulated)',
     columns: ['era', 'AES-GCM seal', 'compute vs SP2', 'inside partitions', 'mode', 'cipher', 's/day', 'over no security'],
-    rows: all.map((c) => [c.era.startsWith('1996') ? ERA_1996 : 'today: InfiniBand + 100 GbE', c.sealer ?? 'DES (libdes, 0.34 MB/s)', c.computeFactor ? `${fmt(c.computeFactor)}x` : '1x', inside(c.era, c.intra), c.mode, c.mechanism, c.secondsPerDay, `+${c.overheadPct.toFixed(1)} %`]),
+    rows: all.map((c) => [c.era.startsWith('1996') ? ERA_1996 : 'today: InfiniBand + 100 GbE', c.sealer ?? 'DES (libdes, 0.34 MB/s)', c.computeFactor ? `${fmt(c.computeFactor)}x (${ratioOf(c.computeFactor).label})` : '1x', inside(c.era, c.intra), c.mode, c.mechanism, c.secondsPerDay, signedPct(c.overheadPct)]),
     note: conclusion,
   };
   const axis = (mode: string) => (mode === 'coupler' ? 'coupler secure' : 'all secure');
@@ -124,14 +113,14 @@ async function run(ctx: ScenarioContext) {
   const paperRows = (['coupler', 'all'] as const).flatMap((mode) =>
     (['shm', 'tcp'] as const).map((intra) => ({ mode: axis(mode), overheadPct: (100 * PAPER_TABLE_1[mode][intra]) / PAPER_TABLE_1.none[intra] - 100, line: `${ERA_1996}, ${inside(ERA_1996, intra)} inside` })),
   );
-  const plotted = all.filter((c) => c.mode !== 'none' && (c.computeFactor === undefined || c.computeFactor === COMPUTE_FACTOR));
+  const plotted = all.filter((c) => c.mode !== 'none' && (c.computeFactor === undefined || c.computeFactor === headline.factor));
   return {
     records,
     plots: [
       chart({
         name: 'whatif-climate-modern',
         title: 'What-if: Table 1\'s climate model, 1996 (SP2, DES) against today (AES-GCM, two seals)',
-        subtitle: [`simulated in SimGrid; PCCM2-like traffic implied by Table 1; today's compute ${fmt(COMPUTE_FACTOR)}x the SP2's (peak to peak; the table has ${COMPUTE_FACTORS.slice(1).join('x and ')}x too)`, conclusion],
+        subtitle: [`simulated in SimGrid; PCCM2-like traffic implied by Table 1; today's compute ${fmt(headline.factor)}x the paper's SP (sustained, LINPACK; the table has ${fmt(smallSp.factor)}x and ${fmt(peak.factor)}x peak to peak too)`, conclusion],
         kind: 'bar',
         source: 'simulated',
         rows: plotted.map((c) => ({ mode: axis(c.mode), overheadPct: c.overheadPct, line: line(c) })),
@@ -145,10 +134,13 @@ async function run(ctx: ScenarioContext) {
     notes: [
       conclusion,
       `The two AES-GCM costs, measured in this run on this shared, loaded machine (their ratio is what carries over): ${sealers.map((x) => `${x.name}, ${fmt(x.perMessageS * 1e6)} us a ${SEAL_PROBE_BYTES}-byte message (${x.source})`).join('; ')}.`,
-      `The compute ratio SP2 -> today: ${fmt(COMPUTE_FACTOR)}x peak to peak (POWER1 at 62.5 MHz, 125 MFLOP/s: two FLOP a cycle; one AVX2 core at 3 GHz, 48 GFLOP/s: two 256-bit FMA a cycle), an upper end; ${COMPUTE_FACTORS.slice(1).join('x and ')}x show how the overheads move with it, as no sustained figure for the SP2's POWER1 on a code like PCCM2 could be cited. Found instead: ${POWER2_NODE_SOURCES}.`,
+      `The compute ratio SP2 -> today, from sustained figures on both sides: ${ratios.map((r) => `${r.label}, ${fmt(r.factor)}x: ${r.says}`).join('; ')}. ` +
+        `The paper's SP: ${ARGONNE_SP.source}; ${SMALL_SP.source}; its nodes: ${ARGONNE_NODE_SOURCE}. This core: ${todayCompute.how}. ` +
+        'Two biases pull opposite ways: the SP figures are TOP500 Rmax, best-effort LINPACK at large orders, with 128 processors\' communication in Argonne\'s (the 8-processor SP gets 83 MFLOP/s a processor, hence the second ratio); ' +
+        'today\'s is an unblocked, unvectorised solve on a core of this shared machine (a tuned code, or an idle core, gets more). The peak ratio is an upper end.',
       `The traffic: ${layout.atmosphere.haloMessages} messages of ${layout.atmosphere.haloBytes} B a step from each atmosphere rank, derived from Table 1 on the SP2 profile's figures (the TCP-MPL gap over the ${fmt((sp2.links.find((l) => l.transport === 'tcp')!.latencyS - sp2.links.find((l) => l.transport === 'shm')!.latencyS) * 1e6)} us a message TCP costs more; the all-secure TCP cost over DES at 0.34 MB/s at both ends). The compute per step is calibrated on the "No secure, MPL" cell (574 s), then divided by the compute ratio for today.`,
       simulationNote(sp2, `models/climate.ts, ${COUPLINGS} couplings a cell`, then.hostWallMs),
-      simulationNote(todayNet, `the same model on today-cluster.json with each measured AES-GCM seal, ${COMPUTE_FACTORS.length} compute ratios`, todayWallMs),
+      simulationNote(todayNet, `the same model on today-cluster.json with each measured AES-GCM seal, ${ratios.length} compute ratios`, todayWallMs),
     ],
     launcher: 'SimGrid (engine/sim)',
   };

@@ -30,9 +30,18 @@ export interface ClaimDef extends ClaimRule {
   noteMatch?: RegExp;
   /** said in the why whatever the verdict (e.g. which reading of the paper the text supports) */
   context?: string;
+  /**
+   * `reading`: a prediction under one reading of the paper's setup (paper 000's readings A/B/C), not a
+   * claim of the paper: counted apart from its claims in the summary and marked so in report.json/.csv.
+   * Absent: a claim of the paper.
+   */
+  kind?: ClaimKind;
 }
 
-interface ClaimRow {
+export type ClaimKind = 'claim' | 'reading';
+const kindOf = (def: ClaimDef): ClaimKind => def.kind ?? 'claim';
+
+export interface ClaimRow {
   def: ClaimDef;
   /** as shown: the paper's number, or its words */
   paper?: Cell;
@@ -114,13 +123,25 @@ function verdictCounts(rows: ClaimRow[]): string {
   return [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
 }
 
-/** A paper's verdict summary as a table. */
+/**
+ * `Paper 000: 4 claims: 1 reproduced in shape, ...; readings of its setup: 18 rows: ...`: the paper's own
+ * claims counted apart from the rows that read its setup one way or another (ClaimDef.kind).
+ */
+export function summaryTitle(paperId: string, rows: ClaimRow[]): string {
+  const claims = rows.filter((r) => kindOf(r.def) === 'claim');
+  const readings = rows.filter((r) => kindOf(r.def) === 'reading');
+  const own = `Paper ${paperId}: ${claims.length} claim${claims.length === 1 ? '' : 's'}: ${verdictCounts(claims) || 'none'}`;
+  return readings.length ? `${own}; readings of its setup: ${readings.length} row${readings.length === 1 ? '' : 's'}: ${verdictCounts(readings)}` : own;
+}
+
+/** A paper's verdict summary as a table: its own claims first, then the readings of its setup. */
 export function summaryTable(paper: PaperInfo, rows: ClaimRow[]): ReportTable {
+  const ordered = [...rows.filter((r) => kindOf(r.def) === 'claim'), ...rows.filter((r) => kindOf(r.def) === 'reading')];
   return {
-    title: `Paper ${paper.id}: ${rows.length} claims: ${verdictCounts(rows) || 'none'}`,
+    title: summaryTitle(paper.id, rows),
     name: `paper-${paper.id}-verdicts`,
     columns: SUMMARY_COLUMNS,
-    rows: rows.map((r) => [
+    rows: ordered.map((r) => [
       `${r.def.figure}: ${r.def.claim}${r.def.unit && r.def.unit !== '' ? ` [${r.def.unit}]` : ''}`, r.paper, simulatedText(r), r.measured,
       r.judgement?.verdict ?? `no run yet: npm run scenario -- ${r.def.rows[0].scenario}`, r.judgement?.why, claimFrom(r),
     ]),
@@ -129,14 +150,14 @@ export function summaryTable(paper: PaperInfo, rows: ClaimRow[]): ReportTable {
 }
 
 const CLAIM_FIELDS = [
-  'id', 'paper', 'figure', 'claim', 'unit', 'paperValue', 'paperText', 'simulated', 'fit', 'measured', 'verdict', 'basis', 'errorVsPaperPct', 'why',
+  'id', 'paper', 'kind', 'figure', 'claim', 'unit', 'paperValue', 'paperText', 'simulated', 'fit', 'measured', 'verdict', 'basis', 'errorVsPaperPct', 'why',
   'simulatedRun', 'simulatedRunForm', 'measuredRun', 'measuredRunForm',
 ];
 
-/** One record a claim, for tools (reports/report.json and .csv). */
+/** One record a claim (or a reading's row, `kind` says which), for tools (reports/report.json and .csv). */
 function claimRecord(r: ClaimRow): Record<string, string | number | undefined> {
   return {
-    id: r.def.id, paper: r.def.paper, figure: r.def.figure, claim: r.def.claim, unit: r.def.unit,
+    id: r.def.id, paper: r.def.paper, kind: kindOf(r.def), figure: r.def.figure, claim: r.def.claim, unit: r.def.unit,
     paperValue: r.paperValue, paperText: typeof r.paper === 'string' ? r.paper : undefined,
     simulated: r.simulated, fit: r.simulated === undefined ? undefined : r.fit, measured: r.measured,
     verdict: r.judgement?.verdict ?? 'no run yet', basis: r.judgement?.basis, errorVsPaperPct: r.judgement?.errorPct, why: r.judgement?.why,

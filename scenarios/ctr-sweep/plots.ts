@@ -9,6 +9,7 @@ import type { Topology } from '../../engine/topology/topology.js';
 import { SWEEP } from '../ctr-sweep.meta.js';
 import { MiB, PAPER } from './paper.js';
 import { labelOf, point, sameVariant, variantOf, type Variant } from './variants.js';
+import { PIPELINES, READINGS } from '../models/ctr-readings.js';
 
 /** Fig. 1 or 2's rows of the records `keep` selects: time in seconds, with its quartiles when measured. */
 export const timeRows = (records: ResultRecord[], keep: (r: ResultRecord) => boolean): Row[] =>
@@ -240,7 +241,8 @@ export function simulatedPlots(t: Topology, records: ResultRecord[], measured: R
   const completed = measured.filter((r) => r.source === 'measured' && r.status === 'completed');
   const done = completed.filter(closestToModel(completed));
   const reps = Math.max(0, ...done.map((r) => r.metrics.wallMs.samples));
-  const simulatedLabel = `simulated (SimGrid, ${t.name}: ${t.nodes.length} node(s) x ${t.processesPerNode} processes)`;
+  // the sweep's own model; on the paper's cluster that is reading A of its setup (scenarios/models/ctr-readings.ts)
+  const simulatedLabel = `simulated (SimGrid, ${t.name}: ${t.nodes.length} node(s) x ${t.processesPerNode} processes${isPaper ? `; reading A: ${READINGS[0].what}, ${PIPELINES[0].name}` : ''})`;
   const variantWords = done.length ? `; measured: ${[...new Set(done.map((r) => labelOf(variantOf(r))))].join(', ')}` : '';
   const where = done.length ? `the model of ${t.name} beside this machine (${os.availableParallelism()} cores), measured in the same run${variantWords}` : `SimGrid model of ${t.name}`;
   const procsOrder = [...new Set([...simulated, ...done].map((r) => r.parameters.procs as number))].sort((a, b) => a - b);
