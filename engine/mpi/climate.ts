@@ -143,6 +143,13 @@ export class ClimateMpiCluster implements CoupledModel {
     return Promise.race([this.driver.run(run), this.job.failure]);
   }
 
+  /** Ends one rank of this host at once, as a crash would (fault injection): the job, and the run, fail. */
+  kill(name: string): void {
+    const r = this.ranks.find((x) => x.name === name);
+    if (!r) throw new Error(`no rank ${name}`);
+    process.kill(r.pid, 'SIGKILL');
+  }
+
   /** Asks every rank to leave and waits for mpirun; stops it (SIGTERM to the ranks) if they have not within STOP_GRACE_MS. */
   async stop(): Promise<void> {
     if (this.stopping) return;
