@@ -23,6 +23,8 @@ import type { Launcher } from './launcher.js';
 const DEFAULT_JOIN_TIMEOUT_MS = 30_000;
 /** how long the ranks may take to leave after `exit` before mpirun is stopped */
 const STOP_GRACE_MS = 10_000;
+/** how long a failed run waits for mpirun's account of a rank that died */
+const JOB_END_WAIT_MS = 3000;
 
 export interface ClimateMpiOptions {
   hostfile?: string;
@@ -104,7 +106,9 @@ export class ClimateMpiCluster implements CoupledModel {
       undefined,
       (c) => (child = c),
     );
-    const failure = exited.then((run) => Promise.reject(new MpiJobError(`the climate job ended early: ${explainFailure(run.code, run.signal, run.events, run.stderr, launcher.command)}`)));
+    // mpirun names ranks by number: say which of the model's ranks that is
+    const named = (text: string) => text.replace(/\brank (\d+) on /g, (m: string, r: string) => (layout[Number(r)] ? `rank ${r} (${layout[Number(r)].name}) on ` : m));
+    const failure = exited.then((run) => Promise.reject(new MpiJobError(`the climate job ended early: ${named(explainFailure(run.code, run.signal, run.events, run.stderr, launcher.command))}`)));
     failure.catch(() => undefined); // raced below and in every run; not unhandled in between
     let joined: Awaited<ReturnType<typeof admitRanks>>;
     try {
@@ -138,9 +142,18 @@ export class ClimateMpiCluster implements CoupledModel {
     return this.ranks.map((r) => ({ name: r.name, host: r.host }));
   }
 
-  /** One run; should the job end meanwhile (a rank died), mpirun's own account of it is the error. */
-  run(run: ClimateRun): Promise<ClimateResult> {
-    return Promise.race([this.driver.run(run), this.job.failure]);
+  /**
+   * One run. Should the job end meanwhile (a rank died), mpirun's own account of it is the error: a
+   * rank's link failing is often the echo of another's death, which mpirun names.
+   */
+  async run(run: ClimateRun): Promise<ClimateResult> {
+    try {
+      return await Promise.race([this.driver.run(run), this.job.failure]);
+    } catch (err) {
+      const ended = await Promise.race([this.job.failure.catch((e: Error) => e), new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), JOB_END_WAIT_MS).unref())]);
+      if (ended && ended !== err) throw new MpiJobError(`${(err as Error).message}; ${ended.message}`);
+      throw err;
+    }
   }
 
   /** Ends one rank of this host at once, as a crash would (fault injection): the job, and the run, fail. */
