@@ -64,8 +64,8 @@ export const climateInfo: ScenarioInfo = {
   description:
     'A synthetic coupled ocean-atmosphere model on worker threads: halo exchanges and transposes inside each partition over shm or TCP, coupling fields between the partitions over TCP every two atmosphere steps; no security, coupler only, or all links (des-ecb, aes-128-gcm). The workload comes from Table 1 (its bytes a day) and this machine\'s rates, measured first; compute is sized on the "No secure" and "All secure" rows and the "Coupler secure" row predicted. Seconds (wall and CPU) per simulated day in the Table 1 layout, and a bit-identity check of the fields across modes.',
   flags: [
-    { name: 'steps', value: 'N', kind: 'int', description: 'atmosphere steps a timed run (72 is one simulated day; default quick 12, full 24)' },
-    { name: 'reps', value: 'N', kind: 'int', description: 'repetitions of every configuration, interleaved (default quick 3, full 7)' },
+    { name: 'steps', value: 'N', kind: 'int', description: `atmosphere steps a timed run (72 is one simulated day; default quick ${MODEL.quick.atmosphereSteps}, full ${MODEL.full.atmosphereSteps})` },
+    { name: 'reps', value: 'N', kind: 'int', description: `repetitions of every configuration, interleaved (default quick ${MODEL.quick.repetitions}, full ${MODEL.full.repetitions})` },
     { name: 'calibration-rounds', value: 'N', kind: 'int', description: 'rounds of short runs that size the workload on the "No secure" and "All secure" rows before the timed runs (default 3)' },
     {
       name: 'launcher',

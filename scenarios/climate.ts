@@ -30,6 +30,7 @@ export { fitOf, type Table1Ratio } from './climate/table1.js';
  */
 interface Placement {
   launcher: 'threads' | 'mpirun';
+  /** the transports inside the partitions, in the calibration's order (the first also warms the ranks up) */
   transports: readonly CalibrationTransport[];
   hostfile?: string;
   /** under mpirun: each rank's host, by its name */
@@ -43,7 +44,7 @@ interface Placement {
  */
 function runsOf(atmosphereSteps: number, placement: Placement): ClimateRun[] {
   const runs: ClimateRun[] = [];
-  for (const intra of placement.transports) {
+  for (const intra of MODEL.intra.filter((t) => placement.transports.includes(t))) {
     runs.push({ intra, mode: 'none', mechanism: 'none', atmosphereSteps });
     for (const mechanism of MODEL.mechanisms) for (const mode of ['coupler', 'all'] as const) runs.push({ intra, mode, mechanism, atmosphereSteps });
   }
@@ -261,7 +262,7 @@ function tlsTable(cells: Cell[]): ReportTable {
 /** The coupled model's ranks as the plan places them: threads here, or processes under mpirun. */
 async function startModel(plan: ReturnType<typeof climatePlan>): Promise<{ cluster: CoupledModel; placement: Placement; launcher: string }> {
   if (plan.launcher === 'threads') {
-    return { cluster: new ClimateCluster(MODEL.atmosphere, MODEL.ocean), placement: { launcher: 'threads', transports: MODEL.intra }, launcher: 'node:worker_threads (one long-lived thread a rank, made by secure process creation)' };
+    return { cluster: new ClimateCluster(MODEL.atmosphere, MODEL.ocean), placement: { launcher: 'threads', transports: ['shm', 'tcp'] }, launcher: 'node:worker_threads (one long-lived thread a rank, made by secure process creation)' };
   }
   const { ClimateMpiCluster } = await import('../engine/mpi/climate.js');
   const cluster = await ClimateMpiCluster.start(MODEL.atmosphere, MODEL.ocean, plan.hostfile ? { hostfile: plan.hostfile } : {});
