@@ -8,11 +8,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findOnPath } from '../engine/mpi/launcher.js';
-import { Progress } from '../engine/report/progress.js';
+import type { RunResult } from '../engine/report/record.js';
 import { captureOutput } from '../engine/runner/capture-output.testkit.js';
-import { main, runScenario } from '../engine/runner/cli.js';
-import { DEFAULT_TOPOLOGY_FILE } from '../engine/topology/topology.js';
-import { climate } from './climate.js';
+import { main } from '../engine/runner/cli.js';
 import { climatePlan } from './climate.meta.js';
 import { scenarios } from './index.js';
 
@@ -49,12 +47,15 @@ test('--dry-run and the run itself refuse a bad hostfile before any work: too fe
   assert.ok(!fs.existsSync(out) || fs.readdirSync(out).length === 0, 'no run folder: nothing ran');
 });
 
-test('climate --hostfile (this machine): 4 rank processes under mpirun, Table 1\'s TCP column and a TLS cell, bit-identical, recorded with the launcher and each rank\'s host', { skip: needsMpirun }, async () => {
+test('climate --hostfile (this machine): checked, then 4 rank processes under mpirun, Table 1\'s TCP column and a TLS cell, bit-identical, recorded with the launcher and each rank\'s host', { skip: needsMpirun }, async () => {
   const file = hostfile('hosts', 'localhost slots=4\n');
-  const { dir: runDir, run } = await runScenario(climate, {
-    quick: true, topologyFile: DEFAULT_TOPOLOGY_FILE, outParent: path.join(dir, 'runs'), seed: 'harness', progress: new Progress(process.stderr, false),
-    flags: { hostfile: file, steps: '2', reps: '1', 'calibration-rounds': '1' },
-  });
+  const out = path.join(dir, 'runs');
+  const { code, err } = await captureOutput(() => main(['climate', '--quick', '--hostfile', file, '--steps', '2', '--reps', '1', '--calibration-rounds', '1', '--out', out], scenarios, noInstall));
+  assert.equal(code, 0, err);
+  // the check before any work: the host answered with the harness version of this checkout
+  assert.match(err, /climate: --hostfile .*hosts: localhost \(\S+, \d+ cores\) answered, harness .* on each, 4 slots for up to 4 processes/);
+  const [runDir] = fs.readdirSync(out).map((d) => path.join(out, d));
+  const run = JSON.parse(fs.readFileSync(path.join(runDir, 'results.json'), 'utf8')) as RunResult;
   const measured = run.records.filter((r) => r.source === 'measured' && r.experiment === 'table1');
   assert.deepEqual(measured.map((r) => `${r.parameters.intraTransport} ${r.parameters.mode} ${r.parameters.mechanism}`).sort(), [
     'tcp all aes-128-gcm', 'tcp all des-ecb', 'tcp coupler aes-128-gcm', 'tcp coupler des-ecb', 'tcp none none', 'tls all none',
