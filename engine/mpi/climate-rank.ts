@@ -23,7 +23,7 @@ export const CLIMATE_LABEL = 'ctr-v1 mpi climate';
 
 export interface ClimateJob {
   token: string;
-  /** where a rank listens for its links: 127.0.0.1 when every rank is on this host, all interfaces otherwise */
+  /** where the driver listens: 127.0.0.1 when every rank is on this host (and the ranks listen there too), all interfaces otherwise */
   listenHost: string;
   joinTimeoutMs: number;
 }
@@ -97,7 +97,9 @@ async function main(): Promise<number> {
     const endpoint = new Endpoint(FIRST_GRANTED_CONTEXT_ID);
     endpoint.register(toRank);
     const first = new Duplex(endpoint, new Startpoint(toDriver, transport));
-    await serveRank(first, processTransports(job.listenHost));
+    // across hosts, listen on the address this rank reached the driver from (the one the driver
+    // names to the other ranks), not on every interface
+    await serveRank(first, processTransports(job.listenHost === '127.0.0.1' ? job.listenHost : (socket.localAddress ?? job.listenHost)));
     await transport.close();
     return 0;
   } catch (err) {
