@@ -2,9 +2,13 @@
 // the threads form, bit for bit, over tcp and tls links, and shm refused by name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import os from 'node:os';
 import { ClimateCluster, type ClimateRun } from '../link/climate/cluster.js';
-import { ClimateMpiCluster } from './climate.js';
+import { StreamTransport } from '../link/stream.js';
+import { agree } from './agree.js';
+import { admitRanks, ClimateMpiCluster } from './climate.js';
+import { CLIMATE_LABEL } from './climate-rank.js';
 import { findOnPath } from './launcher.js';
 
 const grid = { nx: 16, ny: 8, levels: 3 };
@@ -41,5 +45,41 @@ test('4 ranks under mpirun end every run with the state and coupling fields of t
     await assert.rejects(cluster.run({ ...runs[0], intra: 'shm' }), /shm links need the ranks as threads of one process/);
   } finally {
     await cluster.stop();
+  }
+});
+
+test('the driver admits a rank only once it proves the job token: a stranger without it, or with garbage, is dropped and the rank is named missing', async () => {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const token = 'a'.repeat(32);
+  const dial = async (hello: object, proveWith?: string) => {
+    const t = new StreamTransport('tcp', net.connect({ host: '127.0.0.1', port }));
+    await t.send([Buffer.from(JSON.stringify(hello))]);
+    if (proveWith) await agree(t, proveWith, 'prover', CLIMATE_LABEL, `rank ${(hello as { rank: number }).rank}`);
+    return t;
+  };
+  try {
+    const admitted = admitRanks(server, 1, token, 3000);
+    const hello = { rank: 0, size: 1, host: 'h', pid: 1 };
+    // another token, garbage, and a hello that never proves anything: none of them is rank 0
+    const strangers = [await dial(hello, 'b'.repeat(32)), await dial({ rank: 'x' }), await dial(hello)];
+    await assert.rejects(admitted, /^Error: rank 0 did not join the driver within 3000 ms$/);
+    await Promise.all(strangers.map((t) => t.close()));
+  } finally {
+    server.close();
+  }
+  const again = net.createServer();
+  await new Promise<void>((resolve) => again.listen(0, '127.0.0.1', resolve));
+  try {
+    const admitted = admitRanks(again, 1, token, 5000);
+    const t = new StreamTransport('tcp', net.connect({ host: '127.0.0.1', port: (again.address() as net.AddressInfo).port }));
+    await t.send([Buffer.from(JSON.stringify({ rank: 0, size: 1, host: 'h', pid: 1 }))]);
+    await agree(t, token, 'prover', CLIMATE_LABEL, 'rank 0');
+    const joined = await admitted;
+    assert.deepEqual([...joined.keys()], [0]);
+    await t.close();
+  } finally {
+    again.close();
   }
 });

@@ -37,8 +37,8 @@ interface ProcessRank extends DriverRank {
   pid: number;
 }
 
-/** Waits for `n` ranks of this job at `server`, each proving the token; fails naming the rank that did not. */
-function admitRanks(server: net.Server, n: number, token: string, joinTimeoutMs: number): Promise<Map<number, { hello: ClimateHello; transport: StreamTransport; address: string; secret: Buffer }>> {
+/** Waits for `n` ranks of this job at `server`, each proving the token; fails naming the ranks that did not join. */
+export function admitRanks(server: net.Server, n: number, token: string, joinTimeoutMs: number): Promise<Map<number, { hello: ClimateHello; transport: StreamTransport; address: string; secret: Buffer }>> {
   const joined = new Map<number, { hello: ClimateHello; transport: StreamTransport; address: string; secret: Buffer }>();
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
