@@ -68,6 +68,9 @@ test('climate --hostfile (this machine): checked, then 4 rank processes under mp
     assert.equal(r.parameters.rankHosts, `atmosphere/0 ${hostname}, atmosphere/1 ${hostname}, ocean/0 ${hostname}, ocean/1 ${hostname}`);
     assert.ok(r.metrics.secondsPerDay.median > 0 && r.metrics.cpuSecondsPerDay.median > 0);
   }
+  // the tls cell really ran over TLS, negotiated between the rank processes; the tcp cells carry nothing of the kind
+  assert.match(String(measured.find((r) => r.parameters.intraTransport === 'tls')?.parameters.tlsProtocol), /^TLSv1\.[23]$/);
+  assert.ok(measured.filter((r) => r.parameters.intraTransport === 'tcp').every((r) => r.parameters.tlsProtocol === undefined));
   // one science: every cell ended with the same state
   assert.equal(new Set(measured.map((r) => r.parameters.stateHash)).size, 1);
   assert.ok(run.records.filter((r) => r.experiment === 'table1-calibration').every((r) => r.parameters.intraTransport === 'tcp'));

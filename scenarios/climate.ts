@@ -152,6 +152,8 @@ function measuredRecords(cells: Cell[], threads: number, atmosphereSteps: number
       workloadFit: c.run.mechanism === 'aes-128-gcm' || c.run.intra === 'tls' ? 'predicted' : fitOf(c.run.mode),
       ...workloadParameters,
       ...placementParameters(placement),
+      // tls: the protocol and cipher suite the links negotiated
+      ...(c.results[0].linkDetails ?? {}),
     },
     metrics: {
       secondsPerDay: summarize(c.secondsPerDay),

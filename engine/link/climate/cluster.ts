@@ -78,6 +78,8 @@ export interface ClimateResult {
   couplingHash: string;
   /** payload bytes all ranks sent (halos, gathers, scatters, coupling) */
   sentBytes: number;
+  /** what TLS negotiated, when the links are TLS: tlsProtocol, tlsCipher */
+  linkDetails?: Record<string, string>;
 }
 
 /** A rank as the driver holds it, whatever runs it: a worker thread here, a process under mpirun. */
@@ -242,7 +244,8 @@ export class ClimateDriver {
     const cpu = process.cpuUsage(cpu0);
     const cpuMs = this.hooks.cpu === 'process' ? (cpu.user + cpu.system) / 1000 : done.reduce((s, d) => s + d.cpuMs, 0);
     const combine = (field: 'stateHash' | 'couplingHash') => createHash('sha256').update(done.map((d) => d[field]).join('\n')).digest('hex');
-    return { wallMs, cpuMs, stateHash: combine('stateHash'), couplingHash: combine('couplingHash'), sentBytes: done.reduce((s, d) => s + d.sentBytes, 0) };
+    const linkDetails = done.find((d) => d.linkDetails)?.linkDetails;
+    return { wallMs, cpuMs, stateHash: combine('stateHash'), couplingHash: combine('couplingHash'), sentBytes: done.reduce((s, d) => s + d.sentBytes, 0), ...(linkDetails ? { linkDetails } : {}) };
   }
 }
 

@@ -57,7 +57,7 @@ export type RankReply =
   | { op: 'ports'; ports: Record<string, ListenedLink> }
   | { op: 'ready' }
   /** cpuMs: the rank's process, from go to done (a thread's is the whole process's: the driver times those itself) */
-  | { op: 'done'; stateHash: string; couplingHash: string; sentBytes: number; cpuMs: number }
+  | { op: 'done'; stateHash: string; couplingHash: string; sentBytes: number; cpuMs: number; linkDetails?: Record<string, string> }
   | { op: 'failed'; error: string };
 
 export const encode = (m: DriverRequest | RankReply): Uint8Array => Buffer.from(JSON.stringify(m));

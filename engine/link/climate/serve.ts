@@ -194,7 +194,9 @@ export async function serveRank(first: Duplex, transports: RankTransports): Prom
           const cpu0 = process.cpuUsage();
           const result = await runModel(request, comms);
           const cpu = process.cpuUsage(cpu0);
-          await reply({ op: 'done', ...result, sentBytes: comms.sentBytes, cpuMs: (cpu.user + cpu.system) / 1000 });
+          // what TLS negotiated (its protocol and cipher suite), when the links are TLS
+          const linkDetails = opened.find((d) => d.transport.kind === 'tls')?.transport.details;
+          await reply({ op: 'done', ...result, sentBytes: comms.sentBytes, cpuMs: (cpu.user + cpu.system) / 1000, ...(linkDetails ? { linkDetails } : {}) });
         } finally {
           for (const [i, l] of request.links.entries()) {
             first.endpoint.unbind(contextFromJson(l.recv, 'link').contextId);
