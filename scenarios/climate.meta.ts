@@ -1,7 +1,8 @@
 // climate, declared: paper 001's Table 1 coupled model, its flags, and what a run costs.
 import type { ModelSpec } from '../engine/link/climate/cluster.js';
 import type { Mechanism } from '../engine/link/mechanism.js';
-import { intFlag } from '../engine/flags/args.js';
+import { intFlag, UsageError } from '../engine/flags/args.js';
+import { checkHostfileFlag, clusterFlags, HOSTFILE_FLAG } from '../engine/runner/cluster-flags.js';
 import type { ScenarioInfo } from '../engine/runner/scenario.js';
 import { SCENARIO_COSTS } from './costs.js';
 
@@ -32,6 +33,20 @@ export const MODEL = {
   intra: ['tcp', 'shm'] as const,
 };
 
+/** Every rank of both models: the processes a run under mpirun starts, and the slots a hostfile needs. */
+export const RANKS = MODEL.atmosphere.ranks + MODEL.ocean.ranks;
+
+/**
+ * How a run places its ranks: threads of this process (default), or processes under mpirun on this
+ * machine or the hosts of --hostfile (which implies mpirun, and is read and checked here).
+ */
+export function climatePlan(flags: Record<string, string | true>): { launcher: 'threads' | 'mpirun'; hostfile?: string } {
+  const { hostfile } = clusterFlags(flags, RANKS);
+  const launcher = (typeof flags.launcher === 'string' ? flags.launcher : hostfile ? 'mpirun' : 'threads') as 'threads' | 'mpirun';
+  if (hostfile && launcher !== 'mpirun') throw new UsageError('--hostfile runs the ranks under mpirun on its hosts: drop --launcher threads');
+  return { launcher, ...(hostfile ? { hostfile } : {}) };
+}
+
 /** Table 1's cells a run measures: no security once per transport, then coupler and all per mechanism. */
 const CELLS = MODEL.intra.length * (1 + 2 * MODEL.mechanisms.length);
 
@@ -50,10 +65,22 @@ export const climateInfo: ScenarioInfo = {
   description:
     'A synthetic coupled ocean-atmosphere model on worker threads: halo exchanges and transposes inside each partition over shm or TCP, coupling fields between the partitions over TCP every two atmosphere steps; no security, coupler only, or all links (des-ecb, aes-128-gcm). The workload comes from Table 1 (its bytes a day) and this machine\'s rates, measured first; compute is sized on the "No secure" and "All secure" rows and the "Coupler secure" row predicted. Seconds (wall and CPU) per simulated day in the Table 1 layout, and a bit-identity check of the fields across modes.',
   flags: [
-    { name: 'steps', value: 'N', kind: 'int', description: 'atmosphere steps a timed run (72 is one simulated day; default quick 12, full 24)' },
-    { name: 'reps', value: 'N', kind: 'int', description: 'repetitions of every configuration, interleaved (default quick 3, full 7)' },
+    { name: 'steps', value: 'N', kind: 'int', description: `atmosphere steps a timed run (72 is one simulated day; default quick ${MODEL.quick.atmosphereSteps}, full ${MODEL.full.atmosphereSteps})` },
+    { name: 'reps', value: 'N', kind: 'int', description: `repetitions of every configuration, interleaved (default quick ${MODEL.quick.repetitions}, full ${MODEL.full.repetitions})` },
     { name: 'calibration-rounds', value: 'N', kind: 'int', description: 'rounds of short runs that size the workload on the "No secure" and "All secure" rows before the timed runs (default 3)' },
+    {
+      name: 'launcher',
+      value: 'threads|mpirun',
+      choices: ['threads', 'mpirun'],
+      description: `threads: every rank a worker thread of this process, all of Table 1 (default); mpirun: every rank its own process (${RANKS}), one a host in turn, linked over tcp (Table 1's TCP column) and, beyond the paper, tls; the MPL (shm) column needs threads of one host and does not run`,
+    },
+    HOSTFILE_FLAG,
   ],
+  tools: ({ flags }) => (climatePlan(flags).launcher === 'mpirun' ? ['mpirun'] : []),
+  preflight: async ({ flags }) => {
+    const { hostfile } = climatePlan(flags);
+    return hostfile ? checkHostfileFlag(hostfile, RANKS) : undefined;
+  },
   estimate({ quick, flags }) {
     const base = quick ? MODEL.quick : MODEL.full;
     const steps = intFlag(flags, 'steps', base.atmosphereSteps);

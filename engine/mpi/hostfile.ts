@@ -65,7 +65,8 @@ export function checkSlots(hostfile: string, entries: HostfileEntry[], largestPr
   if (each.some((n) => n === undefined)) return undefined;
   const slots = (each as number[]).reduce((a, b) => a + b, 0);
   if (slots < largestProcs) {
-    throw new HostfileError(`${hostfile}: ${slots} slots in all (${entries.map((e, i) => `${e.host} ${e.slots ?? `${cores![i]} cores`}`).join(', ')}), fewer than the ${largestProcs} processes of the largest point: add hosts or slots, or lower --procs`);
+    const lines = `line${entries.length > 1 ? 's' : ''} ${entries.map((e) => e.line).join(', ')}`;
+    throw new HostfileError(`${hostfile}: ${slots} slots in all (${entries.map((e, i) => `${e.host} ${e.slots ?? `${cores![i]} cores`}`).join(', ')}), fewer than the ${largestProcs} processes of the largest point (${lines}): add hosts or slots, or lower --procs`);
   }
   return slots;
 }
@@ -124,9 +125,13 @@ export async function probeHosts(launcher: Launcher, hostfile: string, entries: 
     const lines = err.trim().split('\n');
     const sshSaid = lines.filter((l) => /^ssh:|Permission denied|Host key verification failed/.test(l));
     const tail = (sshSaid.length ? sshSaid : lines.slice(-6)).join('\n');
+    // the hosts ssh named (OpenMPI hands it a name without its domain), with their lines: the ones to fix
+    const named = new Set(sshSaid.flatMap((l) => l.split(/[\s:'"]+/)));
+    const unreachable = entries.filter((e) => named.has(e.host) || (!/^[\d.]+$|:/.test(e.host) && named.has(e.host.split('.')[0])));
     throw new HostfileError(
       `${hostfile}: ${silent.length ? `${silent.map((e) => e.host).join(', ')} did not answer` : 'the check job failed'} (mpirun ${code === null ? 'timed out or was killed' : `exited with ${code}`})` +
-        `: each host needs password-less ssh from here, OpenMPI, node at ${process.execPath} and the harness at ${PROJECT_ROOT}${tail ? `. mpirun said:\n${tail}` : ''}`,
+        `: each host needs password-less ssh from here, OpenMPI, node at ${process.execPath} and the harness at ${PROJECT_ROOT}` +
+        `${unreachable.length ? `. ssh could not reach ${unreachable.map((e) => `${e.host} (${hostfile}, line ${e.line})`).join(', ')}` : ''}${tail ? `. mpirun said:\n${tail}` : ''}`,
     );
   }
   return entries.map((_, i) => reports.get(i)!);

@@ -9,21 +9,24 @@
 // before anything is measured, so a stranger without the token cannot take rank 1's place.
 // The tls configuration (the paper's SSLRef) runs over a second connection: rank 1 makes a
 // certificate, sends it under an HMAC of the agreed secret, and rank 0 pins it as its only CA.
-import { createHmac, createPublicKey, diffieHellman, generateKeyPairSync, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { SeededBytes } from '../../datasets/generator.js';
 import { Duplex, Endpoint, Startpoint, type Placement } from '../link/link.js';
-import { checkMechanism, contextFromJson, mechanismSpec, type Mechanism, type SecurityContext } from '../link/mechanism.js';
+import { checkMechanism, type Mechanism, type SecurityContext } from '../link/mechanism.js';
 import { EchoLink, measureLatencyUs } from '../link/pingpong.js';
 import { StreamTransport } from '../link/stream.js';
 import { makeCertificate } from '../link/tls.js';
+import { agree, derive, derivedContext } from './agree.js';
 import { emit } from './events.js';
 import { rendezvousFromEnv } from './job.js';
 import { rankFromEnv, rankHost } from './rank-env.js';
 import { connectSocketRetrying } from './wire.js';
 
 export const PINGPONG_VARIABLE = 'CTR_MPI_PINGPONG';
+/** names the ping-pong's keys apart from any other job's */
+const LABEL = 'ctr-v1 mpi pingpong';
 
 export interface PingpongJob {
   token: string;
@@ -48,37 +51,9 @@ export function configurationOf(configuration: string): { transport: 'tcp' | 'tl
   return { transport: 'tcp', mechanism: checkMechanism(mechanism, `configuration "${configuration}"`) };
 }
 
-function derive(secret: Buffer, token: string, info: string, bytes: number): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, Buffer.from(token), info, Math.max(bytes, 1))).subarray(0, bytes);
-}
-
 /** The context of configuration i in one direction, the same on both ranks. */
-function contextFor(secret: Buffer, token: string, i: number, direction: 'ping' | 'echo', mechanism: Mechanism): SecurityContext {
-  const info = (what: string) => `ctr-v1 mpi pingpong|${i}|${direction}|${what}`;
-  return contextFromJson(
-    {
-      contextId: 2 * i + (direction === 'ping' ? 1 : 2),
-      mechanism,
-      applyTo: 'all',
-      cipherKey: derive(secret, token, info('cipher'), mechanismSpec(mechanism).keyBytes).toString('base64'),
-      macKey: derive(secret, token, info('mac'), mechanism === 'des-ecb-mac' ? 32 : 0).toString('base64'),
-      nonceSalt: derive(secret, token, info('salt'), 4).toString('base64'),
-    },
-    `configuration ${i}`,
-  );
-}
-
-/** X25519 over the transport; rank 1 then proves it derived the same secret under the job token. */
-async function agree(transport: StreamTransport, token: string, rank: number): Promise<Buffer> {
-  const { publicKey, privateKey } = generateKeyPairSync('x25519');
-  await transport.send([publicKey.export({ type: 'spki', format: 'der' })]);
-  const peer = createPublicKey({ key: Buffer.from(await transport.receive()), format: 'der', type: 'spki' });
-  const secret = diffieHellman({ privateKey, publicKey: peer });
-  const proof = createHmac('sha256', derive(secret, token, 'ctr-v1 mpi pingpong|confirm', 32)).update('rank 1').digest();
-  if (rank === 1) await transport.send([proof]);
-  else if (!timingSafeEqual(Buffer.from(await transport.receive()), proof)) throw new Error('rank 1 did not prove the job token: not this job\'s rank');
-  return secret;
-}
+const contextFor = (secret: Buffer, token: string, i: number, direction: 'ping' | 'echo', mechanism: Mechanism): SecurityContext =>
+  derivedContext(secret, token, `${LABEL}|${i}|${direction}`, 2 * i + (direction === 'ping' ? 1 : 2), mechanism);
 
 function payloadOf(sizeBytes: number, seed: string): Uint8Array {
   const buf = new Uint8Array(Math.ceil(sizeBytes / 4) * 4);
@@ -87,7 +62,7 @@ function payloadOf(sizeBytes: number, seed: string): Uint8Array {
 }
 
 const certificateMac = (secret: Buffer, token: string, certPem: string) =>
-  createHmac('sha256', derive(secret, token, 'ctr-v1 mpi pingpong|tls certificate', 32)).update(certPem).digest();
+  createHmac('sha256', derive(secret, token, `${LABEL}|tls certificate`, 32)).update(certPem).digest();
 
 /**
  * The tls configuration's connection. Rank 1 listens with a fresh certificate and sends it, with its
@@ -192,7 +167,7 @@ async function main(): Promise<number> {
     const rendezvous = rendezvousFromEnv();
     const socket = await connect(id.rank, job, rendezvous);
     const transport = new StreamTransport('tcp', socket, { peer: `${socket.remoteAddress}:${socket.remotePort}` });
-    const secret = await agree(transport, job.token, id.rank);
+    const secret = await agree(transport, job.token, id.rank === 1 ? 'prover' : 'verifier', LABEL, 'rank 1');
     const transportFor = transports(id.rank, transport, secret, job.token, socket.remoteAddress ?? rendezvous.host);
     if (id.rank === 0) {
       const hosts = [host, Buffer.from(await transport.receive()).toString('utf8')];

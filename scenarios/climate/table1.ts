@@ -60,15 +60,19 @@ export function table1Ratios(cells: Cell[]): Table1Ratio[] {
 }
 
 export function tables(cells: Cell[], ratios: Table1Ratio[]): ReportTable[] {
+  // under mpirun no cell ran over shm (the ranks are processes): its columns say so once, in the note
+  const shm = cells.some((c) => c.run.intra === 'shm');
   const layout = (measure: Measure, title: string): ReportTable => ({
     title,
-    columns: ['mode', 'fit', 'TCP paper', 'TCP here, des-ecb', 'TCP here, aes-128-gcm', 'MPL paper', 'shm here, des-ecb', 'shm here, aes-128-gcm'],
+    columns: ['mode', 'fit', 'TCP paper', 'TCP here, des-ecb', 'TCP here, aes-128-gcm', 'MPL paper', ...(shm ? ['shm here, des-ecb', 'shm here, aes-128-gcm'] : [])],
     rows: SECURITY_MODES.map((mode) => [
       MODE_LABEL[mode], fitOf(mode),
       PAPER_TABLE_1[mode].tcp, median(cells, 'tcp', mode, 'des-ecb', measure), median(cells, 'tcp', mode, 'aes-128-gcm', measure),
-      PAPER_TABLE_1[mode].shm, median(cells, 'shm', mode, 'des-ecb', measure), median(cells, 'shm', mode, 'aes-128-gcm', measure),
+      PAPER_TABLE_1[mode].shm, ...(shm ? [median(cells, 'shm', mode, 'des-ecb', measure), median(cells, 'shm', mode, 'aes-128-gcm', measure)] : []),
     ]),
-    note: 'Medians of the repetitions. "No secure" is one run per transport (no mechanism), shown in both mechanism columns. Fit: the workload\'s compute was sized on the "No secure" and "All secure" rows (DES) in this run; "Coupler secure" is predicted.',
+    note:
+      'Medians of the repetitions. "No secure" is one run per transport (no mechanism), shown in both mechanism columns. Fit: the workload\'s compute was sized on the "No secure" and "All secure" rows (DES) in this run; "Coupler secure" is predicted.' +
+      (shm ? '' : ' MPL (shm) was not run here: the ranks were processes under mpirun, which share no memory; the threads form runs it.'),
   });
   const pct = (here: number | undefined, paper: number | undefined) => (here === undefined || paper === undefined ? undefined : signed((100 * (here - paper)) / paper));
   const ratioTable: ReportTable = {

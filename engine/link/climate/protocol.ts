@@ -1,22 +1,34 @@
-// Control messages between the climate driver (main thread) and its rank workers, sent as JSON
-// inside `control` messages on each rank's secured first link: the keys of every rank-to-rank
-// link travel there. Shared-memory rings cannot be serialised, so they go by postMessage under an
-// id the plan names (rings hold no secrets).
+// Control messages between the climate driver and its ranks (worker threads, or processes under
+// mpirun), sent as JSON inside `control` messages on each rank's secured first link: the keys of
+// every rank-to-rank link travel there. Shared-memory rings cannot be serialised, so they go by
+// postMessage under an id the plan names (rings hold no secrets).
 import type { ContextJson } from '../mechanism.js';
 import type { GridSpec } from './model.js';
 
 export type ModelName = 'atmosphere' | 'ocean';
 
+/** How two ranks are linked: shared-memory rings (threads of one process only), TCP, or TLS. */
+export type LinkTransport = 'shm' | 'tcp' | 'tls';
+
+/** What a dialler needs of a listener a rank opened: its port, and for tls the certificate to pin. */
+export interface ListenedLink {
+  port: number;
+  certPem?: string;
+}
+
 export interface LinkPlan {
   /** the other rank, e.g. `atmosphere/1`, or `coupler` for the link between the partitions */
   peer: string;
-  transport: 'shm' | 'tcp';
+  transport: LinkTransport;
   /** shm: the ring pair posted under this id, and which side of it this rank takes */
   ringsId?: string;
   ringSide?: 'a' | 'b';
-  /** tcp: accept on the listener opened for this id, or dial this port */
+  /** tcp, tls: accept on the listener opened for this id, or dial this port at `host` (absent: loopback) */
   listenId?: string;
   port?: number;
+  host?: string;
+  /** tls: the listener's certificate, pinned as the only one trusted */
+  certPem?: string;
   /** this rank's startpoint to the peer */
   send: ContextJson;
   /** registered on this rank's endpoint for the peer's messages */
@@ -40,11 +52,12 @@ export interface RunPlan {
   links: LinkPlan[];
 }
 
-export type DriverRequest = { op: 'listen'; ids: string[] } | RunPlan | { op: 'go' } | { op: 'exit' };
+export type DriverRequest = { op: 'listen'; links: { id: string; transport: 'tcp' | 'tls' }[] } | RunPlan | { op: 'go' } | { op: 'exit' };
 export type RankReply =
-  | { op: 'ports'; ports: Record<string, number> }
+  | { op: 'ports'; ports: Record<string, ListenedLink> }
   | { op: 'ready' }
-  | { op: 'done'; stateHash: string; couplingHash: string; sentBytes: number }
+  /** cpuMs: the rank's process, from go to done (a thread's is the whole process's: the driver times those itself) */
+  | { op: 'done'; stateHash: string; couplingHash: string; sentBytes: number; cpuMs: number; linkDetails?: Record<string, string> }
   | { op: 'failed'; error: string };
 
 export const encode = (m: DriverRequest | RankReply): Uint8Array => Buffer.from(JSON.stringify(m));

@@ -33,6 +33,13 @@ test('compute moves until the unsecured days stand to the cipher\'s extra second
   assert.equal(nextSweeps(plan, shape, [round(10, 40)], { sweepS: 0.001, cipherSPerDay: 10 }), 0);
 });
 
+test('under mpirun the rounds run tcp alone (no shm between processes), and compute moves to the tcp proportion alone', () => {
+  const tcpOnly = (sweeps: number, none: number): CalibrationRound => ({ workload: workloadOf(plan, sweeps), none: { tcp: none }, all: { tcp: none + 10 } });
+  const line = { sweepS: 0.1 / 72 / 10, cipherSPerDay: 1 };
+  // extra 10 s a day and tcp's 0.5: none should take 20 s, 3 + 0.1 x 170 (both transports' mean, 15, would give 120)
+  assert.ok(Math.abs(nextSweeps(plan, shape, [tcpOnly(0, 3), tcpOnly(50, 8)], line) - 170) < 1e-9);
+});
+
 test('a workload the ranks cannot run is refused, naming the field', () => {
   const atmosphere = { grid: { nx: 8, ny: 4, levels: 2 }, ranks: 2, diffusivity: 0.1, coupling: 0.05, physicsSweeps: 1 };
   const ok = { physicsSweeps: { atmosphere: 1, ocean: 0 }, transposeMessages: 2, transposeBytes: 64 };

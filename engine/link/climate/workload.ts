@@ -12,11 +12,17 @@ export interface TableShape {
   securedOverNone: { shm: number; tcp: number };
 }
 
-/** Seconds a simulated day of the calibration cells, each the median of its repetitions in one round. */
+/** The transports a calibration runs on: both with threads, tcp alone under mpirun (no shm between processes). */
+export type CalibrationTransport = 'shm' | 'tcp';
+
+/**
+ * Seconds a simulated day of the calibration cells, each the median of its repetitions in one
+ * round, for each transport calibrated on.
+ */
 export interface CalibrationRound {
   workload: Workload;
-  none: { shm: number; tcp: number };
-  all: { shm: number; tcp: number };
+  none: Partial<Record<CalibrationTransport, number>>;
+  all: Partial<Record<CalibrationTransport, number>>;
 }
 
 export interface WorkloadPlan {
@@ -42,7 +48,6 @@ export function workloadOf(plan: WorkloadPlan, sweeps: number): Workload {
 }
 
 const TRANSPORTS = ['shm', 'tcp'] as const;
-const mean = (f: (t: 'shm' | 'tcp') => number) => (f('shm') + f('tcp')) / 2;
 
 /**
  * The next sweeps from the rounds so far (the last one last): the cipher's extra seconds a day (all
@@ -54,11 +59,15 @@ const mean = (f: (t: 'shm' | 'tcp') => number) => (f('shm') + f('tcp')) / 2;
  */
 export function nextSweeps(plan: WorkloadPlan, shape: TableShape, rounds: CalibrationRound[], alone: { sweepS: number; cipherSPerDay: number }): number {
   const last = rounds[rounds.length - 1];
+  // the mean over the transports the rounds ran on
+  const transports = TRANSPORTS.filter((t) => last.none[t] !== undefined && last.all[t] !== undefined);
+  const mean = (f: (t: CalibrationTransport) => number) => transports.reduce((s, t) => s + f(t), 0) / transports.length;
+  const at = (r: CalibrationRound, mode: 'none' | 'all', t: CalibrationTransport) => r[mode][t] ?? NaN;
   const sweeps = last.workload.physicsSweeps.atmosphere;
-  const extra = Math.max(mean((t) => last.all[t] - last.none[t]), 0);
-  const shortBy = mean((t) => extra / shape.securedOverNone[t] - last.none[t]);
+  const extra = Math.max(mean((t) => at(last, 'all', t) - at(last, 'none', t)), 0);
+  const shortBy = mean((t) => extra / shape.securedOverNone[t] - at(last, 'none', t));
   const other = [...rounds].reverse().find((r) => r.workload.physicsSweeps.atmosphere !== sweeps);
-  const secant = other ? (mean((t) => last.none[t]) - mean((t) => other.none[t])) / (sweeps - other.workload.physicsSweeps.atmosphere) : NaN;
+  const secant = other ? (mean((t) => at(last, 'none', t)) - mean((t) => at(other, 'none', t))) / (sweeps - other.workload.physicsSweeps.atmosphere) : NaN;
   const slowdown = Math.max(extra / alone.cipherSPerDay, 1);
   const modelled = alone.sweepS * plan.stepsPerDay * slowdown;
   // Two rounds a few sweeps apart on a busy machine can differ by noise alone, and a secant near
@@ -67,8 +76,8 @@ export function nextSweeps(plan: WorkloadPlan, shape: TableShape, rounds: Calibr
   return Math.max(0, sweeps + shortBy / slope);
 }
 
-/** The cells a calibration round runs, in its order. */
-export const CALIBRATION_CELLS = TRANSPORTS.flatMap((intra) => (['none', 'all'] as const).map((mode) => ({ intra, mode })));
+/** The cells a calibration round runs on `transports`, in its order. */
+export const calibrationCells = (transports: readonly CalibrationTransport[] = TRANSPORTS) => transports.flatMap((intra) => (['none', 'all'] as const).map((mode) => ({ intra, mode })));
 
 /** Seconds one physics sweep adds to a step of one rank of `spec` (the fastest of a few timings). */
 export function measureSweepS(spec: ModelSpec): number {
