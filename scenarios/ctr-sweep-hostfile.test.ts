@@ -60,6 +60,10 @@ test('--dry-run reads the hostfile: too few written slots, a first host that is 
   assert.match(two.err, /--hostfile: .*two-slots: 2 slots in all \(localhost 2\), fewer than the 4 processes/);
   const elsewhere = await dry('--hostfile', hostfile('elsewhere', 'node9.invalid slots=8\nlocalhost slots=8\n'));
   assert.match(elsewhere.err, /its first host, node9\.invalid, is not this machine/);
+  // the other hosts would dial their own localhost for rank 0
+  const loopback = await dry('--hostfile', hostfile('loopback-first', 'localhost slots=2\nnode9.invalid slots=2\n'));
+  assert.equal(loopback.code, 2);
+  assert.match(loopback.err, /loopback-first, line 1: the first host, localhost, names this machine only from here, and node9\.invalid \(line 2\) would reach its own: write this machine's name or address/);
   assert.match((await dry('--hostfile', hostfile('fine', 'localhost slots=4\n'), '--launcher', 'local')).err, /--hostfile runs the ranks under mpirun on its hosts: drop --launcher local/);
   const fine = await dry('--hostfile', hostfile('fine', 'localhost slots=4\n'));
   assert.equal(fine.code, 0, fine.err);

@@ -47,10 +47,16 @@ export function parseHostfile(file: string): HostfileEntry[] {
   return entries;
 }
 
+/** Whether a hostfile name means "this machine" wherever it is read (localhost, 127.x, ::1). */
+export function isLoopback(host: string): boolean {
+  const name = host.replace(/^\[|\]$/g, '');
+  return name === 'localhost' || name.startsWith('127.') || name === '::1';
+}
+
 /** Whether a hostfile name is this machine (no copy over ssh needed to reach its disk). */
 export function isThisHost(host: string): boolean {
+  if (isLoopback(host)) return true;
   const name = host.replace(/^\[|\]$/g, '');
-  if (name === 'localhost' || name.startsWith('127.') || name === '::1') return true;
   const own = os.hostname();
   if (name === own || name === own.split('.')[0]) return true;
   return Object.values(os.networkInterfaces()).some((list) => list?.some((a) => a.address === name));
@@ -66,7 +72,7 @@ export function checkSlots(hostfile: string, entries: HostfileEntry[], largestPr
   const slots = (each as number[]).reduce((a, b) => a + b, 0);
   if (slots < largestProcs) {
     const lines = `line${entries.length > 1 ? 's' : ''} ${entries.map((e) => e.line).join(', ')}`;
-    throw new HostfileError(`${hostfile}: ${slots} slots in all (${entries.map((e, i) => `${e.host} ${e.slots ?? `${cores![i]} cores`}`).join(', ')}), fewer than the ${largestProcs} processes of the largest point (${lines}): add hosts or slots, or lower --procs`);
+    throw new HostfileError(`${hostfile}: ${slots} slots in all (${entries.map((e, i) => `${e.host} ${e.slots ?? `${cores![i]} cores`}`).join(', ')}), fewer than the ${largestProcs} processes of the largest point (${lines}): add hosts or slots (ctr-sweep: or fewer processes, --procs)`);
   }
   return slots;
 }

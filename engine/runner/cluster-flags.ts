@@ -1,7 +1,8 @@
 // The flags that put a scenario's ranks on a user's own cluster (--hostfile, --input-sync), shared by
 // the scenarios that place ranks on nodes, and their check before any work (engine/mpi/hostfile.ts).
+import os from 'node:os';
 import path from 'node:path';
-import { checkSlots, HostfileError, isThisHost, parseHostfile } from '../mpi/hostfile.js';
+import { checkSlots, HostfileError, isLoopback, isThisHost, parseHostfile } from '../mpi/hostfile.js';
 import { UsageError } from '../flags/args.js';
 import type { ScenarioFlag } from './scenario.js';
 
@@ -41,6 +42,11 @@ export function clusterFlags(flags: Record<string, string | true>, largestProcs?
       const entries = parseHostfile(hostfile);
       if (!isThisHost(entries[0].host)) {
         throw new HostfileError(`${hostfile}: its first host, ${entries[0].host}, is not this machine: rank 0 runs there and writes the decrypted output, so put this machine first (its name, localhost or one of its addresses)`);
+      }
+      // the ranks elsewhere dial rank 0 at the first host's name: a name only this machine resolves to itself fails them
+      const remote = entries.find((e) => !isThisHost(e.host));
+      if (remote && isLoopback(entries[0].host)) {
+        throw new HostfileError(`${hostfile}, line ${entries[0].line}: the first host, ${entries[0].host}, names this machine only from here, and ${remote.host} (line ${remote.line}) would reach its own: write this machine's name or address as the other hosts reach it (e.g. ${os.hostname()})`);
       }
       if (largestProcs !== undefined) checkSlots(hostfile, entries, largestProcs);
     } catch (err) {
