@@ -57,6 +57,9 @@ const CELLS = MODEL.intra.length * (1 + 2 * MODEL.mechanisms.length);
 const COST = SCENARIO_COSTS['climate'];
 /** calibration cells: no security and all secure, on both transports */
 const CALIBRATION_CELLS = 4;
+/** under mpirun: Table 1's TCP column and the all-TLS cell; calibrated on TCP's two cells */
+const MPIRUN_CELLS = 1 + 2 * MODEL.mechanisms.length + 1;
+const MPIRUN_CALIBRATION_CELLS = 2;
 
 export const climateInfo: ScenarioInfo = {
   name: 'climate',
@@ -86,8 +89,10 @@ export const climateInfo: ScenarioInfo = {
     const steps = intFlag(flags, 'steps', base.atmosphereSteps);
     const reps = intFlag(flags, 'reps', base.repetitions);
     const c = MODEL.calibration;
-    const calibrationSteps = intFlag(flags, 'calibration-rounds', c.rounds) * CALIBRATION_CELLS * c.repetitions * c.atmosphereSteps;
-    return { seconds: COST.startS + (calibrationSteps + CELLS * reps * steps) * COST.perStepS, datasetBytes: 0, scratchBytes: 0 };
+    const mpirun = climatePlan(flags).launcher === 'mpirun';
+    const calibrationSteps = intFlag(flags, 'calibration-rounds', c.rounds) * (mpirun ? MPIRUN_CALIBRATION_CELLS : CALIBRATION_CELLS) * c.repetitions * c.atmosphereSteps;
+    const cells = mpirun ? MPIRUN_CELLS : CELLS;
+    return { seconds: COST.startS + (mpirun ? COST.mpirunJobS : 0) + (calibrationSteps + cells * reps * steps) * COST.perStepS, datasetBytes: 0, scratchBytes: 0 };
   },
   // a calibration of the compute per step and one SimGrid run of the cells (on the SP2 also the
   // cells with the traffic Table 1 implies), timed on the reference machine

@@ -39,7 +39,8 @@ export const SCENARIO_COSTS = {
     sealBytesPerS: { 'des-ecb': 30e6, other: 600e6 },
     simulationS: 4,
   },
-  climate: { startS: 12, perStepS: 0.12, simulationS: 8 },
+  // mpirunJobS: the mpirun form's job start (climate --quick --launcher mpirun, 2026-12-07)
+  climate: { startS: 12, perStepS: 0.12, mpirunJobS: 3, simulationS: 8 },
   // RC4+ (the WebAssembly kernel), RC4, AES-128-CTR, ChaCha20
   'rc4plus-efficiency': { startS: 2, secondsPerByte: 1 / 300e6 + 1 / 500e6 + 1 / 1.2e9 + 1 / 1e9 },
   'speed-bound': { startS: 1.5, encryptorBytesPerS: 550e6, simulationS: 1.5 },
