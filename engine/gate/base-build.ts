@@ -97,6 +97,33 @@ export function sharesNodeModules(root: string, dir: string): boolean {
   return sameFile(path.join(root, LOCK), path.join(dir, LOCK)) && fs.existsSync(path.join(root, 'node_modules'));
 }
 
+/** built bases kept in the cache, by last use: older ones are removed when a gate run starts */
+export const KEEP_BASES = 5;
+/** a base folder without its ready mark this long untouched is a build that was abandoned, not one under way */
+const ABANDONED_MS = 60 * 60 * 1000;
+
+/**
+ * Keeps the newest `keep` built bases by last use (the ready mark's time, renewed at every use) and
+ * removes the others, and abandoned builds, except the folder `inUse`; says what it removed in one
+ * line. Their git worktrees are unregistered (`git worktree prune`). Returns the folders removed.
+ */
+export function pruneBases(root: string, keep: number, inUse: string | undefined, log: (line: string) => void, now = Date.now()): string[] {
+  const parent = baseCacheParent(root);
+  if (!fs.existsSync(parent)) return [];
+  const folders = fs.readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('base-')).map((e) => path.join(parent, e.name));
+  const usedAt = (dir: string) => fs.statSync(isBuilt(dir) ? path.join(dir, READY) : dir).mtimeMs;
+  const built = folders.filter((d) => isBuilt(d) && d !== inUse).sort((a, b) => usedAt(b) - usedAt(a));
+  const abandoned = folders.filter((d) => !isBuilt(d) && d !== inUse && now - usedAt(d) > ABANDONED_MS);
+  // the base in use counts among the kept
+  const removed = [...built.slice(Math.max(0, inUse ? keep - 1 : keep)), ...abandoned];
+  if (removed.length === 0) return [];
+  const ages = removed.map((d) => `${path.basename(d).slice(0, 17)} (${Math.round((now - usedAt(d)) / 3_600_000)} h${isBuilt(d) ? '' : ', unfinished'})`);
+  for (const dir of removed) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  git(root, ['worktree', 'prune']);
+  log(`gate cache: removed ${removed.length} base(s) not used lately, keeping the newest ${keep} by last use: ${ages.join(', ')}`);
+  return removed;
+}
+
 /** Checks out and builds `ref` of the checkout at `root` in the cache, or finds it there built. */
 export function prepareBase(root: string, ref: string, log: (line: string) => void): BaseCheckout {
   const started = performance.now();
@@ -115,6 +142,9 @@ export function prepareBase(root: string, ref: string, log: (line: string) => vo
   };
   if (isBuilt(dir)) {
     log(`base ${ref} (${commit.slice(0, 12)}): built already in ${path.relative(root, dir)}`);
+    // its last use, which pruneBases keeps the newest bases by
+    const now = new Date();
+    fs.utimesSync(path.join(dir, READY), now, now);
     shareDatasets(root, dir);
     return result(false);
   }

@@ -21,7 +21,7 @@ import { appendHistory, HISTORY_FORMAT, readHistory, type HistoryEntry } from '.
 import { BUSY_SHARE, confirmRegressions, IMPLAUSIBLE_FACTOR, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
 import { FAMILIES, selectMetrics } from './registry.js';
 import { allUncompared, measureAgainstConfirmed, stopSides } from './against.js';
-import { defaultRef, prepareBase } from './base-build.js';
+import { defaultRef, KEEP_BASES, prepareBase, pruneBases } from './base-build.js';
 import { baseLine, gateCost } from './cost.js';
 import { COVERAGE, MIN_ROUNDS } from './paired.js';
 import { PROJECT_ROOT } from '../runtime/project.js';
@@ -330,7 +330,9 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
       try {
         if (options.against) {
           const { ref, rounds, pairs, tolerancePct } = options.against;
-          const base = prepareBase(PROJECT_ROOT, ref, (line) => ctx.progress.info(line));
+          const say = (line: string) => ctx.progress.info(line);
+          pruneBases(PROJECT_ROOT, KEEP_BASES, cost.base?.dir || undefined, say);
+          const base = prepareBase(PROJECT_ROOT, ref, say);
           if (base.uncompared) ctx.progress.info(`NOT COMPARED: ${base.uncompared}`);
           results = base.uncompared
             ? allUncompared(selection, base.uncompared, tolerancePct)
