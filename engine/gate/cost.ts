@@ -76,19 +76,22 @@ function treeBytes(dir: string): number {
   return total;
 }
 
+/** A checkout of `commit` once built: its tracked files as `git ls-tree -l` sizes them, and a dist/ the size of `root`'s. */
+export function checkoutBytes(root: string, commit: string): number {
+  const tracked = (gitOut(root, ['ls-tree', '-r', '-l', commit]) ?? '').split('\n').reduce((sum, line) => sum + (Number(line.split(/\s+/)[3]) || 0), 0);
+  return tracked + (fs.existsSync(path.join(root, 'dist')) ? treeBytes(path.join(root, 'dist')) : tracked);
+}
+
 /** The base `ref` of the checkout at `root`: built already, or what building it will take. */
 export function planBase(root: string, ref: string): BasePlan {
   const commit = resolveCommit(root, ref) ?? '';
   const dir = commit ? baseDir(root, commit) : '';
   if (!commit || isBuilt(dir)) return { ref, commit, dir, built: Boolean(commit), ownNodeModules: false, seconds: 0, bytes: 0 };
-  // the base's tracked files as `git ls-tree -l` sizes them, and a dist/ the size of this checkout's
-  const tracked = (gitOut(root, ['ls-tree', '-r', '-l', commit]) ?? '').split('\n').reduce((sum, line) => sum + (Number(line.split(/\s+/)[3]) || 0), 0);
-  const dist = fs.existsSync(path.join(root, 'dist')) ? treeBytes(path.join(root, 'dist')) : tracked;
   const baseLock = gitOut(root, ['rev-parse', `${commit}:package-lock.json`]);
   const ownLock = gitOut(root, ['hash-object', 'package-lock.json']);
   const ownNodeModules = baseLock !== ownLock || !fs.existsSync(path.join(root, 'node_modules'));
   const nodeModules = ownNodeModules && fs.existsSync(path.join(root, 'node_modules')) ? treeBytes(path.join(root, 'node_modules')) : 0;
-  return { ref, commit, dir, built: false, ownNodeModules, seconds: BASE_BUILD_S + (ownNodeModules ? BASE_NPM_CI_S : 0), bytes: tracked + dist + nodeModules };
+  return { ref, commit, dir, built: false, ownNodeModules, seconds: BASE_BUILD_S + (ownNodeModules ? BASE_NPM_CI_S : 0), bytes: checkoutBytes(root, commit) + nodeModules };
 }
 
 /** Seconds the measurements of `selection` take, by FAMILY_COST_S. */
