@@ -26,8 +26,8 @@ export const FAMILY_COST_S: Record<string, { startS: number; pairS: number }> = 
 };
 /** a family the table does not know yet */
 const UNKNOWN_FAMILY = { startS: 2, pairS: 2 };
-/** checking out and building a base (tsc): 4-5 s quiet, 20-45 s while other work ran */
-export const BASE_BUILD_S = 30;
+/** checking out and building a base (tsc): 4-6 s quiet, 20-45 s while other work ran */
+export const BASE_BUILD_S = 10;
 /** `npm ci` in a base whose package-lock.json differs from the checkout's */
 export const BASE_NPM_CI_S = 90;
 /** the seeded generator writing a dataset (xoshiro128** and the checksum), bytes a second */

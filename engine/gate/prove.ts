@@ -314,7 +314,17 @@ async function run(argv: string[]): Promise<number> {
   const outDir = path.join(tmp, 'runs');
   const log = (line: string) => process.stderr.write(`[bench gate ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   try {
-    return await cleaningUpOnSignals(() => whileRegistered(stopChildren, () => measure(plan, estimate, { clone, outDir, runDir, log, commandLine: argv })));
+    return await cleaningUpOnSignals((stopped) =>
+      whileRegistered(stopChildren, async () => {
+        try {
+          return await measure(plan, estimate, { clone, outDir, runDir, log, commandLine: argv });
+        } catch (err) {
+          // what the signal broke (a child stopped) is no failure: the handler ends the process, 130 or 143
+          if (stopped()) return new Promise<number>(() => undefined);
+          throw err;
+        }
+      }),
+    );
   } finally {
     liveScratch.delete(tmp);
     process.off('exit', removeClone);
