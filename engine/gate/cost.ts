@@ -11,6 +11,7 @@ import type { Estimate } from '../runner/scenario.js';
 import { baseDir, isBuilt, resolveCommit } from './base-build.js';
 import { FILE_BYTES } from './ctr-metrics.js';
 import { repsFor } from './measure.js';
+import type { MetricFamily } from './metric.js';
 import type { Selection } from './registry.js';
 
 /**
@@ -19,13 +20,30 @@ import type { Selection } from './registry.js';
  * (one pair and the warm-up a process) in four CI runs on this 2-core machine, 2026-12-07: a round
  * of both sides took ctr 11.6-13.7 s, link 3.3-4.4 s, ivcsd 1.9-3.1 s.
  */
-export const FAMILY_COST_S: Record<string, { startS: number; pairS: number }> = {
-  ctr: { startS: 1.5, pairS: 2.25 },
+export const FAMILY_COST_S: Record<string, FamilyCost> = {
+  ctr: { startS: 1.5, pairS: 2.25, metricPairS: { 'ctr-aes': 1.6 } },
   link: { startS: 0.8, pairS: 0.6 },
   ivcsd: { startS: 0.5, pairS: 0.35 },
 };
+
+interface FamilyCost {
+  startS: number;
+  /** one pair of every metric of the family */
+  pairS: number;
+  /** metrics whose pair is known apart (the others share the rest of pairS evenly) */
+  metricPairS?: Record<string, number>;
+}
+
 /** a family the table does not know yet */
-const UNKNOWN_FAMILY = { startS: 2, pairS: 2 };
+const UNKNOWN_FAMILY: FamilyCost = { startS: 2, pairS: 2 };
+
+/** Seconds of one pair of `metric`, a metric of `family`. */
+function pairSeconds(cost: FamilyCost, family: MetricFamily, metric: string): number {
+  const known = cost.metricPairS ?? {};
+  if (known[metric] !== undefined) return known[metric];
+  const rest = family.metrics.filter((m) => known[m.name] === undefined).length;
+  return Math.max(0, cost.pairS - Object.values(known).reduce((a, b) => a + b, 0)) / Math.max(1, rest);
+}
 /** checking out and building a base (tsc): 4-6 s quiet, 20-45 s while other work ran */
 export const BASE_BUILD_S = 10;
 /** `npm ci` in a base whose package-lock.json differs from the checkout's */
@@ -99,14 +117,14 @@ export function measureSeconds(selection: Selection[], input: CostInput): number
   let seconds = 0;
   for (const { family, metrics } of selection) {
     const cost = FAMILY_COST_S[family.name] ?? UNKNOWN_FAMILY;
-    // a pair of the whole family costs pairS: each metric its share of it
-    const perMetricS = cost.pairS / family.metrics.length;
+    const pairOf = (name: string) => pairSeconds(cost, family, name);
     if (input.against) {
       // a process a side and round: its start, the warm-up pair and the pairs asked
-      seconds += input.against.rounds * 2 * (cost.startS + (input.against.pairs + 1) * perMetricS * metrics.length);
+      const pairsS = metrics.reduce((s, m) => s + pairOf(m.name), 0);
+      seconds += input.against.rounds * 2 * (cost.startS + (input.against.pairs + 1) * pairsS);
     } else {
       // one process: each metric's pairs and its warm-up pair
-      seconds += input.runs * (cost.startS + metrics.reduce((s, m) => s + (repsFor(m, input.quick, input.reps) + 1) * perMetricS, 0));
+      seconds += input.runs * (cost.startS + metrics.reduce((s, m) => s + (repsFor(m, input.quick, input.reps) + 1) * pairOf(m.name), 0));
     }
   }
   return seconds;
