@@ -9,7 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { projectPath } from '../runtime/project.js';
-import { PLANTS, plantInto } from './prove.js';
+import { benchEstimate, PLANTS, plantInto } from './prove.js';
 
 test('every plant finds its anchor once in the engine and adds one planted line there', () => {
   for (const [family, plant] of Object.entries(PLANTS)) {
@@ -89,3 +89,14 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     }
   });
 }
+
+test("the benchmark's estimate: one figure a gate run, planted runs cheaper than unchanged ones (fewer metrics), more rounds dearer", () => {
+  const plan = { families: ['ctr', 'ivcsd'] as ('ctr' | 'ivcsd')[], sizes: [5, 10], runs: 3, unchanged: 2, extra: [] };
+  const e = benchEstimate(plan);
+  assert.equal(e.runSeconds.length, 2 * 2 * 3 + 2);
+  const [ctr, ivcsd, unchanged] = [e.runSeconds[0], e.runSeconds[6], e.runSeconds.at(-1)!];
+  assert.ok(ivcsd < ctr && ctr < unchanged, `${ivcsd} < ${ctr} < ${unchanged}`);
+  assert.ok(benchEstimate({ ...plan, extra: ['--rounds', '10'] }).total > e.total);
+  assert.equal(benchEstimate({ ...plan, runs: 0, unchanged: 0 }).runSeconds.length, 0);
+  assert.throws(() => benchEstimate({ ...plan, extra: ['--rounds', '1'] }), /--rounds must be at least/);
+});
