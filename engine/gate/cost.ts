@@ -16,14 +16,18 @@ import type { Selection } from './registry.js';
 
 /**
  * One process of a family on one side: its start (Node, the family's pools, peers or tracker) and
- * one pair of every metric of the family, warm-up included. From the rounds of `gate --quick`
- * (one pair and the warm-up a process) in four CI runs on this 2-core machine, 2026-12-07: a round
- * of both sides took ctr 11.6-13.7 s, link 3.3-4.4 s, ivcsd 1.9-3.1 s.
+ * one pair of every metric of the family, warm-up included. The totals are from the rounds of
+ * `gate --quick` (one pair and the warm-up a process) in four CI runs on this 2-core machine at load
+ * 2-4, 2026-12-07: a round of both sides took ctr 11.6-13.7 s, link 3.3-4.4 s, ivcsd 1.9-3.1 s. The
+ * split between start and pairs, and a metric's pair apart, from side processes timed with 1 and 3
+ * pairs at load 8 (so as shares, not seconds): ctr's start is small and ctr-aes a third of its pair
+ * (openssl speed's second and node:crypto's half), rc4plus-vs-rc4 a quarter of ivcsd's pair, link's
+ * start most of a link process.
  */
 export const FAMILY_COST_S: Record<string, FamilyCost> = {
-  ctr: { startS: 1.5, pairS: 2.25, metricPairS: { 'ctr-aes': 1.6 } },
-  link: { startS: 0.8, pairS: 0.6 },
-  ivcsd: { startS: 0.5, pairS: 0.35 },
+  ctr: { startS: 0.3, pairS: 2.85, metricPairS: { 'ctr-aes': 1.7 } },
+  link: { startS: 1.2, pairS: 0.4 },
+  ivcsd: { startS: 0.6, pairS: 0.27, metricPairS: { 'rc4plus-vs-rc4': 0.08 } },
 };
 
 interface FamilyCost {
