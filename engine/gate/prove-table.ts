@@ -40,7 +40,7 @@ export function detectionRows(cells: Cell[], unchanged: GateRun[]): Row[] {
   };
   for (const c of cells) block('planted', c.family, c.sizePct, c.metrics, c.runs);
   const seen = [...new Set(unchanged.flatMap((r) => Object.keys(r.verdicts)))].sort();
-  block('unchanged', 'all', 0, seen, unchanged);
+  block('unchanged', 'all', '-', seen, unchanged);
   return rows;
 }
 
