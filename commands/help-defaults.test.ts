@@ -1,5 +1,5 @@
 // Every flag that takes a value says its default in --help, or that it is required: a user never has
-// to read the code to know what happens without it. (The gate's flags are its own: engine/gate.)
+// to read the code to know what happens without it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { captureOutput } from '../engine/runner/capture-output.testkit.js';
@@ -13,6 +13,7 @@ const COMMANDS: Record<string, () => Promise<{ main(argv: string[]): Promise<num
   dataset: () => import('./dataset.js'),
   cluster: () => import('./cluster.js'),
   report: () => import('./report.js'),
+  gate: () => import('./gate.js'),
 };
 
 /** The flag lines of a help text that take a value: `  --name VALUE   description`. */

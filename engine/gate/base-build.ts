@@ -9,6 +9,14 @@ import path from 'node:path';
 
 /** written last, when the base is built: a folder without it is a build that did not finish */
 const READY = '.gate-base-ready';
+const LOCK = 'package-lock.json';
+
+/** Where the built bases of the checkout at `root` are kept, one folder a commit. */
+export const baseCacheParent = (root: string): string => path.join(root, 'node_modules', '.cache', 'harness-gate');
+/** The folder of the base at `commit`. */
+export const baseDir = (root: string, commit: string): string => path.join(baseCacheParent(root), `base-${commit}`);
+/** true when the base in `dir` finished building (it is ready at once). */
+export const isBuilt = (dir: string): boolean => fs.existsSync(path.join(dir, READY));
 /** where the per-process entry is in a built checkout */
 export const SIDE_ENTRY = path.join('dist', 'engine', 'gate', 'side.js');
 
@@ -84,13 +92,45 @@ function shareDatasets(root: string, dir: string): void {
   fs.symlinkSync(fs.realpathSync(shared), link, 'dir');
 }
 
+/** true when a checkout at `dir` can use `root`'s node_modules: the same package-lock.json. */
+export function sharesNodeModules(root: string, dir: string): boolean {
+  return sameFile(path.join(root, LOCK), path.join(dir, LOCK)) && fs.existsSync(path.join(root, 'node_modules'));
+}
+
+/** built bases kept in the cache, by last use: older ones are removed when a gate run starts */
+export const KEEP_BASES = 5;
+/** a base folder without its ready mark this long untouched is a build that was abandoned, not one under way */
+const ABANDONED_MS = 60 * 60 * 1000;
+
+/**
+ * Keeps the newest `keep` built bases by last use (the ready mark's time, renewed at every use) and
+ * removes the others, and abandoned builds, except the folder `inUse`; says what it removed in one
+ * line. Their git worktrees are unregistered (`git worktree prune`). Returns the folders removed.
+ */
+export function pruneBases(root: string, keep: number, inUse: string | undefined, log: (line: string) => void, now = Date.now()): string[] {
+  const parent = baseCacheParent(root);
+  if (!fs.existsSync(parent)) return [];
+  const folders = fs.readdirSync(parent, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name.startsWith('base-')).map((e) => path.join(parent, e.name));
+  const usedAt = (dir: string) => fs.statSync(isBuilt(dir) ? path.join(dir, READY) : dir).mtimeMs;
+  const built = folders.filter((d) => isBuilt(d) && d !== inUse).sort((a, b) => usedAt(b) - usedAt(a));
+  const abandoned = folders.filter((d) => !isBuilt(d) && d !== inUse && now - usedAt(d) > ABANDONED_MS);
+  // the base in use counts among the kept
+  const removed = [...built.slice(Math.max(0, inUse ? keep - 1 : keep)), ...abandoned];
+  if (removed.length === 0) return [];
+  const ages = removed.map((d) => `${path.basename(d).slice(0, 17)} (${Math.round((now - usedAt(d)) / 3_600_000)} h${isBuilt(d) ? '' : ', unfinished'})`);
+  for (const dir of removed) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  git(root, ['worktree', 'prune']);
+  log(`gate cache: removed ${removed.length} base(s) not used lately, keeping the newest ${keep} by last use: ${ages.join(', ')}`);
+  return removed;
+}
+
 /** Checks out and builds `ref` of the checkout at `root` in the cache, or finds it there built. */
 export function prepareBase(root: string, ref: string, log: (line: string) => void): BaseCheckout {
   const started = performance.now();
   const commit = resolveCommit(root, ref);
   const seconds = () => (performance.now() - started) / 1000;
   if (!commit) return { ref, commit: '', dir: '', builtNow: false, seconds: seconds(), uncompared: `--against ${ref}: no such commit in ${root}` };
-  const dir = path.join(root, 'node_modules', '.cache', 'harness-gate', `base-${commit}`);
+  const dir = baseDir(root, commit);
   const result = (builtNow: boolean, uncompared?: string): BaseCheckout => {
     const entry = path.join(dir, SIDE_ENTRY);
     const hasEntry = !uncompared && fs.existsSync(entry);
@@ -100,8 +140,11 @@ export function prepareBase(root: string, ref: string, log: (line: string) => vo
       ...(uncompared ? { uncompared } : hasEntry ? {} : { uncompared: `the base ${ref} (${commit.slice(0, 12)}) has no per-process gate entry (${SIDE_ENTRY}): it predates \`--against\`` }),
     };
   };
-  if (fs.existsSync(path.join(dir, READY))) {
+  if (isBuilt(dir)) {
     log(`base ${ref} (${commit.slice(0, 12)}): built already in ${path.relative(root, dir)}`);
+    // its last use, which pruneBases keeps the newest bases by
+    const now = new Date();
+    fs.utimesSync(path.join(dir, READY), now, now);
     shareDatasets(root, dir);
     return result(false);
   }
@@ -111,14 +154,13 @@ export function prepareBase(root: string, ref: string, log: (line: string) => vo
   // --force: a cache folder removed by hand leaves its worktree registered; take the path over
   const added = git(root, ['worktree', 'add', '--force', '--detach', dir, commit]);
   if (!added.ok) return result(false, `git worktree add of ${ref} failed: ${tail(added.err)}`);
-  const lock = 'package-lock.json';
   let failure: string | undefined;
   if (fs.lstatSync(path.join(dir, 'node_modules'), { throwIfNoEntry: false })) {
     log(`base ${ref}: has a node_modules of its own in git; using it`);
-  } else if (sameFile(path.join(root, lock), path.join(dir, lock)) && fs.existsSync(path.join(root, 'node_modules'))) {
+  } else if (sharesNodeModules(root, dir)) {
     fs.symlinkSync(fs.realpathSync(path.join(root, 'node_modules')), path.join(dir, 'node_modules'), 'dir');
   } else {
-    log(`base ${ref}: its ${lock} differs from this checkout's: npm ci there`);
+    log(`base ${ref}: its ${LOCK} differs from this checkout's: npm ci there`);
     failure = run('npm', ['ci', '--no-audit', '--no-fund'], dir);
   }
   if (!failure) shareDatasets(root, dir);

@@ -10,8 +10,8 @@ import { collectEnvironment } from '../report/environment.js';
 import { Progress } from '../report/progress.js';
 import { summarize } from '../report/stats.js';
 import { flagHelp, intFlag, parseArgs, UsageError, type FlagSpec } from '../flags/args.js';
-import { runScenario } from '../runner/cli.js';
-import type { Scenario } from '../runner/scenario.js';
+import { costReport, runScenario } from '../runner/cli.js';
+import type { Scenario, ScenarioInfo } from '../runner/scenario.js';
 import { projectPath } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { BASELINE_FORMAT, environmentChanges, readBaseline, writeBaseline, type Baseline } from './baseline.js';
@@ -21,7 +21,8 @@ import { appendHistory, HISTORY_FORMAT, readHistory, type HistoryEntry } from '.
 import { BUSY_SHARE, confirmRegressions, IMPLAUSIBLE_FACTOR, measureAll, MIN_REPS, poolRuns, type MetricResult } from './measure.js';
 import { FAMILIES, selectMetrics } from './registry.js';
 import { allUncompared, measureAgainstConfirmed, stopSides } from './against.js';
-import { defaultRef, prepareBase } from './base-build.js';
+import { defaultRef, KEEP_BASES, prepareBase, pruneBases } from './base-build.js';
+import { baseLine, gateCost } from './cost.js';
 import { COVERAGE, MIN_ROUNDS } from './paired.js';
 import { PROJECT_ROOT } from '../runtime/project.js';
 import { definitionsTable, records, textTable, trendPlots, verdictTable } from './report.js';
@@ -41,15 +42,16 @@ const FLAGS: FlagSpec[] = [
   { name: 'rounds', value: 'N', description: `with --against: rounds of base and change processes (default ${AGAINST_ROUNDS.full}, quick ${AGAINST_ROUNDS.quick}; at least ${MIN_ROUNDS})` },
   { name: 'pairs', value: 'N', description: `with --against: pairs each process times a metric after its warm-up pair (default ${AGAINST_PAIRS.full}, quick ${AGAINST_PAIRS.quick})` },
   { name: 'tolerance', value: 'PCT', description: `with --against: the slowdown that fails, for every metric (default ${AGAINST_TOLERANCE_PCT})` },
-  { name: 'only', value: 'NAME,...', description: 'only these metrics or families (see --list)' },
+  { name: 'only', value: 'NAME,...', description: 'only these metrics or families (see --list; default: every metric)' },
   { name: 'quick', description: `the short form CI runs: ${AGAINST_ROUNDS.quick} rounds with --against; against the stored baseline, about half the pairs of each metric (at least ${MIN_REPS})` },
   { name: 'reps', value: 'N', description: `pairs (contender + reference) timed for every metric (at least ${MIN_REPS}; default: each metric's own)` },
   { name: 'update-baseline', description: 'measure, then write the results as the new baseline (with --only: just those metrics)' },
   { name: 'runs', value: 'N', description: 'with --update-baseline: measure N times and pool the samples (default 3; a baseline from one run carries that run\'s luck)' },
-  { name: 'note', value: 'TEXT', description: 'with --update-baseline: a note kept in the baseline (where and how it was taken)' },
+  { name: 'note', value: 'TEXT', description: "with --update-baseline: a note kept in the baseline (where and how it was taken; default: the old baseline's note, else none)" },
   { name: 'baseline', value: 'FILE', description: 'the baseline (default reports/baselines/gate.json)' },
   { name: 'history', value: 'FILE', description: 'the history every run appends to (default reports/history.jsonl, git-ignored)' },
   { name: 'out', value: 'DIR', description: 'parent folder of the run folder (default reports/runs)' },
+  { name: 'dry-run', description: 'print what the run would cost (time, disk: datasets, the base to build) and what it would compare, and exit' },
   { name: 'allow-uncompared', description: 'exit 0, not 3, when some metrics could not be compared (the last line says so)' },
   { name: 'list', description: 'list the metrics and their tolerances, and exit' },
   { name: 'help', description: 'this help' },
@@ -73,7 +75,8 @@ function usage(): string {
     '',
     'Compared with what: by default, in a git checkout with history, with its base (--against REF;',
     'default: the last commit of main that is not HEAD, HEAD~1 on main). REF is checked out and built in',
-    'a git worktree cached by commit (node_modules/.cache/harness-gate/), sharing node_modules when its',
+    'a git worktree cached by commit (node_modules/.cache/harness-gate/; the newest 5 by last use are',
+    'kept, older ones removed when a run starts), sharing node_modules when its',
     'package-lock.json is the same. Then, round after round, each family is measured in a process of',
     'its own on the base and on this checkout, in turn (base head, head base, ...). Each round gives a',
     'pair of ratios; a metric FAILS when the seeded bootstrap 90 % interval of the geometric mean of',
@@ -116,7 +119,8 @@ function usage(): string {
     'they were taken on; it is committed. Take it again (npm run gate -- --update-baseline) when an',
     'engine got faster on purpose, when the machine, Node or OpenSSL changes, or when a metric is added.',
     'Each run appends to reports/history.jsonl and writes reports/runs/<time>-gate/ (table, JSON, one',
-    'trend plot a metric).',
+    'trend plot a metric, by commit and date). Before it starts it prints what it will cost: time,',
+    'datasets to generate, scratch, the base to build (--dry-run: that, and what it would compare).',
     '',
     'Proving the gate: npm run bench -- gate plants real slowdowns in engine code in throwaway commits',
     '(a temporary clone, never a branch of yours) and counts how often --against their parent catches them.',
@@ -198,6 +202,8 @@ function updatedBaseline(old: Baseline | undefined, results: MetricResult[], ent
 export interface GateOptions {
   /** what to print and exit with, for --help and --list */
   print?: string;
+  /** print the cost and the plan, and exit */
+  dryRun: boolean;
   only?: string[];
   quick: boolean;
   reps?: number;
@@ -239,6 +245,7 @@ export function parseOptions(argv: string[]): GateOptions {
   const file = (name: string, fallback: string) => path.resolve(typeof flags[name] === 'string' ? (flags[name] as string) : fallback);
   return {
     print: flags.help ? usage() : flags.list ? listMetrics() : undefined,
+    dryRun: flags['dry-run'] === true,
     only: typeof flags.only === 'string' ? flags.only.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     quick: flags.quick === true,
     reps,
@@ -293,14 +300,20 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
   }
   const loadAtStart = os.loadavg()[0];
   const rel = (f: string) => path.relative(process.cwd(), f) || f;
-  io.err.write(
-    `gate: ${specs.length} metric(s)${quick ? ', quick form' : ''} on ${environment.cpuModel}, ${environment.cores} cores, Node ${environment.nodeVersion}, OpenSSL ${environment.opensslVersion}; ` +
-      `load average ${loadAtStart.toFixed(2)}\n` +
-      (options.against
-        ? `comparing against ${options.against.ref}${options.against.chosen === 'default' ? ' (the default: the last commit of main that is not HEAD)' : ''}: ${options.against.rounds} rounds of base and change processes, ${options.against.pairs} pair(s) a metric each, tolerance ${options.against.tolerancePct} %\n`
-        : `comparing against the stored baseline (${options.storedWhy})\n`) +
-      (options.against ? '' : baseline ? `baseline ${rel(baselineFile)} (${Object.keys(baseline.metrics).length} metrics)${changes.length ? `, taken on another environment: ${changes.join('; ')}` : ''}\n` : `no baseline at ${rel(baselineFile)}: nothing to compare with\n`),
-  );
+  const header =
+    `gate: ${specs.length} metric(s)${quick ? ', quick form' : ''} (${selection.map((s) => `${s.family.name} ${s.metrics.length}`).join(', ')}) on ${environment.cpuModel}, ${environment.cores} cores, Node ${environment.nodeVersion}, OpenSSL ${environment.opensslVersion}; ` +
+    `load average ${loadAtStart.toFixed(2)}\n` +
+    (options.against
+      ? `comparing against ${options.against.ref}${options.against.chosen === 'default' ? ' (the default: the last commit of main that is not HEAD)' : ''}: ${options.against.rounds} rounds of base and change processes, ${options.against.pairs} pair(s) a metric each, tolerance ${options.against.tolerancePct} %\n`
+      : `comparing against the stored baseline (${options.storedWhy})${update ? `; then writing the measurements${runs > 1 ? ` (${runs} runs pooled)` : ''} as the new baseline` : ''}\n`) +
+    (options.against ? '' : baseline ? `baseline ${rel(baselineFile)} (${Object.keys(baseline.metrics).length} metrics)${changes.length ? `, taken on another environment: ${changes.join('; ')}` : ''}\n` : `no baseline at ${rel(baselineFile)}: nothing to compare with\n`);
+  const cost = gateCost(selection, { quick, reps, runs, against: options.against }, PROJECT_ROOT);
+  const costText = `${costReport([{ scenario: { name: 'gate' } as ScenarioInfo, quick, mode: 'measure', estimate: cost.estimate }]).trimEnd()}\n${cost.base ? `${baseLine(cost.base, PROJECT_ROOT)}\n` : ''}`;
+  if (options.dryRun) {
+    io.out.write(`${costText}\n${header}--dry-run: nothing was run.\n`);
+    return 0;
+  }
+  io.err.write(`${costText}\n${header}`);
 
   const started = performance.now();
   let results: MetricResult[] = [];
@@ -313,14 +326,15 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     paper: '000, 001, 003',
     title: 'Performance gate: engine ratios to references measured side by side',
     description: 'ratios against the committed baseline',
-    // never shown (the gate is no catalogue scenario); the figures are this machine's runs: about a minute quick, two full, a 256 MiB file and its ciphertext
-    estimate: () => ({ seconds: quick ? 60 : 120, datasetBytes: 0, scratchBytes: 2 * 256 * 2 ** 20 }),
+    estimate: () => cost.estimate,
     async run(ctx) {
       const release = cleanupOnSignal(ctx.scratchDir);
       try {
         if (options.against) {
           const { ref, rounds, pairs, tolerancePct } = options.against;
-          const base = prepareBase(PROJECT_ROOT, ref, (line) => ctx.progress.info(line));
+          const say = (line: string) => ctx.progress.info(line);
+          pruneBases(PROJECT_ROOT, KEEP_BASES, cost.base?.dir || undefined, say);
+          const base = prepareBase(PROJECT_ROOT, ref, say);
           if (base.uncompared) ctx.progress.info(`NOT COMPARED: ${base.uncompared}`);
           results = base.uncompared
             ? allUncompared(selection, base.uncompared, tolerancePct)
@@ -362,7 +376,7 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
   };
   let dir: string;
   try {
-    const out = await runScenario(gateScenario, { quick, topologyFile: DEFAULT_TOPOLOGY_FILE, outParent, seed: 'gate', flags: {}, progress });
+    const out = await runScenario(gateScenario, { quick, topologyFile: DEFAULT_TOPOLOGY_FILE, outParent, seed: 'gate', flags: {}, progress, estimateSeconds: cost.estimate.seconds });
     dir = out.dir;
     entry!.runId = out.run.runId;
   } catch (err) {

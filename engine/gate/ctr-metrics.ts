@@ -82,14 +82,21 @@ function warmPageCache(file: string): void {
   }
 }
 
+function datasetNeeds(chosen: MetricSpec[]): { needsFile: boolean; needsScaling: boolean } {
+  const names = new Set(chosen.map((m) => m.name));
+  return { needsFile: names.has(CTR_METRICS.fileVsEnc.name) || names.has(CTR_METRICS.fileVsCp.name), needsScaling: names.has(CTR_METRICS.scaling.name) };
+}
+
 export const ctrFamily: MetricFamily = {
   name: 'ctr',
   description: "paper 000's distributed AES-128-CTR engine (engine/ctr)",
   metrics: Object.values(CTR_METRICS),
+  datasetSizes: (chosen) => {
+    const { needsFile, needsScaling } = datasetNeeds(chosen);
+    return [...(needsFile ? [FILE_BYTES] : []), ...(needsScaling ? [SCALING_BYTES] : [])];
+  },
   async open(ctx, chosen) {
-    const names = new Set(chosen.map((m) => m.name));
-    const needsFile = names.has(CTR_METRICS.fileVsEnc.name) || names.has(CTR_METRICS.fileVsCp.name);
-    const needsScaling = names.has(CTR_METRICS.scaling.name);
+    const { needsFile, needsScaling } = datasetNeeds(chosen);
     const pools: RankPool[] = [];
     const pool = async (ranks: number) => {
       const p = new RankPool(ranks);

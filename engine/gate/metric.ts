@@ -59,6 +59,8 @@ export interface MetricFamily {
   name: string;
   description: string;
   metrics: MetricSpec[];
+  /** the seeded datasets (sizes in bytes, default seed) the chosen metrics read: what a run may have to generate */
+  datasetSizes?(chosen: MetricSpec[]): number[];
   /** starts what the chosen metrics share */
   open(ctx: FamilyContext, chosen: MetricSpec[]): Promise<OpenFamily>;
 }

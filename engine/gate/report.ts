@@ -1,7 +1,7 @@
 // What a gate run shows: the verdict table (terminal and report), one record per metric for the
 // shared writer, and one trend plot per metric drawn from the history, asv style: each run's ratio,
 // the runs that failed marked, the baseline and its tolerance as lines.
-import { chart, type Plot } from '../report/plot.js';
+import { chart, type Plot, type Row } from '../report/plot.js';
 import type { ResultRecord } from '../report/record.js';
 import { summarize } from '../report/stats.js';
 import { formatCell, type Cell, type ReportTable } from '../report/table.js';
@@ -115,19 +115,43 @@ export function records(results: MetricResult[]): ResultRecord[] {
   });
 }
 
-/** One plot per metric: its ratio run after run (the last TREND_RUNS), failed runs marked, baseline and tolerance as lines. */
+/** `a1b2c3d 12-07 06:22`: a history entry's commit (short) and its date (UTC), as asv labels its x axis. */
+export function runLabel(entry: HistoryEntry): string {
+  const commit = entry.environment?.gitCommit ? entry.environment.gitCommit.slice(0, 7) : 'no commit';
+  const date = /^\d{4}-(\d\d-\d\dT\d\d:\d\d)/.exec(entry.time)?.[1]?.replace('T', ' ') ?? entry.time;
+  return `${commit} ${date}`;
+}
+
+/** The entries oldest first (a history gathered from several machines is not in file order), each with its unique x label. */
+function byTime(history: HistoryEntry[]): { entry: HistoryEntry; label: string }[] {
+  const sorted = history.map((entry, i) => ({ entry, i, at: Date.parse(entry.time) })).sort((a, b) => (a.at - b.at) || (a.i - b.i));
+  const seen = new Map<string, number>();
+  return sorted.map(({ entry }) => {
+    const label = runLabel(entry);
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    return { entry, label: n > 1 ? `${label} (${n})` : label };
+  });
+}
+
+/**
+ * One plot per metric: its ratio run after run (the last TREND_RUNS, oldest first, each labelled by
+ * its commit and date), failed runs marked, the base's ratio measured in the same run (--against)
+ * beside it, and the stored baseline and its tolerance as lines.
+ */
 export function trendPlots(history: HistoryEntry[], specs: MetricSpec[], baseline: Baseline | undefined): Plot[] {
-  const recent = history.slice(-TREND_RUNS);
-  const first = history.length - recent.length + 1;
+  const recent = byTime(history).slice(-TREND_RUNS);
   return specs.flatMap((spec) => {
-    const rows: Record<string, string | number>[] = [];
-    recent.forEach((entry, i) => {
+    const rows: Row[] = [];
+    /** positions on the x axis (0, 1, ...: the ordinal axis places the runs so) of the runs that failed */
+    const failedAt: number[] = [];
+    for (const { entry, label } of recent) {
       const m = entry.metrics[spec.name];
-      if (!m) return;
-      const run = first + i;
-      rows.push({ run, ratio: m.ratio, series: 'median ratio' });
-      if (m.verdict === 'regression') rows.push({ run, ratio: m.ratio, series: entry.injected ? 'failed (injected)' : 'failed' });
-    });
+      if (!m) continue;
+      if (m.verdict === 'regression') failedAt.push(rows.filter((r) => r.series === 'this checkout').length);
+      rows.push({ run: label, ratio: m.ratio, series: 'this checkout' });
+      if (entry.against && m.baselineRatio !== undefined) rows.push({ run: label, ratio: m.baselineRatio, series: 'its base, same run' });
+    }
     if (rows.length === 0) return [];
     const base = baseline?.metrics[spec.name];
     const baseMedian = base ? median(base.ratios)! : undefined;
@@ -135,14 +159,21 @@ export function trendPlots(history: HistoryEntry[], specs: MetricSpec[], baselin
       chart({
         name: `trend-${spec.name}`,
         title: `${spec.name}: ratio per gate run`,
-        subtitle: [`${spec.contender} / ${spec.reference}, ${spec.unit} ${spec.timing}; larger is slower`, 'measured; dashed: baseline and baseline + tolerance'],
+        subtitle: [
+          `${spec.contender} / ${spec.reference}, ${spec.unit} ${spec.timing}; larger is slower`,
+          `median ratio of each run, by commit and date (UTC), oldest first${failedAt.length ? '; dashed up: the runs that failed' : ''}${baseMedian === undefined ? '' : '; dashed across: stored baseline and baseline + tolerance'}`,
+        ],
         rows,
-        x: { field: 'run', title: 'gate run (history order)' },
-        y: { field: 'ratio', title: 'contender / reference' },
-        series: { field: 'series', title: '', order: ['median ratio', 'failed', 'failed (injected)'] },
-        rules: baseMedian === undefined ? [] : [
-          { y: baseMedian, label: 'baseline' },
-          { y: baseMedian * (1 + spec.tolerancePct / 100), label: `+${spec.tolerancePct} %` },
+        x: { field: 'run', title: 'gate run: commit and date (UTC)', scale: 'ordinal' },
+        y: { field: 'ratio', title: 'contender / reference', zero: false },
+        series: { field: 'series', title: '', order: ['this checkout', 'its base, same run'] },
+        rules: [
+          // a dashed line up each failed run, the first one labelled (labels of several would pile up above the frame)
+          ...failedAt.map((x, i) => ({ x, label: i === 0 ? 'failed' : '' })),
+          ...(baseMedian === undefined ? [] : [
+            { y: baseMedian, label: 'baseline' },
+            { y: baseMedian * (1 + spec.tolerancePct / 100), label: `+${spec.tolerancePct} %` },
+          ]),
         ],
       }),
     ];

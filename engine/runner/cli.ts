@@ -192,7 +192,7 @@ function costLine(label: string, e: Estimate): string {
   return `  ${label.padEnd(44)} about ${formatDuration(e.seconds).padEnd(7)} ${disk.join(', ') || 'no disk beyond its report'}`;
 }
 
-function costReport(plan: { scenario: ScenarioInfo; quick: boolean; mode: Mode; estimate: Estimate }[]): string {
+export function costReport(plan: { scenario: ScenarioInfo; quick: boolean; mode: Mode; estimate: Estimate }[]): string {
   const total: Estimate = {
     seconds: plan.reduce((s, p) => s + p.estimate.seconds, 0),
     datasetBytes: plan.reduce((s, p) => s + p.estimate.datasetBytes, 0),
