@@ -70,22 +70,40 @@ function startWriteback(fd) {
 }
 
 /**
- * Creates `file` (never an existing one) holding `data`, fsynced first when `durable`.
+ * Creates `file` (never an existing one) holding `data`; when `durable`, its fsync runs on libuv's
+ * pool, so that it overlaps the rank's own work (the IV's with the whole encryption, the tag's with
+ * the body's last fsync: the file system commits them together). The promise settles once the file
+ * is on disk and closed; its error names the file.
  * @param {string} file
  * @param {Uint8Array} data
  * @param {boolean} durable
  * @param {string} what
+ * @returns {Promise<void>}
  */
 function writeNewFile(file, data, durable, what) {
-  onFile(file, `write ${what}`, () => {
-    const fd = fs.openSync(file, 'wx', PRIVATE);
-    try {
-      writeAll(fd, data, null);
-      if (durable) fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+  const action = `write ${what}`;
+  const fd = onFile(file, action, () => fs.openSync(file, 'wx', PRIVATE));
+  try {
+    onFile(file, action, () => writeAll(fd, data, null));
+  } catch (err) {
+    fs.closeSync(fd);
+    return Promise.reject(err);
+  }
+  return new Promise((resolve, reject) => {
+    const close = (/** @type {Error | null} */ err) => fs.close(fd, (closeErr) => (err || closeErr ? reject(fsError(err ?? closeErr, file, action)) : resolve()));
+    if (durable) fs.fsync(fd, close);
+    else close(null);
   });
+}
+
+/**
+ * Waits for every promise (so that nothing still uses a descriptor that is about to be closed), then
+ * throws the first failure.
+ * @param {(Promise<void> | undefined)[]} pending
+ */
+async function settled(pending) {
+  const failed = (await Promise.allSettled(pending)).find((r) => r.status === 'rejected');
+  if (failed) throw /** @type {PromiseRejectedResult} */ (failed).reason;
 }
 
 /**
@@ -107,15 +125,21 @@ async function encryptPart(t) {
     iv = randomBytes(IV_BYTES); // the paper's scheme: a random IV a process, no tag
     cipher = createCipheriv('aes-128-ctr', t.encKey, iv);
   }
+  // The IV is known now: its file goes to disk while the body is encrypted.
+  const ivWritten = writeNewFile(t.ivPath, iv, t.durable, `${part}'s IV`);
+  ivWritten.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
   const buf = Buffer.alloc(t.chunkBytes);
-  const inFd = onFile(t.inputPath, 'open the input', () => fs.openSync(t.inputPath, 'r'));
+  let inFd;
   let outFd;
+  /** the tag file, once written: its fsync runs beside the body's */
+  let tagWritten;
   // What the loop is doing, for an error that names the file (no closure a chunk: this is the hot path).
   let file = t.bodyPath;
   let action = `create ${part}'s body`;
   /** the writeback started last, if it may still run: awaited before the next one and before the close */
   let writeback;
   try {
+    inFd = onFile(t.inputPath, 'open the input', () => fs.openSync(t.inputPath, 'r'));
     outFd = fs.openSync(t.bodyPath, 'wx', PRIVATE);
     let writtenBack = 0;
     for (let done = 0; done < t.partBytes; ) {
@@ -140,6 +164,9 @@ async function encryptPart(t) {
       }
     }
     if (cipher.final().length) throw new Error('AES-CTR produced trailing bytes'); // a stream mode never does
+    const tag = gcm ? gcm.getAuthTag() : Buffer.alloc(GCM_TAG_BYTES);
+    tagWritten = writeNewFile(t.tagPath, encodeTagFile({ integrity: t.integrity, originalBytes: t.originalBytes, encryptionId: t.encryptionId, tag }), t.durable, `${part}'s tag`);
+    tagWritten.catch(() => undefined); // awaited below
     action = `write ${part}'s body to disk`;
     await writeback;
     writeback = undefined;
@@ -149,12 +176,11 @@ async function encryptPart(t) {
   } finally {
     // No fdatasync may still hold the descriptor when it is closed (and its number reused).
     await writeback?.catch(() => undefined);
-    fs.closeSync(inFd);
+    if (inFd !== undefined) fs.closeSync(inFd);
     if (outFd !== undefined) fs.closeSync(outFd);
+    await Promise.allSettled([ivWritten, tagWritten]); // nothing of this rank's still writes when it returns
   }
-  writeNewFile(t.ivPath, iv, t.durable, `${part}'s IV`);
-  const tag = gcm ? gcm.getAuthTag() : Buffer.alloc(GCM_TAG_BYTES);
-  writeNewFile(t.tagPath, encodeTagFile({ integrity: t.integrity, originalBytes: t.originalBytes, encryptionId: t.encryptionId, tag }), t.durable, `${part}'s tag`);
+  await settled([ivWritten, tagWritten]);
   return { index: t.index, threadId, busyMs: performance.now() - started, bytes: t.partBytes, ivHex: iv.toString('hex') };
 }
 
