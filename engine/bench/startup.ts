@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDataset } from '../../datasets/generator.js';
+import { CACHE_DIR, datasetName, DEFAULT_SEED, ensureDataset, missingDatasetBytes } from '../../datasets/generator.js';
 import { encryptMpi } from '../mpi/launch.js';
 import { detectLauncher, type Launcher } from '../mpi/launcher.js';
 import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
@@ -18,7 +18,7 @@ import { projectPath } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { flushDirtyPages, interleaved, median, timeCommand, type Benchmark } from './benchmark.js';
 import { againstFloor, durableCopyContenders, durableFloor } from './durable-copy.js';
-import { privateShell, withBenchScratch } from './bench-scratch.js';
+import { privateShell, statedCost, withBenchScratch } from './bench-scratch.js';
 import { NODE, NPM_FLOOR, startupFloors } from './command-floor.js';
 
 const GiB = 2 ** 30;
@@ -188,8 +188,12 @@ async function run(argv: string[]): Promise<number> {
   const reps = intFlag(flags, 'reps', 7);
   const bigReps = intFlag(flags, 'big-reps', 3);
   const sizeBytes = intFlag(flags, 'size', GiB);
-  process.stdout.write(`startup benchmark on ${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} cores, Node ${process.version}\n\n`);
-  await withBenchScratch(os.tmpdir(), 'bench-startup-', async (scratch) => {
+  process.stdout.write(`startup benchmark on ${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} cores, Node ${process.version}\n`);
+  const datasetFile = path.join(CACHE_DIR, datasetName(sizeBytes, DEFAULT_SEED));
+  // (c) keeps one contender's output at a time beside the large input
+  process.stdout.write(`${statedCost(CACHE_DIR, { datasetFile, datasetBytes: sizeBytes, missingBytes: missingDatasetBytes([sizeBytes], DEFAULT_SEED), peakBytes: sizeBytes + 2 ** 20 })}\n`);
+  const input = await ensureDataset(sizeBytes);
+  await withBenchScratch(path.dirname(input), '.bench-startup-', async (scratch) => {
     const keyFile = path.join(scratch, 'key');
     fs.writeFileSync(keyFile, randomBytes(16).toString('hex'), { mode: 0o600 });
     const small = path.join(scratch, 'small.bin');
