@@ -109,8 +109,19 @@ const commands: Record<string, Command> = {
         );
         return;
       }
-      const { encrypt, readKeyFile } = await ctrEngine();
-      const r = await encrypt(input, { procs: intFlag(flags, 'procs', 1), key: readKeyFile(str(flags, 'key')), outDir: str(flags, 'out'), topology: await topologyOf(flags), integrity });
+      const procs = intFlag(flags, 'procs', 1);
+      // The ranks' threads start first, and start up while the rest of the engine loads.
+      const started = (await import('../engine/ctr/pool.js')).startPoolFor(input, procs);
+      let r;
+      try {
+        const topology = topologyOf(flags);
+        topology.catch(() => undefined); // awaited below, after the key file is checked
+        const { encrypt, readKeyFile } = await ctrEngine();
+        const key = readKeyFile(str(flags, 'key'));
+        r = await encrypt(input, { procs, key, outDir: str(flags, 'out'), topology: await topology, integrity, started });
+      } finally {
+        await started?.pool.destroy(); // already done by encrypt, unless something failed before it ran
+      }
       process.stdout.write(
         `encrypted ${r.originalBytes} bytes of ${r.inputName} into ${r.procs} parts of ${r.partBytes} bytes in ${r.wallMs.toFixed(1)} ms ` +
           `(${mbps(r.originalBytes, r.wallMs)} MB/s; sync ${r.syncMs.toFixed(1)} ms apart), integrity ${r.integrity}\n` +

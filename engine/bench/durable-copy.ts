@@ -2,8 +2,8 @@
 // input, as a shell user would make it. Two ways are timed (cat into the file, cp), each followed by
 // `sync FILE`; the faster median is the floor. A floor is only a floor if every contender is above
 // it: a ratio to one that is not (a slow copy in a noisy run) would flatter or wrong the rest, so
-// `againstFloor` says so instead of printing it.
-import { timeCommand } from './benchmark.js';
+// `againstFloor` says so instead of printing it. The copies hold the input's plaintext: 0600.
+import { privateShell } from './bench-scratch.js';
 
 export const CAT_SYNC = 'cat f > copy && sync copy';
 export const CP_SYNC = 'cp f copy && sync copy';
@@ -12,8 +12,8 @@ export const DURABLE_COPIES = [CAT_SYNC, CP_SYNC] as const;
 /** The two durable copies of `input` to `output`, as contenders for `interleaved`. */
 export function durableCopyContenders(input: string, output: string): Record<(typeof DURABLE_COPIES)[number], () => number> {
   return {
-    [CAT_SYNC]: () => timeCommand('sh', ['-c', 'cat "$1" > "$2" && sync "$2"', 'sh', input, output]),
-    [CP_SYNC]: () => timeCommand('sh', ['-c', 'cp "$1" "$2" && sync "$2"', 'sh', input, output]),
+    [CAT_SYNC]: () => privateShell('cat "$1" > "$2" && sync "$2"', input, output),
+    [CP_SYNC]: () => privateShell('cp "$1" "$2" && sync "$2"', input, output),
   };
 }
 

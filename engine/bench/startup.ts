@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ensureDataset } from '../../datasets/generator.js';
+import { CACHE_DIR, datasetName, DEFAULT_SEED, ensureDataset, missingDatasetBytes } from '../../datasets/generator.js';
 import { encryptMpi } from '../mpi/launch.js';
 import { detectLauncher, type Launcher } from '../mpi/launcher.js';
 import { flagHelp, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
@@ -18,6 +18,8 @@ import { projectPath } from '../runtime/project.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import { flushDirtyPages, interleaved, median, timeCommand, type Benchmark } from './benchmark.js';
 import { againstFloor, durableCopyContenders, durableFloor } from './durable-copy.js';
+import { privateShell, statedCost, withBenchScratch } from './bench-scratch.js';
+import { NODE, NPM_FLOOR, startupFloors } from './command-floor.js';
 
 const GiB = 2 ** 30;
 const FLAGS: FlagSpec[] = [
@@ -30,7 +32,6 @@ const FLAGS: FlagSpec[] = [
 const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
 /** `node -e 0` on the machine where issue 10 set its targets in seconds */
 const ISSUE_NODE_MS = 80;
-const NODE = 'node -e 0';
 
 /** `whole` as a multiple of `node -e 0` against a target the issue gave in seconds, scaled the same way. */
 function againstTarget(what: string, wholeMs: number, nodeMs: number, targetSeconds: number): string {
@@ -45,13 +46,6 @@ function againstTarget(what: string, wholeMs: number, nodeMs: number, targetSeco
 /** What a command costs above its floor, in ms and as a multiple of `node -e 0`. */
 const beyond = (wholeMs: number, floorMs: number, nodeMs: number) => `ours beyond the floor ${ms(wholeMs - floorMs).trim()} (${((wholeMs - floorMs) / nodeMs).toFixed(2)}x ${NODE})`;
 
-/** A folder holding a package whose one script is `node -e 0`: `npm run` of it is npm's own start-up, our code's floor. */
-function emptyNpmProject(scratch: string): string {
-  const dir = path.join(scratch, 'empty-npm-project');
-  fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'empty', private: true, scripts: { empty: 'node -e 0' } }));
-  return dir;
-}
 const npm = (...args: string[]) => () => timeCommand('npm', ['run', '--silent', ...args], { cwd: projectPath() });
 
 function row(label: string, samples: Record<string, number[]>): Record<string, number> {
@@ -127,7 +121,7 @@ async function bigRow({ bigReps, sizeBytes, scratch, keyFile }: StartupRun): Pro
     await interleaved(
       bigReps,
       {
-        [OPENSSL]: () => timeCommand('sh', ['-c', 'openssl enc -aes-128-ctr -K "$1" -iv "$1" -in "$2" -out "$3" && sync "$3"', 'sh', hex, input, outputs[0]]),
+        [OPENSSL]: () => privateShell('openssl enc -aes-128-ctr -K "$1" -iv "$1" -in "$2" -out "$3" && sync "$3"', hex, input, outputs[0]),
         ...durableCopyContenders(input, outputs[1]),
         [OURS]: npm('ctr', '--', 'encrypt', '--in', input, '--procs', '2', '--key', keyFile, '--out', outputs[2]),
       },
@@ -194,29 +188,23 @@ async function run(argv: string[]): Promise<number> {
   const reps = intFlag(flags, 'reps', 7);
   const bigReps = intFlag(flags, 'big-reps', 3);
   const sizeBytes = intFlag(flags, 'size', GiB);
-  process.stdout.write(`startup benchmark on ${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} cores, Node ${process.version}\n\n`);
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-startup-'));
-  fs.chmodSync(scratch, 0o700);
-  const keyFile = path.join(scratch, 'key');
-  fs.writeFileSync(keyFile, randomBytes(16).toString('hex'), { mode: 0o600 });
-  const small = path.join(scratch, 'small.bin');
-  fs.writeFileSync(small, randomBytes(100));
-  const node = process.execPath;
-  const harness = projectPath('dist', 'commands', 'harness.js');
-  try {
-    const emptyProject = emptyNpmProject(scratch);
-    const r: StartupRun = {
-      reps, bigReps, sizeBytes, scratch, keyFile, small, node, harness,
-      nodeZero: () => timeCommand(node, ['-e', '0']),
-      npmFloor: () => timeCommand('npm', ['run', '--silent', 'empty'], { cwd: emptyProject }),
-    };
+  process.stdout.write(`startup benchmark on ${os.cpus()[0]?.model.trim()}, ${os.availableParallelism()} cores, Node ${process.version}\n`);
+  const datasetFile = path.join(CACHE_DIR, datasetName(sizeBytes, DEFAULT_SEED));
+  // (c) keeps one contender's output at a time beside the large input
+  process.stdout.write(`${statedCost(CACHE_DIR, { datasetFile, datasetBytes: sizeBytes, missingBytes: missingDatasetBytes([sizeBytes], DEFAULT_SEED), peakBytes: sizeBytes + 2 ** 20 })}\n`);
+  const input = await ensureDataset(sizeBytes);
+  await withBenchScratch(path.dirname(input), '.bench-startup-', async (scratch) => {
+    const keyFile = path.join(scratch, 'key');
+    fs.writeFileSync(keyFile, randomBytes(16).toString('hex'), { mode: 0o600 });
+    const small = path.join(scratch, 'small.bin');
+    fs.writeFileSync(small, randomBytes(100), { mode: 0o600 });
+    const floors = startupFloors(scratch);
+    const r: StartupRun = { reps, bigReps, sizeBytes, scratch, keyFile, small, node: process.execPath, harness: projectPath('dist', 'commands', 'harness.js'), nodeZero: floors[NODE], npmFloor: floors[NPM_FLOOR] };
     await helpRow(r);
     await tinyRow(r);
     await bigRow(r);
     await mpiRow(r);
-  } finally {
-    fs.rmSync(scratch, { recursive: true, force: true });
-  }
+  });
   return 0;
 }
 

@@ -58,6 +58,12 @@ export function threadsFor(
 export const suitsCallingThread = (threads: number, originalBytes: number | undefined): boolean =>
   threads === 1 && originalBytes !== undefined && originalBytes <= CALLING_THREAD_MAX_BYTES;
 
+/** The threads of a local run on `originalBytes` in `procs` parts: on the calling thread when one suffices for so little. */
+export function planThreads(originalBytes: number, procs: number): ThreadPlan {
+  const plan = threadsFor(originalBytes, procs);
+  return suitsCallingThread(plan.threads, originalBytes) ? { ...plan, onCallingThread: true } : plan;
+}
+
 /** Where a run's threads really ran. */
 export interface HostPlacement {
   host: string;

@@ -9,7 +9,7 @@ import { loadTopology } from '../topology/topology.js';
 import { decrypt, encrypt } from './cryptosystem.js';
 import { deriveSubkeys } from './key.js';
 import { partFileName } from './layout.js';
-import { RankPool } from './pool.js';
+import { RankPool, startPoolFor } from './pool.js';
 import { flipBit, listFiles, seededFile as seededInput, sha } from './testing.testkit.js';
 
 const KiB = 1024;
@@ -181,4 +181,35 @@ test('the paper topology places 4 ranks a node, syncs the input to each node, an
   } finally {
     await bigPool.destroy();
   }
+});
+
+describe('a pool started before the run (startPoolFor)', () => {
+  const task = { kind: 'decrypt' } as unknown as Parameters<RankPool['run']>[0];
+
+  test('is refused for an input or an n that the run would refuse, and starts nothing then', () => {
+    const input = seededFile('early-small', 100);
+    assert.equal(startPoolFor(path.join(dir, 'missing'), 2), undefined);
+    assert.equal(startPoolFor(dir, 2), undefined, 'a folder is no input');
+    assert.equal(startPoolFor(input, 0), undefined);
+    assert.equal(startPoolFor(input, 1025), undefined);
+  });
+
+  test('runs the encryption, which owns it: it is stopped when the run ends, and when the run fails before it starts', async () => {
+    const input = seededFile('early-in', 2 * MiB + 5);
+    const started = startPoolFor(input, 2)!;
+    assert.deepEqual(started.plan, { threads: 2 });
+    const out = path.join(dir, 'early-out');
+    const report = await encrypt(input, { procs: 2, key, outDir: out, topology: local, started });
+    assert.equal(report.threads, 2);
+    const back = path.join(dir, 'early-back');
+    await decrypt('early-in', { procs: 2, key, fromDir: out, outFile: back, topology: local });
+    assert.equal(sha(back), sha(input));
+    await assert.rejects(started.pool.run(task), /the rank pool was destroyed/);
+
+    const failing = startPoolFor(input, 2)!;
+    const blocker = path.join(dir, 'early-blocker');
+    fs.writeFileSync(blocker, 'a file where the output folder should go');
+    await assert.rejects(encrypt(input, { procs: 2, key, outDir: blocker, topology: local, started: failing }), /early-blocker/);
+    await assert.rejects(failing.pool.run(task), /the rank pool was destroyed/);
+  });
 });

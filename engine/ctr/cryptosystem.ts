@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { makeOutDir, OutDirError } from '../runtime/out-dir.js';
 import { placement, type Topology } from '../topology/topology.js';
-import { onThisHost, suitsCallingThread, threadsFor, type HostPlacement, type ThreadPlan } from './capacity.js';
+import { onThisHost, planThreads, type HostPlacement, type ThreadPlan } from './capacity.js';
 import { commitParts, placeNew, syncFile, type StagedFile } from './commit.js';
 import { CtrFormatError } from './errors.js';
 import { fsError, onFile } from './fs-errors.mjs';
@@ -16,7 +16,7 @@ import { deriveSubkeys } from './key.js';
 import { childFolder, partFileName, planPartition, plainRange, type Integrity, type PartitionPlan } from './layout.js';
 import { locateParts, type LocatedPart } from './locate.js';
 import type { DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
-import { withPool, type RankPool } from './pool.js';
+import { withPool, type OwnPool, type RankPool } from './pool.js';
 import { createPrivateFile, Scratch, sweepStale } from './scratch.js';
 
 /**
@@ -50,6 +50,8 @@ interface RunOptions {
 
 export interface EncryptOptions extends RunOptions {
   outDir: string;
+  /** the run's own pool, started early by the caller (startPoolFor); the run owns it from the call on, whatever happens */
+  started?: OwnPool;
   /** the name the parts are derived from (default: the input's base name) */
   inputName?: string;
   /** aes-128-gcm (default): a tag a part; none: the paper's plain AES-128-CTR, where nothing detects tampering */
@@ -112,9 +114,9 @@ function removeIfEmpty(created: string[]): void {
 
 function threadPlan(opts: RunOptions, originalBytes: number, procs: number): ThreadPlan {
   if (opts.pool) return { threads: Math.min(opts.pool.ranks, procs) };
-  const plan = threadsFor(originalBytes, procs);
-  return suitsCallingThread(plan.threads, originalBytes) ? { ...plan, onCallingThread: true } : plan;
+  return planThreads(originalBytes, procs);
 }
+
 
 /**
  * Runs `body` registered for a signal handler: aborting stops the run's own pool (no rank writes any
@@ -146,6 +148,16 @@ async function guarded<T>(scratch: Scratch, created: string[], body: (onOwn: (p:
 }
 
 export async function encrypt(inputFile: string, opts: EncryptOptions): Promise<EncryptReport> {
+  try {
+    return await encryptOwning(inputFile, opts);
+  } catch (err) {
+    await opts.started?.pool.destroy(); // a run that failed before it ran still owned the pool it was handed
+    throw err;
+  }
+}
+
+async function encryptOwning(inputFile: string, opts: EncryptOptions): Promise<EncryptReport> {
+  if (opts.pool && opts.started) throw new RangeError('encrypt runs on a given pool or on its own started one, not both');
   const inputName = opts.inputName ?? path.basename(inputFile);
   let stat: fs.Stats;
   try {
@@ -163,10 +175,11 @@ export async function encrypt(inputFile: string, opts: EncryptOptions): Promise<
   const created = [...nodeDirs.values()].flatMap((d) => makeFolder(d, 'the folder of parts'));
   sweepStale(opts.outDir); // what a run killed outright (SIGKILL) left here
   const scratch = new Scratch();
-  const threads = threadPlan(opts, stat.size, plan.procs);
+  const threads = opts.started?.plan ?? threadPlan(opts, stat.size, plan.procs);
   const encryptionId = randomBytes(ENCRYPTION_ID_BYTES);
 
   return guarded(scratch, created, async (onOwn) => {
+    if (opts.started) onOwn(opts.started.pool); // a signal from here on stops it before the clean-up
     // The paper syncs the input to every node before it runs; the master node reads the original.
     // The copies are plaintext: they live in the run's private folder and go with it.
     const syncStarted = performance.now();
@@ -234,6 +247,7 @@ export async function encrypt(inputFile: string, opts: EncryptOptions): Promise<
         };
       },
       onOwn,
+      opts.started,
     );
   });
 }

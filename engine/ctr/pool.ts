@@ -1,8 +1,10 @@
 // A Piscina pool with one worker thread a rank: n concurrent tasks land on n distinct threads, the
 // shape of the paper's n MPI processes. Scenarios keep pools across repetitions so that thread
 // start-up (and ts-node's compile of the worker) is not timed.
+import fs from 'node:fs';
 import type { Piscina } from 'piscina';
-import type { ThreadPlan } from './capacity.js';
+import { planThreads, type ThreadPlan } from './capacity.js';
+import { MAX_PROCS } from './layout.js';
 import type { CtrTask, DecryptPartTask, EncryptPartTask, PartResult } from './messages.js';
 
 /**
@@ -86,19 +88,61 @@ export class RankPool {
   }
 }
 
+/** A run's own pool, its threads starting (`warmed` settles when they are up): see startOwnPool. */
+export interface OwnPool {
+  plan: ThreadPlan;
+  pool: RankPool;
+  warmed: Promise<void>;
+}
+
+/**
+ * Starts the threads of one run's own pool now, without waiting for them: a thread takes 50-100 ms
+ * to start here, which a command can spend loading the rest of the engine and reading its key and
+ * topology. The run that is handed it owns it (stops it on a signal, destroys it at its end); a
+ * caller that ends up not running must destroy it itself (destroy is safe to call twice).
+ */
+export function startOwnPool(plan: ThreadPlan): OwnPool {
+  const pool = new RankPool(plan.threads, plan.onCallingThread);
+  const warmed = pool.warm();
+  warmed.catch(() => undefined); // awaited by the run; not an unhandled rejection meanwhile
+  return { plan, pool, warmed };
+}
+
+/**
+ * The own pool of a local run on `inputFile` in `procs` parts, its threads started now (a light
+ * module, so that a command can call this before it loads the rest of the engine); undefined when
+ * the input or n is wrong, which the run then reports. Whoever does not hand it to a run destroys it.
+ */
+export function startPoolFor(inputFile: string, procs: number): OwnPool | undefined {
+  if (!Number.isInteger(procs) || procs < 1 || procs > MAX_PROCS) return undefined;
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(inputFile);
+  } catch {
+    return undefined;
+  }
+  return stat.isFile() ? startOwnPool(planThreads(stat.size, procs)) : undefined;
+}
+
 /**
  * Runs `use` with the given pool (its threads, whatever their number: parts beyond them queue), or
- * with a temporary one as `plan` says, destroyed afterwards; `onOwn` learns of the temporary
- * pool so that a signal handler can stop it.
+ * with an own one, `started` or made now as `plan` says, destroyed afterwards; `onOwn` learns of
+ * the own pool so that a signal handler can stop it.
  */
-export async function withPool<T>(plan: ThreadPlan, pool: RankPool | undefined, use: (p: RankPool) => Promise<T>, onOwn?: (own: RankPool) => void): Promise<T> {
+export async function withPool<T>(
+  plan: ThreadPlan,
+  pool: RankPool | undefined,
+  use: (p: RankPool) => Promise<T>,
+  onOwn?: (own: RankPool) => void,
+  started?: OwnPool,
+): Promise<T> {
   if (pool) return use(pool);
-  const own = new RankPool(plan.threads, plan.onCallingThread);
-  onOwn?.(own);
+  const own = started ?? startOwnPool(plan);
+  onOwn?.(own.pool);
   try {
-    await own.warm();
-    return await use(own);
+    await own.warmed;
+    return await use(own.pool);
   } finally {
-    await own.destroy();
+    await own.pool.destroy();
   }
 }
