@@ -56,9 +56,11 @@ test('with a core free for the peer, a poll unanswered after 50 us goes on, and 
 
 test('with no core free, the same late answer is a miss: the thread sleeps instead of holding the core', () => {
   const ctrl = new Int32Array(new SharedArrayBuffer(4));
-  const peer = scriptedPeer(ctrl, 120);
+  // two looks 100 us apart find no core free: the store 300 us in never comes, the thread sleeps its 1 ms slice
+  const peer = scriptedPeer(ctrl, 300);
   const waiter = new SpinThenWait(peer.clock, NO_CORE_FREE);
-  assert.equal(waiter.wait(ctrl, 0, 0, 1), false, 'it slept its 1 ms slice: nobody read the clock 120 times');
+  assert.equal(waiter.wait(ctrl, 0, 0, 1), false);
+  assert.ok(peer.reads() < 300, `polled on to reading ${peer.reads()}`);
   assert.deepEqual(waiter.counts, { spinHits: 0, longSpinHits: 0, spinMisses: 1, sleptAtOnce: 0 });
 });
 
@@ -68,7 +70,7 @@ test('the long poll looks again whether the core is free, and stops polling when
   let looks = 0;
   const waiter = new SpinThenWait(peer.clock, () => ++looks === 1);
   assert.equal(waiter.wait(ctrl, 0, 0, 1), false);
-  assert.equal(looks, 2);
+  assert.equal(looks, 3, 'one look found the core free, two then found it taken');
   assert.ok(peer.reads() < 2000, `polled on to reading ${peer.reads()}`);
   assert.deepEqual(waiter.counts, { spinHits: 0, longSpinHits: 0, spinMisses: 1, sleptAtOnce: 0 });
 });

@@ -16,13 +16,14 @@
 // - a core is free for the peer (no more runnable threads than cores, /proc/loadavg): the peer was
 //   busy, or is queued behind this poll; the poll goes on, up to FREE_CORE_SPIN_US (a tick and a
 //   bit, within the wait's own slice), looking again every RECHECK_US that the core is still free,
-//   so that the balancer can put the two threads on cores of their own, after which both poll;
-// - other work holds the cores (a third busy thread on 2 cores, measured at load 14-40: polls
+//   so that the balancer can put the two threads on cores of their own, after which both poll; if
+//   it runs out with a core still free, the peer is idle, and the next wait polls again;
+// - other work holds the cores, at TAKEN_LOOKS looks in a row (a third busy thread on 2 cores, measured at load 14-40: polls
 //   answered 0 times in 2 500 waits even at nice -15; a budget that only halved on a miss cost
-//   4.7 us one way against 4.1 us sleeping at once), or the long poll went unanswered too (an idle
-//   peer): the thread sleeps at once for SLEEPS_BEFORE_PROBE waits, then polls once more (the
-//   probe, with the same two cases). Cost of a missed probe where polling cannot work: 50 us in
-//   129 waits, about 0.4 us a wait; of a long poll on an idle link, 5 ms in 129 waits.
+//   4.7 us one way against 4.1 us sleeping at once): the thread sleeps at once for SLEEPS_BEFORE_PROBE waits, then polls once more (the
+//   probe, with the same two cases). Cost of a missed probe where polling cannot work: 150 us in
+//   129 waits, about 1.2 us a wait; of a long poll on an idle link, up to 5 ms a wait (its slice's
+//   first 5 ms; the shm link goes to Atomics.waitAsync after 50 ms idle).
 // Without /proc/loadavg (not Linux) every core counts as taken: the second case alone.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -32,7 +33,9 @@ export const MAX_SPIN_US = 50;
 /** the longest a poll goes on while a core is free for the peer: a scheduler tick (4 ms) and a bit */
 export const FREE_CORE_SPIN_US = 5000;
 /** while polling that long, how often to look again that a core is still free (a look costs 5-15 us) */
-export const RECHECK_US = 250;
+export const RECHECK_US = 100;
+/** looks in a row that must find no core free before the thread sleeps at once */
+const TAKEN_LOOKS = 2;
 /** waits that sleep at once after a poll went unanswered, before the next probe */
 export const SLEEPS_BEFORE_PROBE = 128;
 /** polls between two looks at the clock (a poll is ~10 ns, a clock read ~50) */
@@ -111,15 +114,24 @@ export class SpinThenWait {
         return true;
       }
       const longUntil = started + Math.min(FREE_CORE_SPIN_US / 1000, blockMs);
-      for (let t = this.now(); t < longUntil && this.isCoreFree(); t = this.now()) {
+      // Taken only when two looks in a row find no core free: V8's own background threads
+      // (compiling, marking) are runnable for moments, and a miss costs SLEEPS_BEFORE_PROBE waits.
+      let takenLooks = 0;
+      for (let t = this.now(); ; t = this.now()) {
+        takenLooks = this.isCoreFree() ? 0 : takenLooks + 1;
+        if (takenLooks === TAKEN_LOOKS || t >= longUntil) break;
         if (this.poll(ctrl, index, seen, Math.min(t + RECHECK_US / 1000, longUntil))) {
           this.counts.longSpinHits++;
           return true;
         }
       }
       this.counts.spinMisses++;
-      this.polling = false;
-      this.sleepsLeft = SLEEPS_BEFORE_PROBE;
+      // Unanswered with a core free at the last look: the peer is idle, not kept off a core, and the next
+      // wait polls again (sleeping at once would leave the peer's polls unanswered, see above).
+      if (takenLooks > 0) {
+        this.polling = false;
+        this.sleepsLeft = SLEEPS_BEFORE_PROBE;
+      }
     } else {
       this.counts.sleptAtOnce++;
       if (--this.sleepsLeft <= 0) this.polling = true;
