@@ -95,7 +95,7 @@ function formatCounts(c: WaitCounts): string {
 function formatWaits(label: string, contenders: Contender[]): string {
   return contenders
     .filter((c) => c.waits)
-    .map((c) => `  ${`${c.name}${label}`.padEnd(36)}pinger: ${formatCounts((c.waits as LinkWaits).own).padEnd(44)}echo side: ${formatCounts((c.waits as LinkWaits).peer)}\n`)
+    .map((c) => `  ${`${c.name}${label}`.padEnd(36)}pinger: ${formatCounts((c.waits as LinkWaits).own).padEnd(64)}echo side: ${formatCounts((c.waits as LinkWaits).peer)}\n`)
     .join('');
 }
 
@@ -297,7 +297,8 @@ async function run(argv: string[]): Promise<number> {
       `ratio: median over rounds of (ours / reference) inside each round. Absolute times move with the machine's load; the ratios are what to read.\n` +
       `floor: the spinning floor of this run, raw-shm spin (two threads that poll a SharedArrayBuffer and never sleep), median over its samples;\n` +
       `the ${SHM_TARGET_US} us target holds for threads on cores of their own (load average now ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores).\n` +
-      `\nwaits on shared memory, every round (untimed ones too): a wait polls for up to 50 us, and after an unanswered poll sleeps at once for a while (spin-wait.ts)\n` +
+      `\nwaits on shared memory, every round (untimed ones too): a wait polls for up to 50 us, on up to 5 ms while a core is free for the peer,\n` +
+      `and sleeps at once for a while after a poll unanswered for want of a core (spin-wait.ts)\n` +
       formatWaits('', shmContenders) +
       formatWaits(', third thread busy', busied ? busyContenders : []),
   );
