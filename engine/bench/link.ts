@@ -17,8 +17,9 @@ import { median, quantile, summarize } from '../report/stats.js';
 import { flagHelp, HELP_FLAG, intFlag, parseArgs, type FlagSpec } from '../flags/args.js';
 import { DEFAULT_TOPOLOGY_FILE } from '../topology/topology.js';
 import type { Mechanism } from '../link/mechanism.js';
-import { EchoPeer, measureLatencyUs, type LinkConfig } from '../link/pingpong.js';
+import { EchoPeer, measureLatencyUs, type LinkConfig, type LinkWaits } from '../link/pingpong.js';
 import { sealOpenAlone, type RawShmMode } from '../link/raw.js';
+import { countsSince, noWaits, type WaitCounts } from '../link/spin-wait.js';
 
 const FLAGS: FlagSpec[] = [
   { name: 'rounds', value: 'N', kind: 'int', description: 'timed rounds; each measures every contender once (default 15)' },
@@ -42,10 +43,18 @@ interface Contender {
   name: string;
   /** one batch of one-way microseconds (or of seal + open for the crypto references) */
   batch(payload: Uint8Array, bounces: number): Promise<number[]>;
+  /** over shared memory: how both sides' waits went, summed over the batches (warm-up rounds included) */
+  waits?: LinkWaits;
+}
+
+function addWaits(c: Contender, waits: LinkWaits | undefined): void {
+  if (!waits) return;
+  const sum = c.waits ?? { own: noWaits(), peer: noWaits() };
+  c.waits = { own: countsSince(sum.own, waits.own, 1), peer: countsSince(sum.peer, waits.peer, 1) };
 }
 
 function linkContender(peer: () => EchoPeer, name: string, transport: LinkConfig['transport'], mechanism: Mechanism): Contender {
-  return {
+  const c: Contender = {
     name,
     async batch(payload, bounces) {
       const link = await peer().open({ name, transport, mechanism });
@@ -53,13 +62,15 @@ function linkContender(peer: () => EchoPeer, name: string, transport: LinkConfig
         return await measureLatencyUs(link, payload, WARMUP, bounces);
       } finally {
         await link.close();
+        addWaits(c, link.waits);
       }
     },
   };
+  return c;
 }
 
 function rawContender(peer: () => EchoPeer, transport: 'shm' | 'tcp', shmMode: RawShmMode = 'wait'): Contender {
-  return {
+  const c: Contender = {
     name: shmMode === 'spin' ? 'raw-shm spin' : `raw-${transport}`,
     async batch(payload, bounces) {
       const raw = await peer().openRaw(transport, Math.max(payload.length, 64), shmMode);
@@ -67,9 +78,25 @@ function rawContender(peer: () => EchoPeer, transport: 'shm' | 'tcp', shmMode: R
         return await measureLatencyUs(raw, payload, WARMUP, bounces);
       } finally {
         await raw.close();
+        addWaits(c, raw.waits);
       }
     },
   };
+  return c;
+}
+
+/** `answered/polls (within 50 us + later), n slept at once` */
+function formatCounts(c: WaitCounts): string {
+  const polls = c.spinHits + c.longSpinHits + c.spinMisses;
+  return `${c.spinHits + c.longSpinHits}/${polls} polls answered (${c.longSpinHits} after 50 us), ${c.sleptAtOnce} slept at once`;
+}
+
+/** One line a contender over shared memory: whether its waits polled (and were answered) or slept. */
+function formatWaits(label: string, contenders: Contender[]): string {
+  return contenders
+    .filter((c) => c.waits)
+    .map((c) => `  ${`${c.name}${label}`.padEnd(36)}pinger: ${formatCounts((c.waits as LinkWaits).own).padEnd(64)}echo side: ${formatCounts((c.waits as LinkWaits).peer)}\n`)
+    .join('');
 }
 
 function aloneContender(mechanism: 'des-ecb' | 'aes-128-gcm'): Contender {
@@ -198,24 +225,23 @@ async function run(argv: string[]): Promise<number> {
   const threadPeer = () => thread as EchoPeer;
   let shm: Map<string, Measured>;
   let busied: Map<string, Measured> | undefined;
+  const shmContenders = [
+    rawContender(threadPeer, 'shm', 'spin'),
+    rawContender(threadPeer, 'shm'),
+    linkContender(threadPeer, 'shm', 'shm', 'none'),
+    linkContender(threadPeer, 'shm+des-ecb', 'shm', 'des-ecb'),
+    linkContender(threadPeer, 'shm+aes-128-gcm', 'shm', 'aes-128-gcm'),
+    aloneContender('des-ecb'),
+    aloneContender('aes-128-gcm'),
+  ];
+  const busyContenders = [rawContender(threadPeer, 'shm'), linkContender(threadPeer, 'shm', 'shm', 'none')];
   try {
-    shm = await alternate(
-      [
-        rawContender(threadPeer, 'shm', 'spin'),
-        rawContender(threadPeer, 'shm'),
-        linkContender(threadPeer, 'shm', 'shm', 'none'),
-        linkContender(threadPeer, 'shm+des-ecb', 'shm', 'des-ecb'),
-        linkContender(threadPeer, 'shm+aes-128-gcm', 'shm', 'aes-128-gcm'),
-        aloneContender('des-ecb'),
-        aloneContender('aes-128-gcm'),
-      ],
-      plan, payload, log,
-    );
+    shm = await alternate(shmContenders, plan, payload, log);
     if (busyRounds > 0) {
       log('\nshm with a third thread busy on the 2 cores\n');
       const busy = busyThread();
       try {
-        busied = await alternate([rawContender(threadPeer, 'shm'), linkContender(threadPeer, 'shm', 'shm', 'none')], { ...plan, rounds: busyRounds, warmupRounds: 1 }, payload, log);
+        busied = await alternate(busyContenders, { ...plan, rounds: busyRounds, warmupRounds: 1 }, payload, log);
       } finally {
         await busy.stop();
       }
@@ -270,7 +296,11 @@ async function run(argv: string[]): Promise<number> {
       `\nours and reference: medians over every sample (for the added costs, the median of the per-round differences of medians).\n` +
       `ratio: median over rounds of (ours / reference) inside each round. Absolute times move with the machine's load; the ratios are what to read.\n` +
       `floor: the spinning floor of this run, raw-shm spin (two threads that poll a SharedArrayBuffer and never sleep), median over its samples;\n` +
-      `the ${SHM_TARGET_US} us target holds for threads on cores of their own (load average now ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores).\n`,
+      `the ${SHM_TARGET_US} us target holds for threads on cores of their own (load average now ${os.loadavg()[0].toFixed(2)} on ${os.availableParallelism()} cores).\n` +
+      `\nwaits on shared memory, every round (untimed ones too): a wait polls for up to 50 us, on up to 5 ms while a core is free for the peer,\n` +
+      `and sleeps at once for a while after a poll unanswered for want of a core (spin-wait.ts)\n` +
+      formatWaits('', shmContenders) +
+      formatWaits(', third thread busy', busied ? busyContenders : []),
   );
   return 0;
 }

@@ -3,6 +3,7 @@
 import { LinkError } from './frame.js';
 import { PLACEMENTS, type Placement } from './link.js';
 import { contextFromJson, contextToJson, type SecurityContext } from './mechanism.js';
+import type { WaitCounts } from './spin-wait.js';
 import { TRANSPORT_KINDS, type TransportKind } from './transport.js';
 
 /** Open a link to an echo service: the worker dials `port` (tcp/tls) or reuses the first link's rings (shm). */
@@ -27,7 +28,8 @@ export interface RawGrant {
 }
 
 type ControlRequest = EchoGrant | RawGrant | { op: 'exit' };
-export type ControlReply = { op: 'ready' } | { op: 'done'; echoed: number } | { op: 'rejected'; error: string };
+/** `done` ends an echo: the count echoed and, over shared memory, how the echo side's waits went meanwhile */
+export type ControlReply = { op: 'ready' } | { op: 'done'; echoed: number; waits?: WaitCounts } | { op: 'rejected'; error: string };
 
 export function encodeControl(m: ControlRequest | ControlReply): Uint8Array {
   const json = m.op === 'echo' ? { ...m, toWorker: contextToJson(m.toWorker), toCreator: contextToJson(m.toCreator) } : m;
@@ -55,6 +57,15 @@ function parseObject(body: Uint8Array, what: string): Record<string, unknown> {
 }
 
 const show = (v: unknown) => JSON.stringify(v)?.slice(0, 60) ?? String(v);
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+function waitCounts(v: unknown): WaitCounts {
+  const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>;
+  const counts = { spinHits: o.spinHits, longSpinHits: o.longSpinHits, spinMisses: o.spinMisses, sleptAtOnce: o.sleptAtOnce };
+  for (const [field, n] of Object.entries(counts)) if (!isCount(n)) throw new LinkError(`done reply has a bad waits.${field} ${show(n)}`);
+  return counts as WaitCounts;
+}
 
 function port(o: Record<string, unknown>, where: string): number {
   const p = o.port;
@@ -96,8 +107,8 @@ export function decodeReply(body: Uint8Array): ControlReply {
   const o = parseObject(body, 'control reply');
   if (o.op === 'ready') return { op: 'ready' };
   if (o.op === 'done') {
-    if (typeof o.echoed !== 'number' || !Number.isSafeInteger(o.echoed) || o.echoed < 0) throw new LinkError(`done reply has a bad echoed count ${show(o.echoed)}`);
-    return { op: 'done', echoed: o.echoed };
+    if (!isCount(o.echoed)) throw new LinkError(`done reply has a bad echoed count ${show(o.echoed)}`);
+    return o.waits === undefined ? { op: 'done', echoed: o.echoed } : { op: 'done', echoed: o.echoed, waits: waitCounts(o.waits) };
   }
   if (o.op === 'rejected') return { op: 'rejected', error: typeof o.error === 'string' ? o.error.slice(0, 2000) : show(o.error) };
   throw new LinkError(`control reply has unknown op ${show(o.op)}`);

@@ -13,6 +13,7 @@ import { initSecureChild, initSecureWorker } from './process.js';
 import { rawShmEcho, rawTcpEcho } from './raw.js';
 import { connectTcp } from './tcp.js';
 import { connectTls } from './tls.js';
+import { countsSince, type WaitCounts } from './spin-wait.js';
 import { SENT, type FrameTransport } from './transport.js';
 
 /** how long a raw-shm grant waits for its SharedArrayBuffer to arrive by postMessage */
@@ -24,7 +25,10 @@ function dial(grant: EchoGrant, first: Duplex): Promise<FrameTransport> {
   return connectTls(grant.port ?? 0, grant.caPem ?? '');
 }
 
-async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
+/** What an echo reports when it ends: the count, and over shared memory how its waits went. */
+type Echoed = { echoed: number; waits?: WaitCounts };
+
+async function echo(grant: EchoGrant, first: Duplex): Promise<Echoed> {
   const endpoint = first.endpoint;
   endpoint.register(grant.toWorker);
   let transport: FrameTransport | undefined;
@@ -42,6 +46,7 @@ async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
       return true;
     };
     let echoed = 0;
+    const waitsBefore = transport.waitCounts?.();
     for (;;) {
       let isData: boolean;
       try {
@@ -52,7 +57,10 @@ async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
         await first.send('control', encodeControl({ op: 'rejected', error: err.message }));
         continue;
       }
-      if (!isData) return echoed;
+      if (!isData) {
+        const waitsNow = transport.waitCounts?.();
+        return { echoed, waits: waitsBefore && waitsNow && countsSince(waitsBefore, waitsNow) };
+      }
       if (sending !== SENT) await sending;
       echoed++;
     }
@@ -63,11 +71,11 @@ async function echo(grant: EchoGrant, first: Duplex): Promise<number> {
 }
 
 /** The bare reference echo: raw-shm's SharedArrayBuffer comes by postMessage (it cannot travel in a frame). */
-async function raw(grant: RawGrant, first: Duplex): Promise<number> {
+async function raw(grant: RawGrant, first: Duplex): Promise<Echoed> {
   if (grant.transport === 'tcp') {
     const { done } = await rawTcpEcho(grant.port ?? 0);
     await first.send('control', encodeControl({ op: 'ready' }));
-    return done;
+    return { echoed: await done };
   }
   const port = parentPort;
   if (!port) throw new LinkError('raw-shm grant refused: a child process cannot share memory');
@@ -93,7 +101,7 @@ async function serve(first: Duplex): Promise<void> {
     try {
       const request = decodeRequest((await first.receive()).body);
       if (request.op === 'exit') return;
-      outcome = { op: 'done', echoed: request.op === 'raw' ? await raw(request, first) : await echo(request, first) };
+      outcome = { op: 'done', ...(request.op === 'raw' ? await raw(request, first) : await echo(request, first)) };
     } catch (err) {
       // The first link itself is gone: nobody is left to answer.
       if (err instanceof LinkDownError && first.transport.failed) return;

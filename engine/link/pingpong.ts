@@ -13,6 +13,7 @@ import { Endpoint, Startpoint, type Duplex, type Placement } from './link.js';
 import { newContext, type Mechanism, type SecurityConfig } from './mechanism.js';
 import { createSecureChild, createSecureWorker, FIRST_GRANTED_CONTEXT_ID } from './process.js';
 import { createRawShm, RawShmPinger, RawTcpPinger, type RawShmMode } from './raw.js';
+import { countsSince, type WaitCounts } from './spin-wait.js';
 import { listenTcp, type Listener } from './tcp.js';
 import { listenTls, makeCertificate, type Certificate } from './tls.js';
 import { SENT, type FrameTransport, type TransportKind } from './transport.js';
@@ -70,14 +71,28 @@ export interface Bouncer {
   bounce(payload: Uint8Array): Uint8Array | Promise<Uint8Array>;
 }
 
+/** How the waits on shared memory went on both sides while a link or raw-shm was open (see spin-wait.ts). */
+export interface LinkWaits {
+  /** this side's (the pinger's) */
+  own: WaitCounts;
+  /** the echo side's */
+  peer: WaitCounts;
+}
+
 export class EchoLink implements Bouncer {
+  /** set by `close` over shared memory */
+  waits: LinkWaits | undefined;
+  private readonly waitsAtOpen: WaitCounts | undefined;
+
   constructor(
     readonly startpoint: Startpoint,
     readonly endpoint: Endpoint,
     private readonly first: Duplex,
     /** true when the transport is this link's own (tcp, tls), closed with it; not the first link's (shm) */
     private readonly ownsTransport?: boolean,
-  ) {}
+  ) {
+    this.waitsAtOpen = startpoint.transport.waitCounts?.();
+  }
 
   get transport(): FrameTransport {
     return this.startpoint.transport;
@@ -106,8 +121,10 @@ export class EchoLink implements Bouncer {
 
   /** Ends the link; resolves with the count the peer echoed. */
   async close(): Promise<number> {
+    const waitsAtClose = this.transport.waitCounts?.();
     await this.startpoint.send('control', new Uint8Array(0));
     const reply = await expectReply(this.first, 'done');
+    if (this.waitsAtOpen && waitsAtClose && reply.op === 'done' && reply.waits) this.waits = { own: countsSince(this.waitsAtOpen, waitsAtClose), peer: reply.waits };
     this.endpoint.unbind(this.startpoint.context.contextId);
     if (this.ownsTransport) await this.transport.close();
     return reply.op === 'done' ? reply.echoed : 0;
@@ -116,6 +133,9 @@ export class EchoLink implements Bouncer {
 
 /** A bare reference (raw.ts) running against the echo peer. */
 export class RawLink implements Bouncer {
+  /** set by `close` for raw-shm in its waiting form */
+  waits: LinkWaits | undefined;
+
   constructor(
     private readonly pinger: RawShmPinger | RawTcpPinger,
     private readonly first: Duplex,
@@ -133,6 +153,8 @@ export class RawLink implements Bouncer {
   async close(): Promise<number> {
     await this.pinger.stop();
     const reply = await expectReply(this.first, 'done');
+    const own = this.pinger instanceof RawShmPinger ? this.pinger.waiter?.counts : undefined;
+    if (own && reply.op === 'done' && reply.waits) this.waits = { own: { ...own }, peer: reply.waits };
     return reply.op === 'done' ? reply.echoed : 0;
   }
 }

@@ -9,7 +9,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, type CipherGCMTypes } from 'node:crypto';
 import net from 'node:net';
 import { LinkDownError, LinkError } from './frame.js';
-import { SpinThenWait } from './spin-wait.js';
+import { SpinThenWait, type WaitCounts } from './spin-wait.js';
 import { dialed } from './tcp.js';
 
 // raw-shm layout: Int32 words [request count, response count, length, stop, mode], then a request
@@ -72,7 +72,8 @@ export class RawShmPinger {
   private readonly ctrl: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly capacity: number;
-  private readonly waiter: SpinThenWait | undefined;
+  /** undefined in the spinning form, which never sleeps */
+  readonly waiter: SpinThenWait | undefined;
 
   constructor(sab: SharedArrayBuffer) {
     const a = areas(sab);
@@ -103,9 +104,10 @@ export class RawShmPinger {
 
 /**
  * The echo side of raw-shm: blocks this thread (no event loop) until stopped, copying each request
- * to the response area, as an echo would. Returns the count echoed.
+ * to the response area, as an echo would. Returns the count echoed and how its waits went (none
+ * counted in the spinning form).
  */
-export function rawShmEcho(sab: SharedArrayBuffer): number {
+export function rawShmEcho(sab: SharedArrayBuffer): { echoed: number; waits?: WaitCounts } {
   const { ctrl, bytes, capacity, mode } = areas(sab);
   const waiter = mode === 'spin' ? undefined : new SpinThenWait();
   // From 0, not the current count: the pinger may have posted its first request already.
@@ -113,7 +115,7 @@ export function rawShmEcho(sab: SharedArrayBuffer): number {
   let echoed = 0;
   for (;;) {
     while (!awaitChange(ctrl, REQUESTS, seen, waiter, ECHO_WAIT_MS));
-    if (Atomics.load(ctrl, REQUESTS) === seen) return echoed;
+    if (Atomics.load(ctrl, REQUESTS) === seen) return { echoed, waits: waiter?.counts };
     seen = Atomics.load(ctrl, REQUESTS);
     const length = Math.min(Atomics.load(ctrl, LENGTH) >>> 0, capacity);
     bytes.copyWithin(CONTROL_BYTES + capacity, CONTROL_BYTES, CONTROL_BYTES + length);

@@ -17,7 +17,7 @@
 // and a frame already in the ring is read in one go; only waiting goes through the event loop.
 import { LinkDownError, LinkError, readU32, writeU32 } from './frame.js';
 import { smallBytes } from './slab.js';
-import { SpinThenWait } from './spin-wait.js';
+import { countsSince, SpinThenWait, type WaitCounts } from './spin-wait.js';
 import { deliver, frameBytes, identity, MAX_FRAME_BYTES, SENT, type FrameTransport, type Receiver } from './transport.js';
 
 const HEAD = 0;
@@ -97,7 +97,7 @@ class Ring {
   readonly capacity: number;
   readonly mask: number;
   /** this side's waits on the ring (the reader's on its head, the writer's on its tail) */
-  private readonly waiter = new SpinThenWait();
+  readonly waiter = new SpinThenWait();
   constructor(sab: SharedArrayBuffer) {
     this.ctrl = new Int32Array(sab, 0, CONTROL_BYTES / 4);
     this.data = new Uint8Array(sab, CONTROL_BYTES);
@@ -276,6 +276,11 @@ export class ShmTransport implements FrameTransport {
     };
     const timer = setTimeout(resume, ASYNC_SLICE_MS);
     void w.value.then(resume);
+  }
+
+  /** How this side's waits went so far (receiving and, on a full ring, sending): see spin-wait.ts. */
+  waitCounts(): WaitCounts {
+    return countsSince(this.tx.waiter.counts, this.rx.waiter.counts, 1);
   }
 
   get failed(): boolean {

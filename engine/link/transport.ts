@@ -1,6 +1,7 @@
 // The seam between the transport-blind link core and the three adapters (shm, tcp, tls): each
 // moves whole frames, given as a gather list of parts so that an unsecured body is never copied
 // into a joined buffer on the sending side.
+import type { WaitCounts } from './spin-wait.js';
 
 export type TransportKind = 'shm' | 'tcp' | 'tls';
 export const TRANSPORT_KINDS: TransportKind[] = ['shm', 'tcp', 'tls'];
@@ -25,6 +26,8 @@ export interface FrameTransport {
   readonly failed: boolean;
   /** what was negotiated, e.g. the TLS protocol and cipher suite */
   readonly details: Record<string, string>;
+  /** how this side's waits on shared memory went so far (shm only; a socket waits in the event loop) */
+  waitCounts?(): WaitCounts;
 }
 
 /** What `send` returns for a frame taken at once. */
