@@ -35,7 +35,7 @@ const FLAGS: FlagSpec[] = [
   {
     name: 'baseline',
     value: 'DIR',
-    description: "another checkout of the harness, built: its whole command runs in row d beside ours, interleaved (a before/after in one run; it runs from DIR's own dist/)",
+    description: "another checkout of the harness, built: its whole command runs in row d beside ours, interleaved (a before/after in one run; it runs from DIR's own dist/; default: none, ours alone)",
   },
   { name: 'help', description: 'this help' },
 ];
