@@ -99,7 +99,7 @@ test('--list and --help load no plotting library and no scenario body', () => {
       });
       const loaded = fs.readFileSync(log, 'utf8').split('\n').filter(Boolean);
       assert.ok(loaded.some((u) => u.endsWith('/scenarios/ctr-sweep.meta.ts')), `the declarations are read (${flag})`);
-      const forbidden = loaded.filter((u) => /\/node_modules\/(vega|vega-lite|@resvg|piscina|bittorrent-[a-z]+|sql\.js)\//.test(u) || (/\/scenarios\/[^/]+\.ts$/.test(u) && !/\/(index|paper-[0-9]{3}|[^/]+\.meta)\.ts$/.test(u)));
+      const forbidden = loaded.filter((u) => /\/node_modules\/(vega|vega-lite|@resvg|piscina|bittorrent-[a-z]+|sql\.js)\//.test(u) || (/\/scenarios\/[^/]+\.ts$/.test(u) && !/\/(index|costs|paper-[0-9]{3}|[^/]+\.meta)\.ts$/.test(u)));
       assert.deepEqual(forbidden, [], `${flag} loaded ${forbidden.join(', ')}`);
     }
   } finally {
