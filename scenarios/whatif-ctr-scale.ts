@@ -114,7 +114,7 @@ async function run(ctx: ScenarioContext) {
   const common = {
     source: 'simulated' as const,
     sourceLabel: `simulated (SimGrid, ${base.name} nodes)`,
-    x: { field: 'nodes', title: `nodes (${base.processesPerNode} processes each, log)`, scale: 'log' as const },
+    x: { field: 'nodes', title: `nodes, ${base.processesPerNode} processes each (count, log)`, scale: 'log' as const },
     y: { field: 'speedupX', title: 'speedup over 1 process (x, log)', scale: 'log' as const, zero: false },
     series: { field: 'link', title: 'link between the nodes', order: links },
   };

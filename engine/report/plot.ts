@@ -156,6 +156,8 @@ const WIDTH = 640;
 const HEIGHT = 360;
 /** the field naming a row's source in the drawn data */
 const SOURCE = '_source';
+/** the field saying what kind of figure a drawn row is (`measured`, `simulated`, `paper`, `model`): what a subtitle may promise is checked against it */
+export const KIND = '_kind';
 const MEASURED = 'measured here';
 const SIMULATED = 'simulated (SimGrid)';
 /** how each source's points and lines look, wherever it is drawn */
@@ -363,8 +365,8 @@ function drawingOf(c: Chart): { d: Drawing; allRows: Row[] } {
   const own = c.sourceLabel ?? (simulatedRows ? SIMULATED : MEASURED);
   const ownLook = LOOK[simulatedRows ? 'simulated' : 'measured'];
   const labels = sourceLabels(c, own);
-  const measured = c.rows.map((r) => ({ ...r, [SOURCE]: own }));
-  const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label })));
+  const measured = c.rows.map((r) => ({ ...r, [SOURCE]: own, [KIND]: simulatedRows ? 'simulated' : 'measured' }));
+  const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label, [KIND]: ref.kind })));
   let allRows: Row[] = [...measured, ...refRows];
   // series come from the chart's own rows, then from simulated ones (a paper point adds none); a
   // declared one that no row has keeps its colour but leaves the legend
