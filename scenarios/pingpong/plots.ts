@@ -91,7 +91,8 @@ export function plots(curves: Curve[], cores: number): Plot[] {
         rules: crossoverRules(panel, cross?.sizeBytes, 'measured here'),
       }),
     ),
-    overBarePlot(curves, cores),
+    // without a bare reference measured there is no ratio to draw, and no chart
+    ...(overBareRows(curves).length ? [overBarePlot(curves, cores)] : []),
   ];
 }
 
