@@ -35,12 +35,13 @@ const mentions = (text: string, word: string) => new RegExp(`(^|[^\\w+-])${word.
 
 /**
  * The kinds of figure a clause of the subtitle says are drawn: measured ones where it speaks of
- * what was measured (not of an input "as measured here", nor of what was not), simulated ones where
+ * what was measured (not of a model's input, "as measured here" or "calibrated on ... (measured
+ * here)", nor of what was not), simulated ones where
  * it speaks of SimGrid or a simulation (not of a "simulated day", the climate model's unit of time).
  */
 function promisedKinds(clause: string): string[] {
   const kinds: string[] = [];
-  if (/\bmeasured\b/.test(clause) && !/\bas measured\b|\b(no|not|nothing|never)\b[^,]*\bmeasured\b/.test(clause)) kinds.push('measured');
+  if (/\bmeasured\b/.test(clause) && !/\bas measured\b|\bcalibrated on\b|\b(no|not|nothing|never)\b[^,]*\bmeasured\b/.test(clause)) kinds.push('measured');
   if (/\b(simulated|SimGrid)\b/.test(clause.replace(/\bsimulated days?\b/g, '')) && !/\bno (simulation|SimGrid)\b/.test(clause)) kinds.push('simulated');
   const beside = /\bbeside it\b(.*)/.exec(clause)?.[1] ?? '';
   if (/\bpaper('s)?\b/.test(beside)) kinds.push('paper');
