@@ -135,3 +135,11 @@ test('a rule at x (a crossover) and a rule at y (a bound): dashed, each labelled
   assert.equal(layers.filter((l) => l.mark.type === 'area').length, 1, 'one band');
   assert.equal(layers.filter((l) => l.mark.type === 'tick').length, 0, 'no error-bar ends');
 });
+
+test('subtitles wrap between words, never between a number and its unit nor inside a short bracket', async () => {
+  const { wrapLines } = await import('./plot.js');
+  // at 37 characters a plain word wrap would leave "s" and "tag)" alone on the next line
+  assert.deepEqual(wrapLines('12 processes: 2.03 s; 1 process: 13.6 s', 37), ['12 processes: 2.03 s; 1 process:', '13.6 s']);
+  assert.deepEqual(wrapLines('measured in the same run: encrypt (no tag)', 37), ['measured in the same run: encrypt', '(no tag)']);
+  assert.deepEqual(wrapLines('aaa (bbb ccc)', 8), ['aaa', '(bbb ccc)']);
+});

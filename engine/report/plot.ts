@@ -170,12 +170,29 @@ const LOOK = {
 
 const SUBTITLE_LINE_CHARS = 100;
 
+/** a unit as written after its number: `s` in `13.6 s`, `B` in `10 B` */
+const UNIT_WORD = /^(s|ms|us|µs|B|KiB|MiB|GiB|KB|MB|GB|Gbit\/s|MB\/s|x|%)[;,.:)]*$/;
+const unclosed = (w: string) => (w.match(/\(/g) ?? []).length > (w.match(/\)/g) ?? []).length;
+
+/** The words to wrap: a unit joined to its number (`13.6 s`), a short bracket to its opening word (`(no tag)`), so neither is split across lines. */
+function wordsToWrap(words: string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const last = out[out.length - 1];
+    const unitOfNumber = last !== undefined && /\d$/.test(last) && UNIT_WORD.test(w);
+    const closesShortBracket = last !== undefined && last.length <= 12 && unclosed(last) && /\)[;,.:]*$/.test(w);
+    if (unitOfNumber || closesShortBracket) out[out.length - 1] += ` ${w}`;
+    else out.push(w);
+  }
+  return out;
+}
+
 /** Breaks long subtitle lines at word boundaries: vega sizes the chart to its longest title line. */
 export function wrapLines(text: string | string[] | undefined, width = SUBTITLE_LINE_CHARS): string[] {
   const lines: string[] = [];
   for (const paragraph of text === undefined ? [] : Array.isArray(text) ? text : [text]) {
     let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+    for (const word of wordsToWrap(paragraph.split(/\s+/).filter(Boolean))) {
       if (line && line.length + 1 + word.length > width) {
         lines.push(line);
         line = word;

@@ -218,7 +218,7 @@ export function sweepPlots(records: ResultRecord[], plan: { integrities: Integri
     integrity,
     ofShown: (r) => r.parameters.integrity === integrity,
     spreadOf: (field) => quartiles(field, `${reps} timed repetitions`),
-    coresRule: [{ y: cores, label: `${cores} cores here: the most speedup this machine can give` }],
+    coresRule: [{ y: cores, label: `${cores} cores: the most speedup here` }],
   };
   return [...timePlots(s, plan.stitches), decryptVsEncryptPlot(s, plan), ...perProcessPlots(s), ...tagCostPlots(s, plan)];
 }
