@@ -66,6 +66,7 @@ test('a subtitle promises only what is drawn: measured, simulated, paper and mod
   assert.match(simulatedOnly('the model of sp2 beside this machine, measured in the same run').join(), /promises measured figures .* none is drawn/);
   assert.deepEqual(simulatedOnly('SimGrid model of sp2; nothing measured here at these sizes'), []);
   assert.deepEqual(simulatedOnly('SimGrid; 6.1 us a message as measured here'), []);
+  assert.deepEqual(simulatedOnly(`SimGrid; ${'a long sentence '.repeat(5)}6 us as measured here`), [], 'a clause wrapped over two lines is read whole');
   assert.deepEqual(simulatedOnly('SimGrid; compute per step calibrated on "No secure, MPL" (measured here)'), [], "a model's input, not a drawn figure");
   assert.match(problems({ ...base, subtitle: 'measured here; beside it, the SimGrid model' }).join(), /promises simulated figures/);
   assert.deepEqual(problems({ ...base, subtitle: 'measured here; 24 steps scaled to one simulated day' }), []);

@@ -93,10 +93,11 @@ export function plotProblems(specIn: unknown, name: string, siblings: string[] =
   // a spec written before rows said their kind: the kind its source's name begins with
   const kindsDrawn = new Set(rows.map((r) => r[KIND] ?? /^(measured|simulated|paper|model)\b/.exec(String(r._source ?? ''))?.[1]));
   const seriesField = colour?.field;
+  // clauses over the whole subtitle: a long sentence is wrapped over several lines
+  for (const clause of subtitle.join(' ').split(/;\s|\.\s/)) {
+    for (const kind of promisedKinds(clause)) if (!kindsDrawn.has(kind)) say(`the subtitle promises ${kind} figures ("${clause.trim()}") and none is drawn`);
+  }
   for (const line of subtitle) {
-    for (const clause of line.split(/;\s|\.\s/)) {
-      for (const kind of promisedKinds(clause)) if (!kindsDrawn.has(kind)) say(`the subtitle promises ${kind} figures ("${clause.trim()}") and none is drawn`);
-    }
     if (/^bars:/.test(line) && !layers.some((l) => l.mark?.type === 'rule' && (l.encoding?.y2 || l.encoding?.x2))) say(`the subtitle speaks of bars ("${line}") and no error bar is drawn`);
     if (/^band:/.test(line) && !layers.some((l) => l.mark?.type === 'area')) say(`the subtitle speaks of a band ("${line}") and none is drawn`);
     if (/\bdashed\b/.test(line) && !layers.some((l) => l.mark?.strokeDash !== undefined)) say(`the subtitle speaks of a dashed line ("${line}") and none is drawn`);
