@@ -48,6 +48,13 @@ test('no text sits on the data: a label inside the frame is named', () => {
   assert.match(plotProblems(spec, base.name).join(), /text mark .* inside the frame, on the data/);
 });
 
+test('a hollow reference mark is bigger than the filled points drawn over it', () => {
+  const withModel = chart({ ...base, references: [{ kind: 'model', label: 'model', rows: [{ sizeBytes: 10, latencyUs: 5 }] }] }).spec as unknown as { layer: { mark: { type: string; filled?: boolean; size?: number } }[] };
+  assert.deepEqual(plotProblems(withModel, base.name), []);
+  for (const l of withModel.layer) if (l.mark.type === 'point' && l.mark.filled === false) l.mark.size = 45;
+  assert.match(plotProblems(withModel, base.name).join(), /hollow mark \(size 45\) is no bigger than the filled points/);
+});
+
 test('more series than colours is named: two would share one', () => {
   const rows = Array.from({ length: 11 }, (_, i) => ({ sizeBytes: 10, latencyUs: i + 1, config: `link ${i}` }));
   assert.match(problems({ ...base, rows, spread: undefined }).join(), /11 series but 10 colours/);
@@ -66,6 +73,8 @@ test('a subtitle promises only what is drawn: measured, simulated, paper and mod
   assert.match(simulatedOnly('the model of sp2 beside this machine, measured in the same run').join(), /promises measured figures .* none is drawn/);
   assert.deepEqual(simulatedOnly('SimGrid model of sp2; nothing measured here at these sizes'), []);
   assert.deepEqual(simulatedOnly('SimGrid; 6.1 us a message as measured here'), []);
+  assert.deepEqual(simulatedOnly('SimGrid. It depends on whose seal: the two measured here differ 11.59-fold.'), [], 'inputs measured here, no measured point promised');
+  assert.match(simulatedOnly('SimGrid; beside it, encryption alone measured here').join(), /promises measured figures/);
   assert.deepEqual(simulatedOnly(`SimGrid; ${'a long sentence '.repeat(5)}6 us as measured here`), [], 'a clause wrapped over two lines is read whole');
   assert.deepEqual(simulatedOnly('SimGrid; compute per step calibrated on "No secure, MPL" (measured here)'), [], "a model's input, not a drawn figure");
   assert.match(problems({ ...base, subtitle: 'measured here; beside it, the SimGrid model' }).join(), /promises simulated figures/);

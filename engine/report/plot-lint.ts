@@ -34,16 +34,18 @@ const INTERNAL = [/\bissue\s*#?\d+/i, /\b(TODO|FIXME|XXX)\b/, /\b[\w/.-]+\.(ts|j
 const mentions = (text: string, word: string) => new RegExp(`(^|[^\\w+-])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[^\\w+-])`).test(text);
 
 /**
- * The kinds of figure a clause of the subtitle says are drawn: measured ones where it speaks of
- * what was measured (not of a model's input, "as measured here" or "calibrated on ... (measured
- * here)", nor of what was not), simulated ones where
- * it speaks of SimGrid or a simulation (not of a "simulated day", the climate model's unit of time).
+ * The kinds of figure a clause of the subtitle says are drawn. Measured ones where the clause opens
+ * with what was measured ("measured here: 2 cores"), speaks of what was "measured in the same run",
+ * or sets something "beside it"; not where "measured" says where a model's input came from ("the
+ * rate measured here", "as measured here"). Simulated ones where it speaks of SimGrid or a
+ * simulation (not of a "simulated day", the climate model's unit of time).
  */
 function promisedKinds(clause: string): string[] {
   const kinds: string[] = [];
-  if (/\bmeasured\b/.test(clause) && !/\bas measured\b|\bcalibrated on\b|\b(no|not|nothing|never)\b[^,]*\bmeasured\b/.test(clause)) kinds.push('measured');
-  if (/\b(simulated|SimGrid)\b/.test(clause.replace(/\bsimulated days?\b/g, '')) && !/\bno (simulation|SimGrid)\b/.test(clause)) kinds.push('simulated');
-  const beside = /\bbeside it\b(.*)/.exec(clause)?.[1] ?? '';
+  const text = clause.trim();
+  const beside = /\bbeside it\b(.*)/.exec(text)?.[1] ?? '';
+  if ((/^measured\b/.test(text) || /\bmeasured in (the same|this) run\b/.test(text) || /\bmeasured\b/.test(beside)) && !/\b(no|not|nothing|never)\b[^,]*\bmeasured\b/.test(text)) kinds.push('measured');
+  if (/\b(simulated|SimGrid)\b/.test(text.replace(/\bsimulated days?\b/g, '')) && !/\bno (simulation|SimGrid)\b/.test(text)) kinds.push('simulated');
   if (/\bpaper('s)?\b/.test(beside)) kinds.push('paper');
   if (/\bmodel\b/.test(beside)) kinds.push('model');
   return kinds;
@@ -66,7 +68,8 @@ export function plotProblems(specIn: unknown, name: string, siblings: string[] =
   const axes = new Map<string, Encoding>();
   for (const [channel, e] of encodings) if ((channel === 'x' || channel === 'y') && e?.field && e.title !== undefined && !axes.has(channel)) axes.set(channel, e);
   for (const [channel, e] of axes) {
-    if (e.title === e.field) say(`the ${channel} axis is titled with its field name "${e.field}"`);
+    // a field name that is a word (`key`) is a fine title; one that is code (`latencyUs`) is not
+    if (e.title === e.field && /[A-Z_0-9]/.test(e.field!)) say(`the ${channel} axis is titled with its field name "${e.field}"`);
     // an axis drawn by index (`_position`) is an ordinal one: its ticks are the values themselves
     const byIndex = e.field!.startsWith('_');
     const unitInTicks = typeof e.axis?.labelExpr === 'string' && /' (B|KiB|MiB|GiB)'/.test(e.axis.labelExpr);
@@ -79,6 +82,11 @@ export function plotProblems(specIn: unknown, name: string, siblings: string[] =
     const y = l.encoding?.y?.value;
     if (!((typeof x === 'number' && x >= (spec.width ?? 0)) || y === 0)) say(`a text mark (${JSON.stringify(l.encoding?.text ?? {})}) sits inside the frame, on the data`);
   }
+
+  // the filled points are drawn on top: every hollow mark must be bigger, so that it shows round a point at the same place
+  const sizes = (filled: boolean) => layers.filter((l) => l.mark?.type === 'point' && Boolean((l.mark as { filled?: boolean }).filled) === filled).map((l) => Number((l.mark as { size?: number }).size ?? 30));
+  const [largestFilled, smallestHollow] = [Math.max(0, ...sizes(true)), Math.min(Infinity, ...sizes(false))];
+  if (largestFilled >= smallestHollow) say(`a hollow mark (size ${smallestHollow}) is no bigger than the filled points drawn over it (size ${largestFilled}): one would hide the other`);
 
   const colour = encodings.find(([channel, e]) => channel === 'color' && e?.field)?.[1];
   const domain = (colour?.scale?.domain ?? []) as (string | number)[];

@@ -224,7 +224,20 @@ interface Position {
   [property: string]: unknown;
 }
 
-function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, orient: 'x' | 'y'): Position {
+/**
+ * A linear y axis from 0 ends at a round value at or above its highest point, which may be the point
+ * itself (6.5 for a paper figure of 6.378): the domain asked for reaches a little above it, and is rounded from there.
+ */
+function headroom(axis: Axis, allRows: Row[], orient: 'x' | 'y', highest: number | undefined): { domainMax?: number } {
+  if (orient !== 'y' || highest === undefined || !(axis.zero ?? true)) return {};
+  const lowest = Math.min(0, ...numbersOf(allRows, axis.field));
+  return highest > 0 ? { domainMax: highest + (highest - lowest) * HEADROOM } : {};
+}
+
+/** the share of a linear y axis kept free above its highest value: a hollow paper diamond there stays inside the frame */
+const HEADROOM = 0.04;
+
+function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, orient: 'x' | 'y', highest?: number): Position {
   const scale = axis.scale ?? 'linear';
   const axisProps: Record<string, unknown> = { labelOverlap: 'greedy' };
   if (axis.format === 'bytes') {
@@ -256,7 +269,7 @@ function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, or
     scale:
       scale === 'log'
         ? { type: 'log' as const, nice: false, padding: 14 }
-        : { zero: axis.zero ?? orient === 'y', padding: orient === 'x' && !axis.zero ? 14 : 0, nice: true },
+        : { zero: axis.zero ?? orient === 'y', padding: orient === 'x' && !axis.zero ? 14 : 0, nice: true, ...headroom(axis, allRows, orient, highest) },
     axis: axisProps,
   };
 }
@@ -373,6 +386,13 @@ function tooltipOf(c: Chart, kind: Drawing['kind']): unknown[] {
   ];
 }
 
+/** The highest value drawn up the y axis: points, the tops of their spread, levels of rules. */
+function highestY(c: Chart, allRows: Row[]): number | undefined {
+  const fields = [c.y.field, ...(c.spread && (c.spread.axis ?? 'y') === 'y' ? [c.spread.high] : [])];
+  const values = [...fields.flatMap((f) => numbersOf(allRows, f)), ...(c.rules ?? []).flatMap((r) => (r.y === undefined ? [] : [r.y]))];
+  return values.length ? Math.max(...values) : undefined;
+}
+
 /** The rows every layer draws from, each tagged with its source, and the encodings the layers share. */
 function drawingOf(c: Chart): { d: Drawing; allRows: Row[] } {
   const kind = c.kind ?? 'line';
@@ -392,7 +412,7 @@ function drawingOf(c: Chart): { d: Drawing; allRows: Row[] } {
   const seriesShown = c.series ? seriesDomain.filter((v) => seriesRows.some((r) => r[c.series!.field] === v)) : [];
   let x = positionEncoding(c.x, allRows, kind === 'bar', 'x');
   if (kind === 'line' && c.x.scale === 'ordinal') ({ rows: allRows, x } = ordinalPositions(c, allRows, seriesDomain, own));
-  const y = positionEncoding(c.y, allRows, false, 'y');
+  const y = positionEncoding(c.y, allRows, false, 'y', highestY(c, allRows));
   const showSources = references.length > 0 || simulatedRows;
   const colour = c.series ? colourEncoding(c as Chart & { series: Series }, kind, seriesDomain, seriesShown, showSources ? labels : []) : undefined;
   const colourOf = (ownColour: string) => (c.series ? { color: colour } : { color: { value: ownColour } });
@@ -463,8 +483,9 @@ function referenceLayers({ c, kind, seriesDomain, x, y, offset, colourOf, shape,
   const stroke = referenceShape(kind, ref) === 'stroke';
   layers.push({
     transform: [bySource(ref.label)],
-    // a paper diamond is drawn big enough to hold a simulated square or a measured dot at the same point, so neither hides the other
-    mark: { type: 'point', filled: false, size: stroke ? 700 : ref.kind === 'paper' ? 320 : 70, strokeWidth: stroke ? 3 : ref.kind === 'paper' ? 1.5 : 2, opacity: 1 },
+    // a paper diamond is drawn big enough to hold a simulated square or a measured dot at the same point, and a simulated square or a
+    // model's triangle big enough to show round a measured dot on it, so no mark hides another
+    mark: { type: 'point', filled: false, size: stroke ? 700 : ref.kind === 'paper' ? 320 : 110, strokeWidth: stroke ? 3 : ref.kind === 'paper' ? 1.5 : 2, opacity: 1 },
     encoding: { x, y, ...(kind === 'bar' ? offset : {}), ...colourFor, shape, tooltip },
   });
   return layers;
