@@ -107,7 +107,7 @@ export const keydist: Scenario = {
         plots: [
           chart({
             name: 'getcipher-round-trip',
-            title: 'getcipher round trip against peers asking at once',
+            title: 'Key request ("getcipher") round trip against peers asking at once',
             subtitle: `measured here on loopback, tracker and peers in one process on ${os.availableParallelism()} cores; RSA-2048, OAEP-SHA-256; the paper gives no timing`,
             rows: sweepRows,
             x: { field: 'concurrentPeers', title: 'peers asking at once', scale: 'ordinal' },
@@ -119,7 +119,7 @@ export const keydist: Scenario = {
         tables: [
           comparisonTable('Key distribution (Fig. 6)', [
             { figure: 'peers whose decrypted key equals the tracker key', unit: '%', paper: 100, measured: (100 * equal) / nPeers, note: `${equal} of ${nPeers} peers, levels 1..${TORRENT_LEVEL}, torrent level ${TORRENT_LEVEL}` },
-            { figure: 'file key length', unit: 'bytes', measured: trackerKey.length, note: 'paper: a 128-byte key in its timing test; the issue asks for 16 bytes (RC4+ uses up to 256)' },
+            { figure: 'file key length', unit: 'bytes', measured: trackerKey.length, note: 'paper: a 128-byte key in its timing test; the tracker here hands out 16-byte file keys (RC4+ takes up to 256)' },
             { figure: 'RSA-2048 key pair + first signature (peer side)', unit: 'ms', measured: kp.median },
             { figure: 'getcipher round trip (sign, HTTP, verify, OAEP, decrypt)', unit: 'ms', measured: rt.median },
             { figure: 'refusals as expected', unit: 'of 6', measured: outcomes.filter((o) => o.refused && o.log?.reason === o.expectedReason).length },

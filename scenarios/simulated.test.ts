@@ -9,6 +9,7 @@ import type { Scenario } from '../engine/runner/scenario.js';
 import { simgridMissingReason } from '../engine/sim/simgrid.js';
 import { costS } from '../engine/sim/profile.js';
 import { provenanceErrors } from '../engine/sim/provenance.js';
+import { plotFolderProblems } from '../engine/report/plot-lint.js';
 import { simulateClimate } from '../engine/sim/models/climate.js';
 import { workloadOf } from '../engine/link/climate/workload.js';
 import { CLUSTER_CONFIG_DIR, loadTopology } from '../engine/topology/topology.js';
@@ -67,6 +68,8 @@ test('ctr-sweep --mode both on the paper\'s cluster: measured, simulated and pap
     assert.match(md, /\| 12 processes, 1 GB: encryption speedup \| x \| 6\.7 \| [0-9.]+ \| predicted \| -[0-9.]+ % \|/);
     assert.match(md, /Prediction off by -\d+ %: decryption speedup/);
     assert.ok(fs.existsSync(path.join(dir, 'sim-fig1-encryption-time.png')));
+    // measured to 100 KiB only: the 1 GB speedup chart draws no measured point, and its subtitle promises none
+    assert.deepEqual(plotFolderProblems(dir), []);
   }));
 
 test('pingpong and climate on the SP2: calibrated only where a paper figure was fitted', withSimGrid, () =>
@@ -83,6 +86,7 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
     const md = fs.readFileSync(path.join(pp.dir, 'report.md'), 'utf8');
     assert.match(md, /0\.34 MB\/s DES rate read two ways/);
     assert.match(md, /literally makes secure TCP 552 us/);
+    assert.deepEqual(plotFolderProblems(pp.dir), []);
     const cross = pp.run.records.filter((r) => r.experiment === 'crossover');
     assert.deepEqual(cross.map((r) => `${r.source}/${r.fit ?? '-'}`).sort(), ['paper/-', 'simulated/predicted'], "Fig. 5's crossover: the paper's and the model's, predicted");
     const simulatedCross = cross.find((r) => r.source === 'simulated')!;
@@ -105,6 +109,7 @@ test('pingpong and climate on the SP2: calibrated only where a paper figure was 
       assert.equal(r.fit, 'predicted');
     }
     assert.match(fs.readFileSync(path.join(cl.dir, 'report.md'), 'utf8'), /the harness's layout beside the traffic Table 1 implies/);
+    assert.deepEqual(plotFolderProblems(cl.dir), []);
   }));
 
 test("the harness's layout in SimGrid sends the transposes the measured model sends, and all-secure pays their DES", withSimGrid, async () => {
@@ -170,6 +175,7 @@ test('the what-ifs, shortened: simulated records only, each with its fit; the re
       assert.match(spec, /"simulated \(SimGrid[^"]*\)"/, `${scenario.name}: the legend names the simulation`);
       assert.doesNotMatch(spec, /"measured here"/, `${scenario.name}: nothing is drawn as measured`);
       assert.ok(fs.existsSync(path.join(dir, `${scenario.name}.png`)));
+      assert.deepEqual(plotFolderProblems(dir), [], scenario.name);
     }
   }));
 

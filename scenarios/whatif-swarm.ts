@@ -130,7 +130,7 @@ async function run(ctx: ScenarioContext) {
         source: 'simulated',
         sourceLabel: `simulated (SimGrid, ${t.name})`,
         rows: records.map((r) => ({ peers: r.parameters.peers as number, variant: VARIANT_LABEL[r.parameters.intermediaries as Intermediaries], meanS: r.metrics.meanCompletionS.median })),
-        x: { field: 'peers', title: 'peers besides the seed (log)', scale: 'log' },
+        x: { field: 'peers', title: 'peers besides the seed (count, log)', scale: 'log' },
         y: { field: 'meanS', title: 'mean time until a key holder has the file (s)' },
         series: { field: 'variant', title: 'keyless peers', order: PLAN.variants.map((v) => VARIANT_LABEL[v]) },
       }),

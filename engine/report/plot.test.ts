@@ -135,3 +135,33 @@ test('a rule at x (a crossover) and a rule at y (a bound): dashed, each labelled
   assert.equal(layers.filter((l) => l.mark.type === 'area').length, 1, 'one band');
   assert.equal(layers.filter((l) => l.mark.type === 'tick').length, 0, 'no error-bar ends');
 });
+
+test('subtitles wrap between words, never between a number and its unit nor inside a short bracket', async () => {
+  const { wrapLines } = await import('./plot.js');
+  // at 37 characters a plain word wrap would leave "s" and "tag)" alone on the next line
+  assert.deepEqual(wrapLines('12 processes: 2.03 s; 1 process: 13.6 s', 37), ['12 processes: 2.03 s; 1 process:', '13.6 s']);
+  assert.deepEqual(wrapLines('measured in the same run: encrypt (no tag)', 37), ['measured in the same run: encrypt', '(no tag)']);
+  assert.deepEqual(wrapLines('aaa (bbb ccc)', 8), ['aaa', '(bbb ccc)']);
+});
+
+test('a linear y axis from 0 ends above its highest point, so a paper diamond there stays inside the frame', async () => {
+  const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
+  const domainOf = async (c: Chart) => {
+    const view = new vega.View(vega.parse(vl.compile(chart(c).spec).spec), { renderer: 'none' });
+    await view.runAsync();
+    return view.scale('y').domain() as number[];
+  };
+  const speedups: Chart = {
+    ...base,
+    rows: [1, 2, 4].map((procs) => ({ procs, speedupX: procs / 2 })),
+    x: { field: 'procs', title: 'processes', scale: 'ordinal' },
+    y: { field: 'speedupX', title: 'speedup (x)' },
+    series: undefined,
+    references: [{ kind: 'paper', label: 'paper', rows: [{ procs: 12, speedupX: 6.378 }] }],
+  };
+  const [low, high] = await domainOf(speedups);
+  assert.equal(low, 0);
+  assert.ok(high >= 6.378 * 1.03, `the axis ends at ${high}, on the paper's 6.378`);
+  const [, barHigh] = await domainOf({ ...speedups, rows: [{ procs: 1, speedupX: 2, speedupXLow: 1.5, speedupXHigh: 9.7 }], references: [], spread: quartiles('speedupX', 'runs') });
+  assert.ok(barHigh >= 9.7 * 1.03, `the top of a spread counts too: ${barHigh}`);
+});

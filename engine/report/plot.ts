@@ -156,6 +156,8 @@ const WIDTH = 640;
 const HEIGHT = 360;
 /** the field naming a row's source in the drawn data */
 const SOURCE = '_source';
+/** the field saying what kind of figure a drawn row is (`measured`, `simulated`, `paper`, `model`): what a subtitle may promise is checked against it */
+export const KIND = '_kind';
 const MEASURED = 'measured here';
 const SIMULATED = 'simulated (SimGrid)';
 /** how each source's points and lines look, wherever it is drawn */
@@ -168,12 +170,29 @@ const LOOK = {
 
 const SUBTITLE_LINE_CHARS = 100;
 
+/** a unit as written after its number: `s` in `13.6 s`, `B` in `10 B` */
+const UNIT_WORD = /^(s|ms|us|µs|B|KiB|MiB|GiB|KB|MB|GB|Gbit\/s|MB\/s|x|%)[;,.:)]*$/;
+const unclosed = (w: string) => (w.match(/\(/g) ?? []).length > (w.match(/\)/g) ?? []).length;
+
+/** The words to wrap: a unit joined to its number (`13.6 s`), a short bracket to its opening word (`(no tag)`), so neither is split across lines. */
+function wordsToWrap(words: string[]): string[] {
+  const out: string[] = [];
+  for (const w of words) {
+    const last = out[out.length - 1];
+    const unitOfNumber = last !== undefined && /\d$/.test(last) && UNIT_WORD.test(w);
+    const closesShortBracket = last !== undefined && last.length <= 12 && unclosed(last) && /\)[;,.:]*$/.test(w);
+    if (unitOfNumber || closesShortBracket) out[out.length - 1] += ` ${w}`;
+    else out.push(w);
+  }
+  return out;
+}
+
 /** Breaks long subtitle lines at word boundaries: vega sizes the chart to its longest title line. */
 export function wrapLines(text: string | string[] | undefined, width = SUBTITLE_LINE_CHARS): string[] {
   const lines: string[] = [];
   for (const paragraph of text === undefined ? [] : Array.isArray(text) ? text : [text]) {
     let line = '';
-    for (const word of paragraph.split(/\s+/).filter(Boolean)) {
+    for (const word of wordsToWrap(paragraph.split(/\s+/).filter(Boolean))) {
       if (line && line.length + 1 + word.length > width) {
         lines.push(line);
         line = word;
@@ -205,7 +224,20 @@ interface Position {
   [property: string]: unknown;
 }
 
-function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, orient: 'x' | 'y'): Position {
+/**
+ * A linear y axis from 0 ends at a round value at or above its highest point, which may be the point
+ * itself (6.5 for a paper figure of 6.378): the domain asked for reaches a little above it, and is rounded from there.
+ */
+function headroom(axis: Axis, allRows: Row[], orient: 'x' | 'y', highest: number | undefined): { domainMax?: number } {
+  if (orient !== 'y' || highest === undefined || !(axis.zero ?? true)) return {};
+  const lowest = Math.min(0, ...numbersOf(allRows, axis.field));
+  return highest > 0 ? { domainMax: highest + (highest - lowest) * HEADROOM } : {};
+}
+
+/** the share of a linear y axis kept free above its highest value: a hollow paper diamond there stays inside the frame */
+const HEADROOM = 0.04;
+
+function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, orient: 'x' | 'y', highest?: number): Position {
   const scale = axis.scale ?? 'linear';
   const axisProps: Record<string, unknown> = { labelOverlap: 'greedy' };
   if (axis.format === 'bytes') {
@@ -237,7 +269,7 @@ function positionEncoding(axis: Axis, allRows: Row[], isBarCategory: boolean, or
     scale:
       scale === 'log'
         ? { type: 'log' as const, nice: false, padding: 14 }
-        : { zero: axis.zero ?? orient === 'y', padding: orient === 'x' && !axis.zero ? 14 : 0, nice: true },
+        : { zero: axis.zero ?? orient === 'y', padding: orient === 'x' && !axis.zero ? 14 : 0, nice: true, ...headroom(axis, allRows, orient, highest) },
     axis: axisProps,
   };
 }
@@ -354,6 +386,13 @@ function tooltipOf(c: Chart, kind: Drawing['kind']): unknown[] {
   ];
 }
 
+/** The highest value drawn up the y axis: points, the tops of their spread, levels of rules. */
+function highestY(c: Chart, allRows: Row[]): number | undefined {
+  const fields = [c.y.field, ...(c.spread && (c.spread.axis ?? 'y') === 'y' ? [c.spread.high] : [])];
+  const values = [...fields.flatMap((f) => numbersOf(allRows, f)), ...(c.rules ?? []).flatMap((r) => (r.y === undefined ? [] : [r.y]))];
+  return values.length ? Math.max(...values) : undefined;
+}
+
 /** The rows every layer draws from, each tagged with its source, and the encodings the layers share. */
 function drawingOf(c: Chart): { d: Drawing; allRows: Row[] } {
   const kind = c.kind ?? 'line';
@@ -363,8 +402,8 @@ function drawingOf(c: Chart): { d: Drawing; allRows: Row[] } {
   const own = c.sourceLabel ?? (simulatedRows ? SIMULATED : MEASURED);
   const ownLook = LOOK[simulatedRows ? 'simulated' : 'measured'];
   const labels = sourceLabels(c, own);
-  const measured = c.rows.map((r) => ({ ...r, [SOURCE]: own }));
-  const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label })));
+  const measured = c.rows.map((r) => ({ ...r, [SOURCE]: own, [KIND]: simulatedRows ? 'simulated' : 'measured' }));
+  const refRows = references.flatMap((ref) => ref.rows.map((r) => ({ ...r, [SOURCE]: ref.label, [KIND]: ref.kind })));
   let allRows: Row[] = [...measured, ...refRows];
   // series come from the chart's own rows, then from simulated ones (a paper point adds none); a
   // declared one that no row has keeps its colour but leaves the legend
@@ -373,7 +412,7 @@ function drawingOf(c: Chart): { d: Drawing; allRows: Row[] } {
   const seriesShown = c.series ? seriesDomain.filter((v) => seriesRows.some((r) => r[c.series!.field] === v)) : [];
   let x = positionEncoding(c.x, allRows, kind === 'bar', 'x');
   if (kind === 'line' && c.x.scale === 'ordinal') ({ rows: allRows, x } = ordinalPositions(c, allRows, seriesDomain, own));
-  const y = positionEncoding(c.y, allRows, false, 'y');
+  const y = positionEncoding(c.y, allRows, false, 'y', highestY(c, allRows));
   const showSources = references.length > 0 || simulatedRows;
   const colour = c.series ? colourEncoding(c as Chart & { series: Series }, kind, seriesDomain, seriesShown, showSources ? labels : []) : undefined;
   const colourOf = (ownColour: string) => (c.series ? { color: colour } : { color: { value: ownColour } });
@@ -444,8 +483,9 @@ function referenceLayers({ c, kind, seriesDomain, x, y, offset, colourOf, shape,
   const stroke = referenceShape(kind, ref) === 'stroke';
   layers.push({
     transform: [bySource(ref.label)],
-    // a paper diamond is drawn big enough to hold a simulated square or a measured dot at the same point, so neither hides the other
-    mark: { type: 'point', filled: false, size: stroke ? 700 : ref.kind === 'paper' ? 320 : 70, strokeWidth: stroke ? 3 : ref.kind === 'paper' ? 1.5 : 2, opacity: 1 },
+    // a paper diamond is drawn big enough to hold a simulated square or a measured dot at the same point, and a simulated square or a
+    // model's triangle big enough to show round a measured dot on it, so no mark hides another
+    mark: { type: 'point', filled: false, size: stroke ? 700 : ref.kind === 'paper' ? 320 : 110, strokeWidth: stroke ? 3 : ref.kind === 'paper' ? 1.5 : 2, opacity: 1 },
     encoding: { x, y, ...(kind === 'bar' ? offset : {}), ...colourFor, shape, tooltip },
   });
   return layers;

@@ -164,7 +164,7 @@ function perProcessPlots(s: SweepCharts): Plot[] {
       axisTitle: 'speedup over 1 process (x)',
       rows: speedupRows(s.measured, isBigEncrypt),
       paperValue: PAPER.speedupEncryptX,
-      paperText: 'paper: 6.7x',
+      paperText: `encryption ${PAPER.speedupEncryptX}x`,
       rules: s.coresRule,
     }),
     perProcess({
@@ -174,7 +174,7 @@ function perProcessPlots(s: SweepCharts): Plot[] {
       axisTitle: 'throughput (Gbit/s, median)',
       rows: big.map((r) => ({ ...point(r), ...withQuartiles('throughputGbps', r.metrics.throughputGbps) })),
       paperValue: PAPER.throughputGbps,
-      paperText: 'paper: 4.233 Gbit/s',
+      paperText: `${PAPER.throughputGbps} Gbit/s`,
     }),
   ];
 }
@@ -215,11 +215,11 @@ export function sweepPlots(records: ResultRecord[], plan: { integrities: Integri
   const s: SweepCharts = {
     measured,
     where,
-    subtitle: [where, `${integrityWords(integrity)}${plan.integrities.length > 1 ? '; the tag\'s cost: tag-cost-over-no-tag' : ''}`],
+    subtitle: [where, `${integrityWords(integrity)}${plan.integrities.length > 1 ? "; what the tag costs has a plot of its own" : ''}`],
     integrity,
     ofShown: (r) => r.parameters.integrity === integrity,
     spreadOf: (field) => quartiles(field, `${reps} timed repetitions`),
-    coresRule: [{ y: cores, label: `${cores} cores here: the most speedup this machine can give` }],
+    coresRule: [{ y: cores, label: `${cores} cores: the most speedup here` }],
   };
   return [...timePlots(s, plan.stitches), decryptVsEncryptPlot(s, plan), ...perProcessPlots(s), ...tagCostPlots(s, plan)];
 }
@@ -243,15 +243,18 @@ export function simulatedPlots(t: Topology, records: ResultRecord[], measured: R
   const reps = Math.max(0, ...done.map((r) => r.metrics.wallMs.samples));
   // the sweep's own model; on the paper's cluster that is reading A of its setup (scenarios/models/ctr-readings.ts)
   const simulatedLabel = `simulated (SimGrid, ${t.name}: ${t.nodes.length} node(s) x ${t.processesPerNode} processes${isPaper ? `; reading A: ${READINGS[0].what}, ${PIPELINES[0].name}` : ''})`;
-  const variantWords = done.length ? `; measured: ${[...new Set(done.map((r) => labelOf(variantOf(r))))].join(', ')}` : '';
-  const where = done.length ? `the model of ${t.name} beside this machine (${os.availableParallelism()} cores), measured in the same run${variantWords}` : `SimGrid model of ${t.name}`;
+  // a chart's subtitle speaks of what this run measured only when the chart draws some of it, and names the variant it draws
+  const whereOf = (rows: ResultRecord[]) =>
+    rows.length
+      ? `the model of ${t.name} beside this machine (${os.availableParallelism()} cores), measured in the same run: ${[...new Set(rows.map((r) => labelOf(variantOf(r))))].join('; ')}`
+      : `SimGrid model of ${t.name}${done.length ? '; nothing measured here at these sizes' : ''}`;
   const procsOrder = [...new Set([...simulated, ...done].map((r) => r.parameters.procs as number))].sort((a, b) => a - b);
   const ofOp = (op: string) => (r: ResultRecord) => r.parameters.operation === op;
   const timePlot = (op: string, name: string, title: string, references: Reference[]) =>
     simulatedChart({
       name,
       title,
-      subtitle: where,
+      subtitle: whereOf(done.filter(ofOp(op))),
       simulated: timeRows(simulated, ofOp(op)),
       simulatedLabel,
       measured: timeRows(done, ofOp(op)),
@@ -262,16 +265,17 @@ export function simulatedPlots(t: Topology, records: ResultRecord[], measured: R
       references,
     });
   const atPaperSize = (r: ResultRecord) => r.parameters.sizeBytes === PAPER.sizeBytes;
+  const measuredSpeedups = speedupRows(done, atPaperSize);
   return [
     timePlot('encrypt', 'sim-fig1-encryption-time', `Fig. 1, simulated on ${t.name}: encryption time vs file size`, isPaper ? [PAPER_TIMES] : []),
     timePlot('decrypt', 'sim-fig2-decryption-time', `Fig. 2, simulated on ${t.name}: decryption time vs file size (gather)`, isPaper ? [PAPER_DECRYPT_TIMES] : []),
     simulatedChart({
       name: 'sim-speedup-vs-processes',
       title: `Speedup at 1 GB over 1 process, simulated on ${t.name}`,
-      subtitle: [where, isPaper ? '' : 'no paper figures for this profile'],
+      subtitle: [whereOf(measuredSpeedups.length ? done.filter(atPaperSize) : []), isPaper ? '' : 'no paper figures for this profile'],
       simulated: speedupRows(simulated, atPaperSize),
       simulatedLabel,
-      measured: speedupRows(done, atPaperSize),
+      measured: measuredSpeedups,
       x: PROCS_AXIS,
       y: { field: 'speedupX', title: 'speedup over 1 process (x)' },
       series: { field: 'operation', title: 'operation', order: SWEEP.operations.slice() },
@@ -282,8 +286,8 @@ export function simulatedPlots(t: Topology, records: ResultRecord[], measured: R
               kind: 'paper',
               label: `${PAPER_AT_12}, no tag, gather`,
               rows: [
-                { procs: PAPER.procs, speedupX: PAPER.speedupEncryptX, operation: 'encrypt', text: `paper: ${PAPER.speedupEncryptX}x` },
-                { procs: PAPER.procs, speedupX: PAPER.speedupDecryptX, operation: 'decrypt', text: `paper: ${PAPER.speedupDecryptX}x` },
+                { procs: PAPER.procs, speedupX: PAPER.speedupEncryptX, operation: 'encrypt', text: `encryption ${PAPER.speedupEncryptX}x` },
+                { procs: PAPER.procs, speedupX: PAPER.speedupDecryptX, operation: 'decrypt', text: `decryption ${PAPER.speedupDecryptX}x` },
               ],
               textField: 'text',
             },

@@ -61,20 +61,21 @@ export function plots(curves: Curve[], cores: number): Plot[] {
   const cross = crossover(curvePoints(curves, CROSSOVER.slower), curvePoints(curves, CROSSOVER.reference));
   const measuredHere = `measured here, loopback, ${cores} cores; median one-way latency (round trip / 2)`;
   const bare = 'raw-shm and raw-tcp: bare references between the same two threads, no link layer';
-  // a subtitle says only what its panel draws
-  const subtitleFor = (configs: readonly string[]) => (configs.some((c) => c.startsWith('raw-')) ? [measuredHere, bare] : [measuredHere]);
+  // a subtitle says only what its chart draws
+  const subtitleFor = (drawn: { configuration: string }[]) => (drawn.some((r) => BARE_CONFIGS.some((b) => b.name === r.configuration)) ? [measuredHere, bare] : [measuredHere]);
   const common = {
     series: SERIES,
     spread: SPREAD,
   };
+  const small = rows.filter((r) => r.sizeBytes <= KiB);
   return [
     chart({
       ...common,
-      subtitle: [measuredHere, bare],
+      subtitle: subtitleFor(small),
       references: [PAPER_REFERENCE],
       name: 'fig4-small-messages',
       title: 'Fig. 4: ping-pong latency, small messages',
-      rows: rows.filter((r) => r.sizeBytes <= KiB),
+      rows: small,
       // log: the SP2's 96-780 us and this machine's 10-80 us both readable
       ...FIG5,
     }),
@@ -82,7 +83,7 @@ export function plots(curves: Curve[], cores: number): Plot[] {
       chart({
         ...common,
         ...FIG5,
-        subtitle: subtitleFor(panel.configs),
+        subtitle: subtitleFor(rows.filter(inPanel(panel.configs))),
         references: [paperIn(panel.configs)],
         name: `fig5-${panel.key}`,
         title: `Fig. 5 (${panel.key[0]}): ping-pong latency, all sizes, ${panel.title}`,
@@ -90,7 +91,8 @@ export function plots(curves: Curve[], cores: number): Plot[] {
         rules: crossoverRules(panel, cross?.sizeBytes, 'measured here'),
       }),
     ),
-    overBarePlot(curves, cores),
+    // without a bare reference measured there is no ratio to draw, and no chart
+    ...(overBareRows(curves).length ? [overBarePlot(curves, cores)] : []),
   ];
 }
 
@@ -106,7 +108,8 @@ function overBarePlot(curves: Curve[], cores: number): Plot {
     rows: overBareRows(curves),
     x: FIG5.x,
     y: { field: 'latencyRatioX', title: 'link / bare reference (x, log)', scale: 'log' },
-    series: SERIES,
+    // the links alone: a bare reference is the denominator, not a series (the links keep their colours: the references come last)
+    series: { ...SERIES, order: ALL_CONFIGS.map((c) => c.name) },
     spread: quartiles('latencyRatioX', "the link's bounces, over the reference's median"),
     rules: [
       { y: 1.5, label: 'shm target 1.5x' },
