@@ -30,6 +30,12 @@ export const PLAN = {
    * calls (the ratios to the bare references settled after about 5000 here), about 1 s in all
    */
   warmupBounces: 5000,
+  /**
+   * each size up to 8 KiB is warmed up for at least this long before it is timed: without it the
+   * first size after a link opened (10 B, the paper's cell) could be timed while the shm waits still
+   * slept (5.4 us one way against 0.5 us at 16 B, in a quiet full run)
+   */
+  warmupMs: 50,
   /** the placement experiment: a message of this size put as `parts` pieces; build + seal timed `repetitions` times, whole requests `request.repetitions` times a placement */
   placement: { mechanisms: ['des-ecb', 'aes-128-gcm'] as Mechanism[], sizes: [KiB, 16 * KiB, 256 * KiB], parts: 8, warmup: 20, repetitions: 200, request: { warmup: 10, repetitions: 60 } },
 };

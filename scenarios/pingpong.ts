@@ -43,7 +43,7 @@ async function sweep(ctx: ScenarioContext, peer: EchoPeer, plan: ReturnType<type
       curve.details = 'transport' in link ? link.transport.details : {};
       for (const sizeBytes of plan.sizes) {
         const { warmup, iterations } = sizeBytes > LARGE_MESSAGE_BYTES ? plan.large : plan.small;
-        const samplesUs = await measureLatencyUs(link, payloadOf(sizeBytes, ctx.seed), warmup, iterations);
+        const samplesUs = await measureLatencyUs(link, payloadOf(sizeBytes, ctx.seed), warmup, iterations, sizeBytes > LARGE_MESSAGE_BYTES ? 0 : PLAN.warmupMs);
         curve.points.push({ sizeBytes, samplesUs });
         ctx.progress.step(`${config.name} ${formatBytes(sizeBytes)}: ${summarize(samplesUs).median.toFixed(1)} us`);
       }

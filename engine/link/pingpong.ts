@@ -306,9 +306,18 @@ export class EchoPeer {
 /**
  * One-way latencies (round trip / 2, microseconds) of `iterations` bounces after `warmup` uncounted
  * ones, as OSU's osu_latency. The echoed bytes are checked against the payload on the first and
- * last bounce.
+ * last bounce. `warmupMs` stretches the warm-up to at least that long (at most 100 x `warmup`
+ * bounces): a shared-memory wait leaves its sleeping mode only at a probe (engine/link/spin-wait.ts),
+ * and right after a link opens V8's background threads can keep the cores looking busy for a while.
  */
-export async function measureLatencyUs(link: Bouncer, payload: Uint8Array, warmup: number, iterations: number): Promise<number[]> {
+export async function measureLatencyUs(link: Bouncer, payload: Uint8Array, warmup: number, iterations: number, warmupMs = 0): Promise<number[]> {
+  if (warmupMs > 0) {
+    const until = performance.now() + warmupMs;
+    for (let i = 0; i < 99 * warmup && performance.now() < until; i++) {
+      const r = link.bounce(payload);
+      if (r instanceof Promise) await r;
+    }
+  }
   const samples: number[] = [];
   for (let i = 0; i < warmup + iterations; i++) {
     const t0 = process.hrtime.bigint();
