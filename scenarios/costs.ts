@@ -7,9 +7,9 @@
 // end times), run by run, so that each full estimate lies within 25 % of what that run took:
 // 2026-12-07, ctr-sweep quiet (5.9 min); intermediary 5.4 s, speed-bound 11.4 s and cipher-transfer
 // 91 s quiet (load average 0.4-2.9); identity 0.6 s, keydist 2.5 s, keygen 23 s, rc4plus-efficiency
-// 132 s and whatif-ctr-scale 39 s, whatif-swarm 12.3 min under a load average of 2.5-8.9; pingpong
-// (73 s) and climate (2 min) quiet on 2026-11-23. `npm run scenario -- --cost-table` prints the
-// README's table from these.
+// 132 s and whatif-ctr-scale 39 s under a load average of 2.5-8.9, whatif-swarm 6.3 min (load 2.7-5);
+// pingpong 46 s and climate 62 s quiet, once their links poll shared memory (they took 73 s and 2 min
+// before). `npm run scenario -- --cost-table` prints the README's table from these.
 
 /** `simulationS`: one --mode simulate pass of the scenario (SimGrid start and its model), where it has one */
 export const SCENARIO_COSTS = {
@@ -31,16 +31,16 @@ export const SCENARIO_COSTS = {
     startS: 2.5,
     mpirunJobS: 3,
     mpirunConfigs: 5,
-    oneWayFixedS: 80e-6,
-    desBytesPerS: 30e6,
-    otherBytesPerS: 400e6,
+    oneWayFixedS: 30e-6,
+    desBytesPerS: 90e6,
+    otherBytesPerS: 600e6,
     desConfigs: 2,
     otherConfigs: 8,
-    sealBytesPerS: { 'des-ecb': 30e6, other: 600e6 },
+    sealBytesPerS: { 'des-ecb': 90e6, other: 600e6 },
     simulationS: 4,
   },
   // mpirunJobS: the mpirun form's job start (climate --quick --launcher mpirun, 2026-12-07)
-  climate: { startS: 12, perStepS: 0.12, mpirunJobS: 3, simulationS: 8 },
+  climate: { startS: 6, perStepS: 0.037, mpirunJobS: 3, simulationS: 5 },
   // RC4+ (the WebAssembly kernel), RC4, AES-128-CTR, ChaCha20
   'rc4plus-efficiency': { startS: 2, secondsPerByte: 1 / 300e6 + 1 / 500e6 + 1 / 1.2e9 + 1 / 1e9 },
   'speed-bound': { startS: 1.5, encryptorBytesPerS: 550e6, simulationS: 1.5 },
@@ -52,5 +52,5 @@ export const SCENARIO_COSTS = {
   intermediary: { startS: 1, runS: 1, emulateS: 1.5, simulationS: 1.5 },
   'whatif-ctr-scale': { startS: 1, simulationS: 0.6, perNodeS: 0.004 },
   'whatif-climate-modern': { simulationS: 5 },
-  'whatif-swarm': { startS: 1, swarmS: 0.5, perPeerSquaredS: 3.1e-5 },
+  'whatif-swarm': { startS: 1, swarmS: 0.3, perPeerSquaredS: 1.7e-5 },
 } as const;
