@@ -80,6 +80,7 @@ test('a subtitle promises only what is drawn: measured, simulated, paper and mod
   assert.match(problems({ ...base, subtitle: 'measured here; beside it, the SimGrid model' }).join(), /promises simulated figures/);
   assert.deepEqual(problems({ ...base, subtitle: 'measured here; 24 steps scaled to one simulated day' }), []);
   assert.match(problems({ ...base, subtitle: "measured here; beside it the paper's speed bound and a linear model" }).join(), /promises paper figures.*promises model figures/);
+  assert.deepEqual(problems({ ...base, subtitle: ['SimGrid would go here', 'beside it, the same model measured here in this run'] }).filter((p) => /model/.test(p)), [], '"the same model" is the program, not a model line');
   const withPaper = { ...base, subtitle: "measured here; beside it the paper's speed bound", references: [{ kind: 'paper' as const, label: 'paper', rows: [{ sizeBytes: 10, latencyUs: 96 }] }] };
   assert.deepEqual(problems(withPaper), []);
 });

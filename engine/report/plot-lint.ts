@@ -14,6 +14,7 @@ interface Layer {
 }
 interface Spec {
   title?: string | { text?: string | string[]; subtitle?: string | string[] };
+  usermeta?: { subtitleParagraphs?: string[] };
   data?: { values?: Record<string, unknown>[] };
   layer?: Layer[];
   width?: number;
@@ -47,7 +48,8 @@ function promisedKinds(clause: string): string[] {
   if ((/^measured\b/.test(text) || /\bmeasured in (the same|this) run\b/.test(text) || /\bmeasured\b/.test(beside)) && !/\b(no|not|nothing|never)\b[^,]*\bmeasured\b/.test(text)) kinds.push('measured');
   if (/\b(simulated|SimGrid)\b/.test(text.replace(/\bsimulated days?\b/g, '')) && !/\bno (simulation|SimGrid)\b/.test(text)) kinds.push('simulated');
   if (/\bpaper('s)?\b/.test(beside)) kinds.push('paper');
-  if (/\bmodel\b/.test(beside)) kinds.push('model');
+  // "a linear model" is a line drawn; "the same model" is the program measured
+  if (/\ba (linear |simple )?model\b/.test(beside)) kinds.push('model');
   return kinds;
 }
 
@@ -101,11 +103,12 @@ export function plotProblems(specIn: unknown, name: string, siblings: string[] =
   // a spec written before rows said their kind: the kind its source's name begins with
   const kindsDrawn = new Set(rows.map((r) => r[KIND] ?? /^(measured|simulated|paper|model)\b/.exec(String(r._source ?? ''))?.[1]));
   const seriesField = colour?.field;
-  // clauses over the whole subtitle: a long sentence is wrapped over several lines
-  for (const clause of subtitle.join(' ').split(/;\s|\.\s/)) {
+  // the subtitle as written (a spec from before it was kept: its wrapped lines, each read alone)
+  const paragraphs = spec.usermeta?.subtitleParagraphs ?? subtitle;
+  for (const clause of paragraphs.flatMap((p) => p.split(/;\s|\.\s/))) {
     for (const kind of promisedKinds(clause)) if (!kindsDrawn.has(kind)) say(`the subtitle promises ${kind} figures ("${clause.trim()}") and none is drawn`);
   }
-  for (const line of subtitle) {
+  for (const line of paragraphs) {
     if (/^bars:/.test(line) && !layers.some((l) => l.mark?.type === 'rule' && (l.encoding?.y2 || l.encoding?.x2))) say(`the subtitle speaks of bars ("${line}") and no error bar is drawn`);
     if (/^band:/.test(line) && !layers.some((l) => l.mark?.type === 'area')) say(`the subtitle speaks of a band ("${line}") and none is drawn`);
     if (/\bdashed\b/.test(line) && !layers.some((l) => l.mark?.strokeDash !== undefined)) say(`the subtitle speaks of a dashed line ("${line}") and none is drawn`);

@@ -523,22 +523,26 @@ function ruleLayers(c: Chart): unknown[] {
   return layers;
 }
 
-/** The lines under the title: the chart's own, what each reference's points are, and what the spread is. */
+/** What is said under the title, a paragraph a thing: the chart's own lines, what each reference's points are, and what the spread is. */
 function subtitleOf(c: Chart): string[] {
   const spreadDrawn = c.spread !== undefined && c.rows.some((r) => typeof r[c.spread!.low] === 'number' && typeof r[c.spread!.high] === 'number');
   // what a reference's points are, said under the title rather than written on the data
   const pointTexts = (c.references ?? []).filter((r) => r.textField).map((r) => `${r.label}: ${r.rows.map((row) => row[r.textField!]).filter((t) => t !== undefined).join('; ')}`);
-  return [...wrapLines(c.subtitle), ...wrapLines(pointTexts), ...(spreadDrawn ? wrapLines(`${c.spread!.band ? 'band' : 'bars'}: ${c.spread!.label}`) : [])];
+  const own = c.subtitle === undefined ? [] : Array.isArray(c.subtitle) ? c.subtitle : [c.subtitle];
+  return [...own, ...pointTexts, ...(spreadDrawn ? [`${c.spread!.band ? 'band' : 'bars'}: ${c.spread!.label}`] : [])].filter((p) => p.trim());
 }
 
 /** Builds the vega-lite spec of a chart. */
 export function chart(c: Chart): Plot {
   const { d, allRows } = drawingOf(c);
   const layers = [...ownLayers(d), ...spreadLayers(d), ...(c.references ?? []).flatMap((ref) => referenceLayers(d, ref)), ...ownPointLayers(d), ...ruleLayers(c)];
-  const subtitle = subtitleOf(c);
+  const paragraphs = subtitleOf(c);
+  const subtitle = wrapLines(paragraphs);
   const spec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: c.title, ...(subtitle.length ? { subtitle } : {}), anchor: 'start', offset: 12 },
+    // the subtitle as written, before it is wrapped to lines: what the plot checks read (engine/report/plot-lint.ts)
+    usermeta: { subtitleParagraphs: paragraphs },
     width: WIDTH,
     height: HEIGHT,
     background: 'white',

@@ -142,6 +142,8 @@ function decryptVsEncryptPlot(s: SweepCharts, plan: { integrities: Integrity[]; 
 function perProcessPlots(s: SweepCharts): Plot[] {
   const isBigEncrypt = (r: ResultRecord) => r.parameters.operation === 'encrypt' && s.ofShown(r) && (r.parameters.sizeBytes as number) >= MiB;
   const big = s.measured.filter(isBigEncrypt);
+  // nothing measured at 1 MiB or more (a sweep of small files): no chart to draw, none to promise
+  if (!big.length) return [];
   const sizeOrder = [...new Set(big.map((r) => r.parameters.sizeBytes as number))].sort((a, b) => a - b).map(formatBytes);
   const perProcess = (p: { name: string; title: string; field: string; axisTitle: string; rows: Row[]; paperValue: number; paperText: string; rules?: Rule[] }) =>
     chart({
