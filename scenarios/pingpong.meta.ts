@@ -97,6 +97,8 @@ export const pingpongInfo: ScenarioInfo = {
     // under mpirun: the 5 tcp and tls configurations (one of them DES), no placement experiment;
     // the job's start (mpirun, two Node ranks, the join) timed at about 3 s here
     if (plan.launcher === 'mpirun') return { seconds: COST.mpirunJobS + ((seconds - COST.startS) * COST.mpirunConfigs) / (COST.desConfigs + COST.otherConfigs), datasetBytes: 0, scratchBytes: 0 };
+    // each small size's warm-up of at least PLAN.warmupMs, in every configuration
+    seconds += ((COST.desConfigs + COST.otherConfigs) * plan.sizes.filter((size) => size <= LARGE_MESSAGE_BYTES).length * PLAN.warmupMs) / 1000;
     const p = PLAN.placement;
     for (const m of p.mechanisms) {
       const rate = m === 'des-ecb' ? COST.sealBytesPerS['des-ecb'] : COST.sealBytesPerS.other;
