@@ -97,7 +97,7 @@ test('a base that does not build, or no such ref, is not compared, naming why', 
   }
 });
 
-test('a base whose side answers in another format, or lacks the metric, leaves the metric not compared (exit 3), the change unmeasured', async () => {
+test('a base whose side answers in another format, or lacks the metric (new in the change), leaves the metric not compared (exit 3), the change unmeasured', async () => {
   const r = repo();
   try {
     const selection = [{ family: FAMILIES.find((f) => f.name === 'ivcsd')!, metrics: FAMILIES.find((f) => f.name === 'ivcsd')!.metrics.slice(0, 1) }];
@@ -114,7 +114,9 @@ test('a base whose side answers in another format, or lacks the metric, leaves t
       assert.equal(base.uncompared, undefined);
       const started = performance.now();
       const results = await measureAgainst(selection, base, { rounds: 3, pairs: 1, tolerancePct: 5, seed: 's', progress: quiet });
-      assert.equal(results[0].outcome, 'uncompared', kind);
+      // a metric the base's code lacks is new in the change: still not compared, and --allow-new only lets that pass
+      assert.equal(results[0].outcome, kind === 'missing' ? 'new' : 'uncompared', kind);
+      assert.equal(gateEnd(results, false, 1, true).code, kind === 'missing' ? 0 : 3, kind);
       assert.match(results[0].error!, expected[kind]);
       assert.equal(results[0].ratios.length, 0); // the change was not measured for nothing
       assert.ok(performance.now() - started < 20_000);

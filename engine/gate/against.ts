@@ -1,7 +1,8 @@
 // `--against REF`: every selected metric measured on the base and on the change in the same run,
 // round after round, each family of each side in a process of its own (side.ts), the two sides in
-// turn and in swapped order every other round (base head, head base, ...), so that neither always
-// meets the machine first. Each round gives one paired sample a metric; paired.ts decides.
+// turn and in swapped order every other sample (base head, head base, ...), so that neither always
+// meets the machine first. Each round gives one paired sample a metric (as many as the metric's
+// againstSamples: its later samples in processes that time only such metrics); paired.ts decides.
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { siblingModulePath, nodeCommand } from '../runtime/project.js';
@@ -94,6 +95,8 @@ interface Track {
   headFailure?: string;
   /** the base's side failed or lacks the metric: not compared */
   baseFailure?: string;
+  /** the base's code has no such metric: the change adds it */
+  newInChange?: boolean;
   seconds: number;
 }
 
@@ -109,19 +112,22 @@ export async function measureAgainst(selection: Selection[], base: BaseCheckout,
     base: { command: [process.execPath, '--openssl-legacy-provider', base.sideEntry!], cwd: base.dir },
     head: { command: nodeCommand(siblingModulePath(import.meta.url, './side')), cwd: process.cwd() },
   };
-  opts.progress.begin('gate --against', opts.rounds * selection.length);
+  const samplesOf = (metrics: MetricSpec[]) => Math.max(...metrics.map((m) => m.againstSamples ?? 1));
+  opts.progress.begin('gate --against', opts.rounds * selection.reduce((n, s) => n + samplesOf(s.metrics), 0));
   for (let round = 0; round < opts.rounds; round++) {
-    const order: SideName[] = round % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
-    for (const { family, metrics } of selection) {
+    for (const { family, metrics } of selection) for (let sample = 0; sample < samplesOf(metrics); sample++) {
+      const order: SideName[] = (round * samplesOf(metrics) + sample) % 2 === 0 ? ['base', 'head'] : ['head', 'base'];
       const started = performance.now();
-      // metrics the base cannot give any more are not asked again; the change's side still runs for the table
-      const live = metrics.filter((m) => !tracks.get(m.name)!.headFailure);
+      // a round's later samples ask only the metrics that take more; metrics the change's side failed
+      // on are not asked again
+      const live = metrics.filter((m) => (m.againstSamples ?? 1) > sample && !tracks.get(m.name)!.headFailure);
       const runs: Partial<Record<SideName, SideRun>> = {};
       const markBaseFailures = (run: SideRun) => {
         for (const spec of live) {
           const t = tracks.get(spec.name)!;
           const why = t.baseFailure ? undefined : sampleOf(run, spec.name).why;
           if (why) t.baseFailure = `the base ${base.ref} (${base.commit.slice(0, 12)}) ${why}`;
+          if (why && run.answer?.metrics[spec.name]?.missing) t.newInChange = true;
         }
       };
       for (const side of order) {
@@ -129,7 +135,7 @@ export async function measureAgainst(selection: Selection[], base: BaseCheckout,
         // nothing the base cannot give is measured on the change either: not compared needs no figure
         const asked = live.filter((m) => !tracks.get(m.name)!.baseFailure);
         if (asked.length === 0) continue;
-        const req = { family: family.name, metrics: asked.map((m) => m.name), pairs: opts.pairs, seed: `${opts.seed}/${round}` };
+        const req = { family: family.name, metrics: asked.map((m) => m.name), pairs: opts.pairs, seed: `${opts.seed}/${round}/${sample}` };
         runs[side] = await runSide(commands[side].command, commands[side].cwd, req);
       }
       if (runs.base) markBaseFailures(runs.base);
@@ -155,7 +161,7 @@ export async function measureAgainst(selection: Selection[], base: BaseCheckout,
         t.headReference.push(h.reference!);
         changes.push(`${spec.name} ${h.ratio! >= b.ratio! ? '+' : ''}${(100 * (h.ratio! / b.ratio! - 1)).toFixed(1)} %`);
       }
-      opts.progress.step(`round ${round + 1}/${opts.rounds} ${family.name} (${order.join(' then ')}, ${seconds.toFixed(1)} s): ${changes.join(', ') || 'nothing compared'}`);
+      opts.progress.step(`round ${round + 1}/${opts.rounds} ${family.name}${samplesOf(metrics) > 1 ? ` ${sample + 1}/${samplesOf(metrics)}` : ''} (${order.join(' then ')}, ${seconds.toFixed(1)} s): ${changes.join(', ') || 'nothing compared'}`);
     }
   }
   return [...tracks.values()].map((t) => judgeTrack(t, base, opts));
@@ -173,8 +179,8 @@ function judgeTrack(t: Track, base: BaseCheckout, opts: AgainstOptions): MetricR
     seconds: t.seconds,
   };
   if (t.headFailure) return { ...result, outcome: 'error', error: t.headFailure };
-  if (t.baseFailure) return { ...result, outcome: 'uncompared', error: t.baseFailure };
-  result.decision = decidePaired(t.base, t.head, spec.tolerancePct, `${opts.seed}/${spec.name}`);
+  if (t.baseFailure) return { ...result, outcome: t.newInChange ? 'new' : 'uncompared', error: t.baseFailure };
+  result.decision = decidePaired(t.base, t.head, spec.tolerancePct);
   result.outcome = result.decision.verdict;
   if (result.outcome === 'inconclusive') result.error = result.decision.reason;
   return result;

@@ -40,7 +40,7 @@ test('flags are read into options', () => {
   assert.equal(o.runs, 1);
   assert.equal(parseOptions(['--update-baseline']).runs, 3);
   assert.equal(parseOptions(['--update-baseline', '--runs', '2']).runs, 2);
-  assert.deepEqual(parseOptions(['--against', 'HEAD~1', '--quick']).against, { ref: 'HEAD~1', rounds: 5, pairs: 1, tolerancePct: 5, chosen: 'flag' });
+  assert.deepEqual(parseOptions(['--against', 'HEAD~1', '--quick']).against, { ref: 'HEAD~1', rounds: 5, pairs: 1, tolerancePct: 3, chosen: 'flag' });
   assert.deepEqual(parseOptions(['--against', 'v1', '--rounds', '7', '--pairs', '3', '--tolerance', '2.5']).against, { ref: 'v1', rounds: 7, pairs: 3, tolerancePct: 2.5, chosen: 'flag' });
   const stored = parseOptions(['--stored-baseline']);
   assert.equal(stored.against, undefined);
@@ -57,7 +57,7 @@ test('bad flags are refused with a message naming them', () => {
     [['--runs', '2'], /--runs goes with --update-baseline/],
     [['--against', 'x', '--stored-baseline'], /--against and --stored-baseline exclude each other/],
     [['--against', 'x', '--update-baseline'], /--update-baseline measures this checkout alone/],
-    [['--against', 'x', '--rounds', '2'], /--rounds must be at least 3/],
+    [['--against', 'x', '--rounds', '4'], /--rounds must be at least 5/],
     [['--against', 'x', '--tolerance', 'ten'], /--tolerance must be a percentage from 0 to 100, got "ten"/],
     [['--stored-baseline', '--rounds', '4'], /--rounds goes with --against/],
     [['--against', 'x', '--reps', '6'], /--reps goes with the stored baseline/],

@@ -22,10 +22,11 @@ import type { Selection } from './registry.js';
  * split between start and pairs, and a metric's pair apart, from side processes timed with 1 and 3
  * pairs at load 8 (so as shares, not seconds): ctr's start is small and ctr-aes a third of its pair
  * (openssl speed's second and node:crypto's half), rc4plus-vs-rc4 a quarter of ivcsd's pair, link's
- * start most of a link process.
+ * start most of a link process. ctr-rank-vs-aes apart: a process of it alone with 7 pairs took 1.0 s
+ * (quiet, 2026-12-07).
  */
 export const FAMILY_COST_S: Record<string, FamilyCost> = {
-  ctr: { startS: 0.3, pairS: 2.85, metricPairS: { 'ctr-aes': 1.7 } },
+  ctr: { startS: 0.3, pairS: 2.95, metricPairS: { 'ctr-aes': 1.7, 'ctr-rank-vs-aes': 0.1 } },
   link: { startS: 1.2, pairS: 0.4 },
   ivcsd: { startS: 0.6, pairS: 0.27, metricPairS: { 'rc4plus-vs-rc4': 0.08 } },
 };
@@ -123,12 +124,17 @@ export function measureSeconds(selection: Selection[], input: CostInput): number
     const cost = FAMILY_COST_S[family.name] ?? UNKNOWN_FAMILY;
     const pairOf = (name: string) => pairSeconds(cost, family, name);
     if (input.against) {
-      // a process a side and round: its start, the warm-up pair and the pairs asked
-      const pairsS = metrics.reduce((s, m) => s + pairOf(m.name), 0);
-      seconds += input.against.rounds * 2 * (cost.startS + (input.against.pairs + 1) * pairsS);
+      // a process a side and sample: its start, the warm-up pairs and the pairs asked
+      const pairs = input.against.pairs;
+      const samples = Math.max(...metrics.map((m) => m.againstSamples ?? 1));
+      for (let sample = 0; sample < samples; sample++) {
+        const asked = metrics.filter((m) => (m.againstSamples ?? 1) > sample);
+        const pairsS = asked.reduce((s, m) => s + (pairs * (m.againstPairs ?? 1) + (m.warmUpPairs ?? 1)) * pairOf(m.name), 0);
+        seconds += input.against.rounds * 2 * (cost.startS + pairsS);
+      }
     } else {
-      // one process: each metric's pairs and its warm-up pair
-      seconds += input.runs * (cost.startS + metrics.reduce((s, m) => s + (repsFor(m, input.quick, input.reps) + 1) * pairOf(m.name), 0));
+      // one process: each metric's pairs and its warm-up pairs
+      seconds += input.runs * (cost.startS + metrics.reduce((s, m) => s + (repsFor(m, input.quick, input.reps) + (m.warmUpPairs ?? 1)) * pairOf(m.name), 0));
     }
   }
   return seconds;

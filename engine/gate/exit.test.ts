@@ -88,7 +88,7 @@ test('ratios x10 or near 1e308 with timings to match do not pass it: not compare
   assert.deepEqual(judgedAgainst(b), { outcome: 'improved', code: EXIT_PASSED });
 });
 
-test('exit status: 1 beats 3, an error is 1, --allow-uncompared turns 3 into 0 and says so', () => {
+test('exit status: 1 beats 3, an error is 1, --allow-uncompared turns 3 into 0 and says so, --allow-new only for new metrics', () => {
   const r = (outcome: Outcome, name: string = outcome): MetricResult => ({ spec: { ...spec, name }, family: 'f', contender: [], reference: [], ratios: [], outcome, seconds: 0 });
   assert.equal(gateEnd([r('ok'), r('improved'), r('unconfirmed')], false, 1).code, EXIT_PASSED);
   assert.equal(gateEnd([r('ok'), r('error')], false, 1).code, EXIT_FAILED);
@@ -100,5 +100,12 @@ test('exit status: 1 beats 3, an error is 1, --allow-uncompared turns 3 into 0 a
     assert.match(allowed.line, /1 of 2 metric\(s\) NOT COMPARED, allowed by --allow-uncompared/);
   }
   assert.equal(gateEnd([], true, 1).code, EXIT_UNCOMPARED);
+  // --allow-new: only metrics new in the change pass uncompared, and the last line names them
+  const onlyNew = gateEnd([r('ok'), r('new', 'ctr-rank-vs-aes')], false, 1, true);
+  assert.equal(onlyNew.code, EXIT_PASSED);
+  assert.match(onlyNew.line, /1 metric\(s\) NEW in this change, not compared \(the base has none\), allowed by --allow-new: ctr-rank-vs-aes/);
+  assert.equal(gateEnd([r('ok'), r('new')], false, 1).code, EXIT_UNCOMPARED);
+  assert.equal(gateEnd([r('new'), r('busy')], false, 1, true).code, EXIT_UNCOMPARED);
+  assert.equal(gateEnd([r('new'), r('regression', 'x')].map((x) => (x.outcome === 'regression' ? { ...x, decision: { verdict: 'regression', changePct: 20, intervalPct: [10, 30], pValue: 0.01, improvedPValue: 1, reason: '' } } : x)) as MetricResult[], false, 1, true).code, EXIT_FAILED);
   assert.match(gateEnd([r('ok'), r('busy', 'ctr-scaling')], false, 1).line, /NOT COMPARED: 1 of 2 .*ctr-scaling \(busy\).*exit 3/);
 });

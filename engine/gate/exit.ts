@@ -2,7 +2,8 @@
 // and none is slower beyond its tolerance; 1 on a regression or a metric that failed to measure; 3
 // when anything was not compared (a baseline from another machine, a busy machine, a base without
 // the metric), unless the user allowed that, which the last line then says. "Not compared" is never
-// "passed".
+// "passed". --allow-new allows only metrics the change adds (its base has no such metric): CI on
+// the commit that adds a metric has nothing to compare it with, and says which.
 import { UNCOMPARED_OUTCOMES, type MetricResult } from './measure.js';
 
 export const EXIT_PASSED = 0;
@@ -14,7 +15,7 @@ export interface GateEnd {
   line: string;
 }
 
-export function gateEnd(results: MetricResult[], allowUncompared: boolean, seconds: number): GateEnd {
+export function gateEnd(results: MetricResult[], allowUncompared: boolean, seconds: number, allowNew = false): GateEnd {
   const took = `in ${seconds.toFixed(0)} s`;
   const regressions = results.filter((r) => r.outcome === 'regression');
   const errored = results.filter((r) => r.outcome === 'error');
@@ -32,6 +33,9 @@ export function gateEnd(results: MetricResult[], allowUncompared: boolean, secon
     const names = uncompared.map((r) => `${r.spec.name} (${r.outcome})`).join(', ');
     if (allowUncompared) {
       return { code: EXIT_PASSED, line: `gate passed WITH ${uncompared.length} of ${results.length} metric(s) NOT COMPARED, allowed by --allow-uncompared: ${names}; the ${compared} compared are within tolerance, ${took}` };
+    }
+    if (allowNew && uncompared.every((r) => r.outcome === 'new')) {
+      return { code: EXIT_PASSED, line: `gate passed WITH ${uncompared.length} metric(s) NEW in this change, not compared (the base has none), allowed by --allow-new: ${uncompared.map((r) => r.spec.name).join(', ')}; the other ${compared} are within tolerance, ${took}` };
     }
     return { code: EXIT_UNCOMPARED, line: `gate NOT COMPARED: ${uncompared.length} of ${results.length} metric(s) could not be compared: ${names}; the ${compared} compared are within tolerance, ${took} (exit 3; --allow-uncompared accepts this)` };
   }

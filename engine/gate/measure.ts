@@ -22,10 +22,10 @@ export const BUSY_SHARE = 0.2;
  * `uncompared`: no comparison could be made, for the reason in `error` (a base that lacks the metric
  * or the gate's per-process entry, a baseline that cannot be right).
  */
-export type Outcome = Decision['verdict'] | 'busy' | 'elsewhere' | 'unconfirmed' | 'no baseline' | 'uncompared' | 'error';
+export type Outcome = Decision['verdict'] | 'busy' | 'elsewhere' | 'unconfirmed' | 'no baseline' | 'uncompared' | 'new' | 'error';
 
 /** Outcomes that compared nothing: never a pass unless the user allows it (exit.ts). */
-export const UNCOMPARED_OUTCOMES: readonly Outcome[] = ['inconclusive', 'busy', 'elsewhere', 'no baseline', 'uncompared'];
+export const UNCOMPARED_OUTCOMES: readonly Outcome[] = ['inconclusive', 'busy', 'elsewhere', 'no baseline', 'uncompared', 'new'];
 
 /**
  * A baseline ratio this many times this run's is no baseline of this code on this machine (ratios
@@ -58,19 +58,19 @@ export function repsFor(spec: MetricSpec, quick: boolean, override?: number): nu
   return quick ? Math.max(MIN_REPS, Math.ceil(spec.reps / 2)) : spec.reps;
 }
 
-async function timePair(pair: Pair, reps: number): Promise<{ contender: number[]; reference: number[] }> {
+async function timePair(pair: Pair, reps: number, warmUps: number): Promise<{ contender: number[]; reference: number[] }> {
   if ('both' in pair) {
     const out = { contender: [] as number[], reference: [] as number[] };
-    for (let rep = 0; rep < reps + 1; rep++) {
+    for (let rep = 0; rep < reps + warmUps; rep++) {
       pair.before?.();
       const [c, r] = await pair.both();
-      if (rep === 0) continue; // the warm-up pair
+      if (rep < warmUps) continue;
       out.contender.push(c);
       out.reference.push(r);
     }
     return out;
   }
-  return interleaved(reps, { contender: pair.contender, reference: pair.reference }, pair.before, 1);
+  return interleaved(reps, { contender: pair.contender, reference: pair.reference }, pair.before, warmUps);
 }
 
 /**
@@ -104,7 +104,7 @@ export function judge(result: MetricResult, seed: string, comparable: boolean): 
 export interface MeasureOptions {
   quick: boolean;
   reps?: number;
-  /** time exactly `reps` pairs, fewer than MIN_REPS included (a side process of --against gives one sample a round, not a test) */
+  /** time exactly `reps` pairs (times a metric's againstPairs), fewer than MIN_REPS included (a side process of --against gives one sample a round, not a test) */
   exactReps?: boolean;
   baseline: Record<string, BaselineMetric>;
   /** false when the baseline was taken on another environment: nothing is judged then */
@@ -142,7 +142,7 @@ export async function measureAll(selection: Selection[], ctx: FamilyContext, opt
           const pair = await open.pair(spec);
           try {
             const before = cpuTicks();
-            Object.assign(result, await timePair(pair, opts.exactReps && opts.reps ? opts.reps : repsFor(spec, opts.quick, opts.reps)));
+            Object.assign(result, await timePair(pair, opts.exactReps && opts.reps ? opts.reps * (spec.againstPairs ?? 1) : repsFor(spec, opts.quick, opts.reps), spec.warmUpPairs ?? 1));
             result.othersShare = othersShare(before, cpuTicks());
           } finally {
             await pair.close?.();

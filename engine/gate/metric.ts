@@ -28,6 +28,20 @@ export interface MetricSpec {
   toleranceWhy: string;
   /** contender-reference pairs timed in a full run; the quick form times fewer */
   reps: number;
+  /**
+   * With --against, the paired samples one gate round takes of this metric (a base and a change
+   * process each, in turn; 1 when absent): a cheap metric whose ratio moves between processes (a
+   * JIT's code, the allocator's luck) takes several, the later ones in processes of their own.
+   */
+  againstSamples?: number;
+  /** pairs timed first and dropped (1 when absent): until the JIT has compiled both sides' code for good */
+  warmUpPairs?: number;
+  /**
+   * With --against, the pairs a side process times of this metric, as a multiple of the gate's
+   * --pairs (1 when absent): a cheap metric whose pairs scatter within a process takes more, and
+   * the process's median steadies.
+   */
+  againstPairs?: number;
 }
 
 /**
@@ -44,6 +58,8 @@ export type Pair = {
 export interface FamilyContext {
   /** a private scratch folder, removed when the gate ends */
   scratchDir: string;
+  /** a private scratch folder in memory (tmpfs; memory-scratch.ts), removed with scratchDir; absent where there is none */
+  memoryDir?: string;
   seed: string;
   progress: Progress;
 }

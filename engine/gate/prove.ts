@@ -3,7 +3,8 @@
 // it commits real slowdowns planted in engine code, one family at a time and at several sizes, and
 // runs `npm run gate -- --quick --against <the parent>` on each, counting how often each metric of
 // the family fails; then a commit that edits only the README, counting false failures. The plants:
-//   ctr    every chunk's AES-128-CTR done again on SIZE of its bytes (engine/ctr/worker.mjs)
+//   ctr    a busy wait of SIZE x one rank's time a chunk in ctr-rank-vs-aes (measured first, on
+//          the base) in every chunk the worker encrypts, as a slower cipher would add (engine/ctr/worker.mjs)
 //   link   a busy wait of SIZE x one way's latency of link-tcp-10b (measured first, on the base)
 //          before every message the link layer sends (engine/link/link.ts)
 //   ivcsd  an extra copy of SIZE of every block, keystreamed under the block's key and IV (engine/ivcsd/rc4plus.ts)
@@ -15,6 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Benchmark } from '../bench/benchmark.js';
+import { DEFAULT_CHUNK_BYTES } from '../ctr/cryptosystem.js';
 import { whileRegistered } from '../ctr/interrupt.js';
 import { formatBytes, formatDuration } from '../report/format.js';
 import { writeFileAtomic } from '../report/atomic.js';
@@ -26,7 +28,7 @@ import { PROJECT_ROOT, projectPath } from '../runtime/project.js';
 import { prepareBase, SIDE_ENTRY } from './base-build.js';
 import { parseOptions } from './cli.js';
 import { BASE_BUILD_S, checkoutBytes, gateCost, measureSeconds, planBase } from './cost.js';
-import { CTR_METRICS } from './ctr-metrics.js';
+import { CTR_METRICS, SCALING_BYTES } from './ctr-metrics.js';
 import { IVCSD_METRICS } from './ivcsd-metrics.js';
 import { detectionCsv, detectionMarkdown, type Cell, type GateRun } from './prove-table.js';
 import { selectMetrics } from './registry.js';
@@ -53,24 +55,31 @@ interface Plant {
 interface Calibration {
   /** one way's latency of link-tcp-10b on the base, in microseconds */
   linkTcpOneWayUs?: number;
+  /** one rank's time a chunk in ctr-rank-vs-aes on the base (its file's time over its chunks), in microseconds */
+  ctrRankChunkUs?: number;
 }
+
+/**
+ * A line that spins for `us` microseconds. On performance.now(), whose doubles the optimised loop
+ * keeps unboxed: a loop on process.hrtime.bigint() allocates a BigInt a call, and the collections
+ * of that garbage slowed the reference timed after the contender in the same process (ctr-rank-vs-aes
+ * moved +3.5 % for a plant that made the rank 10 % slower).
+ */
+const busyWait = (us: number) => `for (const until = performance.now() + ${(us / 1000).toFixed(6)}; performance.now() < until; ); // PLANTED by npm run bench -- gate`;
 
 export const PLANTS: Record<Family, Plant> = {
   ctr: {
     file: 'engine/ctr/worker.mjs',
-    metrics: [CTR_METRICS.fileVsEnc.name, CTR_METRICS.fileVsCp.name, CTR_METRICS.scaling.name],
+    metrics: [CTR_METRICS.fileVsEnc.name, CTR_METRICS.fileVsCp.name, CTR_METRICS.scaling.name, CTR_METRICS.rankVsAes.name],
     anchor: '      writeAll(outFd, cipher.update(buf.subarray(0, want)), null);',
-    code: (share) => `      cipher.update(buf.subarray(0, Math.floor(want * ${share}))); // PLANTED by npm run bench -- gate\n`,
+    code: (share, cal) => `      ${busyWait(share * cal.ctrRankChunkUs!)}\n`,
   },
   link: {
     file: 'engine/link/link.ts',
     metrics: ['link'],
     anchor: '    const secured = covers(this.context, tag);',
     before: true,
-    code: (share, cal) => {
-      const ns = Math.round(share * cal.linkTcpOneWayUs! * 1000);
-      return `    for (const until = process.hrtime.bigint() + ${ns}n; process.hrtime.bigint() < until; ); // PLANTED by npm run bench -- gate\n`;
-    },
+    code: (share, cal) => `    ${busyWait(share * cal.linkTcpOneWayUs!)}\n`,
   },
   ivcsd: {
     file: 'engine/ivcsd/rc4plus.ts',
@@ -209,18 +218,33 @@ async function runGate(clone: string, base: string, only: string[] | undefined, 
   return { code: r.code, seconds, verdicts };
 }
 
-/** One way's latency of link-tcp-10b on the built base, from its own side entry. */
-async function calibrateLink(baseDir: string): Promise<number> {
-  const out = await sh(baseDir, process.execPath, ['--openssl-legacy-provider', SIDE_ENTRY, ...sideArgs({ family: 'link', metrics: ['link-tcp-10b'], pairs: 5, seed: 'calibrate' })]);
+/** The median contender timing of one metric on the built base, from its own side entry (five pairs). */
+async function calibrate(baseDir: string, family: string, metric: string): Promise<number> {
+  const out = await sh(baseDir, process.execPath, ['--openssl-legacy-provider', SIDE_ENTRY, ...sideArgs({ family, metrics: [metric], pairs: 5, seed: 'calibrate' })]);
   const answer = JSON.parse(out.split('\n').at(-1)!) as SideAnswer;
-  return summarize(answer.metrics['link-tcp-10b'].contender).median;
+  const m = answer.metrics[metric];
+  if (!m || m.error || m.missing || !m.contender.length) throw new Error(`cannot calibrate the ${family} plant: the base measured no ${metric} (${m?.error ?? 'missing'})`);
+  return summarize(m.contender).median;
+}
+
+/** Calibrates the plant of `family` on the base, once: what its SIZE is a share of. */
+async function calibratePlant(family: Family, baseDir: string, cal: Calibration, log: (line: string) => void): Promise<void> {
+  if (family === 'link' && cal.linkTcpOneWayUs === undefined) {
+    cal.linkTcpOneWayUs = await calibrate(baseDir, 'link', 'link-tcp-10b');
+    log(`link-tcp-10b one way on the base: ${cal.linkTcpOneWayUs.toFixed(1)} us`);
+  }
+  if (family === 'ctr' && cal.ctrRankChunkUs === undefined) {
+    const fileMs = await calibrate(baseDir, 'ctr', CTR_METRICS.rankVsAes.name);
+    cal.ctrRankChunkUs = (1000 * fileMs) / Math.ceil(SCALING_BYTES / DEFAULT_CHUNK_BYTES);
+    log(`${CTR_METRICS.rankVsAes.name}: one rank ${fileMs.toFixed(1)} ms a file on the base, ${cal.ctrRankChunkUs.toFixed(1)} us a chunk`);
+  }
 }
 
 /** node's start, the gate's header, its report and history line: what a gate run adds to its measurements */
 const GATE_RUN_S = 4;
 /** a planted run that catches its slowdown measures the failed metrics a second time: about half again, on average over sizes */
 const CONFIRM_FACTOR = 1.5;
-/** the link plant's calibration on the base (five pairs of link-tcp-10b) */
+/** a plant's calibration on the base (five pairs of link-tcp-10b, or of ctr-rank-vs-aes) */
 const CALIBRATE_S = 5;
 
 interface BenchPlan {
@@ -244,7 +268,7 @@ export function benchEstimate(plan: BenchPlan): { runSeconds: number[]; buildSec
   for (let i = 0; i < plan.unchanged; i++) runSeconds.push(GATE_RUN_S + measureSeconds(selectMetrics(undefined), input));
   // a build a commit (planted cells, the README commit), the base once, the link plant's calibration
   const commits = (plan.runs ? plan.families.length * plan.sizes.length : 0) + (plan.unchanged ? 1 : 0);
-  const buildSeconds = (commits + 1) * BASE_BUILD_S + (plan.runs && plan.families.includes('link') ? CALIBRATE_S : 0);
+  const buildSeconds = (commits + 1) * BASE_BUILD_S + (plan.runs ? plan.families.filter((f) => f !== 'ivcsd').length * CALIBRATE_S : 0);
   return { runSeconds, buildSeconds, total: buildSeconds + runSeconds.reduce((a, b) => a + b, 0) };
 }
 
@@ -384,11 +408,10 @@ async function measure(plan: BenchPlan, estimate: ReturnType<typeof benchEstimat
   for (const family of plan.runs ? plan.families : []) {
     const plant = PLANTS[family];
     for (const sizePct of plan.sizes) {
-      if (family === 'link' && cal.linkTcpOneWayUs === undefined) {
+      if (family !== 'ivcsd') {
         const built = prepareBase(clone, base, log);
-        if (!built.sideEntry) throw new Error(`cannot calibrate the link plant: ${built.uncompared}`);
-        cal.linkTcpOneWayUs = await calibrateLink(built.dir);
-        log(`link-tcp-10b one way on the base: ${cal.linkTcpOneWayUs.toFixed(1)} us`);
+        if (!built.sideEntry) throw new Error(`cannot calibrate the ${family} plant: ${built.uncompared}`);
+        await calibratePlant(family, built.dir, cal, log);
       }
       await commit(`PLANTED ${family} +${sizePct} %`, () => {
         const file = path.join(clone, plant.file);

@@ -27,6 +27,7 @@ const VERDICT_TEXT: Record<MetricResult['outcome'], string> = {
   unconfirmed: 'ok',
   'no baseline': 'NOT COMPARED (no baseline)',
   uncompared: 'NOT COMPARED',
+  new: 'NOT COMPARED (new: the base has no such metric)',
   error: 'ERROR',
 };
 
@@ -92,7 +93,13 @@ export function records(results: MetricResult[]): ResultRecord[] {
       metrics[`contender${r.spec.unit === 'ms' ? 'Ms' : 'Us'}`] = summarize(r.contender);
       metrics[`reference${r.spec.unit === 'ms' ? 'Ms' : 'Us'}`] = summarize(r.reference);
     }
-    if (r.baseline) metrics.baselineRatioX = summarize(r.baseline.ratios);
+    if (r.baseline) {
+      metrics.baselineRatioX = summarize(r.baseline.ratios);
+      // the base's own timings (--against measures them in the same run): which side of the ratio moved
+      const unit = r.spec.unit === 'ms' ? 'Ms' : 'Us';
+      if (r.baseline.contender?.length) metrics[`baselineContender${unit}`] = summarize(r.baseline.contender);
+      if (r.baseline.reference?.length) metrics[`baselineReference${unit}`] = summarize(r.baseline.reference);
+    }
     return {
       scenario: 'gate',
       experiment: r.family,

@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Progress } from '../report/progress.js';
 import { measureAll, type MetricResult } from './measure.js';
+import { makeMemoryScratch } from './memory-scratch.js';
 import { FAMILIES } from './registry.js';
 
 export const SIDE_FORMAT = 'harness-gate-side/1';
@@ -69,13 +70,13 @@ const toSide = (r: MetricResult): SideMetric => ({
 });
 
 /** Measures what `req` names on this checkout's code. */
-export async function measureSide(req: SideRequest, scratchDir: string, progress: Progress): Promise<SideAnswer> {
+export async function measureSide(req: SideRequest, scratch: { scratchDir: string; memoryDir?: string }, progress: Progress): Promise<SideAnswer> {
   const family = FAMILIES.find((f) => f.name === req.family);
   const known = family ? family.metrics.filter((m) => req.metrics.includes(m.name)) : [];
   const metrics: Record<string, SideMetric> = {};
   for (const name of req.metrics) if (!known.some((m) => m.name === name)) metrics[name] = { contender: [], reference: [], ratios: [], missing: true };
   if (family && known.length) {
-    const results = await measureAll([{ family, metrics: known }], { scratchDir, seed: req.seed, progress }, { quick: false, reps: req.pairs, exactReps: true, baseline: {}, comparable: true, seed: req.seed });
+    const results = await measureAll([{ family, metrics: known }], { ...scratch, seed: req.seed, progress }, { quick: false, reps: req.pairs, exactReps: true, baseline: {}, comparable: true, seed: req.seed });
     for (const r of results) metrics[r.spec.name] = toSide(r);
   }
   return { format: SIDE_FORMAT, metrics };
@@ -84,7 +85,10 @@ export async function measureSide(req: SideRequest, scratchDir: string, progress
 async function main(): Promise<void> {
   const req = parseSideArgs(process.argv.slice(2));
   const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-gate-side-'));
-  const cleanup = () => fs.rmSync(scratchDir, { recursive: true, force: true, maxRetries: 3 });
+  const memoryDir = makeMemoryScratch('harness-gate-side-');
+  const cleanup = () => {
+    for (const dir of [scratchDir, memoryDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+  };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       cleanup();
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
     });
   }
   try {
-    const answer = await measureSide(req, scratchDir, new Progress(process.stderr, false));
+    const answer = await measureSide(req, { scratchDir, memoryDir }, new Progress(process.stderr, false));
     process.stdout.write(`${JSON.stringify(answer)}\n`);
   } finally {
     cleanup();
