@@ -93,9 +93,9 @@ export const PLANTS: Record<Family, Plant> = {
 };
 
 /**
- * Defaults sized for about 15-20 minutes on this 2-core machine when quiet (the estimate is printed
- * before the start): 3 runs a family and size, 2 unchanged runs. The issue's figures (10 runs of
- * each, 20 unchanged) take `--runs 10 --unchanged 20`, about 80 minutes.
+ * Defaults sized for about 45 minutes on this 2-core machine when quiet (the estimate is printed
+ * before the start): 3 runs a family and size, 2 unchanged runs. The issue's figures at 10 % (10
+ * runs a family, 20 unchanged) take `--sizes 10 --runs 10 --unchanged 20`, about 1.7 hours.
  */
 const DEFAULT_RUNS = 3;
 const DEFAULT_UNCHANGED = 2;
@@ -120,7 +120,7 @@ function usage(): string {
     'Plants real slowdowns in engine code in throwaway commits (a temporary clone of HEAD: commit your',
     'work first; no branch of yours is touched) and counts how often `npm run gate -- --quick --against',
     '<parent>` catches each, then how often a README-only commit fails. A planted run measures only the',
-    "metrics its plant's code reaches (ctr: the file and scaling metrics; link: every link metric; ivcsd:",
+    "metrics its plant's code reaches (ctr: the file, scaling and rank metrics; link: every link metric; ivcsd:",
     'rc4plus-vs-rc4); the unchanged runs measure every metric. Prints its cost first and its progress,',
     'and writes the detection table (Markdown and CSV) into its run folder as it goes.',
     '',
