@@ -213,6 +213,23 @@ async function stopLauncher(child: ChildProcess | undefined): Promise<void> {
   clearTimeout(timer);
 }
 
+/**
+ * SIGTERM to the ranks on this host, each of which then stops its workers and removes its files. Told
+ * SIGTERM, mpirun sends its ranks SIGCONT, waits up to a second for them to exit on their own, and
+ * only then SIGTERM and SIGKILL a moment apart: a rank still working then is killed before it can tidy,
+ * and one that finishes in that second commits an output the user meant to stop. Ranks elsewhere stop
+ * when rank 0 does (they lose its connection) or by mpirun.
+ */
+function stopRanksHere(pids: number[]): void {
+  for (const pid of pids.filter(isAlive)) {
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // it exited between the check and the signal
+    }
+  }
+}
+
 /** Waits (at most `limitMs`) until these processes of this host have exited: a rank may outlive mpirun while it removes its files. */
 async function processesGone(pids: number[], limitMs: number): Promise<void> {
   for (const until = Date.now() + limitMs; pids.some(isAlive) && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
@@ -258,6 +275,7 @@ async function runJob(job: MpiJob, opts: MpiOptions, originalBytes?: number): Pr
   };
   const { code, signal, events, stderr, launchMs } = await whileRegistered(
     async () => {
+      stopRanksHere(localRanks);
       await stopLauncher(launched);
       await tidy();
     },
