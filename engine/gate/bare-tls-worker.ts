@@ -3,8 +3,10 @@
 import type net from 'node:net';
 import tls from 'node:tls';
 import { parentPort, workerData } from 'node:worker_threads';
+import { bindThisThread } from '../runtime/affinity.js';
 
-const { keyPem, certPem } = workerData as { keyPem: string; certPem: string };
+const { keyPem, certPem, cpus } = workerData as { keyPem: string; certPem: string; cpus?: number[] };
+if (cpus) bindThisThread(cpus);
 const server = tls.createServer({ key: keyPem, cert: certPem }, (socket) => {
   socket.setNoDelay(true);
   socket.on('data', (chunk) => socket.write(chunk));

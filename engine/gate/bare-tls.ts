@@ -13,8 +13,9 @@ export interface BareTls extends Bouncer {
   close(): Promise<void>;
 }
 
-export async function startBareTls(certificate: Certificate): Promise<BareTls> {
-  const worker = new Worker(siblingModule(import.meta.url, './bare-tls-worker'), { workerData: certificate });
+/** Starts the echo thread (bound to `cpus` when given, as the link's echo peers are) and connects to it. */
+export async function startBareTls(certificate: Certificate, cpus?: number[]): Promise<BareTls> {
+  const worker = new Worker(siblingModule(import.meta.url, './bare-tls-worker'), { workerData: { ...certificate, ...(cpus ? { cpus } : {}) } });
   const port = await new Promise<number>((resolve, reject) => {
     worker.once('message', (m: { port: number }) => resolve(m.port));
     worker.once('error', reject);

@@ -1,7 +1,8 @@
 // Paper 001's secure links in the gate: one-way latency at 10 B and 64 KiB of each transport's link
 // against the bare transport under it (engine/link's raw-shm and raw-tcp; bare-tls.ts for tls), and
 // of each secured link against the same link unsecured. Two echo peers (worker threads) hold the two sides' links, so contender and
-// reference alternate bounce by bounce without reopening anything.
+// reference alternate bounce by bounce without reopening anything; the pinger runs on one CPU and
+// every echo thread on another.
 import { EchoPeer, measureLatencyUs, type Bouncer, type EchoLink, type LinkConfig, type RawLink } from '../link/pingpong.js';
 import type { Mechanism } from '../link/mechanism.js';
 import { makeCertificate, type Certificate } from '../link/tls.js';
@@ -9,7 +10,8 @@ import type { TransportKind } from '../link/transport.js';
 import { summarize } from '../report/stats.js';
 import { SeededBytes } from '../../datasets/generator.js';
 import { startBareTls, type BareTls } from './bare-tls.js';
-import type { MetricFamily, MetricSpec, Pair } from './metric.js';
+import type { FamilyContext, MetricFamily, MetricSpec, Pair } from './metric.js';
+import { allowedCpus, bindThisThread } from '../runtime/affinity.js';
 
 const SIZES = [
   { label: '10b', bytes: 10, bounces: 300 },
@@ -94,20 +96,35 @@ const LINK_METRICS = linkMetrics();
 /** robust to the preemptions a busy machine adds to some bounces (up to three in four) */
 const lowerQuartile = (xs: number[]) => summarize(xs).q1!;
 
+/**
+ * Binds this (the pinging) thread to one CPU and names another for every echo thread, so that each
+ * pair's two sides run in the same placement, one core each: unbound, the scheduler put each echo
+ * thread on the pinger's core or the other, and within one process a tcp 10 B pair's ratio took
+ * 0.39-2.42 (1.01-1.11 bound). Unbinding gives the thread its CPUs back.
+ */
+function bindPinger(ctx: FamilyContext): { echoCpus?: number[]; unbind: () => void } {
+  const cpus = allowedCpus();
+  if (cpus.length >= 2 && bindThisThread([cpus[0]])) return { echoCpus: [cpus[1]], unbind: () => void bindThisThread(cpus) };
+  ctx.progress.info(`link metrics: the ping-pong threads could not be bound to CPUs of their own (${cpus.length} allowed${cpus.length >= 2 ? ', taskset failed' : ''}): measured unbound, so noisier`);
+  return { unbind: () => undefined };
+}
+
 export const linkFamily: MetricFamily = {
   name: 'link',
   description: "paper 001's secure links (engine/link)",
   metrics: LINK_METRICS,
   async open(ctx) {
+    const { echoCpus, unbind } = bindPinger(ctx);
     const peers: EchoPeer[] = [];
     try {
       for (let i = 0; i < 2; i++) {
-        const peer = EchoPeer.thread();
+        const peer = EchoPeer.thread(echoCpus);
         peers.push(peer);
         await peer.warmUp(200);
       }
     } catch (err) {
       await Promise.allSettled(peers.map((p) => p.stop()));
+      unbind();
       throw err;
     }
     const [contenderPeer, referencePeer] = peers;
@@ -130,7 +147,7 @@ export const linkFamily: MetricFamily = {
         let reference: EchoLink | RawLink | BareTls;
         try {
           if ('link' in m.referenceSide) reference = await referencePeer.open(m.referenceSide.link);
-          else if (m.referenceSide.bare === 'tls') reference = await startBareTls((certificate ??= await makeCertificate()));
+          else if (m.referenceSide.bare === 'tls') reference = await startBareTls((certificate ??= await makeCertificate()), echoCpus);
           else reference = await referencePeer.openRaw(m.referenceSide.bare);
         } catch (err) {
           await contender.close();
@@ -158,6 +175,7 @@ export const linkFamily: MetricFamily = {
       },
       close: async () => {
         await Promise.allSettled(peers.map((p) => p.stop()));
+        unbind();
       },
     };
   },

@@ -5,7 +5,8 @@
 // Nothing its creator sends can make it throw: a malformed request, a grant it cannot honour (an
 // id already in use, a port nobody listens on) or a bad message on an echo link is answered with
 // `rejected` and it serves on; only the loss of its first link ends it, quietly.
-import { isMainThread, parentPort, receiveMessageOnPort } from 'node:worker_threads';
+import { isMainThread, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { bindThisThread } from '../runtime/affinity.js';
 import { LinkDownError, LinkError } from './frame.js';
 import { decodeRequest, encodeControl, type ControlReply, type EchoGrant, type RawGrant } from './grant.js';
 import { Startpoint, type Duplex } from './link.js';
@@ -111,6 +112,8 @@ async function serve(first: Duplex): Promise<void> {
   }
 }
 
+const cpus = isMainThread ? undefined : (workerData as { cpus?: unknown })?.cpus;
+if (Array.isArray(cpus) && cpus.every((c) => Number.isInteger(c) && c >= 0)) bindThisThread(cpus); // its creator checks its own binding: the same call
 const first = isMainThread ? await initSecureChild() : await initSecureWorker();
 try {
   await serve(first);

@@ -183,9 +183,10 @@ export class EchoPeer {
     this.gone.catch(() => undefined); // observed by every unlessGone race; a peer ending while idle is not an unhandled rejection
   }
 
-  static thread(): EchoPeer {
+  /** A worker-thread peer; with `cpus`, its thread binds itself to them (engine/runtime/affinity.ts) before it serves. */
+  static thread(cpus?: number[]): EchoPeer {
     const endpoint = new Endpoint();
-    const { worker, link, watch } = createSecureWorker(PEER_FILE, endpoint, CONTROL_CONFIG);
+    const { worker, link, watch } = createSecureWorker(PEER_FILE, endpoint, CONTROL_CONFIG, cpus ? { cpus } : {});
     const ended = watch.ended.then((e) => `thread exited (code ${e.exitCode})${e.error ? `: ${e.error.message}` : ''}`);
     return new EchoPeer(endpoint, link, worker, ended);
   }
