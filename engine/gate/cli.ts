@@ -148,13 +148,13 @@ function listMetrics(): string {
  * runner removes it on a normal end. The listener stays installed while it cleans up: a second
  * signal (npm passes its own on) would otherwise kill the process halfway through the removal.
  */
-function cleanupOnSignal(dirs: (string | undefined)[]): () => void {
+function cleanupOnSignal(dirs: readonly string[]): () => void {
   let cleaning = false;
   const handler = (signal: NodeJS.Signals) => {
     if (cleaning) return;
     cleaning = true;
     stopSides();
-    for (const dir of dirs) if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
     process.stderr.write(`\ngate interrupted (${signal}); nothing written\n`);
     process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
   };
@@ -342,8 +342,10 @@ export async function main(argv: string[], io: GateIo = { out: process.stdout, e
     description: 'ratios against the committed baseline',
     estimate: () => cost.estimate,
     async run(ctx) {
+      const scratchDirs = [ctx.scratchDir]; // read when a signal comes: the handler is on before the memory folder exists
+      const release = cleanupOnSignal(scratchDirs);
       const memoryDir = makeMemoryScratch('harness-gate-');
-      const release = cleanupOnSignal([ctx.scratchDir, memoryDir]);
+      if (memoryDir) scratchDirs.push(memoryDir);
       try {
         if (options.against) {
           const { ref, rounds, pairs, tolerancePct } = options.against;

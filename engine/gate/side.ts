@@ -84,10 +84,10 @@ export async function measureSide(req: SideRequest, scratch: { scratchDir: strin
 
 async function main(): Promise<void> {
   const req = parseSideArgs(process.argv.slice(2));
-  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-gate-side-'));
-  const memoryDir = makeMemoryScratch('harness-gate-side-');
+  // The handlers come before the folders: a signal between the two would leave them behind.
+  const made: string[] = [];
   const cleanup = () => {
-    for (const dir of [scratchDir, memoryDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    for (const dir of made) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
@@ -95,6 +95,10 @@ async function main(): Promise<void> {
       process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
     });
   }
+  const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'harness-gate-side-'));
+  made.push(scratchDir);
+  const memoryDir = makeMemoryScratch('harness-gate-side-');
+  if (memoryDir) made.push(memoryDir);
   try {
     const answer = await measureSide(req, { scratchDir, memoryDir }, new Progress(process.stderr, false));
     process.stdout.write(`${JSON.stringify(answer)}\n`);
